@@ -1,0 +1,57 @@
+"""One exception family. Every message says what was expected and what came.
+
+``InputError`` is the user's mistake (bad argument, bad data): the CLI turns it into
+one line on stderr and exit code 2. ``VerificationError`` means the closed form and
+PyTorch disagree beyond tolerance. ``DivergenceError`` means training produced a
+non-finite number.
+"""
+
+from __future__ import annotations
+
+
+class PerceptronLabError(Exception):
+    """Base of every error perceptron-lab raises on purpose."""
+
+
+class InputError(PerceptronLabError, ValueError):
+    """A bad argument or bad data: names the argument, what was expected, what came.
+
+    >>> str(InputError("lr", "a number > 0", "-1"))
+    'lr: expected a number > 0, got -1'
+    """
+
+    def __init__(self, argument: str, expected: str, got: str, hint: str | None = None) -> None:
+        self.argument = argument
+        self.expected = expected
+        self.got = got
+        self.hint = hint
+        message = f"{argument}: expected {expected}, got {got}"
+        if hint:
+            message += f" ({hint})"
+        super().__init__(message)
+
+
+class VerificationError(PerceptronLabError):
+    """The closed form and PyTorch disagree on a quantity beyond the tolerance."""
+
+    def __init__(self, quantity: str, step: int, disagreement: float, tolerance: float) -> None:
+        self.quantity = quantity
+        self.step = step
+        self.disagreement = disagreement
+        self.tolerance = tolerance
+        super().__init__(
+            f"step {step}: {quantity} disagrees between the closed form and PyTorch: "
+            f"expected a relative disagreement <= {tolerance:.0e}, got {disagreement:.3e}"
+        )
+
+
+class DivergenceError(PerceptronLabError):
+    """Training produced a non-finite loss, gradient or parameter."""
+
+    def __init__(self, quantity: str, step: int, hint: str) -> None:
+        self.quantity = quantity
+        self.step = step
+        self.hint = hint
+        super().__init__(
+            f"step {step}: {quantity}: expected finite numbers, got NaN or Inf ({hint})"
+        )

@@ -1,0 +1,75 @@
+"""Softmax cross-entropy over k ≥ 2 classes (nn.CrossEntropyLoss)."""
+
+from __future__ import annotations
+
+import torch
+
+from ..activations import SOFTMAX
+from ..errors import InputError
+from .base import Loss, first_bad
+
+
+class SoftmaxCrossEntropy(Loss):
+    """Cross-entropy of softmax(z) against an integer class label c ∈ {0, …, k−1}.
+
+    ℓₙ = −log softmax(zₙ)_c = logsumexp(zₙ) − zₙ,c
+    ∂ℓₙ/∂zₙ = softmax(zₙ) − onehot(c)
+
+    One ℓ per sample, so "mean" divides by N.
+    """
+
+    name = "cross_entropy"
+    title = "softmax cross-entropy"
+    activation = SOFTMAX
+    labels = "integer class labels 0, 1, …, k−1 with k ≥ 2"
+    formula = "ℓ = −log softmax(z)_c = logsumexp(z) − z_c"
+    gradient = "∂ℓ/∂z = softmax(z) − onehot(c)"
+
+    def targets(self, y: torch.Tensor, k: int) -> torch.Tensor:
+        if y.dim() == 2 and y.shape[1] == 1:
+            y = y[:, 0]
+        if y.dim() != 1:
+            raise InputError(
+                "y", f"a 1-D vector of class labels for {self.title}", f"shape {tuple(y.shape)}"
+            )
+        if k < 2:
+            raise InputError("k", f"at least 2 outputs for {self.title}", str(k))
+        bad = (y != y.round()) | (y < 0) | (y > k - 1)
+        if bool(bad.any()):
+            raise InputError(
+                "y", f"labels for {self.title}: {self.labels} (k = {k})", first_bad(y, bad)
+            )
+        return y.to(torch.int64)
+
+    def output_size(self, y: torch.Tensor) -> int:
+        return max(2, int(y.max().item()) + 1)
+
+    def elements(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        m = z.max(dim=1, keepdim=True).values  # (N, 1)
+        lse = m[:, 0] + torch.log(torch.exp(z - m).sum(dim=1))  # (N,)
+        return lse - z.gather(1, y.unsqueeze(1))[:, 0]
+
+    def element_gradient(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        g = self.activation.closed(z)  # softmax, (N, k)
+        g[torch.arange(z.shape[0], device=z.device), y] -= 1
+        return g
+
+    def magnitude(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        """logsumexp(z) and z_c are subtracted: both are about max|z| + log k in size."""
+        m = z.abs().max(dim=1).values + z.gather(1, y.unsqueeze(1)).abs()[:, 0]  # (N,)
+        return self.reduce(m)
+
+    def grad_magnitude(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        g = self.activation.closed(z)  # softmax + onehot
+        g[torch.arange(z.shape[0], device=z.device), y] += 1
+        return self.per_count(g, z)
+
+    def elements_count(self, z: torch.Tensor) -> int:
+        return z.shape[0]
+
+    def torch_module(self) -> torch.nn.Module:
+        return torch.nn.CrossEntropyLoss(reduction=self.reduction)
+
+    def predict(self, z: torch.Tensor) -> torch.Tensor:
+        """The class of the largest logit."""
+        return z.argmax(dim=1)

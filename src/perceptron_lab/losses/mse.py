@@ -1,0 +1,50 @@
+"""Mean squared error for regression with any number of outputs (nn.MSELoss)."""
+
+from __future__ import annotations
+
+import torch
+
+from ..activations import IDENTITY
+from .base import Loss, check_shape
+
+
+class MeanSquaredError(Loss):
+    """Squared error of the linear output a = z against a real target y.
+
+    ℓ = (z − y)²      ∂ℓ/∂z = 2·(z − y)
+
+    As nn.MSELoss, "mean" divides by every element, N·k.
+    """
+
+    name = "mse"
+    title = "mean squared error"
+    activation = IDENTITY
+    labels = "real numbers"
+    formula = "ℓ = (z − y)²"
+    gradient = "∂ℓ/∂z = 2·(z − y)"
+
+    def targets(self, y: torch.Tensor, k: int) -> torch.Tensor:
+        return check_shape(y, k, self.title)
+
+    def output_size(self, y: torch.Tensor) -> int:
+        return 1 if y.dim() == 1 else int(y.shape[1])
+
+    def elements(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        return (z - y) ** 2
+
+    def element_gradient(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        return 2 * (z - y)
+
+    def magnitude(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        m = (z.abs() + y.abs()) ** 2  # z − y cancels when z ≈ y
+        return self.reduce(m)
+
+    def grad_magnitude(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        g = 2 * (z.abs() + y.abs())
+        return self.per_count(g, z)
+
+    def torch_module(self) -> torch.nn.Module:
+        return torch.nn.MSELoss(reduction=self.reduction)
+
+    def predict(self, z: torch.Tensor) -> torch.Tensor:
+        return z.clone()

@@ -1,0 +1,60 @@
+"""Observed steps from plain numbers: the API behind ``perceptron-lab step``.
+
+Everything is checked on the way in (shapes, finiteness, labels, hyper-parameters), so
+a mistake is one :class:`~perceptron_lab.errors.InputError`, not a broadcasting surprise.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from .errors import InputError
+from .losses import get_loss
+from .optim import get_optimizer
+from .step import StepRecord, TorchTwin, observe_step
+from .tensors import as_matrix, as_tensor, check_parameters, dtype_from_name
+
+
+def observe(
+    X: Any,
+    y: Any,
+    W: Any,
+    B: Any,
+    *,
+    loss: str = "bce",
+    optimizer: str = "sgd",
+    lr: float = 0.01,
+    steps: int = 1,
+    dtype: str = "float32",
+    loss_options: dict[str, Any] | None = None,
+    optimizer_options: dict[str, Any] | None = None,
+) -> list[StepRecord]:
+    """``steps`` full-batch steps from X (N, d), y, W (d, k), B (k,), each verified.
+
+    >>> records = observe([[1, 2], [3, 4], [5, 6]], [1, 0, 1], [[0.5], [-0.3]], [0.1])
+    >>> round(float(records[0].loss.closed), 4)
+    0.6591
+    """
+    if not isinstance(steps, int) or steps < 1:
+        raise InputError("steps", "an integer >= 1", repr(steps))
+    kind = dtype_from_name(dtype)
+    loss_fn = get_loss(loss, **(loss_options or {}))
+    rule = get_optimizer(optimizer, lr=lr, **(optimizer_options or {}))
+    Xt = as_matrix("X", X, dtype=kind)
+    Wt = as_matrix("W", W, dtype=kind)
+    Bt = as_tensor("B", B, dtype=kind, ndim=(0, 1)).reshape(-1)
+    check_parameters(Xt, Wt, Bt)
+    yt = as_tensor("y", y, dtype=kind)
+    if yt.shape[0] != Xt.shape[0]:
+        raise InputError("y", f"{Xt.shape[0]} labels, one per row of X", f"{yt.shape[0]}")
+    yt = loss_fn.targets(yt, Wt.shape[1])
+    twin = TorchTwin(loss_fn, rule, Xt.shape[1], Wt.shape[1], kind)
+    records: list[StepRecord] = []
+    state: dict[str, dict[str, torch.Tensor]] | None = None
+    for t in range(1, steps + 1):
+        rec = observe_step(Xt, yt, Wt, Bt, loss_fn, rule, state=state, step=t, twin=twin)
+        records.append(rec)
+        Wt, Bt, state = rec.W_after.closed, rec.B_after.closed, rec.state_after_closed
+    return records

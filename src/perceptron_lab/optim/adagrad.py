@@ -1,0 +1,66 @@
+"""Adagrad."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import torch
+
+from ..tensors import check_positive
+from .base import State, UpdateRule, check_weight_decay
+
+
+class Adagrad(UpdateRule):
+    r"""Adagrad as torch.optim.Adagrad computes it (γ = lr, η = lr_decay, λ = weight_decay,
+    s₀ = initial_accumulator_value, ε = eps).
+
+    g ← g + λ·θ
+    γₜ = γ / (1 + (t − 1)·η)
+    s ← s + g²                       (s starts at s₀)
+    θ ← θ − γₜ·g / (√s + ε)
+    """
+
+    name = "adagrad"
+    title = "Adagrad"
+
+    def __init__(
+        self,
+        lr: float = 0.01,
+        lr_decay: float = 0.0,
+        weight_decay: float = 0.0,
+        initial_accumulator_value: float = 0.0,
+        eps: float = 1e-10,
+    ) -> None:
+        super().__init__(lr)
+        self.lr_decay = check_positive("lr_decay", lr_decay, allow_zero=True)
+        self.weight_decay = check_weight_decay(weight_decay)
+        self.initial_accumulator_value = check_positive(
+            "initial_accumulator_value", initial_accumulator_value, allow_zero=True
+        )
+        self.eps = check_positive("eps", eps)
+
+    def options(self) -> dict[str, Any]:
+        return {
+            "lr": self.lr,
+            "lr_decay": self.lr_decay,
+            "weight_decay": self.weight_decay,
+            "initial_accumulator_value": self.initial_accumulator_value,
+            "eps": self.eps,
+        }
+
+    def state_keys(self) -> tuple[str, ...]:
+        return ("sum",)
+
+    def update(
+        self, theta: torch.Tensor, g: torch.Tensor, state: State, t: int, lr: float
+    ) -> tuple[torch.Tensor, State]:
+        if self.weight_decay:
+            g = g + self.weight_decay * theta
+        clr = lr / (1 + (t - 1) * self.lr_decay)
+        s0 = torch.full_like(theta, self.initial_accumulator_value)
+        s = state.get("sum", s0) + g * g
+        return theta - clr * g / (s.sqrt() + self.eps), {"sum": s}
+
+    def torch_optimizer(self, params: Iterable[torch.nn.Parameter]) -> torch.optim.Optimizer:
+        return torch.optim.Adagrad(params, **self.options())

@@ -1,0 +1,104 @@
+"""Adam and AdamW, with AMSGrad."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import torch
+
+from ..tensors import check_positive
+from .base import State, UpdateRule, check_betas, check_weight_decay
+
+
+class Adam(UpdateRule):
+    r"""Adam as torch.optim.Adam computes it (γ = lr, β1, β2 = betas, ε = eps, λ = weight_decay).
+
+    g ← g + λ·θ                        (Adam: L2 penalty folded into the gradient)
+    m ← β1·m + (1 − β1)·g
+    v ← β2·v + (1 − β2)·g²
+    v̂max ← max(v̂max, v)                (amsgrad only; then v̂max replaces v below)
+    m̂ = m / (1 − β1ᵗ)
+    θ ← θ − γ·m̂ / (√v / √(1 − β2ᵗ) + ε)
+
+    ε is added after the bias correction of √v, as PyTorch does (the paper adds it to √v̂).
+    """
+
+    name = "adam"
+    title = "Adam"
+    decoupled = False
+
+    def __init__(
+        self,
+        lr: float = 0.001,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        amsgrad: bool = False,
+    ) -> None:
+        super().__init__(lr)
+        self.betas = check_betas(tuple(betas))  # type: ignore[arg-type]
+        self.eps = check_positive("eps", eps)
+        self.weight_decay = check_weight_decay(weight_decay)
+        self.amsgrad = bool(amsgrad)
+
+    def options(self) -> dict[str, Any]:
+        return {
+            "lr": self.lr,
+            "betas": self.betas,
+            "eps": self.eps,
+            "weight_decay": self.weight_decay,
+            "amsgrad": self.amsgrad,
+        }
+
+    def state_keys(self) -> tuple[str, ...]:
+        keys = ("exp_avg", "exp_avg_sq")
+        return (*keys, "max_exp_avg_sq") if self.amsgrad else keys
+
+    def update(
+        self, theta: torch.Tensor, g: torch.Tensor, state: State, t: int, lr: float
+    ) -> tuple[torch.Tensor, State]:
+        b1, b2 = self.betas
+        if self.weight_decay:
+            if self.decoupled:
+                theta = theta * (1 - lr * self.weight_decay)
+            else:
+                g = g + self.weight_decay * theta
+        zeros = torch.zeros_like(theta)
+        m = b1 * state.get("exp_avg", zeros) + (1 - b1) * g
+        v = b2 * state.get("exp_avg_sq", zeros) + (1 - b2) * g * g
+        new_state: State = {"exp_avg": m, "exp_avg_sq": v}
+        if self.amsgrad:
+            v = torch.maximum(state.get("max_exp_avg_sq", zeros), v)
+            new_state["max_exp_avg_sq"] = v
+        m_hat = m / (1 - b1**t)
+        denom = v.sqrt() / math.sqrt(1 - b2**t) + self.eps
+        return theta - lr * m_hat / denom, new_state
+
+    def torch_optimizer(self, params: Iterable[torch.nn.Parameter]) -> torch.optim.Optimizer:
+        return torch.optim.Adam(params, **self.options())
+
+
+class AdamW(Adam):
+    r"""AdamW: Adam with decoupled weight decay (torch.optim.AdamW).
+
+    θ ← θ·(1 − γ·λ)   before the Adam step, instead of g ← g + λ·θ; then as Adam.
+    """
+
+    name = "adamw"
+    title = "AdamW"
+    decoupled = True
+
+    def __init__(
+        self,
+        lr: float = 0.001,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.01,
+        amsgrad: bool = False,
+    ) -> None:
+        super().__init__(lr, betas, eps, weight_decay, amsgrad)
+
+    def torch_optimizer(self, params: Iterable[torch.nn.Parameter]) -> torch.optim.Optimizer:
+        return torch.optim.AdamW(params, **self.options())

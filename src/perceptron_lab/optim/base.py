@@ -1,0 +1,70 @@
+"""What every update rule is: its state, its closed-form step, its torch.optim twin.
+
+A rule updates one parameter θ (W (d, k) or B (k,)) from its gradient g = dL/dθ.
+State lives in a dict per parameter with the same keys torch.optim uses, so the two
+sides can be compared key by key and one side's state loaded into the other. The step
+counter t (1 on the first update) is kept by the caller, not in the dict.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+import torch
+
+from ..tensors import check_fraction, check_positive
+
+State = dict[str, torch.Tensor]
+
+
+class UpdateRule(ABC):
+    """An optimizer rule θ ← rule(θ, g, state, t, γ) in closed form, plus its twin."""
+
+    name: ClassVar[str]
+    title: ClassVar[str]  # human name, English
+    counts_steps: ClassVar[bool] = True  # torch keeps state["step"]
+
+    def __init__(self, lr: float) -> None:
+        self.lr = check_positive("lr", lr)
+
+    @abstractmethod
+    def options(self) -> dict[str, Any]:
+        """Every hyper-parameter, lr included, under torch.optim's argument names."""
+
+    @abstractmethod
+    def update(
+        self, theta: torch.Tensor, g: torch.Tensor, state: State, t: int, lr: float
+    ) -> tuple[torch.Tensor, State]:
+        """One closed-form step: the new θ and the new state (the inputs are not changed)."""
+
+    @abstractmethod
+    def torch_optimizer(self, params: Iterable[torch.nn.Parameter]) -> torch.optim.Optimizer:
+        """The torch.optim optimizer with the same hyper-parameters."""
+
+    def state_keys(self) -> tuple[str, ...]:
+        """The tensors torch.optim keeps per parameter under these options (besides "step")."""
+        return ()
+
+    def to_torch_state(self, state: State, t_done: int) -> dict[str, Any]:
+        """This rule's state as torch.optim stores it after ``t_done`` updates."""
+        out: dict[str, Any] = {k: v.clone() for k, v in state.items()}
+        if self.counts_steps:
+            out["step"] = torch.tensor(float(t_done))
+        return out
+
+    def __repr__(self) -> str:
+        opts = ", ".join(f"{k}={v!r}" for k, v in self.options().items())
+        return f"{type(self).__name__}({opts})"
+
+
+def check_betas(betas: tuple[float, float]) -> tuple[float, float]:
+    """Adam's (β1, β2), each in [0, 1)."""
+    b1, b2 = betas
+    return (check_fraction("betas[0]", b1), check_fraction("betas[1]", b2))
+
+
+def check_weight_decay(value: float) -> float:
+    """λ ≥ 0."""
+    return check_positive("weight_decay", value, allow_zero=True)
