@@ -142,6 +142,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="text tables or JSON (default: text)",
     )
     step.set_defaults(run=_step)
+
+    from .cli_train import add_show_parser, add_train_parser
+
+    add_train_parser(sub)
+    add_show_parser(sub)
     return parser
 
 

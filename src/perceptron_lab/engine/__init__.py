@@ -1,0 +1,1 @@
+"""The engine: the trainer, the trace it records, and checkpoints."""

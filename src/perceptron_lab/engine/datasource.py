@@ -1,0 +1,50 @@
+"""Where a run's data comes from, written down so a resumed run loads the very same data."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from ..data import Dataset, load, split, standardize
+from ..data.builtin import builtin_name
+
+
+def data_spec(
+    source: str | None,
+    *,
+    target: str | None = None,
+    features: str | None = None,
+    size: int | None = None,
+    data_seed: int = 0,
+    task: str | None = None,
+) -> dict[str, Any]:
+    """The recipe: a built-in's name or a file's absolute path, and how to read it."""
+    source = source or "seed"
+    if builtin_name(source) is None:
+        source = os.path.abspath(source)
+    return {
+        "source": source,
+        "target": target,
+        "features": features,
+        "size": size,
+        "data_seed": data_seed,
+        "task": task,
+    }
+
+
+def load_split(
+    spec: dict[str, Any], *, test_size: float, seed: int, scale: bool
+) -> tuple[Dataset, Dataset | None]:
+    """(train, test) by the recipe: load, split with ``seed``, standardize on train's statistics."""
+    dataset = load(
+        spec["source"],
+        target=spec.get("target"),
+        features=spec.get("features"),
+        size=spec.get("size"),
+        seed=spec.get("data_seed", 0),
+        task=spec.get("task"),
+    )
+    train, test = split(dataset, test_size=test_size, seed=seed) if test_size else (dataset, None)
+    if scale:
+        train, test = standardize(train, test)
+    return train, test
