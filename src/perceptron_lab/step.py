@@ -278,6 +278,7 @@ def observe_step(
     *,
     state: Mapping[str, State] | None = None,
     step: int = 1,
+    rule_step: int | None = None,
     lr: float | None = None,
     twin: TorchTwin | None = None,
     verify: bool = True,
@@ -287,13 +288,15 @@ def observe_step(
 
     ``X`` (N, d), ``y`` already checked by ``loss.targets``, ``W`` (d, k), ``B`` (k,).
     ``state`` is the optimizer state per parameter (empty before the first step),
-    ``step`` the 1-based step number t, ``lr`` γ for this step (default the rule's).
+    ``step`` the 1-based step number t, ``rule_step`` the rule's own count of updates
+    (default t; it differs when a run switched optimizers), ``lr`` γ for this step.
     With ``verify`` PyTorch's twin runs too (``twin`` reuses one across steps); with
     ``check`` a disagreement over tolerance raises :class:`VerificationError`.
     """
     state = state or {"W": {}, "B": {}}
     lr = rule.lr if lr is None else lr
-    closed = closed_step(X, y, W, B, loss, rule, state, step, lr)
+    t_rule = step if rule_step is None else rule_step
+    closed = closed_step(X, y, W, B, loss, rule, state, t_rule, lr)
     update_W = closed.W_after - W
     update_B = closed.B_after - B
     base: dict[str, Any] = dict(
@@ -329,7 +332,7 @@ def observe_step(
             },
         )
     twin = twin or TorchTwin(loss, rule, X.shape[1], W.shape[1], X.dtype, X.device)
-    other = twin.step(X, y, W, B, state, step, lr, closed)
+    other = twin.step(X, y, W, B, state, t_rule, lr, closed)
 
     def pair(a: torch.Tensor, b: torch.Tensor, scale: torch.Tensor | None = None) -> Twin:
         return Twin(a, b, disagreement(a, b, scale))

@@ -27,6 +27,7 @@ class Position:
     step: int  # steps done
     epoch: int  # 0-based epoch of the next batch
     batch: int  # 0-based batch within that epoch
+    rule_start: int = 0  # the step after which the current update rule began (a branch's K)
 
 
 @dataclass(frozen=True)

@@ -182,11 +182,14 @@ class Trainer:
         if start is None:
             W, B = initial_weights(d, self.k, cfg.seed, cfg.dtype)
             state: dict[str, State] = {"W": {}, "B": {}}
-            t, epoch0, batch0 = 0, 0, 0
+            t, epoch0, batch0, rule_start = 0, 0, 0, 0
         else:
             W, B = start.W.to(self.dtype), start.B.to(self.dtype)
             state = {p: {k: v.to(self.dtype) for k, v in s.items()} for p, s in start.state.items()}
             t, epoch0, batch0 = start.position.step, start.position.epoch, start.position.batch
+            # a fresh optimizer state (a branch that changed the rule) counts its updates anew
+            fresh = not any(state.get(p) for p in ("W", "B"))
+            rule_start = t if fresh else start.position.rule_start
         steps_table: ColumnTable | None = None
         samples: SampleRecorder | None = None
         if out is not None:
@@ -241,6 +244,7 @@ class Trainer:
                             self.rule,
                             state=state,
                             step=t,
+                            rule_step=t - rule_start,
                             lr=lr,
                             twin=twin,
                             check=False,
@@ -263,7 +267,9 @@ class Trainer:
                         if gap > worst.value or not worst.quantity:
                             worst.value, worst.quantity, worst.step = gap, gap_name, t
                     else:
-                        cs = closed_step(Xb, yb, W, B, self.loss, self.rule, state, t, lr)
+                        cs = closed_step(
+                            Xb, yb, W, B, self.loss, self.rule, state, t - rule_start, lr
+                        )
                         Z, value, dW, dB = cs.Z, cs.loss, cs.dW, cs.dB
                         W_new, B_new, new_state = cs.W_after, cs.B_after, cs.state_after
                     last_loss = float(value)
@@ -309,7 +315,7 @@ class Trainer:
                         checkpoint.save(
                             out,
                             checkpoint.Checkpoint(
-                                W, B, state, _position(t, epoch, b, self.batches)
+                                W, B, state, _position(t, epoch, b, self.batches, rule_start)
                             ),
                         )
                     if on_progress is not None:
@@ -433,11 +439,11 @@ class Trainer:
         }
 
 
-def _position(t: int, epoch: int, batch: int, batches: int) -> checkpoint.Position:
+def _position(t: int, epoch: int, batch: int, batches: int, rule_start: int) -> checkpoint.Position:
     """Where the next step starts after step t took ``batch`` of ``epoch``."""
     if batch + 1 < batches:
-        return checkpoint.Position(t, epoch, batch + 1)
-    return checkpoint.Position(t, epoch + 1, 0)
+        return checkpoint.Position(t, epoch, batch + 1, rule_start)
+    return checkpoint.Position(t, epoch + 1, 0, rule_start)
 
 
 def _non_finite(

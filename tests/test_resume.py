@@ -1,0 +1,142 @@
+"""Checkpoints: a run killed with SIGKILL resumes bit for bit; a branch starts from step K."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from perceptron_lab.cli import main
+from perceptron_lab.engine.trace import Trace
+
+RUN = [
+    "moons",
+    "--size",
+    "600",
+    "--batch-size",
+    "4",
+    "--epochs",
+    "4",
+    "--optimizer",
+    "adam",
+    "--lr",
+    "0.01",
+    "--checkpoint-every",
+    "50",
+    "--verify-every",
+    "7",
+    "--quiet",
+    "--format",
+    "json",
+]
+
+
+def cli(*argv: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "perceptron_lab.cli", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@pytest.mark.slow
+def test_sigkill_then_resume_is_bit_identical(tmp_path: Path) -> None:
+    killed, whole = tmp_path / "killed", tmp_path / "whole"
+    proc = cli("train", *RUN, "--out", str(killed))
+    deadline = time.monotonic() + 120
+    while not len(list((killed / "checkpoints").glob("step-*.json"))) >= 3:
+        assert proc.poll() is None, "finished before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate()
+    assert not (killed / "summary.json").exists()
+    assert not list(killed.rglob("*.tmp"))  # no half-written file is left under its real name
+    done_before = len(Trace.load(killed))
+    assert 0 < done_before < 600
+
+    resumed = cli("train", "--resume", str(killed), "--quiet", "--format", "json")
+    out, err = resumed.communicate(timeout=300)
+    assert resumed.returncode == 0, err
+    fresh = cli("train", *RUN, "--out", str(whole))
+    out_whole, err = fresh.communicate(timeout=300)
+    assert fresh.returncode == 0, err
+
+    a, b = json.loads(out), json.loads(out_whole)
+    assert a["W"] == b["W"] and a["B"] == b["B"]  # bit-identical final weights
+    ta, tb = Trace.load(killed), Trace.load(whole)
+    assert len(ta) == len(tb) == 600
+    assert list(ta.steps) == list(tb.steps)  # the whole trace, value for value
+
+
+def test_branch_from_a_step_with_another_learning_rate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    parent, child = tmp_path / "parent", tmp_path / "child"
+    main(
+        [
+            "train",
+            "blobs",
+            "--epochs",
+            "10",
+            "--checkpoint-every",
+            "2",
+            "--quiet",
+            "--out",
+            str(parent),
+        ]
+    )
+    main(
+        [
+            "train",
+            "--branch",
+            str(parent),
+            "--at-step",
+            "4",
+            "--lr",
+            "0.5",
+            "--optimizer",
+            "adam",
+            "--quiet",
+            "--format",
+            "json",
+            "--out",
+            str(child),
+        ]
+    )
+    capsys.readouterr()
+    p, c = Trace.load(parent), Trace.load(child)
+    assert c.config["parent"]["step"] == 4
+    assert c.config["optimizer"]["name"] == "adam" and c.config["optimizer"]["lr"] == 0.5
+    assert [r["step"] for r in c][:2] == [5, 6]
+    assert c.step(5)["W_before"] == p.step(4)["W_after"]  # the exact state of step 4
+    assert c.step(5)["lr"] == 0.5 and p.step(5)["lr"] == 0.01
+    assert c.step(5)["W_after"] != p.step(5)["W_after"]
+
+
+def test_branch_needs_a_checkpointed_step(tmp_path: Path) -> None:
+    parent = tmp_path / "parent"
+    main(
+        [
+            "train",
+            "seed",
+            "--epochs",
+            "4",
+            "--checkpoint-every",
+            "2",
+            "--quiet",
+            "--out",
+            str(parent),
+        ]
+    )
+    proc = cli("train", "--branch", str(parent), "--at-step", "3", "--out", str(tmp_path / "c"))
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 2
+    assert "--at-step: expected a checkpointed step" in err and "(2, 4)" in err
+    assert not (tmp_path / "c").exists()

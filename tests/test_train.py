@@ -1,0 +1,178 @@
+"""The trainer and its trace, checked against independent computations."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import torch
+from torch import nn
+
+from perceptron_lab.cli import main
+from perceptron_lab.data import from_arrays, load
+from perceptron_lab.engine.batching import batch_indices
+from perceptron_lab.engine.config import TrainConfig
+from perceptron_lab.engine.trace import Trace
+from perceptron_lab.engine.train import Trainer
+from perceptron_lab.errors import DivergenceError
+
+BUILTINS = [
+    "seed",
+    "and",
+    "or",
+    "xor",
+    "iris",
+    "breast_cancer",
+    "wine",
+    "digits",
+    "diabetes",
+    "blobs",
+    "moons",
+    "linear",
+]
+
+
+@pytest.mark.parametrize("name", BUILTINS)
+def test_train_every_builtin(name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "run"
+    code = main(
+        [
+            "train",
+            name,
+            "--epochs",
+            "3",
+            "--batch-size",
+            "64",
+            "--standardize",
+            "--quiet",
+            "--format",
+            "json",
+            "--out",
+            str(out),
+        ]
+    )
+    summary = json.loads(capsys.readouterr().out)
+    assert code == 0 and summary["status"] == "finished"
+    assert summary["worst_disagreement"] <= summary["tolerance"]
+    assert summary["verified_steps"] == summary["steps"]  # small runs verify every step
+    trace = Trace.load(out)
+    assert len(trace) == summary["steps"]
+    assert trace.steps[-1]["W_after"] == [w for row in summary["W"] for w in row]
+
+
+def test_xor_is_not_learned_but_and_is(capsys: pytest.CaptureFixture[str]) -> None:
+    def accuracy(name: str) -> float:
+        main(["train", name, "--epochs", "300", "--lr", "0.5", "--quiet", "--format", "json"])
+        return float(json.loads(capsys.readouterr().out)["final"]["train_accuracy"])
+
+    assert accuracy("and") == 1.0
+    assert accuracy("xor") <= 0.75  # no line separates XOR
+
+
+def test_default_train_is_the_notebook_example_5(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["train", "--quiet", "--format", "json"])
+    summary = json.loads(capsys.readouterr().out)
+    # the notebook's loop from torch.manual_seed(0): an oracle written with plain PyTorch
+    X = torch.tensor([[1, 2], [3, 4], [5, 6]], dtype=torch.float)
+    y = torch.tensor([[1], [0], [1]], dtype=torch.float)
+    torch.manual_seed(0)
+    model = nn.Linear(2, 1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+    for _ in range(5):
+        optimizer.zero_grad()
+        nn.BCEWithLogitsLoss()(model(X), y).backward()
+        optimizer.step()
+    assert [w[0] for w in summary["W"]] == pytest.approx(
+        model.weight.detach()[0].tolist(), abs=1e-7
+    )
+    assert summary["B"] == pytest.approx(model.bias.detach().tolist(), abs=1e-7)
+
+
+def test_trace_rows_match_an_independent_recomputation(tmp_path: Path) -> None:
+    data = load("moons", size=100, seed=1)
+    config = TrainConfig(epochs=2, batch_size=16, lr=0.1, seed=3, dtype="float64")
+    Trainer(config, data).run(tmp_path)
+    trace = Trace.load(tmp_path)
+    X = torch.tensor(data.X)
+    y = torch.tensor(data.y, dtype=torch.float64)
+    rows = list(trace)
+    assert [r["step"] for r in rows] == list(range(1, 15))  # 7 batches × 2 epochs
+    for row, following in zip(rows, rows[1:] + [None], strict=True):
+        idx = batch_indices(100, 16, 3, row["epoch"] - 1, row["batch"], True)
+        assert row["n_samples"] == len(idx)
+        W = torch.tensor(row["W_before"], dtype=torch.float64).reshape(2, 1)
+        B = torch.tensor(row["B_before"], dtype=torch.float64)
+        z = X[idx] @ W + B
+        expected = nn.functional.binary_cross_entropy_with_logits(z[:, 0], y[idx])
+        assert row["loss"] == pytest.approx(expected.item(), rel=1e-12)
+        assert row["dW"] == pytest.approx(row["dW_torch"], rel=1e-10, abs=1e-14)
+        assert row["W_after"] == pytest.approx(
+            [a - 0.1 * g for a, g in zip(row["W_before"], row["dW"], strict=True)], rel=1e-12
+        )
+        if following is not None:
+            assert following["W_before"] == row["W_after"]
+
+
+def test_sampled_verification_first_last_and_every_k(tmp_path: Path) -> None:
+    data = load("blobs", size=35)
+    summary = (
+        Trainer(TrainConfig(epochs=1, batch_size=1, verify_every=10), data).run(tmp_path).summary
+    )
+    trace = Trace.load(tmp_path)
+    verified = [r["step"] for r in trace if r["verified"]]
+    assert verified == [1, 10, 20, 30, 35]
+    assert summary["verified_steps"] == 5
+    unverified = trace.step(2)
+    assert unverified["dW_torch"] is None and unverified["worst_disagreement"] is None
+
+
+def test_parquet_reads_in_pandas_polars_and_duckdb(tmp_path: Path) -> None:
+    Trainer(TrainConfig(epochs=2), load("iris")).run(tmp_path)
+    import duckdb
+    import pandas as pd
+    import polars as pl
+
+    frame = pd.read_parquet(tmp_path / "steps")
+    assert list(frame["step"]) == [1, 2]
+    assert pl.read_parquet(tmp_path / "steps" / "*.parquet")["loss"].to_list() == list(
+        frame["loss"]
+    )
+    count = duckdb.sql(
+        f"select count(*) from read_parquet('{tmp_path}/steps/*.parquet')"
+    ).fetchall()[0]
+    assert count == (2,)
+    assert Trace.load(tmp_path).to_pandas()["loss"].tolist() == list(frame["loss"])
+
+
+def test_schedule_sets_each_steps_lr(tmp_path: Path) -> None:
+    config = TrainConfig(epochs=6, lr=1.0, schedule="step:step_size=2,gamma=0.5")
+    Trainer(config, load("seed")).run(tmp_path)
+    assert Trace.load(tmp_path).column("lr") == [1.0, 1.0, 0.5, 0.5, 0.25, 0.25]
+
+
+def test_per_sample_gradients_add_up_to_the_batch_gradient(tmp_path: Path) -> None:
+    config = TrainConfig(epochs=1, dtype="float64", capture_samples=True, shuffle=False)
+    Trainer(config, load("seed")).run(tmp_path)
+    trace = Trace.load(tmp_path)
+    rows = [r for r in trace.samples if r["step"] == 1]
+    assert [r["sample"] for r in rows] == [0, 1, 2]
+    X = [[1, 2], [3, 4], [5, 6]]
+    for r, x in zip(rows, X, strict=True):
+        g = (
+            1 / (1 + torch.exp(-torch.tensor(r["z"][0], dtype=torch.float64))) - r["y"][0]
+        )  # ∂ℓₙ/∂z = σ(z) − y
+        assert r["grad_W"] == pytest.approx([float(g) * xi for xi in x], rel=1e-12)
+    mean_grad = [sum(r["grad_W"][j] for r in rows) / 3 for j in range(2)]
+    assert mean_grad == pytest.approx(trace.step(1)["dW"], rel=1e-12)
+
+
+def test_divergence_stops_with_the_step_and_keeps_the_trace(tmp_path: Path) -> None:
+    X = torch.randn(64, 3, generator=torch.Generator().manual_seed(0)).numpy() * 100
+    data = from_arrays(X, X.sum(axis=1) * 100, task="regression")
+    with pytest.raises(DivergenceError) as info:
+        Trainer(TrainConfig(epochs=200, lr=10.0), data).run(tmp_path)
+    assert "lower the learning rate" in str(info.value)
+    trace = Trace.load(tmp_path)
+    assert trace.summary["status"] == "diverged"
+    assert len(trace) == info.value.step
