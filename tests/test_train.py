@@ -98,7 +98,7 @@ def test_trace_rows_match_an_independent_recomputation(tmp_path: Path) -> None:
     y = torch.tensor(data.y, dtype=torch.float64)
     rows = list(trace)
     assert [r["step"] for r in rows] == list(range(1, 15))  # 7 batches × 2 epochs
-    for row, following in zip(rows, rows[1:] + [None], strict=True):
+    for row, following in zip(rows, [*rows[1:], None], strict=True):
         idx = batch_indices(100, 16, 3, row["epoch"] - 1, row["batch"], True)
         assert row["n_samples"] == len(idx)
         W = torch.tensor(row["W_before"], dtype=torch.float64).reshape(2, 1)
