@@ -232,6 +232,7 @@ class Trainer:
                         "batch": b,
                         "n_samples": Xb.shape[0],
                         "lr": lr,
+                        "rule_step": t - rule_start,
                     }
                     gap, gap_name = None, None
                     if verified:
