@@ -126,3 +126,23 @@ def test_perceptron_criterion_sgd_is_rosenblatt(
         W[:, 0], torch.tensor(w, dtype=torch.float64), rtol=1e-12, atol=1e-12
     )
     assert B.item() == pytest.approx(b, rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize("rule_name", RULE_NAMES)
+def test_weight_decay_on_W_only(rule_name: str) -> None:
+    """decay_bias=False: B moves as without decay, W as with it; PyTorch agrees via param groups."""
+    g = torch.Generator().manual_seed(1)
+    X = torch.randn(20, 3, generator=g, dtype=torch.float64)
+    y = (torch.randn(20, generator=g) > 0).to(torch.float64)
+    W = torch.randn(3, 1, generator=g, dtype=torch.float64)
+    B = torch.tensor([0.5], dtype=torch.float64)
+    loss = get_loss("bce")
+    decayed = get_optimizer(rule_name, lr=0.1, weight_decay=0.5)
+    plain = get_optimizer(rule_name, lr=0.1, weight_decay=0.0)
+    t = loss.targets(y, 1)
+    rec = observe_step(X, t, W, B, loss, decayed, decay_bias=False)
+    assert rec.worst[1] <= 1e-10
+    torch.testing.assert_close(
+        rec.B_after.torch, observe_step(X, t, W, B, loss, plain).B_after.torch
+    )
+    assert not torch.equal(rec.W_after.closed, observe_step(X, t, W, B, loss, plain).W_after.closed)

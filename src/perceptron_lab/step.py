@@ -138,8 +138,9 @@ def closed_step(
     state: Mapping[str, State],
     t: int,
     lr: float,
+    rule_B: UpdateRule | None = None,
 ) -> ClosedStep:
-    """The step by formula alone, as in the module docstring."""
+    """The step by formula alone, as in the module docstring (``rule_B`` updates B if given)."""
     Z = X @ W + B  # (N, k)
     A = loss.activation.closed(Z)  # (N, k)
     per_sample = loss.per_sample(Z, y)  # (N,)
@@ -148,7 +149,7 @@ def closed_step(
     dW = X.T @ dZ  # (d, k)
     dB = dZ.sum(dim=0)  # (k,)
     W_after, state_W = rule.update(W, dW, state.get("W", {}), t, lr)
-    B_after, state_B = rule.update(B, dB, state.get("B", {}), t, lr)
+    B_after, state_B = (rule_B or rule).update(B, dB, state.get("B", {}), t, lr)
     return ClosedStep(
         Z, A, per_sample, value, dZ, dW, dB, W_after, B_after, {"W": state_W, "B": state_B}
     )
@@ -191,12 +192,20 @@ class TorchTwin:
         k: int,
         dtype: torch.dtype,
         device: torch.device | str | None = None,
+        decay_bias: bool = True,
     ) -> None:
         self.loss = loss
         self.rule = rule
+        self.decay_bias = decay_bias
         self.model = Perceptron(d, k).to(dtype=dtype, device=device)
         self.loss_module = loss.torch_module()
-        self.optimizer = rule.torch_optimizer(self.model.parameters())
+        self.optimizer = self._new_optimizer()
+
+    def _new_optimizer(self) -> torch.optim.Optimizer:
+        layer = self.model.layer
+        return self.rule.torch_optimizer(
+            self.rule.torch_groups(layer.weight, layer.bias, self.decay_bias)
+        )
 
     def _params(self) -> dict[str, torch.Tensor]:
         return {"W": self.model.layer.weight, "B": self.model.layer.bias}
@@ -256,7 +265,7 @@ class TorchTwin:
         params = self._params()
         if not any(state.get(name) for name in params):
             # no state yet: a fresh optimizer initializes it the way torch.optim does
-            self.optimizer = self.rule.torch_optimizer(self.model.parameters())
+            self.optimizer = self._new_optimizer()
             return
         for name, p in params.items():
             loaded = {k: _to_layer(name, v) for k, v in state.get(name, {}).items()}
@@ -283,6 +292,7 @@ def observe_step(
     twin: TorchTwin | None = None,
     verify: bool = True,
     check: bool = True,
+    decay_bias: bool = True,
 ) -> StepRecord:
     """Run one step both ways and return its :class:`StepRecord`.
 
@@ -292,11 +302,12 @@ def observe_step(
     (default t; it differs when a run switched optimizers), ``lr`` γ for this step.
     With ``verify`` PyTorch's twin runs too (``twin`` reuses one across steps); with
     ``check`` a disagreement over tolerance raises :class:`VerificationError`.
+    ``decay_bias=False`` keeps B out of the rule's weight decay (as scikit-learn's penalty).
     """
     state = state or {"W": {}, "B": {}}
     lr = rule.lr if lr is None else lr
     t_rule = step if rule_step is None else rule_step
-    closed = closed_step(X, y, W, B, loss, rule, state, t_rule, lr)
+    closed = closed_step(X, y, W, B, loss, rule, state, t_rule, lr, rule.for_bias(decay_bias))
     update_W = closed.W_after - W
     update_B = closed.B_after - B
     base: dict[str, Any] = dict(
@@ -331,7 +342,7 @@ def observe_step(
                 p: {k: Twin(v) for k, v in s.items()} for p, s in closed.state_after.items()
             },
         )
-    twin = twin or TorchTwin(loss, rule, X.shape[1], W.shape[1], X.dtype, X.device)
+    twin = twin or TorchTwin(loss, rule, X.shape[1], W.shape[1], X.dtype, X.device, decay_bias)
     other = twin.step(X, y, W, B, state, t_rule, lr, closed)
 
     def pair(a: torch.Tensor, b: torch.Tensor, scale: torch.Tensor | None = None) -> Twin:

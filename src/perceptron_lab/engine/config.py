@@ -29,6 +29,7 @@ class TrainConfig:
     capture_samples: bool = False  # per-sample Z, activation, loss and gradient
     sample_cap: int = 100_000  # most per-sample rows kept
     dtype: str = "float32"  # float32 or float64
+    decay_bias: bool = True  # weight decay on B too (torch's default); False: on W only (sklearn's)
     standardize: bool = False  # features scaled with the training set's mean and std
     test_size: float = 0.0  # fraction held out for testing (stratified for classes)
 

@@ -8,8 +8,6 @@ state — giving the same numbers the trainer had, as a verified StepRecord.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import torch
 
 from ..step import StepRecord, observe_step
@@ -49,5 +47,16 @@ def replay_step(trace: Trace, step: int) -> StepRecord:
                 values = previous.get(f"state_{param}_{key}")
                 if values is not None:
                     state[param][key] = torch.tensor(values, dtype=dtype).reshape(shape)
-    return observe_step(data.X[idx], data.y[idx], W, B, loss, rule, state=state, step=step,
-                        rule_step=int(row["rule_step"]), lr=float(row["lr"]))
+    return observe_step(
+        data.X[idx],
+        data.y[idx],
+        W,
+        B,
+        loss,
+        rule,
+        state=state,
+        step=step,
+        rule_step=int(row["rule_step"]),
+        lr=float(row["lr"]),
+        decay_bias=cfg.decay_bias,
+    )

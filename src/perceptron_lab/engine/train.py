@@ -203,7 +203,8 @@ class Trainer:
             steps_table = ColumnTable(out / STEP_TABLE, self._vector_columns(d))
             if cfg.capture_samples:
                 samples = SampleRecorder(out / SAMPLE_TABLE, self.loss, cfg.sample_cap)
-        twin = TorchTwin(self.loss, self.rule, d, self.k, self.dtype)
+        twin = TorchTwin(self.loss, self.rule, d, self.k, self.dtype, decay_bias=cfg.decay_bias)
+        self.rule.for_bias(cfg.decay_bias)
         lr_twin = self._lr_twin(t)
         worst = _Worst()
         history: list[dict[str, Any]] = []
@@ -246,6 +247,7 @@ class Trainer:
                             state=state,
                             step=t,
                             rule_step=t - rule_start,
+                            decay_bias=cfg.decay_bias,
                             lr=lr,
                             twin=twin,
                             check=False,

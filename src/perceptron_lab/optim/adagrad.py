@@ -62,5 +62,5 @@ class Adagrad(UpdateRule):
         s = state.get("sum", s0) + g * g
         return theta - clr * g / (s.sqrt() + self.eps), {"sum": s}
 
-    def torch_optimizer(self, params: Iterable[torch.nn.Parameter]) -> torch.optim.Optimizer:
+    def torch_optimizer(self, params: Iterable[Any]) -> torch.optim.Optimizer:
         return torch.optim.Adagrad(params, **self.options())

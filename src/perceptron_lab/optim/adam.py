@@ -76,7 +76,7 @@ class Adam(UpdateRule):
         denom = v.sqrt() / math.sqrt(1 - b2**t) + self.eps
         return theta - lr * m_hat / denom, new_state
 
-    def torch_optimizer(self, params: Iterable[torch.nn.Parameter]) -> torch.optim.Optimizer:
+    def torch_optimizer(self, params: Iterable[Any]) -> torch.optim.Optimizer:
         return torch.optim.Adam(params, **self.options())
 
 
@@ -100,5 +100,5 @@ class AdamW(Adam):
     ) -> None:
         super().__init__(lr, betas, eps, weight_decay, amsgrad)
 
-    def torch_optimizer(self, params: Iterable[torch.nn.Parameter]) -> torch.optim.Optimizer:
+    def torch_optimizer(self, params: Iterable[Any]) -> torch.optim.Optimizer:
         return torch.optim.AdamW(params, **self.options())

@@ -40,8 +40,26 @@ class UpdateRule(ABC):
         """One closed-form step: the new θ and the new state (the inputs are not changed)."""
 
     @abstractmethod
-    def torch_optimizer(self, params: Iterable[torch.nn.Parameter]) -> torch.optim.Optimizer:
-        """The torch.optim optimizer with the same hyper-parameters."""
+    def torch_optimizer(self, params: Iterable[Any]) -> torch.optim.Optimizer:
+        """The torch.optim optimizer with the same hyper-parameters (params or param groups)."""
+
+    def for_bias(self, decay_bias: bool) -> UpdateRule:
+        """The rule for B: this one, or a copy without weight decay when B is not decayed.
+
+        scikit-learn leaves the intercept out of its penalty; torch.optim decays every
+        parameter unless a parameter group says otherwise.
+        """
+        if decay_bias or not getattr(self, "weight_decay", 0.0):
+            return self
+        return type(self)(**{**self.options(), "weight_decay": 0.0})
+
+    def torch_groups(
+        self, weight: torch.Tensor, bias: torch.Tensor, decay_bias: bool
+    ) -> list[dict[str, Any]]:
+        """Parameter groups for the twin: the bias in a group without weight decay if asked."""
+        if decay_bias:
+            return [{"params": [weight, bias]}]
+        return [{"params": [weight]}, {"params": [bias], "weight_decay": 0.0}]
 
     def state_keys(self) -> tuple[str, ...]:
         """The tensors torch.optim keeps per parameter under these options (besides "step")."""

@@ -81,5 +81,5 @@ class RMSprop(UpdateRule):
             return theta - lr * b, new_state
         return theta - lr * g / s, new_state
 
-    def torch_optimizer(self, params: Iterable[torch.nn.Parameter]) -> torch.optim.Optimizer:
+    def torch_optimizer(self, params: Iterable[Any]) -> torch.optim.Optimizer:
         return torch.optim.RMSprop(params, **self.options())

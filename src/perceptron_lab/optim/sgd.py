@@ -75,5 +75,5 @@ class SGD(UpdateRule):
             g = g + self.momentum * b if self.nesterov else b
         return theta - lr * g, new_state
 
-    def torch_optimizer(self, params: Iterable[torch.nn.Parameter]) -> torch.optim.Optimizer:
+    def torch_optimizer(self, params: Iterable[Any]) -> torch.optim.Optimizer:
         return torch.optim.SGD(params, **self.options())
