@@ -102,6 +102,18 @@ def add_train_parser(sub: Any) -> None:
         "--branch", type=Path, metavar="RUN_DIR", help="start a new run from another run's step"
     )
     p.add_argument("--at-step", type=int, help="with --branch: the checkpointed step to start from")
+    p.add_argument(
+        "--tensorboard",
+        type=Path,
+        metavar="LOGDIR",
+        help="also write TensorBoard event files (scalars and histograms) as it trains",
+    )
+    p.add_argument(
+        "--tensorboard-every",
+        type=int,
+        metavar="K",
+        help="TensorBoard every K steps (default: every step up to 1000, else ~1000 steps)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument(
         "--format", choices=("text", "json"), default="text", help="summary as text or JSON"
@@ -228,9 +240,26 @@ def run_train(args: argparse.Namespace) -> int:
         if parent_config is not None and config.optimizer != parent_config["config"]["optimizer"]:
             start = replace(start, state={"W": {}, "B": {}})
         extra = {"parent": {"run": str(args.branch.resolve()), "step": args.at_step}}
-    result = _train_with_progress(
-        trainer, out, start, extra, console, quiet=args.quiet or args.format == "json"
-    )
+    board = None
+    if args.tensorboard is not None:
+        from .export.tensorboard import TensorBoardCallback, default_every
+
+        every = args.tensorboard_every or default_every(trainer.total_steps)
+        purge = start.position.step + 1 if args.resume is not None and start is not None else None
+        board = TensorBoardCallback(args.tensorboard, every=every, purge_step=purge)
+    try:
+        result = _train_with_progress(
+            trainer,
+            out,
+            start,
+            extra,
+            console,
+            quiet=args.quiet or args.format == "json",
+            board=board,
+        )
+    finally:
+        if board is not None:
+            board.close()
     if args.format == "json":
         print(json.dumps(result.summary, indent=1))
     else:
@@ -241,11 +270,18 @@ def run_train(args: argparse.Namespace) -> int:
 
 
 def _train_with_progress(
-    trainer: Any, out: Path | None, start: Any, extra: dict[str, Any], console: Any, quiet: bool
+    trainer: Any,
+    out: Path | None,
+    start: Any,
+    extra: dict[str, Any],
+    console: Any,
+    quiet: bool,
+    board: Any = None,
 ) -> Any:
     """Run the trainer under a rich progress bar (refreshed at most ~10 times a second)."""
+    hooks = {"on_step": board, "on_epoch": board.epoch if board is not None else None}
     if quiet:
-        return trainer.run(out, start=start, extra_config=extra)
+        return trainer.run(out, start=start, extra_config=extra, **hooks)
     import time
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -281,7 +317,7 @@ def _train_with_progress(
                 rate=f"{rate:,.0f}",
             )
 
-        return trainer.run(out, start=start, extra_config=extra, on_progress=update)
+        return trainer.run(out, start=start, extra_config=extra, on_progress=update, **hooks)
 
 
 def run_show(args: argparse.Namespace) -> int:

@@ -2,15 +2,16 @@
 
 ``checkpoints/step-NNNNNNNN.safetensors`` holds W, B and every optimizer state tensor
 (``state.W.exp_avg`` …); ``step-NNNNNNNN.json`` beside it holds where the run stands
-(step, epoch, batch within the epoch) — the data order is a function of the seed and
+(step, epoch, batch within the epoch) and the per-epoch metrics so far — the data order is a function of the seed and
 the epoch, so that is all the random state there is.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import torch
 
@@ -38,6 +39,7 @@ class Checkpoint:
     B: torch.Tensor  # (k,)
     state: dict[str, State]
     position: Position
+    history: list[dict[str, Any]] = field(default_factory=list)  # per-epoch metrics so far
 
 
 def save(root: Path, ckpt: Checkpoint) -> Path:
@@ -51,7 +53,8 @@ def save(root: Path, ckpt: Checkpoint) -> Path:
         for key, value in entries.items():
             tensors[f"state.{param}.{key}"] = value.contiguous()
     write_atomic(folder / f"{name}.safetensors", lambda tmp: save_file(tensors, str(tmp)))
-    write_text_atomic(folder / f"{name}.json", json.dumps(asdict(ckpt.position)))
+    meta = {"position": asdict(ckpt.position), "history": ckpt.history}
+    write_text_atomic(folder / f"{name}.json", json.dumps(meta))
     return folder / f"{name}.json"
 
 
@@ -73,8 +76,10 @@ def latest(root: Path, at_step: int | None = None) -> Checkpoint | None:
             if key.startswith("state."):
                 _, param, name = key.split(".", 2)
                 state[param][name] = value
-        position = Position(**json.loads(meta.read_text()))
-        return Checkpoint(tensors["W"], tensors["B"], state, position)
+        data = json.loads(meta.read_text())
+        return Checkpoint(
+            tensors["W"], tensors["B"], state, Position(**data["position"]), data["history"]
+        )
     return None
 
 

@@ -13,7 +13,7 @@ import json
 import math
 import platform
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -167,8 +167,14 @@ class Trainer:
         start: checkpoint.Checkpoint | None = None,
         extra_config: dict[str, Any] | None = None,
         on_progress: Callable[[Progress], None] | None = None,
+        on_step: Callable[[Mapping[str, Any]], None] | None = None,
+        on_epoch: Callable[[Mapping[str, Any]], None] | None = None,
     ) -> RunResult:
-        """Train from the seed's weights, or from ``start`` (resume / branch)."""
+        """Train from the seed's weights, or from ``start`` (resume / branch).
+
+        ``on_progress`` gets a :class:`Progress` after each step; ``on_step`` the step's
+        row (scalars and tensors, as the trace records it); ``on_epoch`` each epoch's metrics.
+        """
         cfg = self.config
         X, y = self.train_t.X, self.train_t.y
         n, d = X.shape
@@ -207,7 +213,7 @@ class Trainer:
         self.rule.for_bias(cfg.decay_bias)
         lr_twin = self._lr_twin(t)
         worst = _Worst()
-        history: list[dict[str, Any]] = []
+        history: list[dict[str, Any]] = list(start.history) if start is not None else []
         tol = tolerance(self.dtype)
         began = time.perf_counter()
         status = "finished"
@@ -299,6 +305,8 @@ class Trainer:
                             vectors[f"state_{p}_{key}"] = value_t
                     if steps_table is not None:
                         steps_table.put(scalars, vectors)
+                    if on_step is not None:
+                        on_step({**scalars, **vectors})
                     if samples is not None:
                         samples.record(
                             t, idx if not (full_batch and not cfg.shuffle) else None, Xb, yb, W, B
@@ -311,6 +319,10 @@ class Trainer:
                     W, B, state = W_new, B_new, new_state
                     if lr_twin is not None:
                         lr_twin[0]()
+                    if b == self.batches - 1:  # the epoch's end: before its checkpoint
+                        history.append(self._epoch_metrics(epoch + 1, W, B))
+                        if on_epoch is not None:
+                            on_epoch(history[-1])
                     if out is not None and (
                         t % self.checkpoint_every == 0 or t == self.total_steps
                     ):
@@ -318,7 +330,11 @@ class Trainer:
                         checkpoint.save(
                             out,
                             checkpoint.Checkpoint(
-                                W, B, state, _position(t, epoch, b, self.batches, rule_start)
+                                W,
+                                B,
+                                state,
+                                _position(t, epoch, b, self.batches, rule_start),
+                                history,
                             ),
                         )
                     if on_progress is not None:
@@ -334,7 +350,6 @@ class Trainer:
                                 time.perf_counter() - began,
                             )
                         )
-                history.append(self._epoch_metrics(epoch + 1, W, B))
         except DivergenceError as exc:
             status, failure = "diverged", exc
         except VerificationError as exc:
@@ -425,7 +440,7 @@ class Trainer:
             "error": str(failure) if failure else None,
             "steps": t,
             "total_steps": self.total_steps,
-            "epochs_done": len(history) + (start.position.epoch if start else 0),
+            "epochs_done": len(history),
             "score_name": score_name(self.loss),
             "final": {k: v for k, v in final.items() if k != "epoch"},
             "verified_steps": len(worst.verified_steps),

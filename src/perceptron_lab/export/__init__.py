@@ -1,0 +1,1 @@
+"""Exports: a run's trace written for other tools (TensorBoard). Views only — no math here."""

@@ -1,0 +1,86 @@
+"""Pieces several plots share: a run's title, points by class, a classifier in the plane.
+
+Figures are ``matplotlib.figure.Figure`` objects made directly, never through pyplot,
+so no global state and no display is touched (saving renders with Agg).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import torch
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+
+from ..analysis.plane import Plane, boundary_line, predicted_regions
+
+REGION_ALPHA = 0.15
+
+
+def color(i: int) -> str:
+    """The i-th color of matplotlib's default cycle ('C0', 'C1', …)."""
+    return f"C{i % 10}"
+
+
+def run_title(config: Mapping[str, Any]) -> str:
+    """'blobs · bce · sgd (lr 0.01)' from a run's config.json."""
+    data, cfg = config.get("data", {}), config.get("config", {})
+    loss = config.get("loss", {}).get("name", cfg.get("loss", "?"))
+    return f"{data.get('name', '?')} · {loss} · {cfg.get('optimizer', '?')} (lr {cfg.get('lr')})"
+
+
+def draw_points(ax: Axes, plane: Plane) -> None:
+    """Training points filled and held-out points hollow, one color per class."""
+    for i, name in enumerate(plane.classes):
+        mine = plane.labels == i
+        ax.scatter(
+            plane.X[mine][:, 0],
+            plane.X[mine][:, 1],
+            s=14,
+            color=color(i),
+            label=f"class {name}",
+            gid=f"class_{i}",
+        )
+        if plane.X_test is not None and plane.labels_test is not None:
+            held = plane.labels_test == i
+            ax.scatter(
+                plane.X_test[held][:, 0],
+                plane.X_test[held][:, 1],
+                s=14,
+                facecolors="none",
+                edgecolors=color(i),
+                gid=f"test_{i}",
+            )
+    ax.set_xlim(*plane.xlim)
+    ax.set_ylim(*plane.ylim)
+    ax.set_xlabel(plane.features[0])
+    ax.set_ylabel(plane.features[1])
+
+
+def draw_classifier(
+    ax: Axes, plane: Plane, W: torch.Tensor, B: torch.Tensor, n: int = 200
+) -> list[Artist]:
+    """The predicted class as shaded regions and, for one output, the line z = 0.
+
+    Returns the artists drawn (an animation removes them before the next frame).
+    """
+    x1s, x2s, regions = predicted_regions(plane.data.loss, W, B, plane.xlim, plane.ylim, n)
+    k = max(len(plane.classes), 2)
+    shades = ax.contourf(
+        x1s,
+        x2s,
+        regions,
+        levels=np.arange(k + 1) - 0.5,
+        colors=[color(i) for i in range(k)],
+        alpha=REGION_ALPHA,
+    )
+    drawn: list[Artist] = [shades]
+    segment = boundary_line(W, B, plane.xlim, plane.ylim) if W.shape[1] == 1 else None
+    if segment is not None:
+        (line,) = ax.plot(*segment.T, color="black", lw=1.5, gid="boundary", label="z = 0")
+        drawn.append(line)
+    ax.set_xlim(*plane.xlim)
+    ax.set_ylim(*plane.ylim)
+    return drawn
