@@ -69,8 +69,8 @@ def test_unverified_step_has_no_torch_side(notebook: dict[str, torch.Tensor]) ->
 class WrongBCE(BCEWithLogits):
     """A deliberately wrong gradient (missing the 1/N), to see verification catch it."""
 
-    def grad_z(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        return self.element_gradient(z, y)
+    def per_count(self, g: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
+        return g
 
 
 def test_a_wrong_formula_is_caught_and_named(notebook: dict[str, torch.Tensor]) -> None:

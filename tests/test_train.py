@@ -176,3 +176,24 @@ def test_divergence_stops_with_the_step_and_keeps_the_trace(tmp_path: Path) -> N
     trace = Trace.load(tmp_path)
     assert trace.summary["status"] == "diverged"
     assert len(trace) == info.value.step
+
+
+def test_weight_decay_spares_the_bias_when_asked(tmp_path: Path) -> None:
+    """decay_bias=False: every step (verified or not) decays W only, as scikit-learn's penalty."""
+    config = TrainConfig(
+        epochs=6,
+        lr=0.1,
+        verify_every=4,
+        dtype="float64",
+        decay_bias=False,
+        optimizer_options={"weight_decay": 0.5},
+    )
+    Trainer(config, load("seed")).run(tmp_path)
+    for row in Trace.load(tmp_path):
+        assert row["B_after"][0] == pytest.approx(
+            row["B_before"][0] - 0.1 * row["dB"][0], rel=1e-12
+        )
+        expected_W = [
+            w - 0.1 * (g + 0.5 * w) for w, g in zip(row["W_before"], row["dW"], strict=True)
+        ]
+        assert row["W_after"] == pytest.approx(expected_W, rel=1e-12)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
@@ -69,13 +70,16 @@ class Dataset:
         """C, the number of classes; 0 for regression."""
         return 0 if self.classes is None else len(self.classes)
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
-        """sha256 hex digest of X and y (values, shapes, dtypes); stable across runs."""
+        """sha256 hex digest of X and y (values, shapes, dtypes); stable across runs.
+
+        Computed once per Dataset (hashing reads every byte: about a second per GB).
+        """
         digest = hashlib.sha256()
         for array in (self.X, self.y):
             digest.update(f"{array.dtype.str}{array.shape};".encode())
-            digest.update(np.ascontiguousarray(array).tobytes())
+            digest.update(np.ascontiguousarray(array).data.cast("B"))
         return digest.hexdigest()
 
     def subset(self, indices: Any, name: str | None = None) -> Dataset:

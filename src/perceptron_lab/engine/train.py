@@ -26,7 +26,7 @@ from ..errors import DivergenceError, InputError, VerificationError
 from ..losses import Loss
 from ..optim import State, UpdateRule, get_optimizer
 from ..schedules import Schedule, parse_schedule
-from ..step import TorchTwin, closed_step, observe_step
+from ..step import TorchTwin, observe_step, train_step
 from ..tensors import dtype_from_name
 from . import checkpoint
 from .atomic import write_text_atomic
@@ -210,7 +210,7 @@ class Trainer:
             if cfg.capture_samples:
                 samples = SampleRecorder(out / SAMPLE_TABLE, self.loss, cfg.sample_cap)
         twin = TorchTwin(self.loss, self.rule, d, self.k, self.dtype, decay_bias=cfg.decay_bias)
-        self.rule.for_bias(cfg.decay_bias)
+        rule_B = self.rule.for_bias(cfg.decay_bias)
         lr_twin = self._lr_twin(t)
         worst = _Worst()
         history: list[dict[str, Any]] = list(start.history) if start is not None else []
@@ -276,14 +276,15 @@ class Trainer:
                         if gap > worst.value or not worst.quantity:
                             worst.value, worst.quantity, worst.step = gap, gap_name, t
                     else:
-                        cs = closed_step(
-                            Xb, yb, W, B, self.loss, self.rule, state, t - rule_start, lr
+                        cs = train_step(
+                            Xb, yb, W, B, self.loss, self.rule, state, t - rule_start, lr, rule_B
                         )
                         Z, value, dW, dB = cs.Z, cs.loss, cs.dW, cs.dB
                         W_new, B_new, new_state = cs.W_after, cs.B_after, cs.state_after
                     last_loss = float(value)
                     batch_score = score(self.loss, Z, yb)
-                    grad_norm = math.sqrt(float((dW * dW).sum() + (dB * dB).sum()))
+                    norm = torch.linalg.vector_norm
+                    grad_norm = math.hypot(float(norm(dW)), float(norm(dB)))
                     scalars |= {
                         "loss": last_loss,
                         score_name(self.loss): batch_score,
@@ -311,8 +312,10 @@ class Trainer:
                         samples.record(
                             t, idx if not (full_batch and not cfg.shuffle) else None, Xb, yb, W, B
                         )
-                    bad = _non_finite(value, dW, dB, W_new, B_new)
-                    if bad:
+                    # a finite loss and gradient keep W and B finite (up to overflow, which the
+                    # next step's loss shows), so the floats already in hand are the check
+                    if not (math.isfinite(last_loss) and math.isfinite(grad_norm)):
+                        bad = _non_finite(value, dW, dB, W_new, B_new) or "W"
                         raise DivergenceError(bad, t, f"lower the learning rate (lr = {lr:g})")
                     if verified and gap is not None and gap > tol:
                         raise VerificationError(gap_name or "?", t, gap, tol)

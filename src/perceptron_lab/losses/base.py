@@ -68,6 +68,10 @@ class Loss(ABC):
         """``g`` / count under mean reduction: the 1/N (or 1/(N·k)) of dL/dZ."""
         return g / self.elements_count(z) if self.reduction == "mean" else g
 
+    def value_and_grad(self, z: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(L, dL/dZ) together; a loss may share work between them (training's hot path)."""
+        return self.value(z, y), self.grad_z(z, y)
+
     def per_sample(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         """ℓₙ (N,): each sample's share, reduced over outputs the way L reduces them."""
         ell = self.elements(z, y)

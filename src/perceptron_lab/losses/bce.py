@@ -69,6 +69,20 @@ class BCEWithLogits(Loss):
         positive = y * softplus(-z) if p is None else p * y * softplus(-z)  # (N, k)
         return positive + (1 - y) * softplus(z)
 
+    def value_and_grad(self, z: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Both from one e = exp(−|z|) (p = 1):
+
+        ℓ = log1p(e) + y·max(−z, 0) + (1 − y)·max(z, 0)
+        σ(z) = 1 / (1 + e) for z ≥ 0, e / (1 + e) for z < 0;  ∂ℓ/∂z = σ(z) − y
+        """
+        if self.pos_weight is not None:
+            return super().value_and_grad(z, y)
+        e = torch.exp(-z.abs())  # (N, k), never overflows
+        relu = z.clamp(min=0)
+        ell = torch.log1p(e) + y * (relu - z) + (1 - y) * relu  # max(−z, 0) = max(z, 0) − z
+        s = torch.where(z >= 0, 1, e) / (1 + e)  # σ(z)
+        return self.reduce(ell), self.per_count(s - y, z)
+
     def element_gradient(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         s = 1 / (1 + torch.exp(-z))  # σ(z), (N, k)
         p = self._p(z)
