@@ -15,10 +15,22 @@ from .atomic import write_atomic
 
 
 class ColumnTable:
-    """Rows of scalar columns (Python values) and vector columns (fixed-width tensors)."""
+    """Rows of scalar columns (Python values) and vector columns (fixed-width tensors).
 
-    def __init__(self, folder: Path, vectors: dict[str, int], capacity: int = 2048) -> None:
+    Give the scalar columns' types up front so that every part has the same schema (a
+    part whose rows are all null still says what the column holds); others are inferred.
+    """
+
+    def __init__(
+        self,
+        folder: Path,
+        vectors: dict[str, int],
+        capacity: int = 2048,
+        *,
+        scalars: dict[str, str] | None = None,
+    ) -> None:
         self.folder = folder
+        self.types = scalars or {}  # column -> Arrow type name (int64, float64, bool_, string)
         self.capacity = capacity
         self.vectors = {
             name: torch.full((capacity, width), float("nan"), dtype=torch.float64)
@@ -53,7 +65,12 @@ class ColumnTable:
         import pyarrow.parquet as pq
 
         n = self.n
-        arrays: dict[str, Any] = {name: pa.array(values) for name, values in self.scalars.items()}
+        arrays: dict[str, Any] = {
+            name: pa.array(
+                values, type=getattr(pa, self.types[name])() if name in self.types else None
+            )
+            for name, values in self.scalars.items()
+        }
         for name, buffer in self.vectors.items():
             width = buffer.shape[1]
             values = pa.array(buffer[:n].reshape(-1).numpy())

@@ -206,7 +206,9 @@ class Trainer:
             truncate_table(out / STEP_TABLE, t)
             truncate_table(out / SAMPLE_TABLE, t)
             (out / "summary.json").unlink(missing_ok=True)
-            steps_table = ColumnTable(out / STEP_TABLE, self._vector_columns(d))
+            steps_table = ColumnTable(
+                out / STEP_TABLE, self._scalar_columns(), self._vector_columns(d)
+            )
             if cfg.capture_samples:
                 samples = SampleRecorder(out / SAMPLE_TABLE, self.loss, cfg.sample_cap)
         twin = TorchTwin(self.loss, self.rule, d, self.k, self.dtype, decay_bias=cfg.decay_bias)
@@ -369,6 +371,17 @@ class Trainer:
         return RunResult(W, B, summary, out)
 
     # ----------------------------------------------------------------- helpers
+    def _scalar_columns(self) -> dict[str, str]:
+        ints = dict.fromkeys(("step", "epoch", "batch", "n_samples", "rule_step"), "int64")
+        floats = dict.fromkeys(("lr", "loss", score_name(self.loss), "grad_norm"), "float64")
+        return {
+            **ints,
+            **floats,
+            "verified": "bool_",
+            "worst_quantity": "string",
+            "worst_disagreement": "float64",
+        }
+
     def _vector_columns(self, d: int) -> dict[str, int]:
         dk, k = d * self.k, self.k
         cols = {
