@@ -207,7 +207,7 @@ class Trainer:
             truncate_table(out / SAMPLE_TABLE, t)
             (out / "summary.json").unlink(missing_ok=True)
             steps_table = ColumnTable(
-                out / STEP_TABLE, self._scalar_columns(), self._vector_columns(d)
+                out / STEP_TABLE, self._vector_columns(d), scalars=self._scalar_columns()
             )
             if cfg.capture_samples:
                 samples = SampleRecorder(out / SAMPLE_TABLE, self.loss, cfg.sample_cap)
