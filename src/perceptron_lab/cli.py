@@ -143,12 +143,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     step.set_defaults(run=_step)
 
+    from .cli_explain import add_explain_parser
     from .cli_export import add_export_parser
     from .cli_plot import add_plot_parser
     from .cli_train import add_show_parser, add_train_parser
 
     add_train_parser(sub)
     add_show_parser(sub)
+    add_explain_parser(sub)
     add_plot_parser(sub)
     add_export_parser(sub)
     return parser
