@@ -143,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     step.set_defaults(run=_step)
 
+    from .cli_compare import add_compare_parser
     from .cli_explain import add_explain_parser
     from .cli_export import add_export_parser
     from .cli_plot import add_plot_parser
@@ -153,6 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_explain_parser(sub)
     add_plot_parser(sub)
     add_export_parser(sub)
+    add_compare_parser(sub)
     return parser
 
 

@@ -387,6 +387,7 @@ def observe_step(
         "dB": dZ_scale.sum(dim=0),
     }
 
+    state_scales = _state_scales(rule, rule.for_bias(decay_bias), W, B, scales, state, t_rule, lr)
     t_update_W = other.W_after - W
     t_update_B = other.B_after - B
     record = StepRecord(
@@ -404,8 +405,7 @@ def observe_step(
         update_W=pair(update_W, t_update_W, other.W_after),
         update_B=pair(update_B, t_update_B, other.B_after),
         state_after={
-            # new state = a·old + b·g: its terms are about as large as the old state
-            p: {k: pair(v, other.state_after[p][k], state.get(p, {}).get(k)) for k, v in s.items()}
+            p: {k: pair(v, other.state_after[p][k], state_scales[p].get(k)) for k, v in s.items()}
             for p, s in closed.state_after.items()
         },
         verified=True,
@@ -415,3 +415,32 @@ def observe_step(
             if twin_q.disagreement is not None and twin_q.disagreement > record.tolerance:
                 raise VerificationError(name, step, twin_q.disagreement, record.tolerance)
     return record
+
+
+def _state_scales(
+    rule: UpdateRule,
+    rule_B: UpdateRule,
+    W: torch.Tensor,
+    B: torch.Tensor,
+    scales: Mapping[str, torch.Tensor],
+    state: Mapping[str, State],
+    t: int,
+    lr: float,
+) -> dict[str, State]:
+    """The size of the terms each new optimizer-state tensor is made of.
+
+    The rule itself, run on magnitudes (|θ|, the gradient's term sizes, |old state|),
+    adds up what its formula subtracts: with weight decay, g = dL/dW + λ·W cancels to
+    about 0 at a penalized optimum, and a momentum buffer or Adam's m built from it is
+    only as exact as its terms are large. Where that run is not finite (centered
+    RMSprop's v − ḡ² on magnitudes), the old state's size stands in.
+    """
+    out: dict[str, State] = {}
+    for p, r, theta, g in (("W", rule, W, scales["dW"]), ("B", rule_B, B, scales["dB"])):
+        old = {k: v.abs() for k, v in state.get(p, {}).items()}
+        _, new = r.update(theta.abs(), g.abs(), old, t, lr)
+        out[p] = {}
+        for k, v in new.items():
+            size = torch.where(torch.isfinite(v), v.abs(), torch.zeros_like(v))
+            out[p][k] = torch.maximum(size, old[k]) if k in old else size
+    return out

@@ -1,0 +1,213 @@
+"""The estimators in scikit-learn's machinery, checked against independent oracles."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+import torch
+from scipy.special import expit, softmax
+from sklearn.datasets import load_breast_cancer, load_iris, make_regression
+from sklearn.linear_model import Ridge
+from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from perceptron_lab.errors import InputError
+from perceptron_lab.sklearn import PerceptronClassifier, PerceptronRegressor
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread() -> Iterator[None]:
+    """Many short fits on tiny data: torch's thread pool only adds overhead on shared cores."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.fixture(scope="module")
+def iris() -> tuple[np.ndarray, np.ndarray]:
+    X, y = load_iris(return_X_y=True)
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def cancer() -> tuple[np.ndarray, np.ndarray]:
+    X, y = load_breast_cancer(return_X_y=True)
+    return X, y
+
+
+def test_pipeline_cross_val_score_and_grid_search(
+    iris: tuple[np.ndarray, np.ndarray], cancer: tuple[np.ndarray, np.ndarray]
+) -> None:
+    X, y = iris
+    pipe = make_pipeline(StandardScaler(), PerceptronClassifier(random_state=0))
+    scores = cross_val_score(pipe, X, y, cv=3)
+    assert scores.shape == (3,) and scores.min() > 0.8
+
+    Xb, yb = cancer
+    grid = GridSearchCV(
+        make_pipeline(StandardScaler(), PerceptronClassifier(max_iter=50, random_state=0)),
+        {"perceptronclassifier__learning_rate": [1e-4, 0.05]},
+        cv=3,
+    )
+    grid.fit(Xb, yb)
+    # 50 Adam steps of 1e-4 barely move the random start; 0.05 learns the data
+    assert grid.best_params_ == {"perceptronclassifier__learning_rate": 0.05}
+    assert grid.best_score_ > 0.95
+
+
+def test_predict_proba_is_the_activation_of_decision_function(
+    iris: tuple[np.ndarray, np.ndarray], cancer: tuple[np.ndarray, np.ndarray]
+) -> None:
+    Xb, yb = cancer
+    binary = make_pipeline(StandardScaler(), PerceptronClassifier(random_state=1)).fit(Xb, yb)
+    z = binary.decision_function(Xb)  # (N,)
+    proba = binary.predict_proba(Xb)  # (N, 2)
+    np.testing.assert_allclose(proba[:, 1], expit(z), rtol=1e-12)
+    np.testing.assert_allclose(proba[:, 0], 1 - expit(z), rtol=1e-12)
+    np.testing.assert_array_equal(binary.predict(Xb), np.where(z >= 0, 1, 0))
+
+    X, y = iris
+    multi = PerceptronClassifier(random_state=1).fit(X, y)
+    Z = multi.decision_function(X)  # (N, 3)
+    np.testing.assert_allclose(multi.predict_proba(X), softmax(Z, axis=1), rtol=1e-12)
+    np.testing.assert_array_equal(multi.predict(X), Z.argmax(axis=1))
+    np.testing.assert_allclose(multi.predict_log_proba(X), np.log(softmax(Z, axis=1)), rtol=1e-9)
+    assert not hasattr(PerceptronClassifier(loss="perceptron"), "predict_proba")
+
+
+def test_coef_is_the_traces_final_W_and_the_logits_are_XW_plus_B(
+    iris: tuple[np.ndarray, np.ndarray],
+) -> None:
+    X, y = iris
+    clf = PerceptronClassifier(max_iter=30, batch_size=50, random_state=3).fit(X, y)
+    d, k = 4, 3
+    trace = clf.trace_
+    assert trace.path is None and len(trace) == 30 * 3  # 3 batches of 50 per epoch
+    last = trace.steps[-1]
+    np.testing.assert_array_equal(clf.coef_, np.array(last["W_after"]).reshape(d, k).T)
+    np.testing.assert_array_equal(clf.intercept_, np.array(last["B_after"]))
+    np.testing.assert_allclose(
+        clf.decision_function(X), X @ clf.coef_.T + clf.intercept_, rtol=1e-12
+    )
+    assert clf.n_iter_ == 30 and len(clf.loss_curve_) == 30
+    assert clf.loss_curve_ == [h["train_loss"] for h in trace.summary["history"]]
+    assert clf.seed_ == 3 and trace.config["seed"] == 3
+    assert trace.config["config"]["decay_bias"] is False
+    assert trace.summary["verified_steps"] == 2  # the first and the last step
+
+
+def test_two_partial_fits_equal_fit_with_two_epochs_bit_for_bit(
+    cancer: tuple[np.ndarray, np.ndarray],
+) -> None:
+    X, y = cancer
+    X = StandardScaler().fit_transform(X)
+    settings = dict(batch_size=64, alpha=1e-3, learning_rate=0.01, random_state=7)  # shuffled
+    whole = PerceptronClassifier(max_iter=2, **settings).fit(X, y)
+    parts = PerceptronClassifier(**settings)
+    parts.partial_fit(X, y, classes=[0, 1])
+    assert parts.n_iter_ == 1
+    parts.partial_fit(X, y)
+    assert parts.n_iter_ == 2
+    np.testing.assert_array_equal(parts.coef_, whole.coef_)
+    np.testing.assert_array_equal(parts.intercept_, whole.intercept_)
+    assert parts.loss_curve_ == whole.loss_curve_
+    assert [r["step"] for r in parts.trace_] == list(range(1, 2 * 9 + 1))  # 9 batches per epoch
+    for a, b in zip(parts.trace_, whole.trace_, strict=True):
+        assert a["W_after"] == b["W_after"] and a["state_W_exp_avg_sq"] == b["state_W_exp_avg_sq"]
+
+
+def test_alpha_is_ridges_penalty_scaled_by_two_over_n() -> None:
+    """Mean (z − y)² + (λ/2)‖W‖² has Ridge's minimizer with alpha = N·λ/2."""
+    X, y = make_regression(n_samples=80, n_features=3, noise=5.0, bias=2.0, random_state=0)
+    X, y = StandardScaler().fit_transform(X), y / y.std()
+    lam = 0.3
+    ours = PerceptronRegressor(
+        alpha=lam, learning_rate=0.05, max_iter=1500, schedule="cosine:T_max=1500", random_state=0
+    ).fit(X, y)
+    ridge = Ridge(alpha=len(y) * lam / 2).fit(X, y)
+    np.testing.assert_allclose(ours.coef_[0], ridge.coef_, atol=1e-6)
+    np.testing.assert_allclose(ours.intercept_[0], ridge.intercept_, atol=1e-6)
+    assert ours.score(X, y) == pytest.approx(ridge.score(X, y), abs=1e-9)
+
+
+def test_feature_names_from_a_dataframe_reach_the_trace(
+    iris: tuple[np.ndarray, np.ndarray],
+) -> None:
+    import pandas as pd
+
+    X, y = iris
+    frame = pd.DataFrame(X, columns=["sl", "sw", "pl", "pw"])
+    clf = PerceptronClassifier(max_iter=5, random_state=0).fit(frame, pd.Series(y))
+    assert list(clf.feature_names_in_) == ["sl", "sw", "pl", "pw"]
+    assert clf.trace_.config["data"]["feature_names"] == ["sl", "sw", "pl", "pw"]
+    assert clf.n_features_in_ == 4
+
+
+def test_string_labels_and_a_random_state_of_none() -> None:
+    X = np.array([[0.0, 1.0], [1.0, 0.0], [0.1, 0.9], [0.9, 0.2]])
+    y = np.array(["no", "yes", "no", "yes"])
+    a = PerceptronClassifier(learning_rate=0.1, max_iter=100).fit(X, y)
+    b = PerceptronClassifier(learning_rate=0.1, max_iter=100).fit(X, y)
+    assert a.seed_ != b.seed_  # drawn: one in 2³¹ − 1 to collide
+    assert list(a.classes_) == ["no", "yes"] and a.trace_.config["data"]["classes"] == ["no", "yes"]
+    np.testing.assert_array_equal(a.predict(X), y)
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"learning_rate": -1}, "learning_rate: expected a number > 0, got -1"),
+        ({"alpha": -0.5}, "alpha: expected a number >= 0, got -0.5"),
+        ({"max_iter": 0}, "max_iter: expected an integer >= 1, got 0"),
+        ({"batch_size": 2.5}, "batch_size: expected an integer >= 1 or None, got 2.5"),
+        ({"loss": "mse"}, "loss: expected one of auto, bce, cross_entropy, perceptron, got 'mse'"),
+        ({"optimizer": "lbfgs"}, "optimizer: expected one of sgd, adam, adamw, rmsprop, adagrad"),
+        ({"dtype": "float16"}, "dtype: expected one of float32, float64, got 'float16'"),
+        ({"random_state": -1}, "random_state: expected an int in [0, 2147483647], got -1"),
+        ({"schedule": "linear"}, "schedule: expected one of constant, step, exponential, cosine"),
+    ],
+)
+def test_bad_parameters_are_refused_in_fit_with_what_was_expected(
+    params: dict[str, object], message: str
+) -> None:
+    clf = PerceptronClassifier(**params)  # type: ignore[arg-type]  # __init__ only stores
+    with pytest.raises(ValueError, match="^" + re.escape(message)):
+        clf.fit([[0.0], [1.0]], [0, 1])
+
+
+def test_input_errors_say_what_was_expected(iris: tuple[np.ndarray, np.ndarray]) -> None:
+    X, y = iris
+    with pytest.raises(InputError, match="classes: expected every class label on the first call"):
+        PerceptronClassifier().partial_fit(X, y)
+    with pytest.raises(InputError, match=r"y: expected labels among classes_ \[0 1\], got 2"):
+        PerceptronClassifier().partial_fit(X, y, classes=[0, 1])
+    with pytest.raises(InputError, match=r"y: expected at least 2 classes, got one class \(1\)"):
+        PerceptronClassifier().fit(X, np.ones(len(X), dtype=int))
+    with pytest.raises(InputError, match="loss: expected a loss for 3 classes"):
+        PerceptronClassifier(loss="bce").fit(X, y)
+    clf = PerceptronClassifier(max_iter=2).fit(X, y)
+    with pytest.raises(
+        ValueError, match="X has 3 features, but PerceptronClassifier is expecting 4"
+    ):
+        clf.predict(X[:, :3])
+
+
+def test_partial_fit_streams_chunks_of_any_size(iris: tuple[np.ndarray, np.ndarray]) -> None:
+    X, y = iris
+    order = np.random.default_rng(0).permutation(len(y))
+    X, y = X[order], y[order]
+    clf = PerceptronClassifier(batch_size=32, optimizer="sgd", random_state=0)
+    clf.partial_fit(X[:100], y[:100], classes=[0, 1, 2])  # 4 batches: 32, 32, 32, 4
+    clf.partial_fit(X[100:], y[100:])  # 2 batches: 32, 18
+    steps = list(clf.trace_)
+    assert [r["step"] for r in steps] == [1, 2, 3, 4, 5, 6]
+    assert [r["epoch"] for r in steps] == [1, 1, 1, 1, 2, 2]
+    assert [r["n_samples"] for r in steps] == [32, 32, 32, 4, 32, 18]
+    assert steps[4]["W_before"] == steps[3]["W_after"]  # the second call starts where it stopped
+    assert clf.n_iter_ == 2 and len(clf.loss_curve_) == 2
+    np.testing.assert_array_equal(clf.coef_.T.reshape(-1), steps[-1]["W_after"])
