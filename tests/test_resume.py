@@ -70,7 +70,8 @@ def test_sigkill_then_resume_is_bit_identical(tmp_path: Path) -> None:
 
     a, b = json.loads(out), json.loads(out_whole)
     assert a["W"] == b["W"] and a["B"] == b["B"]  # bit-identical final weights
-    assert a["history"] == b["history"] and len(a["history"]) == 4  # every epoch, also before the kill
+    # every epoch's metrics, also those from before the kill
+    assert a["history"] == b["history"] and len(a["history"]) == 4
     ta, tb = Trace.load(killed), Trace.load(whole)
     assert len(ta) == len(tb) == 600
     assert list(ta.steps) == list(tb.steps)  # the whole trace, value for value

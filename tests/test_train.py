@@ -197,3 +197,25 @@ def test_weight_decay_spares_the_bias_when_asked(tmp_path: Path) -> None:
             w - 0.1 * (g + 0.5 * w) for w, g in zip(row["W_before"], row["dW"], strict=True)
         ]
         assert row["W_after"] == pytest.approx(expected_W, rel=1e-12)
+
+
+def test_run_files_are_readable_like_any_file(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    Trainer(TrainConfig(epochs=1), load("seed")).run(tmp_path)
+    mask = os.umask(0)
+    os.umask(mask)
+    for path in (tmp_path / "config.json", tmp_path / "summary.json", *tmp_path.glob("steps/*")):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask
+
+
+def test_records_and_traces_display_as_html_in_jupyter(tmp_path: Path) -> None:
+    from perceptron_lab.observe import observe
+
+    record = observe([[1, 2], [3, 4], [5, 6]], [1, 0, 1], [[0.5], [-0.3]], [0.1])[0]
+    html = record._repr_html_()
+    assert "<table" in html and "0.6591" in html and "-0.0847" in html
+    Trainer(TrainConfig(epochs=2), load("seed")).run(tmp_path)
+    html = Trace.load(tmp_path)._repr_html_()
+    assert "<table" in html and "finished" in html

@@ -147,12 +147,14 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_explain import add_explain_parser
     from .cli_export import add_export_parser
     from .cli_plot import add_plot_parser
+    from .cli_report import add_report_parser
     from .cli_train import add_show_parser, add_train_parser
 
     add_train_parser(sub)
     add_show_parser(sub)
     add_explain_parser(sub)
     add_plot_parser(sub)
+    add_report_parser(sub)
     add_export_parser(sub)
     add_compare_parser(sub)
     return parser

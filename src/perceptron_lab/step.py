@@ -104,6 +104,12 @@ class StepRecord:
         name = max(found, key=lambda n: found[n])
         return name, found[name]
 
+    def _repr_html_(self) -> str:
+        """Jupyter's rich display: every quantity by formula and by PyTorch."""
+        from .views.html import step_record_html
+
+        return step_record_html(self)
+
     @property
     def state_after_closed(self) -> dict[str, State]:
         """The closed-form optimizer state after the step, ready for the next one."""

@@ -89,6 +89,12 @@ class Trace:
         """One column over all steps."""
         return [row[name] for row in self.steps]
 
+    def _repr_html_(self) -> str:
+        """Jupyter's rich display: the run's summary and its first and last steps."""
+        from ..views.html import trace_html
+
+        return trace_html(self)
+
     def to_pandas(self) -> Any:
         """The step table as a pandas DataFrame."""
         import pandas as pd

@@ -1,0 +1,113 @@
+"""The report in a real browser (headless Chromium): it loads offline, cleanly, in full.
+
+CI installs Debian's chromium; without /usr/bin/chromium this test fails, on purpose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from perceptron_lab.cli import main
+from perceptron_lab.engine.trace import Trace
+from perceptron_lab.report import write_report
+from perceptron_lab.report.facts import vector
+from perceptron_lab.views.numbers import fmt, fmt_gap
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+RUNS = {
+    "moons": ["moons", "--size", "120", "--epochs", "2", "--batch-size", "32"],
+    "seed": [],  # `perceptron-lab train`: the notebook's data, its defaults
+}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.is_file():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium to run the browser test")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+def open_offline(browser: Any, path: Path) -> tuple[Any, list[str], list[str]]:
+    """The page at ``path`` with its console errors and the non-file, non-data requests it made."""
+    page = browser.new_page()
+    errors: list[str] = []
+    blocked: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    def route(r: Any) -> None:
+        url = r.request.url
+        if url.startswith(("file:", "data:")):
+            r.continue_()
+        else:
+            blocked.append(url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.goto(path.resolve().as_uri(), wait_until="load")
+    return page, errors, blocked
+
+
+def test_the_checks_catch_a_page_that_fetches(browser: Any, tmp_path: Path) -> None:
+    page_file = tmp_path / "fetching.html"
+    page_file.write_text(
+        '<!DOCTYPE html><html><body><img src="http://example.invalid/x.png">'
+        "<script>undefined_function()</script></body></html>"
+    )
+    page, errors, blocked = open_offline(browser, page_file)
+    assert blocked == ["http://example.invalid/x.png"]
+    assert any("undefined_function" in e for e in errors)
+    assert not page.evaluate("Array.from(document.images).every(i => i.naturalWidth > 0)")
+    page.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(RUNS))
+def test_report_loads_offline_with_every_image(name: str, browser: Any, tmp_path: Path) -> None:
+    run_dir = tmp_path / name
+    assert main(["train", *RUNS[name], "--quiet", "--out", str(run_dir)]) == 0
+    trace = Trace.load(run_dir)
+    page, errors, blocked = open_offline(browser, write_report(trace, tmp_path / "r.html", "en"))
+    assert errors == []
+    assert blocked == []
+    assert page.evaluate("document.images.length") == 5  # every plot applies: 2 features
+    assert page.evaluate(
+        "Array.from(document.images).every(i => i.complete && i.naturalWidth > 0"
+        " && i.naturalHeight > 0)"
+    )
+    first = trace.step(1)
+    gap = first["worst_disagreement"]
+    row = page.locator("#steps tbody tr").first.inner_text().split("\t")
+    assert [cell.strip() for cell in row] == [
+        "1",
+        "1",
+        fmt(first["lr"]),
+        fmt(first["loss"]),
+        fmt(first["accuracy"]),
+        fmt(first["grad_norm"]),
+        "yes",
+        fmt_gap(gap) + (f" ({first['worst_quantity']})" if gap else ""),
+        vector(first["W_after"]),
+        vector(first["B_after"]),
+    ]
+    assert "Step 1: the worked solution" in page.inner_text("body")
+    assert fmt(first["loss"]) in page.inner_text("#explanations")
+    page.close()
