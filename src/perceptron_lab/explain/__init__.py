@@ -26,6 +26,7 @@ from typing import Any
 
 from rich.console import Group
 
+from ..engine.trace import Trace
 from ..errors import InputError
 from ..step import StepRecord
 from . import render_html, render_latex, render_markdown, render_terminal
@@ -81,27 +82,30 @@ def explain_terminal(
     return render_terminal.render(build(record, lang, context))
 
 
-def load_run_step(run_dir: str | Path, step: int) -> tuple[StepRecord, StepContext]:
-    """Step ``step`` (1-based) of a run directory, replayed in full, with its context."""
-    from ..engine.replay import replay_step
-    from ..engine.trace import Trace
-
-    trace = Trace.load(run_dir)
+def step_context(trace: Trace, step: int) -> StepContext:
+    """What step ``step`` of a run adds to its record: rule step, bias decay, epoch, batch."""
     row = trace.step(step)  # an InputError names the steps there are
-    record = replay_step(trace, step)
 
     def whole(value: Any, plus: int = 0) -> int | None:
         return None if value is None else int(value) + plus
 
     # a watched run (the user's own loop) may lack what the trainer writes
-    context = StepContext(
+    return StepContext(
         rule_step=whole(row.get("rule_step")),
         decay_bias=bool(trace.config.get("config", {}).get("decay_bias", True)),
         epoch=whole(row.get("epoch")),
         batch=whole(row.get("batch"), 1),  # the trace counts batches from 0
         batches=whole(trace.config.get("batches_per_epoch")),
     )
-    return record, context
+
+
+def load_run_step(run_dir: str | Path, step: int) -> tuple[StepRecord, StepContext]:
+    """Step ``step`` (1-based) of a run directory, replayed in full, with its context."""
+    from ..engine.replay import replay_step
+
+    trace = Trace.load(run_dir)
+    context = step_context(trace, step)
+    return replay_step(trace, step), context
 
 
 def explain_run_step(
@@ -130,4 +134,5 @@ __all__ = [
     "explain_steps",
     "explain_terminal",
     "load_run_step",
+    "step_context",
 ]

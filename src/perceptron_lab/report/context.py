@@ -25,30 +25,17 @@ def explained_steps(trace: Trace, lang: str = "en") -> tuple[str, list[str]]:
     Returns ("", [why]) when the steps cannot be replayed (e.g. the data file moved).
     """
     from ..engine.replay import replay_step
-    from ..explain import StepContext, explain_steps
+    from ..explain import explain_steps, step_context
 
     w = report_words(lang)
     if not trace.steps:
         return "", [w["no_steps"]]
     ends = sorted({int(trace.steps[0]["step"]), int(trace.steps[-1]["step"])})
-    batches = trace.config.get("batches_per_epoch")
-    decay_bias = bool(trace.config.get("config", {}).get("decay_bias", True))
     try:
         records = [replay_step(trace, n) for n in ends]
     except InputError as exc:
         return "", [w["failed"].format(what=w["explanations"], error=exc)]
-    contexts = []
-    for n in ends:
-        row = trace.step(n)
-        contexts.append(
-            StepContext(
-                rule_step=int(row["rule_step"]),
-                decay_bias=decay_bias,
-                epoch=int(row["epoch"]),
-                batch=int(row["batch"]) + 1,  # rows count batches from 0
-                batches=None if batches is None else int(batches),
-            )
-        )
+    contexts = [step_context(trace, n) for n in ends]
     return explain_steps(records, lang, "html", contexts), []
 
 
