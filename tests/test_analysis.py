@@ -17,13 +17,13 @@ from perceptron_lab.analysis.rundata import (
     class_index,
     epoch_end,
     parameter_name,
-    run_data,
     split_theta,
     theta_path,
 )
 from perceptron_lab.analysis.stability import stability_curves
 from perceptron_lab.analysis.surface import grid_loss, loss_surface_grid
 from perceptron_lab.cli import main
+from perceptron_lab.engine.rundata import run_data
 from perceptron_lab.engine.trace import Trace
 from perceptron_lab.errors import InputError
 from perceptron_lab.losses import get_loss

@@ -1,3 +1,11 @@
-"""perceptron-lab: train single-layer neural networks and watch every number they learn from."""
+"""perceptron-lab: train single-layer neural networks and watch every number they learn from.
+
+``perceptron_lab.watch(model, optimizer, loss_fn)`` records and verifies a PyTorch loop
+of your own (see :mod:`perceptron_lab.watch`); it imports torch only when a watch starts.
+"""
 
 __version__ = "0.1.0"
+
+from .watch import watch
+
+__all__ = ["__version__", "watch"]

@@ -239,6 +239,7 @@ def run_train(args: argparse.Namespace) -> int:
             )
         if parent_config is not None and config.optimizer != parent_config["config"]["optimizer"]:
             start = replace(start, state={"W": {}, "B": {}})
+        start = replace(start, history=[])  # the epochs before K belong to the parent run
         extra = {"parent": {"run": str(args.branch.resolve()), "step": args.at_step}}
     board = None
     if args.tensorboard is not None:

@@ -383,15 +383,7 @@ def observe_step(
     def pair(a: torch.Tensor, b: torch.Tensor, scale: torch.Tensor | None = None) -> Twin:
         return Twin(a, b, disagreement(a, b, scale))
 
-    # the size of the terms each sum or difference is made of: rounding is relative to it
-    dZ_scale = loss.grad_magnitude(closed.Z, y)  # (N, k)
-    scales = {
-        "Z": X.abs() @ W.abs() + B.abs(),
-        "loss": loss.magnitude(closed.Z, y),
-        "dZ": dZ_scale,
-        "dW": X.abs().T @ dZ_scale,
-        "dB": dZ_scale.sum(dim=0),
-    }
+    scales = term_scales(X, y, W, B, loss, closed.Z)
 
     state_scales = _state_scales(rule, rule.for_bias(decay_bias), W, B, scales, state, t_rule, lr)
     t_update_W = other.W_after - W
@@ -421,6 +413,24 @@ def observe_step(
             if twin_q.disagreement is not None and twin_q.disagreement > record.tolerance:
                 raise VerificationError(name, step, twin_q.disagreement, record.tolerance)
     return record
+
+
+def term_scales(
+    X: torch.Tensor, y: torch.Tensor, W: torch.Tensor, B: torch.Tensor, loss: Loss, Z: torch.Tensor
+) -> dict[str, torch.Tensor]:
+    """The size of the terms Z, L, dL/dZ, dL/dW and dL/dB are sums or differences of.
+
+    Rounding is relative to these, not to a result that cancelled to almost nothing:
+    |X|·|W| + |B| for Z, |X|ᵀ·|dL/dZ terms| for dL/dW, and so on.
+    """
+    dZ_scale = loss.grad_magnitude(Z, y)  # (N, k)
+    return {
+        "Z": X.abs() @ W.abs() + B.abs(),
+        "loss": loss.magnitude(Z, y),
+        "dZ": dZ_scale,
+        "dW": X.abs().T @ dZ_scale,
+        "dB": dZ_scale.sum(dim=0),
+    }
 
 
 def _state_scales(

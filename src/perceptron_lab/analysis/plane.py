@@ -15,10 +15,11 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from ..engine.rundata import RunData, run_data
 from ..engine.trace import Trace
 from ..errors import InputError
 from ..losses import Loss
-from .rundata import RunData, class_index, run_data
+from .rundata import class_index
 
 MARGIN = 0.1  # of the data's span, around the points
 

@@ -1,7 +1,6 @@
-"""A run's data and parameters read back from its trace, in the notebook's shapes.
+"""A run's parameters read back from its trace, in the notebook's shapes.
 
-The trace keeps parameters, never samples: the data is reloaded by the run's recipe
-(config.json), as :func:`perceptron_lab.engine.replay.replay_step` does. Parameters are
+The data itself comes from :func:`perceptron_lab.engine.rundata.run_data`. Parameters are
 rows of the step table flattened row-major: θ = [W (d, k) flattened…, B (k,)…], so
 index i < d·k is W[i // k, i % k] and index d·k + j is B[j].
 """
@@ -9,51 +8,13 @@ index i < d·k is W[i // k, i % k] and index d·k + j is B[j].
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import torch
 
-from ..data import Dataset
-from ..engine.config import TrainConfig
-from ..engine.datasource import load_split
-from ..engine.prepare import Tensors, choose_loss, to_tensors
 from ..engine.trace import Trace
 from ..errors import InputError
-from ..losses import Loss
-from ..tensors import dtype_from_name
-
-
-@dataclass(frozen=True)
-class RunData:
-    """The data a run trained on, as the trainer had it."""
-
-    loss: Loss
-    d: int  # input_size
-    k: int  # output_size
-    dtype: torch.dtype
-    train: Dataset  # after the split and standardization
-    test: Dataset | None
-    train_t: Tensors  # X (N, d), targets in the loss's label set
-
-
-def shape(trace: Trace) -> tuple[int, int]:
-    """(d, k) of the run's W."""
-    model = trace.config["model"]
-    return int(model["input_size"]), int(model["output_size"])
-
-
-def run_data(trace: Trace) -> RunData:
-    """Reload the run's training (and test) data by its recipe, with its loss and dtype."""
-    cfg = TrainConfig.from_dict(dict(trace.config["config"]))
-    train, test = load_split(
-        dict(trace.config["data"]), test_size=cfg.test_size, seed=cfg.seed, scale=cfg.standardize
-    )
-    dtype = dtype_from_name(cfg.dtype)
-    loss = choose_loss(train, cfg)
-    d, k = shape(trace)
-    return RunData(loss, d, k, dtype, train, test, to_tensors(train, loss, k, dtype))
 
 
 def split_theta(

@@ -21,10 +21,11 @@ from typing import Literal
 import numpy as np
 import torch
 
+from ..engine.rundata import run_data, shape
 from ..engine.trace import Trace
 from ..errors import InputError
 from ..losses import Loss
-from .rundata import check_params, parameter_name, run_data, shape, theta_path
+from .rundata import check_params, parameter_name, theta_path
 
 CHUNK_NUMBERS = 1 << 22  # most logits (G_chunk·N·k) held at once
 GRID = 60  # grid points per axis

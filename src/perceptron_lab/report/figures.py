@@ -12,7 +12,6 @@ import base64
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..engine.replay import WATCH_SOURCE
 from ..engine.trace import Trace
 from ..errors import InputError
 from .words import report_words
@@ -59,7 +58,7 @@ def pictures(trace: Trace, lang: str = "en") -> tuple[list[Picture], list[str]]:
     ]
     notes: list[str] = []
     data = trace.config.get("data", {})
-    if data.get("source") == WATCH_SOURCE:
+    if trace.config.get("model", {}).get("input_size") is None:  # a watched loop of a bigger model
         notes.append(w["no_recipe"])
     else:
         if in_plane(trace):

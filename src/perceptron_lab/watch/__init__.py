@@ -1,0 +1,88 @@
+"""Watch a user's own PyTorch loop: record every step, verify it, name its mistakes.
+
+Add one line around the notebook's loop, change nothing inside it::
+
+    with perceptron_lab.watch(model, optimizer, loss_fn) as run:
+        for epoch in range(epochs):
+            optimizer.zero_grad()
+            logits = model(X)
+            loss = loss_fn(logits, y)
+            loss.backward()
+            optimizer.step()
+
+    run.trace        # a Trace, as a trained run's (explain, plot, report read it)
+    run.records      # one verified StepRecord per step (a one-nn.Linear model)
+    run.diagnoses    # what went wrong, and why
+
+Hooks only (module forward hooks, the loss's forward hook, the optimizer's step hooks),
+removed when the block ends. A mistake raises :class:`DiagnosisError` at the step it
+happens, naming the cause (see ``diagnose``). This module imports torch only when a
+watch starts, so ``import perceptron_lab`` stays quick.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+MAX_FD_ENTRIES = 64  # parameter entries checked by finite differences per step
+
+if TYPE_CHECKING:
+    import torch
+
+    from .run import Watch
+
+
+def watch(
+    model: torch.nn.Module,
+    optimizer: torch.optim.Optimizer,
+    loss_fn: Any,
+    *,
+    out: str | Path | None = None,
+    lang: str | None = None,
+    expect: dict[str, Any] | None = None,
+    on_mistake: str = "raise",
+    max_fd_entries: int = MAX_FD_ENTRIES,
+) -> Watch:
+    """Observe the loop inside ``with watch(model, optimizer, loss_fn) as run:``.
+
+    ``out``: write a run directory (config.json, steps/, data.npz, summary.json) when the
+    block ends. ``lang``: "en" or "es" for diagnoses and notes (default: the locale's).
+    ``expect``: settings the user means, where they differ from the objects' own — loss
+    options (``reduction``, ``pos_weight``) or the optimizer's (``weight_decay``, ``lr``, …);
+    the closed form uses them, so the objects' own values show up as a diagnosed mistake.
+    ``on_mistake``: "raise" (at the step), "exit" (when the block ends) or "record".
+    ``max_fd_entries``: parameter entries checked by finite differences per step (0: none).
+    """
+    from .run import Watch
+
+    return Watch(
+        model,
+        optimizer,
+        loss_fn,
+        out=out,
+        lang=lang,
+        expect=expect,
+        on_mistake=on_mistake,
+        max_fd_entries=max_fd_entries,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    """The rest of the public API, imported on first use."""
+    if name in ("Diagnosis", "DiagnosisError"):
+        from . import diagnose
+
+        return getattr(diagnose, name)
+    if name == "Watch":
+        from .run import Watch
+
+        return Watch
+    if name == "CAUSES":
+        from .messages import CAUSES
+
+        return CAUSES
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["CAUSES", "Diagnosis", "DiagnosisError", "Watch", "watch"]

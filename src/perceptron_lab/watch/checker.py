@@ -1,0 +1,406 @@
+"""Checking one watched step: verify it three ways, diagnose it if the loop disagrees.
+
+For a loop over one nn.Linear whose loss and optimizer the core knows, the step is
+rebuilt in the core's layout (linear.py) and run by ``step.observe_step`` (the closed
+form and PyTorch's twin), then the loop's own Z, loss, gradient and update are compared
+with it, and finite differences of the loop's loss with both (verify.py). Any other step
+— another model, a loss without a closed form, gradient accumulation, a closure — is
+recorded: its update checked against the optimizer's rule where there is one, its
+gradient against finite differences where the loss can be recomputed. A failed check
+goes to diagnose.py for its cause. Each step gives one :class:`Outcome`: the row of
+the step table, the verdict, the diagnosis.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from torch import nn
+
+from ..compare import disagreement, tolerance
+from ..engine.metrics import score, score_name
+from ..optim import UpdateRule
+from ..step import StepRecord, TorchTwin, closed_step, observe_step
+from .diagnose import (
+    Candidates,
+    Diagnosis,
+    diagnose,
+    generic_hypotheses,
+    linear_hypotheses,
+    settings_hypotheses,
+)
+from .finite import entries, finite_differences, link, model_loss, to64
+from .linear import LinearStep, linear_step, scales
+from .mapping import LossMap, Unsupported, map_rule
+from .messages import say
+from .recorder import ParamStep, StepCapture
+from .rundir import DataStore
+from .verify import WAYS, Verdict, fd_checks, linear_checks, rule_count, rule_state, update_checks
+
+VECTOR_CAP = 10_000  # models with more parameters keep no per-step parameter vectors
+
+
+@dataclass(frozen=True)
+class FiniteDifferences:
+    """dL/dθ by finite differences at some entries of the flattened parameters."""
+
+    values: torch.Tensor  # (m,) float64
+    which: torch.Tensor  # (m,) indices into the flattened parameters
+    total: int  # how many entries there are
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One checked step: its row, its verdict, its diagnosis."""
+
+    scalars: dict[str, Any]
+    vectors: dict[str, torch.Tensor]
+    verdict: Verdict
+    diagnosis: Diagnosis | None
+
+
+def _flat(tensors: list[torch.Tensor]) -> torch.Tensor:
+    """The tensors flattened into one float64 vector on the CPU (as finite differences are)."""
+    return torch.cat([t.detach().to("cpu", torch.float64).reshape(-1) for t in tensors])
+
+
+def _grad(p: ParamStep) -> torch.Tensor:
+    return torch.zeros_like(p.before) if p.grad is None else p.grad
+
+
+def _decay_bias(rule: UpdateRule, rule_B: UpdateRule) -> bool:
+    """True if B is updated by the same rule as W, False if only without weight decay."""
+    if rule_B.options() == rule.options():
+        return True
+    if rule_B.options() == rule.for_bias(False).options():
+        return False
+    raise Unsupported("the weight's and the bias's parameter groups differ beyond weight decay")
+
+
+class StepChecker:
+    """Verifies and diagnoses each captured step of one watched loop."""
+
+    def __init__(
+        self,
+        model: nn.Module,
+        optimizer: torch.optim.Optimizer,
+        loss_map: LossMap | None,
+        loss64: nn.Module | None,
+        at: tuple[int, int] | None,
+        *,
+        expect: dict[str, Any],
+        lang: str,
+        max_fd_entries: int,
+        note: Callable[..., None],
+    ) -> None:
+        self.model = model
+        self.optimizer = optimizer
+        self.loss_map = loss_map  # the loss's closed form, if it has one
+        self.loss64 = loss64  # a float64 copy of the loss module, for finite differences
+        self.at = at  # (weight, bias) indices among the optimizer's parameters: one nn.Linear
+        self.expect = expect
+        self.lang = lang
+        self.max_fd_entries = max_fd_entries
+        self.note = note  # note(key, **fields): what was not verified, and why
+        self.records: list[StepRecord] = []
+        self.data = DataStore()
+        self.decay_bias = True
+        self.twin_key: tuple[Any, ...] | None = None
+        self.twin_obj: TorchTwin | None = None
+        self.last: list[torch.Tensor] | None = None
+
+    def __call__(self, capture: StepCapture) -> Outcome:
+        """Check one step (with the hooks quiet and the random state saved by the caller)."""
+        self._moved(capture)
+        if capture.closure:
+            self.note("closure", step=capture.t)
+            return self._recorded(capture, checkable=False)
+        if capture.loss_calls > 1:
+            self.note("accumulation", step=capture.t, calls=capture.loss_calls)
+            return self._recorded(capture, checkable=False)
+        if capture.model_call is None or capture.loss_call is None:
+            why = "no model forward or loss call with autograd on was seen before optimizer.step()"
+            self.note("unseen", step=capture.t, why=why)
+            return self._recorded(capture, checkable=False)
+        if self.at is not None and self.loss_map is not None:
+            try:
+                return self._one_linear(capture, self.loss_map, *self.at)
+            except Unsupported as exc:
+                self.note("no_closed_form", why=str(exc))
+        return self._recorded(capture, checkable=True)
+
+    def _one_linear(self, capture: StepCapture, lm: LossMap, w_at: int, b_at: int) -> Outcome:
+        """A one-nn.Linear step: verified three ways."""
+        step = linear_step(capture, lm, w_at, b_at)
+        groups = self.optimizer.param_groups
+        rule = map_rule(self.optimizer, groups[step.weight.group], self.expect)
+        rule_B = map_rule(self.optimizer, groups[step.bias.group], self.expect)
+        self.decay_bias = _decay_bias(rule, rule_B)
+        lr = float(step.weight.hyper["lr"])
+        if float(step.bias.hyper["lr"]) != lr:
+            raise Unsupported("the weight and the bias have different learning rates")
+        t_rule = rule_count(step.weight, capture.t)
+        rec = observe_step(
+            step.X,
+            step.y,
+            step.W,
+            step.B,
+            lm.loss,
+            rule,
+            state={"W": rule_state(step.weight, rule, "W"), "B": rule_state(step.bias, rule)},
+            step=capture.t,
+            rule_step=t_rule,
+            lr=lr,
+            twin=self._twin(lm, rule, step),
+            decay_bias=self.decay_bias,
+        )
+        self.records.append(rec)
+        pair = [step.weight, step.bias]
+        checks = linear_checks(step, lm, rec) + update_checks(
+            pair, [rule, rule_B], ["W", "B"], capture.t
+        )
+        closed = closed_step(
+            to64(step.X), to64(step.y), to64(step.W), to64(step.B), lm.loss, rule, {}, 1, lr
+        )
+        fd = self._fd(capture)
+        if fd is not None:
+            size = scales(step, lm, rec.Z.closed)
+            by_index = {w_at: (closed.dW.T, size["dW"].T), b_at: (closed.dB, size["dB"])}
+            closed_flat = _flat([by_index[i][0] for i in range(2)])
+            scale_flat = _flat([by_index[i][1] for i in range(2)])
+            loop_flat = _flat([_grad(p) for p in capture.params])
+            checks += fd_checks(
+                loop_flat[fd.which],
+                fd.values,
+                closed_flat[fd.which],
+                scale_flat[fd.which],
+                step.dtype,
+            )
+        ran = {"autograd": True, "closed_form": True, "finite_differences": fd is not None}
+        verdict = Verdict(tuple(checks), ran | {"update": True}, len(fd.which) if fd else 0)
+        diagnosis = None
+        if verdict.failed:
+            actual = [map_rule(self.optimizer, groups[p.group], {}) for p in pair]
+            name = type(self.optimizer).__name__
+            diagnosis = diagnose(
+                capture.t,
+                verdict.failed,
+                step.dtype,
+                self.lang,
+                gradient=Candidates(
+                    (step.dW, step.dB),
+                    linear_hypotheses(step, lm, (closed.dW, closed.dB), rule, lr),
+                    step.value,
+                ),
+                update=Candidates(
+                    (step.weight.after, step.bias.after),
+                    settings_hypotheses(pair, [rule, rule_B], actual, capture.t, name),
+                ),
+            )
+        batch, start, stop = self.data.add(step.X, step.y)
+        scalars = self._scalars(capture, verdict, diagnosis, t_rule, start, stop)
+        scalars |= {
+            "batch": batch,
+            "loss": float(lm.loss.reduce(step.value)),
+            score_name(lm.loss): score(lm.loss, step.Z, step.y),
+        }
+        return Outcome(scalars, self._vectors(capture, rec), verdict, diagnosis)
+
+    def _recorded(self, capture: StepCapture, checkable: bool) -> Outcome:
+        """Any other step: the update against the rule, the gradient by finite differences."""
+        params = capture.params
+        rules = [self._rule(p) for p in params] if checkable else []
+        checks = update_checks(params, rules, [p.name for p in params], capture.t) if rules else []
+        fd = self._fd(capture) if checkable else None
+        loop = _flat([_grad(p) for p in params])
+        if fd is not None:
+            checks += fd_checks(loop[fd.which], fd.values, None, None, params[0].before.dtype)
+        known = [r for r in rules if r is not None]
+        ran = {
+            "autograd": fd is not None,
+            "closed_form": False,
+            "finite_differences": fd is not None,
+            "update": bool(rules) and len(known) == len(rules),
+        }
+        verdict = Verdict(tuple(checks), ran, len(fd.which) if fd else 0)
+        diagnosis = None
+        if verdict.failed:
+            gradient = update = None
+            call = capture.loss_call
+            if fd is not None and call is not None:
+                left = [
+                    torch.zeros_like(p.before) if g is None else g
+                    for p, g in zip(params, call.leftover, strict=True)
+                ]
+                counts = [call.input.shape[0] if call.input.dim() else 1, call.input.numel()]
+                gradient = Candidates(
+                    (loop[fd.which],), generic_hypotheses(fd.values, _flat(left)[fd.which], counts)
+                )
+            if len(known) == len(rules):
+                groups = self.optimizer.param_groups
+                actual = [map_rule(self.optimizer, groups[p.group], {}) for p in params]
+                name = type(self.optimizer).__name__
+                update = Candidates(
+                    tuple(p.after for p in params),
+                    settings_hypotheses(params, known, actual, capture.t, name),
+                )
+            dtype = params[0].before.dtype
+            diagnosis = diagnose(capture.t, verdict.failed, dtype, self.lang, gradient, update)
+        t_rule = rule_count(params[0], capture.t)
+        scalars = self._scalars(capture, verdict, diagnosis, t_rule, -1, -1)
+        call = capture.loss_call
+        value = float("nan")
+        if call is not None and isinstance(call.output, torch.Tensor):
+            value = float(call.output if call.output.dim() == 0 else call.output.mean())
+        lm = self.loss_map
+        scalars |= {"batch": -1, "loss": value, score_name(lm.loss) if lm else "accuracy": math.nan}
+        if self.at is None:
+            del scalars["sample_start"], scalars["sample_stop"]
+        return Outcome(scalars, self._vectors(capture, None), verdict, diagnosis)
+
+    # ------------------------------------------------------------------ helpers
+    def _fd(self, capture: StepCapture) -> FiniteDifferences | None:
+        """Finite differences of the loss as the loop computed it, or None (noted why)."""
+        call, loss_call = capture.model_call, capture.loss_call
+        if self.max_fd_entries == 0 or call is None or loss_call is None or self.loss64 is None:
+            return None
+        try:
+            P = loss_call.input
+        except Unsupported as exc:
+            self.note("no_fd", why=str(exc))
+            return None
+        n = link(call.output, P) if isinstance(call.output, torch.Tensor) else None
+        if n is None:
+            self.note("no_fd", why=say(self.lang, "fd_link"))
+            return None
+        names = [p.name for p in capture.params]
+        rest = loss_call.args[1:] if loss_call.args else ()
+        rest_kw = {k: v for k, v in loss_call.kwargs.items() if k != "input"}
+        reduction = self.loss_map.loss.reduction if self.loss_map else "mean"
+        loss_at = model_loss(
+            self.model,
+            names,
+            call.args,
+            call.kwargs,
+            self.loss64,
+            n,
+            rest,
+            rest_kw,
+            P.shape,
+            reduction,
+        )
+        theta = [p.before for p in capture.params]
+        observed = loss_call.output
+        if observed.dim():
+            observed = observed.sum() if reduction == "sum" else observed.mean()
+        at = torch.tensor(loss_at(theta), dtype=torch.float64)
+        if disagreement(at, observed) > 100 * tolerance(observed.dtype):
+            self.note("no_fd", why=say(self.lang, "fd_reproduce"))
+            return None
+        total = sum(t.numel() for t in theta)
+        which = entries(total, self.max_fd_entries)
+        if len(which) < total:
+            self.note("fd_capped", checked=len(which), total=total)
+        values = finite_differences(loss_at, theta, which)
+        return FiniteDifferences(values, which, total)
+
+    def _rule(self, param: ParamStep) -> UpdateRule | None:
+        try:
+            return map_rule(self.optimizer, self.optimizer.param_groups[param.group], self.expect)
+        except Unsupported as exc:
+            self.note("no_rule", why=str(exc))
+            return None
+
+    def _twin(self, lm: LossMap, rule: UpdateRule, step: LinearStep) -> TorchTwin:
+        """PyTorch's twin for observe_step, rebuilt only when the settings change."""
+        d, k = step.W.shape
+        key = (repr(lm.loss), repr(rule), self.decay_bias, step.dtype, d, k, step.X.device)
+        if self.twin_obj is None or key != self.twin_key:
+            self.twin_obj = TorchTwin(
+                lm.loss, rule, d, k, step.dtype, step.X.device, self.decay_bias
+            )
+            self.twin_key = key
+        return self.twin_obj
+
+    def _moved(self, capture: StepCapture) -> None:
+        """Note parameters changed between the previous step and this one, outside the step."""
+        if self.last is not None:
+            gap = max(
+                disagreement(p.before, last)
+                for p, last in zip(capture.params, self.last, strict=True)
+            )
+            if gap > tolerance(capture.params[0].before.dtype):
+                self.note("moved", step=capture.t, gap=gap)
+        self.last = [p.after for p in capture.params]
+
+    def _scalars(
+        self,
+        capture: StepCapture,
+        verdict: Verdict,
+        diagnosis: Diagnosis | None,
+        t_rule: int,
+        start: int,
+        stop: int,
+    ) -> dict[str, Any]:
+        params = capture.params
+        worst = verdict.worst
+        fd_gap = verdict.gap("dL/dθ (closed form)")
+        fd_autograd = verdict.gap("dL/dθ (autograd)")
+        x = capture.linear_call or capture.model_call
+        n = x.args[0].shape[0] if x is not None and isinstance(x.args[0], torch.Tensor) else 0
+        return {
+            "step": capture.t,
+            "epoch": capture.t,
+            "rule_step": t_rule,
+            "n_samples": n,
+            "lr": float(params[0].hyper["lr"]),
+            "grad_norm": math.sqrt(sum(float((_grad(p).double() ** 2).sum()) for p in params)),
+            "verified": verdict.verified,
+            "worst_quantity": worst.quantity if worst else "",
+            "worst_disagreement": worst.gap if worst else 0.0,
+            **{f"verified_{way}": verdict.passed(way) for way in WAYS},
+            "fd_entries": verdict.fd_entries,
+            "fd_disagreement": math.nan if fd_gap is None else fd_gap,  # closed form, float64
+            "fd_autograd_disagreement": math.nan if fd_autograd is None else fd_autograd,
+            "diagnosis": diagnosis.cause if diagnosis else "",
+            "sample_start": start,
+            "sample_stop": stop,
+        }
+
+    def _vectors(self, capture: StepCapture, rec: StepRecord | None) -> dict[str, torch.Tensor]:
+        """The step's vector columns, in the core's layout for one nn.Linear."""
+        params = capture.params
+        if self.at is None:
+            if sum(p.before.numel() for p in params) > VECTOR_CAP:
+                self.note("big", size=sum(p.before.numel() for p in params), cap=VECTOR_CAP)
+                return {}
+            before, after = _flat([p.before for p in params]), _flat([p.after for p in params])
+            return {
+                "W_before": before,
+                "dW": _flat([_grad(p) for p in params]),
+                "W_after": after,
+                "update_W": after - before,
+            }
+        w, b = params[self.at[0]], params[self.at[1]]
+        gW, gB = _grad(w).T, _grad(b)  # W = weight.T
+        vectors = {
+            "W_before": w.before.T,
+            "B_before": b.before,
+            "dW": rec.dW.closed if rec else gW,
+            "dB": rec.dB.closed if rec else gB,
+            "dW_torch": gW,
+            "dB_torch": gB,
+            "W_after": w.after.T,
+            "B_after": b.after,
+            "update_W": (w.after - w.before).T,
+            "update_B": b.after - b.before,
+        }
+        for name, p in (("W", w), ("B", b)):
+            for key, value in p.state_after.items():
+                if key != "step" and value.shape == p.before.shape:
+                    vectors[f"state_{name}_{key}"] = value.T if name == "W" else value
+        return vectors

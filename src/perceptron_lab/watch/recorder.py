@@ -1,0 +1,227 @@
+"""The hooks: what the user's loop did in each step, seen without changing it.
+
+Three kinds of hook, all public PyTorch API and all removed on exit:
+
+- forward hooks on the model and on its nn.Linear: the batch X, the logits Z, the output;
+- a forward hook on the loss module: its input, its target, its value — and each
+  parameter's ``.grad`` at that moment, i.e. what is left over from earlier backward
+  passes before this one adds to it;
+- the optimizer's step pre- and post-hooks: parameters, gradients and optimizer state
+  just before ``optimizer.step()`` and just after.
+
+One :class:`StepCapture` per ``optimizer.step()`` goes to ``on_step``. Everything is a
+detached copy, so the loop can change its tensors afterwards without changing the record.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from torch import nn
+from torch.utils.hooks import RemovableHandle
+
+from .mapping import Unsupported
+
+
+def _copy(value: Any) -> Any:
+    """A detached copy of every tensor in ``value`` (tuples, lists, dicts walked)."""
+    if isinstance(value, torch.Tensor):
+        return value.detach().clone()
+    if isinstance(value, tuple | list):
+        return type(value)(_copy(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    return value
+
+
+@dataclass(frozen=True)
+class Call:
+    """One forward call of a module, as its forward hook saw it."""
+
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    output: Any
+
+
+@dataclass(frozen=True)
+class LossCall(Call):
+    """A call of the loss module, with each parameter's gradient before its backward."""
+
+    leftover: tuple[torch.Tensor | None, ...]  # p.grad of each optimizer parameter, or None
+
+    @property
+    def input(self) -> torch.Tensor:
+        """The loss input: predictions (logits or probabilities)."""
+        value = self.args[0] if self.args else self.kwargs.get("input")
+        if not isinstance(value, torch.Tensor):
+            raise Unsupported("the loss was called without a tensor input")
+        return value
+
+    @property
+    def target(self) -> torch.Tensor:
+        """The target: the last positional argument (MarginRankingLoss's t), or ``target``."""
+        value = self.args[-1] if len(self.args) > 1 else self.kwargs.get("target")
+        if not isinstance(value, torch.Tensor):
+            raise Unsupported("the loss was called without a tensor target")
+        return value
+
+
+@dataclass(frozen=True)
+class ParamStep:
+    """One parameter through ``optimizer.step()``."""
+
+    name: str  # its name in model.named_parameters()
+    before: torch.Tensor
+    grad: torch.Tensor | None  # what the loop's backward passes left in .grad
+    after: torch.Tensor
+    state_before: dict[str, torch.Tensor]  # optimizer.state[p], torch.optim's keys
+    state_after: dict[str, torch.Tensor]
+    group: int  # index into optimizer.param_groups
+    hyper: dict[str, Any]  # that group's hyper-parameters at the step
+
+
+@dataclass(frozen=True)
+class StepCapture:
+    """What one step of the loop did."""
+
+    t: int  # 1-based count of optimizer.step() calls seen
+    model_call: Call | None  # the model's last forward with autograd on before the loss call
+    linear_call: Call | None  # the same for the model's nn.Linear
+    loss_call: LossCall | None  # the last loss call with autograd on
+    loss_calls: int  # loss calls with autograd on since the previous step
+    params: tuple[ParamStep, ...]
+    closure: bool  # optimizer.step(closure): the closure re-ran the loop inside the step
+
+
+def _state(optimizer: torch.optim.Optimizer, p: torch.Tensor) -> dict[str, torch.Tensor]:
+    entries = optimizer.state.get(p, {})
+    return {k: v.detach().clone() for k, v in entries.items() if isinstance(v, torch.Tensor)}
+
+
+class Recorder:
+    """Installs the hooks, hands one :class:`StepCapture` per step to ``on_step``."""
+
+    def __init__(
+        self,
+        model: nn.Module,
+        optimizer: torch.optim.Optimizer,
+        loss_fn: Any,
+        linear: nn.Linear | None,
+        on_step: Callable[[StepCapture], None],
+    ) -> None:
+        self.model = model
+        self.optimizer = optimizer
+        self.loss_fn = loss_fn
+        self.linear = linear
+        self.on_step = on_step
+        names = {id(p): n for n, p in model.named_parameters()}
+        self.params: list[tuple[str, torch.Tensor, int]] = [
+            (names.get(id(p), f"param{i}"), p, g)
+            for g, group in enumerate(optimizer.param_groups)
+            for i, p in enumerate(group["params"])
+        ]
+        self.handles: list[RemovableHandle] = []
+        self.paused = False
+        self.t = 0
+        self._reset()
+        self._pending: list[tuple[torch.Tensor, torch.Tensor | None, dict[str, torch.Tensor]]] = []
+        self._closure = False
+
+    def _reset(self) -> None:
+        self._model_call: Call | None = None
+        self._linear_call: Call | None = None
+        self._loss_call: LossCall | None = None
+        self._loss_calls = 0
+        self._fed: tuple[Call | None, Call | None] = (None, None)  # the forwards the loss saw
+
+    # ------------------------------------------------------------------ install
+    def install(self) -> None:
+        """Register every hook (``remove`` takes them all away again)."""
+        self.handles.append(self.model.register_forward_hook(self._on_model, with_kwargs=True))
+        if self.linear is not None and self.linear is not self.model:
+            self.handles.append(
+                self.linear.register_forward_hook(self._on_linear, with_kwargs=True)
+            )
+        if isinstance(self.loss_fn, nn.Module):
+            self.handles.append(self.loss_fn.register_forward_hook(self._on_loss, with_kwargs=True))
+        self.handles.append(self.optimizer.register_step_pre_hook(self._on_pre_step))
+        self.handles.append(self.optimizer.register_step_post_hook(self._on_post_step))
+
+    def remove(self) -> None:
+        """Remove every hook this recorder registered."""
+        for handle in self.handles:
+            handle.remove()
+        self.handles.clear()
+
+    @contextlib.contextmanager
+    def quiet(self) -> Iterator[None]:
+        """Hooks ignore the calls made inside (the watch's own recomputations)."""
+        before, self.paused = self.paused, True
+        try:
+            yield
+        finally:
+            self.paused = before
+
+    # ------------------------------------------------------------------ hooks
+    def _seen(self) -> bool:
+        return not self.paused and torch.is_grad_enabled()
+
+    def _on_model(self, module: nn.Module, args: tuple[Any, ...], kwargs: Any, out: Any) -> None:
+        if self._seen():
+            self._model_call = Call(_copy(args), _copy(kwargs), _copy(out))
+            if module is self.linear:
+                self._linear_call = self._model_call
+
+    def _on_linear(self, module: nn.Module, args: tuple[Any, ...], kwargs: Any, out: Any) -> None:
+        if self._seen():
+            self._linear_call = Call(_copy(args), _copy(kwargs), _copy(out))
+
+    def _on_loss(self, module: nn.Module, args: tuple[Any, ...], kwargs: Any, out: Any) -> None:
+        if self._seen():
+            leftover = tuple(_copy(p.grad) for _, p, _ in self.params)
+            self._loss_call = LossCall(_copy(args), _copy(kwargs), _copy(out), leftover)
+            self._loss_calls += 1
+            self._fed = (self._model_call, self._linear_call)
+
+    def _on_pre_step(self, optimizer: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        if self.paused:
+            return
+        # torch passes step's own arguments, the optimizer first: (optimizer, closure?)
+        self._closure = any(a is not None for a in args[1:]) or kwargs.get("closure") is not None
+        self._pending = [
+            (p.detach().clone(), _copy(p.grad), _state(self.optimizer, p))
+            for _, p, _ in self.params
+        ]
+
+    def _on_post_step(self, optimizer: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        if self.paused:
+            return
+        self.t += 1
+        groups = self.optimizer.param_groups
+        params = tuple(
+            ParamStep(
+                name=name,
+                before=before,
+                grad=grad,
+                after=p.detach().clone(),
+                state_before=state,
+                state_after=_state(self.optimizer, p),
+                group=g,
+                hyper={k: v for k, v in groups[g].items() if k != "params"},
+            )
+            for (name, p, g), (before, grad, state) in zip(self.params, self._pending, strict=True)
+        )
+        capture = StepCapture(
+            self.t,
+            *(self._fed if self._loss_call else (self._model_call, self._linear_call)),
+            self._loss_call,
+            self._loss_calls,
+            params,
+            self._closure,
+        )
+        self._reset()
+        self.on_step(capture)

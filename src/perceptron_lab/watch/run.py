@@ -1,0 +1,369 @@
+"""``with watch(model, optimizer, loss_fn) as run:`` — the user's own loop, observed and checked.
+
+The loop is not changed: hooks (recorder.py) see each step, and after every
+``optimizer.step()`` the step is verified (verify.py) and, if the loop disagrees with the
+closed form, diagnosed (diagnose.py). The watch's own recomputations run with the hooks
+quiet, autograd on and the global random state restored afterwards, so the loop draws
+the same random numbers it would draw unwatched.
+
+``on_mistake`` says what a diagnosed step does:
+
+- ``"raise"`` (default): :class:`DiagnosisError` at the step, out of ``optimizer.step()``,
+  after the step is recorded — the traceback points at the loop's own line;
+- ``"exit"``: every step runs and is recorded; the first diagnosis is raised on exit;
+- ``"record"``: nothing is raised; the diagnoses are in ``run.diagnoses``.
+
+The result (``run``) has ``.trace`` (a :class:`~perceptron_lab.engine.trace.Trace` whose
+rows have a trained run's columns plus the watch's), ``.records`` (the verified
+StepRecords, for a one-nn.Linear loop), ``.verdicts``, ``.diagnoses``, ``.notes`` and
+``.summary``; with ``out`` the run directory is written when the block ends.
+
+Step rows: ``dW``/``dB`` are the closed form's gradient (the loop's where no closed form
+ran), ``dW_torch``/``dB_torch`` the loop's autograd gradient, ``W_after``, ``update_*`` and
+``state_*`` what the loop's optimizer did. For a model other than one nn.Linear, ``W_*`` and
+``dW`` hold all parameters flattened in the optimizer's order, and there are no ``B_*``.
+Extra columns: ``verified_<way>`` for each way (autograd, closed_form,
+finite_differences, update), ``fd_entries``, ``fd_disagreement`` (the float64 closed form
+against finite differences), ``fd_autograd_disagreement`` (the loop's gradient against
+them), ``diagnosis`` (a cause or ""), ``sample_start``/``sample_stop`` (the batch's rows in
+data.npz; −1 if unknown) and ``batch`` (its number there; −1 if unknown).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import torch
+from torch import nn
+
+from ..compare import tolerance
+from ..engine.atomic import write_text_atomic
+from ..engine.columns import ColumnTable
+from ..engine.config import TrainConfig
+from ..engine.metrics import evaluate, score_name
+from ..engine.rundata import WATCH_DATA
+from ..engine.trace import STEP_TABLE, Trace, truncate_table
+from ..engine.train import versions
+from ..errors import InputError
+from ..step import StepRecord
+from . import MAX_FD_ENTRIES
+from .checker import StepChecker
+from .diagnose import Diagnosis, DiagnosisError
+from .linear import find_linear
+from .mapping import LossMap, Unsupported, check_expect, group_options, map_loss, rule_name
+from .messages import check_language, say
+from .recorder import Recorder, StepCapture
+from .rundir import DataStore, data_section, history
+from .verify import WAYS, Verdict
+
+ON_MISTAKE = ("raise", "exit", "record")
+DTYPE_NAMES = {torch.float32: "float32", torch.float64: "float64"}
+
+
+def _arrow_type(value: Any) -> str:
+    """The step table's column type of a scalar (the watch writes no None scalars)."""
+    for kind, name in ((bool, "bool_"), (int, "int64"), (float, "float64")):
+        if isinstance(value, kind):
+            return name
+    return "string"
+
+
+class Watch:
+    """A watched loop: the context manager and, as ``run``, its results."""
+
+    def __init__(
+        self,
+        model: nn.Module,
+        optimizer: torch.optim.Optimizer,
+        loss_fn: Any,
+        *,
+        out: str | Path | None = None,
+        lang: str | None = None,
+        expect: dict[str, Any] | None = None,
+        on_mistake: str = "raise",
+        max_fd_entries: int = MAX_FD_ENTRIES,
+    ) -> None:
+        if not isinstance(model, nn.Module):
+            raise InputError("model", "a torch.nn.Module", type(model).__name__)
+        if not isinstance(optimizer, torch.optim.Optimizer):
+            raise InputError("optimizer", "a torch.optim.Optimizer", type(optimizer).__name__)
+        if on_mistake not in ON_MISTAKE:
+            raise InputError("on_mistake", f"one of {', '.join(ON_MISTAKE)}", repr(on_mistake))
+        if type(max_fd_entries) is not int or max_fd_entries < 0:
+            raise InputError("max_fd_entries", "an integer >= 0", repr(max_fd_entries))
+        self.model = model
+        self.optimizer = optimizer
+        self.loss_fn = loss_fn
+        self.out = Path(out) if out is not None else None
+        self.lang = check_language(lang)
+        self.expect = check_expect(expect or {}, optimizer)
+        self.on_mistake = on_mistake
+        self.max_fd_entries = max_fd_entries
+        self.verdicts: list[Verdict] = []
+        self.diagnoses: list[Diagnosis] = []
+        self.summary: dict[str, Any] = {}
+        self._notes: dict[str, str] = {}
+        self._rows: list[dict[str, Any]] = []
+        self._widths: dict[str, int] | None = None
+        self._table: ColumnTable | None = None
+        self._recorder: Recorder | None = None
+        self._checker: StepChecker | None = None
+        self._loss_map: LossMap | None = None
+        self._linear: nn.Linear | None = None
+        self._began = 0.0
+        self._versions: dict[str, str] = {}
+
+    # ------------------------------------------------------------------ context
+    def __enter__(self) -> Watch:
+        if self._recorder is not None:
+            raise InputError("watch", "a fresh watch(...) for each with-block", "one used twice")
+        params = [p for group in self.optimizer.param_groups for p in group["params"]]
+        try:
+            self._linear = find_linear(self.model, params)
+        except Unsupported as exc:
+            self._note("not_linear", why=str(exc))
+        try:
+            self._loss_map = map_loss(self.loss_fn, self.expect)
+            if (
+                self._loss_map.declared.get("reduction") == "none"
+                and "reduction" not in self.expect
+            ):
+                self._note("none_reduction", module=self._loss_map.module)
+        except Unsupported as exc:
+            self._note("no_closed_form", why=str(exc))
+        try:
+            rule_name(self.optimizer)
+        except Unsupported as exc:
+            self._note("no_rule", why=str(exc))
+        loss64 = None
+        if isinstance(self.loss_fn, nn.Module):  # copied before the hooks exist
+            loss64 = copy.deepcopy(self.loss_fn).to(torch.float64)
+        linear = self._linear
+        self._recorder = Recorder(self.model, self.optimizer, self.loss_fn, linear, self._on_step)
+        at = None
+        if linear is not None:
+            ids = [id(p) for _, p, _ in self._recorder.params]
+            at = (ids.index(id(linear.weight)), ids.index(id(linear.bias)))
+        self._checker = StepChecker(
+            self.model,
+            self.optimizer,
+            self._loss_map,
+            loss64,
+            at,
+            expect=self.expect,
+            lang=self.lang,
+            max_fd_entries=self.max_fd_entries,
+            note=self._note,
+        )
+        if self.out is not None:
+            self.out.mkdir(parents=True, exist_ok=True)
+            truncate_table(self.out / STEP_TABLE, 0)
+            for name in ("summary.json", WATCH_DATA):
+                (self.out / name).unlink(missing_ok=True)
+        self._recorder.install()
+        self._versions = versions()
+        self._began = time.perf_counter()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._recorder is not None
+        self._recorder.remove()
+        if exc is None or isinstance(exc, DiagnosisError):
+            status = "diagnosed" if self.diagnoses else "finished"
+        else:
+            status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "stopped"
+        error = (
+            str(exc) if exc is not None else (self.diagnoses[0].message if self.diagnoses else None)
+        )
+        self.summary = self._summary(status, error, time.perf_counter() - self._began)
+        if self.out is not None:
+            self._write(self.out)
+        if exc is None and self.on_mistake == "exit" and self.diagnoses:
+            raise DiagnosisError(self.diagnoses[0])
+
+    # ------------------------------------------------------------------ results
+    @property
+    def notes(self) -> list[str]:
+        """What was not verified and why, once each."""
+        return list(self._notes.values())
+
+    @property
+    def records(self) -> list[StepRecord]:
+        """The verified StepRecord of each step (a one-nn.Linear loop; else none)."""
+        return self._checker.records if self._checker else []
+
+    @property
+    def _data(self) -> DataStore:
+        return self._checker.data if self._checker else DataStore()
+
+    @property
+    def trace(self) -> Trace:
+        """The steps so far as a Trace (the same rows ``Trace.load(out)`` reads back)."""
+        return Trace(self.out, self.config, tuple(self._rows), (), self.summary)
+
+    @property
+    def config(self) -> dict[str, Any]:
+        """config.json of the run, shaped as a trained run's."""
+        lm, groups = self._loss_map, self.optimizer.param_groups
+        try:
+            options = group_options(self.optimizer, groups[0])
+            options |= {k: v for k, v in self.expect.items() if k in options}
+            optimizer = rule_name(self.optimizer)
+        except Unsupported:
+            options, optimizer = {"lr": float(groups[0]["lr"])}, type(self.optimizer).__name__
+        lr = float(options.pop("lr"))
+        loss = lm.loss.name if lm else type(self.loss_fn).__name__
+        loss_options = lm.loss.options() if lm else {}
+        first = self._rows[0] if self._rows else {}
+        d, k = self._shape()
+        cfg = TrainConfig(
+            loss=loss,
+            loss_options=loss_options,
+            optimizer=optimizer,
+            optimizer_options=options,
+            lr=lr,
+            epochs=max(1, len(self._rows)),
+            batch_size=first.get("n_samples") or None,
+            shuffle=False,
+            dtype=self._dtype_name(),
+            decay_bias=self._checker.decay_bias if self._checker else True,
+        )
+        model: dict[str, Any] = {"input_size": d, "output_size": k}
+        if self._linear is None:
+            model["parameters"] = [[n, list(p.shape)] for n, p in self.model.named_parameters()]
+        return {
+            "config": cfg.to_dict(),
+            "data": data_section(self._data, lm.loss.name if lm else None, d, k),
+            "loss": {"name": loss, **loss_options},
+            "optimizer": {"name": optimizer, "lr": lr, **options},
+            "schedule": None,
+            "model": model,
+            "batch_size": cfg.batch_size,
+            "batches_per_epoch": 1,
+            "total_steps": len(self._rows),
+            "verify_every": 1,
+            "checkpoint_every": None,
+            "seed": None,
+            "versions": self._versions,
+            "watch": {
+                "model": type(self.model).__name__,
+                "loss_module": type(self.loss_fn).__name__,
+                "optimizer_class": type(self.optimizer).__name__,
+                "declared_loss": dict(lm.declared) if lm else None,
+                "expect": self.expect,
+                "one_linear": self._linear is not None,
+                "on_mistake": self.on_mistake,
+                "max_fd_entries": self.max_fd_entries,
+            },
+        }
+
+    # ------------------------------------------------------------------ per step
+    def _on_step(self, capture: StepCapture) -> None:
+        assert self._recorder is not None and self._checker is not None
+        with torch.random.fork_rng(devices=[]), torch.enable_grad(), self._recorder.quiet():
+            outcome = self._checker(capture)
+        self.verdicts.append(outcome.verdict)
+        self._put(outcome.scalars, outcome.vectors)
+        if outcome.diagnosis is not None:
+            self.diagnoses.append(outcome.diagnosis)
+            if self.on_mistake == "raise":
+                raise DiagnosisError(outcome.diagnosis)
+
+    def _put(self, scalars: dict[str, Any], vectors: dict[str, torch.Tensor]) -> None:
+        """One row: in memory and, with ``out``, in the step table (same columns in both)."""
+        if self._widths is None:
+            self._widths = {name: v.numel() for name, v in vectors.items()}
+            if self.out is not None:
+                types = {n: _arrow_type(v) for n, v in scalars.items()}
+                self._table = ColumnTable(self.out / STEP_TABLE, self._widths, scalars=types)
+        kept = {n: v for n, v in vectors.items() if self._widths.get(n) == v.numel()}
+        row = dict(scalars)
+        for name in self._widths:
+            value = kept.get(name)
+            row[name] = None if value is None else value.detach().double().reshape(-1).tolist()
+        self._rows.append(row)
+        if self._table is not None:
+            self._table.put(scalars, {n: v.detach().double().cpu() for n, v in kept.items()})
+
+    def _note(self, key: str, **fields: Any) -> None:
+        if key not in self._notes:
+            self._notes[key] = say(self.lang, key, **fields)
+
+    def _shape(self) -> tuple[int | None, int | None]:
+        """(d, k) of the nn.Linear (weight is (k, d)), or (None, None) for other models."""
+        if self._linear is None:
+            return None, None
+        k, d = self._linear.weight.shape
+        return int(d), int(k)
+
+    def _dtype_name(self) -> str:
+        dtype = self.optimizer.param_groups[0]["params"][0].dtype
+        return DTYPE_NAMES.get(dtype, str(dtype).removeprefix("torch."))
+
+    # ------------------------------------------------------------------ the end
+    def _summary(self, status: str, error: str | None, seconds: float) -> dict[str, Any]:
+        lm = self._loss_map
+        name = score_name(lm.loss) if lm else "accuracy"
+        worst_step, worst = 0, None
+        for i, verdict in enumerate(self.verdicts):
+            w = verdict.worst
+            if w is not None and (worst is None or w.ratio > worst.ratio):
+                worst_step, worst = i + 1, w
+        final: dict[str, Any] = {}
+        W = B = None
+        if self._linear is not None and self._rows:
+            W = self._linear.weight.detach().T.clone()  # W = weight.T
+            B = self._linear.bias.detach().clone()
+            if lm is not None and self._data.rows:
+                X, y = self._data.tensors()
+                metrics = evaluate(lm.loss, X.to(W.dtype), y, W.cpu(), B.cpu())
+                final = {f"train_{k}": v for k, v in metrics.items()}
+        dtype = self.optimizer.param_groups[0]["params"][0].dtype
+        return {
+            "status": status,
+            "error": error,
+            "steps": len(self._rows),
+            "total_steps": len(self._rows),
+            "epochs_done": len(self._rows),
+            "score_name": name,
+            "final": final,
+            "verified_steps": sum(v.verified for v in self.verdicts),
+            "verify_every": 1,
+            "worst_disagreement": worst.gap if worst else 0.0,
+            "worst_quantity": worst.quantity if worst else "",
+            "worst_step": worst_step,
+            "tolerance": tolerance(dtype),
+            "seconds": seconds,
+            "steps_per_second": len(self._rows) / seconds if seconds > 0 else None,
+            "history": history(self._rows, name),
+            "W": W.tolist() if W is not None else None,
+            "B": B.tolist() if B is not None else None,
+            "watch": {
+                "fully_verified": bool(self.verdicts) and all(v.verified for v in self.verdicts),
+                "verified": {w: sum(v.passed(w) for v in self.verdicts) for w in WAYS},
+                "notes": self.notes,
+                "diagnoses": [d.to_dict() for d in self.diagnoses],
+                "fd_entries": max((v.fd_entries for v in self.verdicts), default=0),
+                "parameters": sum(
+                    p.numel() for g in self.optimizer.param_groups for p in g["params"]
+                ),
+            },
+        }
+
+    def _write(self, out: Path) -> None:
+        if self._table is not None:
+            self._table.flush()
+        write_text_atomic(out / "config.json", json.dumps(self.config, indent=1))
+        if self._data.rows:
+            self._data.save(out / WATCH_DATA)
+        write_text_atomic(out / "summary.json", json.dumps(self.summary, indent=1))
