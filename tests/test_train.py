@@ -219,3 +219,21 @@ def test_records_and_traces_display_as_html_in_jupyter(tmp_path: Path) -> None:
     Trainer(TrainConfig(epochs=2), load("seed")).run(tmp_path)
     html = Trace.load(tmp_path)._repr_html_()
     assert "<table" in html and "finished" in html
+
+
+@pytest.mark.parametrize(
+    ("steps", "numbers", "every"),
+    [
+        (700, 32 * 30, 1),
+        (2000, 2**20, 1),
+        (2001, 100, 11),
+        (3907, 256 * 100, 20),
+        (3, 1_000_000 * 100, 10),
+        (50_000, 2**21, 250),
+    ],
+)
+def test_automatic_verification_schedule(steps: int, numbers: int, every: int) -> None:
+    from perceptron_lab.engine.train import verify_interval
+
+    assert verify_interval(TrainConfig(), steps, numbers) == every
+    assert verify_interval(TrainConfig(verify_every=7), steps, numbers) == 7

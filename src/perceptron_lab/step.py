@@ -18,7 +18,7 @@ tolerance raises :class:`VerificationError` naming the quantity and the step.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,7 +44,8 @@ class Twin:
 
 @dataclass(frozen=True)
 class StepRecord:
-    """Everything one step computed. Immutable; tensors are private copies."""
+    """Everything one step computed. Immutable; its tensors are its own, except the batch
+    X, y, which it shares with the caller (nothing in perceptron-lab writes to a batch)."""
 
     step: int  # 1-based step number t
     loss_name: str
@@ -352,8 +353,8 @@ def observe_step(
         rule_name=rule.name,
         rule_options=rule.options(),
         lr=lr,
-        X=X.clone(),
-        y=y.clone(),
+        X=X,  # the batch is shared, not copied: nothing in perceptron-lab writes to it
+        y=y,
         W=W.clone(),
         B=B.clone(),
         state_before={p: {k: v.clone() for k, v in s.items()} for p, s in state.items()},
@@ -380,30 +381,48 @@ def observe_step(
     twin = twin or TorchTwin(loss, rule, X.shape[1], W.shape[1], X.dtype, X.device, decay_bias)
     other = twin.step(X, y, W, B, state, t_rule, lr, closed)
 
-    def pair(a: torch.Tensor, b: torch.Tensor, scale: torch.Tensor | None = None) -> Twin:
-        return Twin(a, b, disagreement(a, b, scale))
+    tol = tolerance(X.dtype)
+    lazy: dict[str, Any] = {}
 
-    scales = term_scales(X, y, W, B, loss, closed.Z)
+    def terms() -> dict[str, torch.Tensor]:
+        if "terms" not in lazy:
+            lazy["terms"] = term_scales(X, y, W, B, loss, closed.Z)
+        return lazy["terms"]  # type: ignore[no-any-return]
 
-    state_scales = _state_scales(rule, rule.for_bias(decay_bias), W, B, scales, state, t_rule, lr)
+    def state_terms() -> dict[str, State]:
+        if "state" not in lazy:
+            rule_B = rule.for_bias(decay_bias)
+            lazy["state"] = _state_scales(rule, rule_B, W, B, terms(), state, t_rule, lr)
+        return lazy["state"]  # type: ignore[no-any-return]
+
+    def state_scale(param: str, key: str) -> Callable[[], torch.Tensor | None]:
+        return lambda: state_terms()[param].get(key)
+
+    def pair(a: torch.Tensor, b: torch.Tensor, scale: Callable[[], Any] | None = None) -> Twin:
+        """The plain relative gap; over tolerance, the gap on the scale of b's terms."""
+        gap = disagreement(a, b)
+        if gap > tol and scale is not None:
+            gap = disagreement(a, b, scale())
+        return Twin(a, b, gap)
+
     t_update_W = other.W_after - W
     t_update_B = other.B_after - B
     record = StepRecord(
         **base,
-        Z=pair(closed.Z, other.Z, scales["Z"]),
+        Z=pair(closed.Z, other.Z, lambda: terms()["Z"]),
         A=pair(closed.A, other.A),
-        loss=pair(closed.loss, other.loss, scales["loss"]),
-        dZ=pair(closed.dZ, other.dZ, scales["dZ"]),
-        dW=pair(closed.dW, other.dW, scales["dW"]),
-        dB=pair(closed.dB, other.dB, scales["dB"]),
+        loss=pair(closed.loss, other.loss, lambda: terms()["loss"]),
+        dZ=pair(closed.dZ, other.dZ, lambda: terms()["dZ"]),
+        dW=pair(closed.dW, other.dW, lambda: terms()["dW"]),
+        dB=pair(closed.dB, other.dB, lambda: terms()["dB"]),
         # θ_after = θ − Δ: rounding is relative to |θ| and |Δ|, not to a θ_after near 0
-        W_after=pair(closed.W_after, other.W_after, W.abs() + update_W.abs()),
-        B_after=pair(closed.B_after, other.B_after, B.abs() + update_B.abs()),
+        W_after=pair(closed.W_after, other.W_after, lambda: W.abs() + update_W.abs()),
+        B_after=pair(closed.B_after, other.B_after, lambda: B.abs() + update_B.abs()),
         # an update is a difference of parameters: measured on the parameters' scale
-        update_W=pair(update_W, t_update_W, other.W_after),
-        update_B=pair(update_B, t_update_B, other.B_after),
+        update_W=pair(update_W, t_update_W, lambda: other.W_after),
+        update_B=pair(update_B, t_update_B, lambda: other.B_after),
         state_after={
-            p: {k: pair(v, other.state_after[p][k], state_scales[p].get(k)) for k, v in s.items()}
+            p: {k: pair(v, other.state_after[p][k], state_scale(p, k)) for k, v in s.items()}
             for p, s in closed.state_after.items()
         },
         verified=True,
@@ -424,11 +443,12 @@ def term_scales(
     |X|·|W| + |B| for Z, |X|ᵀ·|dL/dZ terms| for dL/dW, and so on.
     """
     dZ_scale = loss.grad_magnitude(Z, y)  # (N, k)
+    X_abs = X.abs()  # (N, d)
     return {
-        "Z": X.abs() @ W.abs() + B.abs(),
+        "Z": X_abs @ W.abs() + B.abs(),
         "loss": loss.magnitude(Z, y),
         "dZ": dZ_scale,
-        "dW": X.abs().T @ dZ_scale,
+        "dW": X_abs.T @ dZ_scale,
         "dB": dZ_scale.sum(dim=0),
     }
 

@@ -40,6 +40,7 @@ from .trace import SAMPLE_TABLE, STEP_TABLE, truncate_table
 
 AUTO_VERIFY_ALL = 2000  # runs up to this many steps verify every step
 AUTO_VERIFIED = 200  # longer runs verify about this many steps
+LARGE_BATCH = 2**20  # numbers in a batch (batch size × features) past which steps are sampled
 
 
 @dataclass(frozen=True)
@@ -74,11 +75,19 @@ class _Worst:
     verified_steps: list[int] = field(default_factory=list)
 
 
-def verify_interval(config: TrainConfig, total_steps: int) -> int:
-    """K: every step on small runs, about 200 steps on large ones, or as configured."""
+def verify_interval(config: TrainConfig, total_steps: int, batch_numbers: int) -> int:
+    """K: verify the first, the last and every K-th step.
+
+    Every step (K = 1) on small runs — up to 2000 steps of batches up to 2²⁰ numbers
+    (batch size × features); otherwise about 200 steps, and at most every 10th step
+    when a batch is that large, where a verified step costs a few unverified ones.
+    """
     if config.verify_every is not None:
         return config.verify_every
-    return 1 if total_steps <= AUTO_VERIFY_ALL else math.ceil(total_steps / AUTO_VERIFIED)
+    large = batch_numbers > LARGE_BATCH
+    if total_steps <= AUTO_VERIFY_ALL and not large:
+        return 1
+    return max(math.ceil(total_steps / AUTO_VERIFIED), 10 if large else 1)
 
 
 def versions() -> dict[str, str]:
@@ -125,7 +134,9 @@ class Trainer:
         self.batch_size = min(config.batch_size or n, n)
         self.batches = batches_per_epoch(n, self.batch_size)
         self.total_steps = config.epochs * self.batches
-        self.verify_every = verify_interval(config, self.total_steps)
+        self.verify_every = verify_interval(
+            config, self.total_steps, self.batch_size * train.n_features
+        )
         self.checkpoint_every = config.checkpoint_every or self.batches
 
     # ----------------------------------------------------------------- run dir
