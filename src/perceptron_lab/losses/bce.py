@@ -72,14 +72,15 @@ class BCEWithLogits(Loss):
     def value_and_grad(self, z: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Both from one e = exp(−|z|) (p = 1):
 
-        ℓ = log1p(e) + y·max(−z, 0) + (1 − y)·max(z, 0)
+        ℓ = log1p(e) + y·max(−z, 0) + (1 − y)·max(z, 0) = log1p(e) + (max(z, 0) − y·z)
         σ(z) = 1 / (1 + e) for z ≥ 0, e / (1 + e) for z < 0;  ∂ℓ/∂z = σ(z) − y
+
+        For labels 0 and 1, max(z, 0) − y·z is exact (it is max(z, 0) or max(−z, 0)).
         """
         if self.pos_weight is not None:
             return super().value_and_grad(z, y)
         e = torch.exp(-z.abs())  # (N, k), never overflows
-        relu = z.clamp(min=0)
-        ell = torch.log1p(e) + y * (relu - z) + (1 - y) * relu  # max(−z, 0) = max(z, 0) − z
+        ell = torch.log1p(e) + (z.clamp(min=0) - y * z)
         s = torch.where(z >= 0, 1, e) / (1 + e)  # σ(z)
         return self.reduce(ell), self.per_count(s - y, z)
 
