@@ -1,10 +1,13 @@
 """The report in a real browser (headless Chromium): it loads offline, cleanly, in full.
 
-CI installs Debian's chromium; without /usr/bin/chromium this test fails, on purpose.
+It drives Debian's chromium (/usr/bin/chromium), never a downloaded browser. CI
+(CI=true) installs it and fails without it; elsewhere the test is skipped, saying how to
+install it (`apt-get install chromium`).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -36,7 +39,10 @@ RUNS = {
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.is_file():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium to run the browser test")
+        why = f"{CHROMIUM} is missing: `apt-get install chromium` to run the browser test"
+        if os.environ.get("CI"):
+            pytest.fail(why)
+        pytest.skip(why)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
