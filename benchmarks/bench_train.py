@@ -14,7 +14,7 @@ for a full-batch epoch and a batch-256 epoch. Peak memory of a long batch-256 ru
 ``--child``). scikit-learn's SGDClassifier and LogisticRegression are timed for reference.
 
     python benchmarks/bench_train.py            # full size, a few minutes
-    python benchmarks/bench_train.py --quick    # 100,000 rows, a few seconds
+    python benchmarks/bench_train.py --quick    # 100,000 rows, a smoke run (~30 s)
     python benchmarks/bench_train.py --rows 200000
 """
 
@@ -28,6 +28,7 @@ import os
 import platform
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -185,14 +186,20 @@ def reset_peak() -> bool:
         return False
 
 
-def child(kind: str, rows: int, epochs: int) -> None:
+class TimeLimit(KeyboardInterrupt):
+    """Raised from ``on_progress`` to stop a run at its time limit (Trainer.run stops
+    cleanly on KeyboardInterrupt: it flushes the trace and writes summary.json)."""
+
+
+def child(kind: str, rows: int, epochs: int, limit_s: float) -> None:
     """One memory workload in a fresh process; prints one JSON line.
 
     RSS is taken right after data creation (the NumPy arrays, plus the bare loop's
     tensors or perceptron-lab's Dataset) and a warm-up of that side (a few steps on a
     small slice, so one-time imports and allocator pools do not count as training
     memory); the peak mark is reset there, so data-creation transients do not count.
-    Set-up (model or Trainer) and training follow.
+    Set-up (model or Trainer) and training follow; training stops at the first step
+    after ``limit_s`` seconds (the report says how many steps were done).
     """
     X, y = make_data(rows)
     loop: BareLoop | None = None
@@ -222,9 +229,14 @@ def child(kind: str, rows: int, epochs: int) -> None:
         peak_setup = status_kb("VmHWM")
         reset_peak()
         train_began = time.perf_counter()
+        steps = 0
         for epoch in range(epochs):
-            loop.epoch(BATCH, epoch)
+            steps += loop.epoch(BATCH, epoch)
+            if time.perf_counter() - train_began > limit_s and epoch + 1 < epochs:
+                report["stopped_early"] = True
+                break
         report["train_seconds"] = time.perf_counter() - train_began
+        report["steps"] = steps
         report["accuracy"] = loop.accuracy()
     else:
         assert data is not None
@@ -235,8 +247,20 @@ def child(kind: str, rows: int, epochs: int) -> None:
         root = Path(tempfile.mkdtemp(prefix="bench-train-mem-"))
         try:
             out = root / "run"
-            seconds, summary = run_pl(trainer, out)
-            report["train_seconds"] = seconds
+            train_began = time.perf_counter()
+
+            def on_progress(progress: Any) -> None:
+                if time.perf_counter() - train_began > limit_s:
+                    raise TimeLimit
+
+            try:
+                trainer.run(out, on_progress=on_progress)
+            except TimeLimit:
+                report["stopped_early"] = True
+            report["train_seconds"] = time.perf_counter() - train_began
+            summary = json.loads((out / "summary.json").read_text())
+            report["steps"] = summary["steps"]
+            report["status"] = summary["status"]
             report["accuracy"] = summary["final"].get("train_accuracy")
             report["verified_steps"] = summary["verified_steps"]
             report["verify_every"] = summary["verify_every"]
@@ -265,9 +289,9 @@ def child(kind: str, rows: int, epochs: int) -> None:
     print(json.dumps(report), flush=True)
 
 
-def run_child(kind: str, rows: int, epochs: int) -> dict[str, Any]:
+def run_child(kind: str, rows: int, epochs: int, limit_s: float) -> dict[str, Any]:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", kind]
-    cmd += ["--rows", str(rows), "--mem-epochs", str(epochs)]
+    cmd += ["--rows", str(rows), "--mem-epochs", str(epochs), "--limit-s", f"{limit_s:.1f}"]
     cmd += ["--threads", str(torch.get_num_threads())]
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
@@ -316,12 +340,40 @@ def bench_sklearn(X: np.ndarray, y: np.ndarray) -> dict[str, float]:
 
 
 # --------------------------------------------------------------------------- report
+def load() -> str:
+    try:
+        return " ".join(f"{v:.2f}" for v in os.getloadavg())
+    except OSError:
+        return "?"
+
+
 def mb(kb: float) -> str:
     return f"{kb / 1024:.1f} MB"
 
 
-def verdict(ratio: float, target: float) -> str:
-    return "PASS" if ratio <= target else "MISS"
+STEADY = 1.25  # the best repeat is trusted when the next best is within 25 % of it
+
+
+def steady(times: list[float]) -> bool:
+    """Whether the best time is confirmed by a second repeat within ``STEADY``."""
+    best = sorted(times)
+    return len(best) >= 2 and best[1] <= STEADY * best[0]
+
+
+def more_repeats(
+    r: int, args: argparse.Namespace, began: float, bare: list[float], pl: list[float]
+) -> bool:
+    """True to stop: after ``--repeats`` once both sides are steady (up to twice as many
+    while not), and after the first whenever the section has used ``--section-budget``."""
+    if r == 0:
+        return False
+    if time.perf_counter() - began > args.section_budget:
+        return True
+    return r >= args.repeats and steady(bare) and steady(pl)
+
+
+def verdict(ratio: float, target: float, trusted: bool = True) -> str:
+    return ("PASS" if ratio <= target else "MISS") + ("" if trusted else "*")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -329,27 +381,41 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_ROWS:,} rows, fewer epochs")
     parser.add_argument("--rows", type=int, default=None, help=f"rows (default {FULL_ROWS:,})")
     parser.add_argument("--full-epochs", type=int, default=3, help="epochs per full-batch run")
-    parser.add_argument("--repeats", type=int, default=2, help="full-batch repeats (best taken)")
-    parser.add_argument("--b256-repeats", type=int, default=1, help="batch-256 repeats")
-    parser.add_argument("--mem-epochs", type=int, default=None, help="memory-run epochs (10)")
     parser.add_argument(
-        "--mem-budget", type=float, default=240.0, help="seconds allowed for the memory runs"
+        "--repeats", type=int, default=3, help="timing repeats, best taken (3; --quick 2)"
+    )
+    parser.add_argument(
+        "--mem-epochs", type=int, default=None, help="memory-run epochs (10; --quick 1)"
+    )
+    parser.add_argument(
+        "--mem-budget", type=float, default=200.0, help="seconds allowed for the memory runs"
+    )
+    parser.add_argument(
+        "--section-budget",
+        type=float,
+        default=45.0,
+        help="no further timing repeats once a section has taken this many seconds",
     )
     parser.add_argument("--no-sklearn", action="store_true", help="skip the reference timings")
     parser.add_argument(
         "--threads", type=int, default=None, help="torch.set_num_threads (default: torch's own)"
     )
     parser.add_argument("--child", choices=["bare", "pl"], help=argparse.SUPPRESS)
+    parser.add_argument("--limit-s", type=float, default=600.0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    # SIGTERM -> SystemExit, so the temporary run directories are removed on the way out
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     if args.threads:
         torch.set_num_threads(args.threads)
 
     rows = args.rows or (QUICK_ROWS if args.quick else FULL_ROWS)
     if args.child:
-        child(args.child, rows, args.mem_epochs or 10)
+        child(args.child, rows, args.mem_epochs or 10, args.limit_s)
         return 0
-    mem_epochs = args.mem_epochs or (2 if args.quick else 10)
+    mem_epochs = args.mem_epochs or (1 if args.quick else 10)
     full_epochs = 2 if args.quick and args.full_epochs == 3 else args.full_epochs
+    if args.quick and args.repeats == 3:
+        args.repeats = 2
 
     began_all = time.perf_counter()
     print("perceptron-lab training benchmark")
@@ -359,7 +425,8 @@ def main(argv: list[str] | None = None) -> int:
         f" torch.get_num_threads()={torch.get_num_threads()}, numpy {np.__version__},"
         f" python {platform.python_version()}"
     )
-    print(f"data: {rows:,} x {D} float32, binary; BCE + SGD lr {LR}; batch {BATCH}", flush=True)
+    print(f"data: {rows:,} x {D} float32, binary; BCE + SGD lr {LR}; batch {BATCH}")
+    print(f"load average at start: {load()} (the machine is shared; see the repeats)", flush=True)
 
     # ----------------------------------------------------------------- data, once
     t0 = time.perf_counter()
@@ -368,7 +435,14 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     dataset = from_arrays(X, y, task="binary")
     t_dataset = time.perf_counter() - t0
-    print(f"setup: data {t_data:.2f} s, from_arrays {t_dataset:.2f} s", flush=True)
+    t0 = time.perf_counter()
+    _ = dataset.fingerprint  # the run's config.json names it; cached per Dataset
+    t_fingerprint = time.perf_counter() - t0
+    print(
+        f"setup (not timed below): data {t_data:.2f} s, from_arrays {t_dataset:.2f} s, "
+        f"Dataset.fingerprint {t_fingerprint:.2f} s",
+        flush=True,
+    )
     loop = BareLoop(X, y)
 
     # ----------------------------------------------------------------- warm-up
@@ -384,7 +458,10 @@ def main(argv: list[str] | None = None) -> int:
         trainer = Trainer(pl_config(full_epochs, None), dataset)
         t_trainer = time.perf_counter() - t0
         bare_full, pl_full = [], []
-        for r in range(args.repeats):
+        section = time.perf_counter()
+        for r in range(2 * args.repeats):
+            if more_repeats(r, args, section, bare_full, pl_full):
+                break
             bare_full.append(time_bare(loop, None, full_epochs) / full_epochs)
             seconds, full_summary = run_pl(trainer, root / f"full-{r}")
             pl_full.append(seconds / full_epochs)
@@ -392,7 +469,7 @@ def main(argv: list[str] | None = None) -> int:
         del trainer
         gc.collect()
         print(
-            f"full batch ({full_epochs} epochs, best of {args.repeats}): "
+            f"full batch ({full_epochs} epochs, best of {len(pl_full)}): "
             f"bare {min(bare_full):.3f} s/epoch {[round(s, 3) for s in bare_full]}, "
             f"perceptron-lab {min(pl_full):.3f} s/epoch {[round(s, 3) for s in pl_full]} "
             f"(Trainer() set-up {t_trainer:.2f} s, not timed; "
@@ -404,7 +481,10 @@ def main(argv: list[str] | None = None) -> int:
         # ------------------------------------------------------------- batch 256
         trainer = Trainer(pl_config(1, BATCH), dataset)
         bare_b, pl_b = [], []
-        for r in range(args.b256_repeats):
+        section = time.perf_counter()
+        for r in range(2 * args.repeats):
+            if more_repeats(r, args, section, bare_b, pl_b):
+                break
             bare_b.append(time_bare(loop, BATCH, 1))
             seconds, b_summary = run_pl(trainer, root / f"b256-{r}")
             pl_b.append(seconds)
@@ -414,9 +494,11 @@ def main(argv: list[str] | None = None) -> int:
         del trainer
         gc.collect()
         print(
-            f"batch {BATCH} (1 epoch = {steps:,} steps): "
-            f"bare {min(bare_b):.3f} s ({min(bare_b) / steps * 1e6:.0f} us/step), "
-            f"perceptron-lab {min(pl_b):.3f} s ({min(pl_b) / steps * 1e6:.0f} us/step; "
+            f"batch {BATCH} (1 epoch = {steps:,} steps, best of {len(pl_b)}): "
+            f"bare {min(bare_b):.3f} s {[round(s, 3) for s in bare_b]} "
+            f"({min(bare_b) / steps * 1e6:.0f} us/step), "
+            f"perceptron-lab {min(pl_b):.3f} s {[round(s, 3) for s in pl_b]} "
+            f"({min(pl_b) / steps * 1e6:.0f} us/step; "
             f"verify_every {b_summary['verify_every']}, {b_summary['verified_steps']} verified; "
             f"run dir {b_dir / 1e6:.2f} MB)",
             flush=True,
@@ -444,15 +526,16 @@ def main(argv: list[str] | None = None) -> int:
     # ----------------------------------------------------------------- memory
     del loop, dataset, X, y
     gc.collect()
-    per_epoch = min(bare_b) + min(pl_b)
-    estimate = mem_epochs * per_epoch * 1.2 + 2 * (t_data + t_dataset + 3)
+    overhead = t_data + t_dataset + 8  # per child: imports, data, Dataset, warm-up
+    train_budget = max(args.mem_budget - 2 * overhead, 20.0)
+    bare_e, pl_e = min(bare_b), min(pl_b)
     requested = mem_epochs
-    if estimate > args.mem_budget and mem_epochs > 2:
+    if mem_epochs * (bare_e + pl_e) * 1.2 > train_budget and mem_epochs > 2:
         mem_epochs = 2
-        estimate = mem_epochs * per_epoch * 1.2 + 2 * (t_data + t_dataset + 3)
+    estimate = mem_epochs * (bare_e + pl_e) * 1.2 + 2 * overhead
     print(
         f"memory: {mem_epochs} epochs of batch {BATCH} per side in fresh subprocesses "
-        f"(estimated {estimate:.0f} s)"
+        f"(estimated {estimate:.0f} s, limit {args.mem_budget:.0f} s)"
         + (
             f"; {requested} epochs would exceed --mem-budget {args.mem_budget:.0f} s"
             if mem_epochs != requested
@@ -460,20 +543,31 @@ def main(argv: list[str] | None = None) -> int:
         ),
         flush=True,
     )
-    mem_bare = run_child("bare", rows, mem_epochs)
-    mem_pl = run_child("pl", rows, mem_epochs)
+    # Hard limits: on a shared machine a busy spell must not blow the time budget.
+    mem_began = time.perf_counter()
+    limit_bare = max(train_budget * bare_e / (bare_e + pl_e), 10.0)
+    mem_bare = run_child("bare", rows, mem_epochs, limit_bare)
+    limit_pl = max(args.mem_budget - (time.perf_counter() - mem_began) - overhead, 10.0)
+    mem_pl = run_child("pl", rows, mem_epochs, limit_pl)
     for r in (mem_bare, mem_pl):
         name = "bare" if r["kind"] == "bare" else "perceptron-lab"
         print(
             f"  {name}: RSS after data {mb(r['rss_before_warmup_kb'])}, after warm-up "
-            f"{mb(r['rss_after_data_kb'])}, after set-up "
+            f"{mb(r['rss_after_data_kb'])} (the baseline), after set-up "
             f"{mb(r['rss_after_setup_kb'])}, peak during set-up {mb(r['peak_setup_kb'])}, "
             f"peak during training {mb(r['peak_train_kb'])}; growth {mb(growth_kb(r))} "
             f"(training only {mb(r['peak_train_kb'] - r['rss_after_setup_kb'])}); "
-            f"ru_maxrss {mb(r['ru_maxrss_kb'])}; {r['train_seconds']:.1f} s training "
-            f"({r['train_seconds'] / mem_epochs:.2f} s/epoch), acc {r['accuracy']:.4f}",
+            f"ru_maxrss {mb(r['ru_maxrss_kb'])}*; {r['train_seconds']:.1f} s training "
+            f"({r['train_seconds'] / r['steps'] * steps:.2f} s/epoch), {r['steps']:,} steps, "
+            f"acc {r['accuracy']:.4f}",
             flush=True,
         )
+        if r.get("stopped_early"):
+            print(
+                f"  ! {name} stopped at its time limit after {r['steps']:,} of "
+                f"{mem_epochs * steps:,} steps (the machine is busy; peaks are for those steps)",
+                flush=True,
+            )
     run_dir = mem_pl.get("run_dir_bytes", 0)
     print(
         f"  traced run directory: {run_dir:,} bytes ({run_dir / 1e6:.2f} MB) in "
@@ -488,6 +582,11 @@ def main(argv: list[str] | None = None) -> int:
             "a Parquet part, so training memory does not grow with the number of epochs",
             flush=True,
         )
+    print(
+        "  * ru_maxrss is not used: Linux carries the parent's peak into a child at exec, and "
+        "it keeps data-creation transients; growth = VmHWM (reset after the baseline) - baseline",
+        flush=True,
+    )
     if not mem_bare["peak_reset"]:
         print(
             "  (peak-RSS reset unavailable: growth uses ru_maxrss, which includes "
@@ -498,11 +597,12 @@ def main(argv: list[str] | None = None) -> int:
     g_bare, g_pl = growth_kb(mem_bare), growth_kb(mem_pl)
     lines = [
         (
-            f"full batch, s/epoch (best of {args.repeats})",
+            f"full batch, s/epoch (best of {len(pl_full)})",
             f"{min(bare_full):.3f}",
             f"{min(pl_full):.3f}",
             min(pl_full) / min(bare_full),
             TARGETS["full"],
+            steady(bare_full) and steady(pl_full),
         ),
         (
             f"batch {BATCH}, s/epoch ({steps:,} steps)",
@@ -510,6 +610,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{min(pl_b):.3f}",
             min(pl_b) / min(bare_b),
             TARGETS["b256"],
+            steady(bare_b) and steady(pl_b),
         ),
         (
             f"peak RSS growth, {mem_epochs} ep b{BATCH} (MB)",
@@ -517,16 +618,35 @@ def main(argv: list[str] | None = None) -> int:
             f"{g_pl / 1024:.1f}",
             g_pl / max(g_bare, 1),
             TARGETS["memory"],
+            not (mem_bare.get("stopped_early") or mem_pl.get("stopped_early")),
         ),
+    ]
+    t_bare = mem_bare["peak_train_kb"] - mem_bare["rss_after_setup_kb"]
+    t_pl = mem_pl["peak_train_kb"] - mem_pl["rss_after_setup_kb"]
+    p_bare = max(mem_bare["peak_setup_kb"], mem_bare["peak_train_kb"])
+    p_pl = max(mem_pl["peak_setup_kb"], mem_pl["peak_train_kb"])
+    info = [
+        ("  (info) growth in training only (MB)", t_bare, t_pl),
+        ("  (info) process peak RSS, data incl. (MB)", p_bare, p_pl),
     ]
     header = f"{'workload':<38} {'bare':>9} {'p-lab':>9} {'ratio':>8} {'target':>8}  result"
     print()
     print(header)
     print("-" * len(header))
-    for name, bare_s, pl_s, ratio, target in lines:
+    for name, bare_s, pl_s, ratio, target, trusted in lines:
         print(
             f"{name:<38} {bare_s:>9} {pl_s:>9} {ratio:>7.2f}x {f'<= {target:.1f}x':>8}  "
-            f"{verdict(ratio, target)}"
+            f"{verdict(ratio, target, trusted)}"
+        )
+    for name, bare_kb, pl_kb in info:
+        print(
+            f"{name:<38} {bare_kb / 1024:>9.1f} {pl_kb / 1024:>9.1f} "
+            f"{pl_kb / max(bare_kb, 1):>7.2f}x"
+        )
+    if not all(line[-1] for line in lines):
+        print(
+            f"* not steady: the two best repeats of a side differ by more than "
+            f"{STEADY:.2f}x (or a memory run hit its time limit); the machine was busy, rerun"
         )
     if ref:
         base = min(bare_b)
@@ -539,7 +659,7 @@ def main(argv: list[str] | None = None) -> int:
             f"  {'sklearn LogisticRegression fit':<36} {ref['logistic_seconds']:>9.3f} s "
             f"{ref['logistic_seconds'] / base:>7.2f}x"
         )
-    print(f"total wall time {time.perf_counter() - began_all:.0f} s")
+    print(f"total wall time {time.perf_counter() - began_all:.0f} s; load average at end: {load()}")
     return 0
 
 

@@ -19,6 +19,8 @@ class ColumnTable:
 
     Give the scalar columns' types up front so that every part has the same schema (a
     part whose rows are all null still says what the column holds); others are inferred.
+    All vector columns share one (capacity, Σ widths) buffer: recording a row is one
+    concatenation and one copy, however many columns there are.
     """
 
     def __init__(
@@ -32,30 +34,49 @@ class ColumnTable:
         self.folder = folder
         self.types = scalars or {}  # column -> Arrow type name (int64, float64, bool_, string)
         self.capacity = capacity
-        self.vectors = {
-            name: torch.full((capacity, width), float("nan"), dtype=torch.float64)
-            for name, width in vectors.items()
-        }
-        self.present = {name: torch.zeros(capacity, dtype=torch.bool) for name in vectors}
+        self.columns: dict[str, tuple[int, int]] = {}  # name -> (offset, width) in the buffer
+        offset = 0
+        for name, width in vectors.items():
+            self.columns[name] = (offset, width)
+            offset += width
+        self.buffer = torch.full((capacity, offset), float("nan"), dtype=torch.float64)
+        self.order = tuple(self.columns)  # put the columns a row may lack last
+        self.present: dict[str, list[bool]] = {name: [] for name in vectors}
         self.scalars: dict[str, list[Any]] = {}
+        self.targets: dict[tuple[str, ...], torch.Tensor] = {}  # buffer positions per column set
         self.n = 0
         folder.mkdir(parents=True, exist_ok=True)
         self.next_part = len(list(folder.glob("part-*.parquet")))
 
     def put(self, scalars: dict[str, Any], vectors: dict[str, torch.Tensor]) -> None:
-        """Add one row; missing vectors are null. Flushes when the buffer is full."""
+        """Add one row; missing scalars and vectors are null. Flushes when the buffer is full."""
         i = self.n
+        if scalars.keys() != self.scalars.keys():
+            for name in scalars:
+                self.scalars.setdefault(name, [None] * i)
+            for name in self.scalars.keys() - scalars.keys():
+                self.scalars[name].append(None)
         for name, value in scalars.items():
-            self.scalars.setdefault(name, [None] * i).append(value)
-        for column in self.scalars.values():
-            if len(column) < i + 1:
-                column.append(None)
-        for name, tensor in vectors.items():
-            self.vectors[name][i].copy_(tensor.reshape(-1))
-            self.present[name][i] = True
+            self.scalars[name].append(value)
+        names = tuple(name for name in self.columns if name in vectors)
+        if names:
+            row = torch.cat([vectors[name].reshape(-1) for name in names])
+            if names == self.order[: len(names)]:  # a prefix of the columns: one slice copy
+                self.buffer[i, : row.numel()].copy_(row)
+            else:
+                self.buffer[i].index_copy_(0, self._target(names), row.to(torch.float64))
+        for name, flags in self.present.items():
+            flags.append(name in vectors)
         self.n += 1
         if self.n == self.capacity:
             self.flush()
+
+    def _target(self, names: tuple[str, ...]) -> torch.Tensor:
+        """The buffer positions of ``names``' values, in order (cached per set of columns)."""
+        if names not in self.targets:
+            spans = [torch.arange(o, o + w) for o, w in (self.columns[n] for n in names)]
+            self.targets[names] = torch.cat(spans)
+        return self.targets[names]
 
     def flush(self) -> None:
         """Write the buffered rows as the next atomic Parquet part."""
@@ -71,10 +92,11 @@ class ColumnTable:
             )
             for name, values in self.scalars.items()
         }
-        for name, buffer in self.vectors.items():
-            width = buffer.shape[1]
-            values = pa.array(buffer[:n].reshape(-1).numpy())
-            mask = pa.array((~self.present[name][:n]).numpy())
+        for name, (offset, width) in self.columns.items():
+            values = pa.array(
+                self.buffer[:n, offset : offset + width].contiguous().reshape(-1).numpy()
+            )
+            mask = pa.array([not flag for flag in self.present[name]], type=pa.bool_())
             arrays[name] = pa.FixedSizeListArray.from_arrays(values, width, mask=mask)
         table = pa.table(arrays)
         path = self.folder / f"part-{self.next_part:05d}.parquet"
@@ -82,6 +104,5 @@ class ColumnTable:
         self.next_part += 1
         self.n = 0
         self.scalars = {}
-        for name in self.vectors:
-            self.vectors[name].fill_(float("nan"))
-            self.present[name].zero_()
+        self.buffer.fill_(float("nan"))
+        self.present = {name: [] for name in self.columns}

@@ -238,7 +238,7 @@ class Trainer:
                 order = epoch_order(n, cfg.seed, epoch, cfg.shuffle and not full_batch)
                 for b in range(batch0 if epoch == epoch0 else 0, self.batches):
                     t += 1
-                    if full_batch and not cfg.shuffle:
+                    if full_batch:  # the whole set, in its own order: no copy
                         Xb, yb = X, y
                     else:
                         idx = order[b * self.batch_size : (b + 1) * self.batch_size]
@@ -322,9 +322,7 @@ class Trainer:
                     if on_step is not None:
                         on_step({**scalars, **vectors})
                     if samples is not None:
-                        samples.record(
-                            t, idx if not (full_batch and not cfg.shuffle) else None, Xb, yb, W, B
-                        )
+                        samples.record(t, None if full_batch else idx, Xb, yb, W, B)
                     # a finite loss and gradient keep W and B finite (up to overflow, which the
                     # next step's loss shows), so the floats already in hand are the check
                     if not (math.isfinite(last_loss) and math.isfinite(grad_norm)):
@@ -400,8 +398,6 @@ class Trainer:
             "B_before": k,
             "dW": dk,
             "dB": k,
-            "dW_torch": dk,
-            "dB_torch": k,
             "W_after": dk,
             "B_after": k,
             "update_W": dk,
@@ -410,7 +406,7 @@ class Trainer:
         for key in self.rule.state_keys():
             cols[f"state_W_{key}"] = dk
             cols[f"state_B_{key}"] = k
-        return cols
+        return cols | {"dW_torch": dk, "dB_torch": k}  # last: only verified steps have them
 
     def _lr_twin(self, t_done: int) -> tuple[Callable[[], None], Callable[[], float]] | None:
         """A torch scheduler on a dummy optimizer, advanced to ``t_done``: (step, current lr)."""
