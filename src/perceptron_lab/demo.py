@@ -16,7 +16,8 @@ from .losses import get_loss
 from .model import Perceptron
 from .optim import get_optimizer
 from .precision import DotProduct, explain_dot
-from .step import StepRecord, TorchTwin, observe_step
+from .step import StepRecord, observe_step
+from .twin import TorchTwin
 
 X_DATA = [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]
 Y_DATA = [1.0, 0.0, 1.0]

@@ -13,8 +13,9 @@ import torch
 from .errors import InputError
 from .losses import get_loss
 from .optim import get_optimizer
-from .step import StepRecord, TorchTwin, observe_step
+from .step import StepRecord, observe_step
 from .tensors import as_matrix, as_tensor, check_parameters, dtype_from_name
+from .twin import TorchTwin
 
 
 def observe(

@@ -1,19 +1,11 @@
 """One observed training step: every quantity by its closed form and by PyTorch.
 
-Closed form (plain tensor arithmetic, no autograd):
-
-    Z = X·W + B                    X (N, d), W (d, k), B (k,)  → Z (N, k)
-    A = activation(Z)
-    L = reduce(ℓ(Z, y))
-    dL/dZ = loss.grad_z(Z, y)      (N, k)
-    dL/dW = Xᵀ · dL/dZ             (d, k)
-    dL/dB = Σₙ dL/dZ               (k,)
-    W′, B′ = rule(W, dL/dW), rule(B, dL/dB)
-
-PyTorch: the notebook's Perceptron (nn.Linear, weight = Wᵀ) loaded with the same W, B
-and optimizer state, the torch.nn loss, ``loss.backward()`` and ``optimizer.step()``.
-Each pair's disagreement is ``max|a − b| / max(max|b|, tiny)``; one over the dtype's
-tolerance raises :class:`VerificationError` naming the quantity and the step.
+The closed form (closed.py: Z = XW + B, L, dL/dZ, dL/dW = Xᵀ·dL/dZ, dL/dB = Σₙ dL/dZ,
+the update rule) and PyTorch's twin (twin.py: the notebook's Perceptron, the torch.nn
+loss, autograd, torch.optim, each stage on the same inputs) both run, and every pair is
+compared: ``max|a − b| / max(max|b|, tiny)``, or on the size of the terms where the
+result cancelled. One over the dtype's tolerance raises :class:`VerificationError`
+naming the quantity and the step.
 """
 
 from __future__ import annotations
@@ -24,11 +16,12 @@ from typing import Any
 
 import torch
 
+from .closed import closed_step
 from .compare import disagreement, tolerance
 from .errors import VerificationError
 from .losses import Loss
-from .model import Perceptron
 from .optim import State, UpdateRule
+from .twin import TorchTwin
 
 PARAMS = ("W", "B")
 
@@ -117,200 +110,6 @@ class StepRecord:
         return {
             p: {k: t.closed for k, t in entries.items()} for p, entries in self.state_after.items()
         }
-
-
-@dataclass(frozen=True)
-class TrainStep:
-    """What training needs from a step, by formula: no activations, no per-sample losses."""
-
-    Z: torch.Tensor  # (N, k)
-    loss: torch.Tensor  # 0-d
-    dZ: torch.Tensor  # (N, k)
-    dW: torch.Tensor  # (d, k)
-    dB: torch.Tensor  # (k,)
-    W_after: torch.Tensor  # (d, k)
-    B_after: torch.Tensor  # (k,)
-    state_after: dict[str, State]
-
-
-@dataclass(frozen=True)
-class ClosedStep(TrainStep):
-    """The closed-form half of an observed step: a TrainStep plus A and each ℓₙ."""
-
-    A: torch.Tensor  # (N, k)
-    per_sample_loss: torch.Tensor  # (N,)
-
-
-def train_step(
-    X: torch.Tensor,
-    y: torch.Tensor,
-    W: torch.Tensor,
-    B: torch.Tensor,
-    loss: Loss,
-    rule: UpdateRule,
-    state: Mapping[str, State],
-    t: int,
-    lr: float,
-    rule_B: UpdateRule | None = None,
-) -> TrainStep:
-    """The step by formula alone, as in the module docstring (``rule_B`` updates B if given)."""
-    Z = X @ W + B  # (N, k), as the notebook writes it
-    value, dZ = loss.value_and_grad(Z, y)  # 0-d, (N, k)
-    dW = X.T @ dZ  # (d, k)
-    dB = dZ.sum(dim=0)  # (k,)
-    W_after, state_W = rule.update(W, dW, state.get("W", {}), t, lr)
-    B_after, state_B = (rule_B or rule).update(B, dB, state.get("B", {}), t, lr)
-    return TrainStep(Z, value, dZ, dW, dB, W_after, B_after, {"W": state_W, "B": state_B})
-
-
-def closed_step(
-    X: torch.Tensor,
-    y: torch.Tensor,
-    W: torch.Tensor,
-    B: torch.Tensor,
-    loss: Loss,
-    rule: UpdateRule,
-    state: Mapping[str, State],
-    t: int,
-    lr: float,
-    rule_B: UpdateRule | None = None,
-) -> ClosedStep:
-    """:func:`train_step` plus the activations A and the per-sample losses ℓₙ."""
-    s = train_step(X, y, W, B, loss, rule, state, t, lr, rule_B)
-    return ClosedStep(
-        s.Z,
-        s.loss,
-        s.dZ,
-        s.dW,
-        s.dB,
-        s.W_after,
-        s.B_after,
-        s.state_after,
-        A=loss.activation.closed(s.Z),
-        per_sample_loss=loss.per_sample(s.Z, y),
-    )
-
-
-@dataclass(frozen=True)
-class TorchStep:
-    """The PyTorch half of a step."""
-
-    Z: torch.Tensor
-    A: torch.Tensor
-    loss: torch.Tensor
-    dZ: torch.Tensor
-    dW: torch.Tensor
-    dB: torch.Tensor
-    W_after: torch.Tensor
-    B_after: torch.Tensor
-    state_after: dict[str, State]
-
-
-class TorchTwin:
-    """PyTorch's side of a run: the notebook's Perceptron, the torch.nn loss, torch.optim.
-
-    Each stage runs on the same inputs as its closed form, so a disagreement points at
-    the stage that made it (and rounding in one stage is not amplified by the next):
-
-    - Z: ``model(X)`` (nn.Linear, weight = Wᵀ) loaded with the closed form's W, B;
-    - loss and dL/dZ: the torch.nn loss on the closed-form Z, ``backward()``;
-    - dL/dW, dL/dB: autograd through nn.Linear, ``Z.backward(dL/dZ)``;
-    - the update: ``optimizer.step()`` from the closed form's gradient and state.
-
-    That the stages chain into the same run as a plain PyTorch loop is tested separately.
-    """
-
-    def __init__(
-        self,
-        loss: Loss,
-        rule: UpdateRule,
-        d: int,
-        k: int,
-        dtype: torch.dtype,
-        device: torch.device | str | None = None,
-        decay_bias: bool = True,
-    ) -> None:
-        self.loss = loss
-        self.rule = rule
-        self.decay_bias = decay_bias
-        self.model = Perceptron(d, k).to(dtype=dtype, device=device)
-        self.loss_module = loss.torch_module()
-        self.optimizer = self._new_optimizer()
-
-    def _new_optimizer(self) -> torch.optim.Optimizer:
-        layer = self.model.layer
-        return self.rule.torch_optimizer(
-            self.rule.torch_groups(layer.weight, layer.bias, self.decay_bias)
-        )
-
-    def _params(self) -> dict[str, torch.Tensor]:
-        return {"W": self.model.layer.weight, "B": self.model.layer.bias}
-
-    def step(
-        self,
-        X: torch.Tensor,
-        y: torch.Tensor,
-        W: torch.Tensor,
-        B: torch.Tensor,
-        state: Mapping[str, State],
-        t: int,
-        lr: float,
-        closed: ClosedStep,
-    ) -> TorchStep:
-        """Run the step's stages in PyTorch, each on the closed form's inputs."""
-        self.model.load(W, B)
-        params = self._params()
-        Z = self.model(X)  # (N, k) = X·weightᵀ + bias
-        z_in = closed.Z.clone().requires_grad_(True)
-        value = self.loss.torch_value(self.loss_module, z_in, y)
-        torch.autograd.backward(value)
-        assert z_in.grad is not None
-        self.optimizer.zero_grad()
-        torch.autograd.backward(Z, closed.dZ)
-        grads = {name: p.grad for name, p in params.items()}
-        assert grads["W"] is not None and grads["B"] is not None
-        dW = grads["W"].T.clone()  # weight.grad is (k, d)
-        dB = grads["B"].clone()
-        with torch.no_grad():
-            grads["W"].copy_(closed.dW.T)
-            grads["B"].copy_(closed.dB)
-        self._load_state(state, t)
-        for group in self.optimizer.param_groups:
-            group["lr"] = lr
-        self.optimizer.step()
-        state_after = {
-            name: {
-                k: _to_layer(name, self.optimizer.state[p][k]).clone()
-                for k in self.rule.state_keys()
-            }
-            for name, p in params.items()
-        }
-        return TorchStep(
-            Z=Z.detach().clone(),
-            A=self.loss.activation.twin(closed.Z),
-            loss=value.detach().clone(),
-            dZ=z_in.grad.clone(),
-            dW=dW,
-            dB=dB,
-            W_after=self.model.W,
-            B_after=self.model.B,
-            state_after=state_after,
-        )
-
-    def _load_state(self, state: Mapping[str, State], t: int) -> None:
-        params = self._params()
-        if not any(state.get(name) for name in params):
-            # no state yet: a fresh optimizer initializes it the way torch.optim does
-            self.optimizer = self._new_optimizer()
-            return
-        for name, p in params.items():
-            loaded = {k: _to_layer(name, v) for k, v in state.get(name, {}).items()}
-            self.optimizer.state[p] = self.rule.to_torch_state(loaded, t - 1)
-
-
-def _to_layer(name: str, tensor: torch.Tensor) -> torch.Tensor:
-    """W-shaped (d, k) ↔ weight-shaped (k, d): a transpose for W, nothing for B."""
-    return tensor.T if name == "W" else tensor
 
 
 def observe_step(

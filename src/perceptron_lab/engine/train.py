@@ -20,14 +20,16 @@ from typing import Any
 
 import torch
 
+from ..closed import train_step
 from ..compare import tolerance
 from ..data import Dataset
 from ..errors import DivergenceError, InputError, VerificationError
 from ..losses import Loss
 from ..optim import State, UpdateRule, get_optimizer
 from ..schedules import Schedule, parse_schedule
-from ..step import TorchTwin, observe_step, train_step
+from ..step import observe_step
 from ..tensors import dtype_from_name
+from ..twin import TorchTwin
 from . import checkpoint
 from .atomic import write_text_atomic
 from .batching import batches_per_epoch, epoch_order

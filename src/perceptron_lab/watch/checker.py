@@ -21,10 +21,12 @@ from typing import Any
 import torch
 from torch import nn
 
+from ..closed import closed_step
 from ..compare import disagreement, tolerance
 from ..engine.metrics import score, score_name
 from ..optim import UpdateRule
-from ..step import StepRecord, TorchTwin, closed_step, observe_step
+from ..step import StepRecord, observe_step
+from ..twin import TorchTwin
 from .diagnose import (
     Candidates,
     Diagnosis,

@@ -31,11 +31,11 @@ from typing import Any
 
 import torch
 
+from ..closed import closed_step
 from ..compare import disagreement, tolerance
 from ..errors import VerificationError
 from ..losses import get_loss
 from ..optim import UpdateRule
-from ..step import closed_step
 from .finite import sigmoids
 from .linear import LinearStep, grads_from_dz
 from .mapping import LossMap
