@@ -451,3 +451,28 @@ def test_an_extra_forward_after_the_loss_is_not_taken_for_the_step() -> None:
             optimizer.step()
     assert run.trace.column("verified") == [True, True]
     assert run.trace.column("n_samples") == [3, 3]
+
+
+def test_watch_writes_tensorboard_events_and_plots_a_boundary(tmp_path: Path) -> None:
+    """The views work on a watched run: TensorBoard export and a data plot from data.npz."""
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    from perceptron_lab import plots
+
+    X = torch.tensor([[1, 2], [3, 4], [5, 6]], dtype=torch.float)
+    y = torch.tensor([[1], [0], [1]], dtype=torch.float)
+    torch.manual_seed(0)
+    model = nn.Linear(2, 1)
+    loss = nn.BCEWithLogitsLoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+    with watch(model, optimizer, loss, out=tmp_path / "run", tensorboard=tmp_path / "tb") as run:
+        for _ in range(3):
+            optimizer.zero_grad()
+            loss(model(X), y).backward()
+            optimizer.step()
+    events = EventAccumulator(str(tmp_path / "tb"))
+    events.Reload()
+    losses = [e.value for e in events.Scalars("step/loss")]
+    assert losses == pytest.approx(run.trace.column("loss"), rel=1e-6)
+    figure = plots.decision_boundary(Trace.load(tmp_path / "run"))
+    assert len(figure.axes) >= 1

@@ -43,6 +43,7 @@ def watch(
     expect: dict[str, Any] | None = None,
     on_mistake: str = "raise",
     max_fd_entries: int = MAX_FD_ENTRIES,
+    tensorboard: str | Path | None = None,
 ) -> Watch:
     """Observe the loop inside ``with watch(model, optimizer, loss_fn) as run:``.
 
@@ -53,6 +54,8 @@ def watch(
     the closed form uses them, so the objects' own values show up as a diagnosed mistake.
     ``on_mistake``: "raise" (at the step), "exit" (when the block ends) or "record".
     ``max_fd_entries``: parameter entries checked by finite differences per step (0: none).
+    ``tensorboard``: a log directory to write the run's TensorBoard events to when the
+    block ends (scalars and histograms, as ``perceptron-lab export --tensorboard``).
     """
     from .run import Watch
 
@@ -65,6 +68,7 @@ def watch(
         expect=expect,
         on_mistake=on_mistake,
         max_fd_entries=max_fd_entries,
+        tensorboard=tensorboard,
     )
 
 

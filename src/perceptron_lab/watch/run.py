@@ -87,7 +87,9 @@ class Watch:
         expect: dict[str, Any] | None = None,
         on_mistake: str = "raise",
         max_fd_entries: int = MAX_FD_ENTRIES,
+        tensorboard: str | Path | None = None,
     ) -> None:
+        self.tensorboard = None if tensorboard is None else Path(tensorboard)
         if not isinstance(model, nn.Module):
             raise InputError("model", "a torch.nn.Module", type(model).__name__)
         if not isinstance(optimizer, torch.optim.Optimizer):
@@ -188,6 +190,10 @@ class Watch:
         self.summary = self._summary(status, error, time.perf_counter() - self._began)
         if self.out is not None:
             self._write(self.out)
+        if self.tensorboard is not None and self._rows:
+            from ..export.tensorboard import export_tensorboard
+
+            export_tensorboard(self.trace, self.tensorboard)
         if exc is None and self.on_mistake == "exit" and self.diagnoses:
             raise DiagnosisError(self.diagnoses[0])
 
