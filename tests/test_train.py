@@ -237,3 +237,14 @@ def test_automatic_verification_schedule(steps: int, numbers: int, every: int) -
 
     assert verify_interval(TrainConfig(), steps, numbers) == every
     assert verify_interval(TrainConfig(verify_every=7), steps, numbers) == 7
+
+
+def test_float32_data_is_shared_with_the_trainer_not_copied() -> None:
+    import numpy as np
+
+    X = np.random.default_rng(0).normal(size=(500, 4)).astype(np.float32)
+    data = from_arrays(X, (X[:, 0] > 0).astype(int))
+    assert data.X.dtype == np.float32 and np.array_equal(data.X, X)
+    trainer = Trainer(TrainConfig(dtype="float32"), data)
+    assert trainer.train_t.X.data_ptr() == data.X.ctypes.data  # one copy of X, not two
+    assert Trainer(TrainConfig(dtype="float64"), data).train_t.X.dtype == torch.float64

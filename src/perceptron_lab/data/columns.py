@@ -107,8 +107,14 @@ def resolve_features(table: Table, features: FeatureSpec, target: int | None) ->
 
 
 def to_float_column(values: np.ndarray, column: str, source: str, where: Where) -> np.ndarray:
-    """(N,) cells -> (N,) float64, or an InputError naming the first bad cell."""
-    if values.dtype.kind in "biuf":
+    """(N,) cells -> (N,) floats, or an InputError naming the first bad cell.
+
+    float32 stays float32 (a large float32 matrix is not doubled, and the trainer can
+    share it); everything else becomes float64.
+    """
+    if values.dtype == np.float32:
+        numbers = values
+    elif values.dtype.kind in "biuf":
         numbers = values.astype(np.float64)
     elif values.dtype.kind in "USO":
         try:
@@ -186,7 +192,7 @@ def table_to_dataset(
         to_float_column(table.values[i], table.columns[i], table.source, table.where)
         for i in chosen
     ]
-    X = np.column_stack(columns)  # (N, d) float64
+    X = np.column_stack(columns)  # (N, d) float64, or float32 if every column is
     y_encoded, final_task, classes = encode_target(labels, task, source=source, where=table.where)
     return Dataset(
         name=name,

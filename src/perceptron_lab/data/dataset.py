@@ -1,6 +1,7 @@
 """The Dataset: features X, targets y, and what they mean.
 
-X is (N, d) = (batch_size, input_size) float64, the notebook's notation. y is (N,):
+X is (N, d) = (batch_size, input_size) float64 (float32 when given as float32: large
+data is not doubled), the notebook's notation. y is (N,):
 float64 for regression, int64 class indices 0..C-1 for classification, where
 ``classes[i]`` is the original label of index i.
 """
@@ -25,7 +26,7 @@ class Dataset:
     """A labelled dataset, validated: finite features, encoded targets."""
 
     name: str  # short name, e.g. "iris" or the file's stem
-    X: np.ndarray  # (N, d) float64 features
+    X: np.ndarray  # (N, d) float64 features (float32 if given so)
     y: np.ndarray  # (N,) float64 (regression) or int64 class indices 0..C-1
     feature_names: tuple[str, ...]  # (d,) one name per column of X
     target_name: str  # what y measures, e.g. "species"
