@@ -244,7 +244,7 @@ class Trainer:
                         Xb, yb = X, y
                     else:
                         idx = order[b * self.batch_size : (b + 1) * self.batch_size]
-                        Xb, yb = X[idx], y[idx]
+                        Xb, yb = X.index_select(0, idx), y.index_select(0, idx)
                     lr = self.schedule.lr(t - 1, cfg.lr) if self.schedule else cfg.lr
                     verified = t == 1 or t == self.total_steps or t % self.verify_every == 0
                     vectors: dict[str, torch.Tensor] = {"W_before": W, "B_before": B}
