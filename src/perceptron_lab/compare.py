@@ -1,9 +1,10 @@
 """How far apart two computations of the same quantity are.
 
 The measure is ``max|a − b| / max(max|b|, tiny)``: the largest elementwise gap,
-relative to the size of the reference ``b`` (PyTorch's value). Where that exceeds the
-tolerance because ``b`` is a sum or difference whose terms cancelled, the gap is
-measured on the size of those terms instead (an observed step computes them only then). Tolerances: float64
+relative to the size of the reference ``b`` (PyTorch's value). A sum or difference whose
+terms cancel is measured on the size of those terms instead: new parameters and updates
+always, batch-sized quantities where the plain gap exceeds the tolerance (their terms'
+size costs a pass over the batch). Tolerances: float64
 1e-10, float32 1e-5. float32 rounding is a fact to explain, not an error: 0.1 and 0.3
 are not representable, so the notebook's logit 0.5 − 2·0.3 + 0.1 comes out as
 −2.2352e-08 rather than 0.

@@ -204,6 +204,10 @@ def observe_step(
             gap = disagreement(a, b, scale())
         return Twin(a, b, gap)
 
+    def on_scale(a: torch.Tensor, b: torch.Tensor, scale: torch.Tensor) -> Twin:
+        """The gap on the scale of b's terms, always (a parameter-sized scale costs nothing)."""
+        return Twin(a, b, disagreement(a, b, scale))
+
     t_update_W = other.W_after - W
     t_update_B = other.B_after - B
     record = StepRecord(
@@ -215,11 +219,11 @@ def observe_step(
         dW=pair(closed.dW, other.dW, lambda: terms()["dW"]),
         dB=pair(closed.dB, other.dB, lambda: terms()["dB"]),
         # θ_after = θ − Δ: rounding is relative to |θ| and |Δ|, not to a θ_after near 0
-        W_after=pair(closed.W_after, other.W_after, lambda: W.abs() + update_W.abs()),
-        B_after=pair(closed.B_after, other.B_after, lambda: B.abs() + update_B.abs()),
+        W_after=on_scale(closed.W_after, other.W_after, W.abs() + update_W.abs()),
+        B_after=on_scale(closed.B_after, other.B_after, B.abs() + update_B.abs()),
         # an update is a difference of parameters: measured on the parameters' scale
-        update_W=pair(update_W, t_update_W, lambda: other.W_after),
-        update_B=pair(update_B, t_update_B, lambda: other.B_after),
+        update_W=on_scale(update_W, t_update_W, other.W_after),
+        update_B=on_scale(update_B, t_update_B, other.B_after),
         state_after={
             p: {k: pair(v, other.state_after[p][k], state_scale(p, k)) for k, v in s.items()}
             for p, s in closed.state_after.items()
