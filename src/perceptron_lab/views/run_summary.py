@@ -14,6 +14,11 @@ def _metric(value: Any) -> str:
     return "—" if value is None else fmt(float(value))
 
 
+def _schedule(every: Any) -> str:
+    """'every step', or 'the first, the last and every K-th'."""
+    return "every step" if every in (1, None) else f"the first, the last and every {every}th"
+
+
 def summary_table(config: Mapping[str, Any], summary: Mapping[str, Any]) -> Table:
     """Status, data, settings, metrics, verification and time."""
     cfg = config.get("config", {})
@@ -59,8 +64,8 @@ def summary_table(config: Mapping[str, Any], summary: Mapping[str, Any]) -> Tabl
         )
     table.add_row(
         "verified",
-        f"{summary.get('verified_steps')} steps (every "
-        f"{summary.get('verify_every')}, first and last) · worst disagreement "
+        f"{summary.get('verified_steps')} steps ({_schedule(summary.get('verify_every'))})"
+        " · worst disagreement "
         f"{fmt_gap(summary.get('worst_disagreement'))} ({summary.get('worst_quantity') or '—'}"
         f", step {summary.get('worst_step')}) · tolerance {summary.get('tolerance'):.0e}",
     )
