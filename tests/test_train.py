@@ -248,3 +248,26 @@ def test_float32_data_is_shared_with_the_trainer_not_copied() -> None:
     trainer = Trainer(TrainConfig(dtype="float32"), data)
     assert trainer.train_t.X.data_ptr() == data.X.ctypes.data  # one copy of X, not two
     assert Trainer(TrainConfig(dtype="float64"), data).train_t.X.dtype == torch.float64
+
+
+def test_loading_a_run_gives_back_every_recorded_value(tmp_path: Path) -> None:
+    """What the trainer recorded (its on_step rows) is what Trace.load reads, value for value."""
+    seen: list[dict[str, object]] = []
+
+    def keep(row: object) -> None:
+        assert isinstance(row, dict)
+        seen.append(
+            {
+                k: v.reshape(-1).tolist() if isinstance(v, torch.Tensor) else v
+                for k, v in row.items()
+            }
+        )
+
+    config = TrainConfig(epochs=3, batch_size=8, optimizer="adam", verify_every=5)
+    Trainer(config, load("blobs", size=40)).run(tmp_path, on_step=keep)
+    rows = list(Trace.load(tmp_path))
+    assert len(rows) == len(seen) == 15
+    for written, read in zip(seen, rows, strict=True):
+        for key, value in written.items():
+            assert read[key] == value, key
+        assert read["dW_torch"] is None or read["verified"]
