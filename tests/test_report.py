@@ -136,7 +136,7 @@ def test_settings_metrics_and_verification(seed_run: Trace, seed_html: str) -> N
     assert fmt(summary["final"]["train_loss"]) in text
     for epoch in summary["history"]:
         assert fmt(epoch["train_loss"]) in text
-    assert "3 of 3 (every 1, the first and the last)" in text
+    assert "3 of 3 (every step)" in text
     assert f"{summary['tolerance']:.0e}" in text
 
 

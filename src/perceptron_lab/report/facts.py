@@ -139,7 +139,9 @@ def verification(summary: Mapping[str, Any], lang: str = "en") -> list[Fact]:
     return [
         (
             w["verified_steps"],
-            w["verified_value"].format(
+            w[
+                "verified_all" if summary.get("verify_every") in (1, None) else "verified_value"
+            ].format(
                 n=summary["verified_steps"],
                 total=summary.get("steps", "?"),
                 every=summary.get("verify_every", "?"),
