@@ -23,7 +23,6 @@ from .losses import Loss
 from .optim import State, UpdateRule
 from .twin import TorchTwin
 
-PARAMS = ("W", "B")
 
 
 @dataclass(frozen=True)
