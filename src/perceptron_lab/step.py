@@ -24,7 +24,6 @@ from .optim import State, UpdateRule
 from .twin import TorchTwin
 
 
-
 @dataclass(frozen=True)
 class Twin:
     """One quantity computed twice: ``closed`` (by formula) and ``torch`` (by PyTorch)."""
