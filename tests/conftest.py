@@ -2,8 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 import torch
+
+# The seed notebook's printed numbers of examples 1–4 (logits, probabilities, BCE,
+# dL/dW, dL/dB, new W, new B), as PyTorch prints them.
+NOTEBOOK_PRINTED = (
+    "-2.2352e-08",
+    "0.4000",
+    "0.8000",
+    "0.5987",
+    "0.6900",
+    "0.6591",
+    "-0.0847",
+    "-0.1551",
+    "-0.0704",
+    "0.5008",
+    "-0.2984",
+    "0.1007",
+)
+
+
+@pytest.fixture(scope="module")
+def one_torch_thread() -> Iterator[None]:
+    """Many small fits: torch's thread pool only adds overhead on shared cores."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
 
 
 @pytest.fixture

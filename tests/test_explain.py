@@ -20,23 +20,12 @@ from perceptron_lab.observe import observe
 from perceptron_lab.step import StepRecord
 from perceptron_lab.views.numbers import fmt
 
+from .conftest import NOTEBOOK_PRINTED
+
 X = [[1, 2], [3, 4], [5, 6]]
 Y = [1, 0, 1]
 W = [[0.5], [-0.3]]
 B = [0.1]
-# the notebook's printed numbers: Z[0], σ(Z[1]), BCE, dL/dW, dL/dB, new W, new B
-NOTEBOOK = [
-    "-2.2352e-08",
-    "0.5987",
-    "0.6900",
-    "0.6591",
-    "-0.0847",
-    "-0.1551",
-    "-0.0704",
-    "0.5008",
-    "-0.2984",
-    "0.1007",
-]
 VOCABULARY = {
     "en": [
         "binary cross-entropy",
@@ -90,7 +79,7 @@ def test_notebook_step_has_the_notebooks_numbers_and_words(lang: str, fmt_name: 
         text = terminal_text(record, lang, FULL_BATCH)
     else:
         text = explain(record, lang, fmt_name, context=FULL_BATCH)
-    for number in NOTEBOOK:
+    for number in NOTEBOOK_PRINTED:
         assert number in text, number
     lowered = text.lower()
     for word in VOCABULARY[lang]:

@@ -5,11 +5,9 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-from collections.abc import Iterator
 
 import numpy as np
 import pytest
-import torch
 from sklearn.datasets import load_breast_cancer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
@@ -21,13 +19,7 @@ from perceptron_lab.reconcile import Comparison, reconcile
 AGREEMENT = 1e-5  # max |ΔW| / max |W| reached on breast_cancer (measured: about 9e-7)
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread() -> Iterator[None]:
-    """Thousands of full-batch steps on small data: one thread is faster on shared cores."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import numpy as np
 import pytest
-import torch
 from scipy.special import expit, softmax
 from sklearn.datasets import load_breast_cancer, load_iris, make_regression
 from sklearn.linear_model import Ridge
@@ -18,14 +16,7 @@ from sklearn.preprocessing import StandardScaler
 from perceptron_lab.errors import InputError
 from perceptron_lab.sklearn import PerceptronClassifier, PerceptronRegressor
 
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread() -> Iterator[None]:
-    """Many short fits on tiny data: torch's thread pool only adds overhead on shared cores."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")
