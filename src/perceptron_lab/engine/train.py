@@ -458,7 +458,10 @@ class Trainer:
         elapsed: float,
         start: checkpoint.Checkpoint | None,
     ) -> dict[str, Any]:
-        final = self._epoch_metrics(history[-1]["epoch"] if history else 0, W, B)
+        if status == "finished" and history:
+            final = history[-1]  # the last epoch ended with the last step: already evaluated
+        else:
+            final = self._epoch_metrics(history[-1]["epoch"] if history else 0, W, B)
         steps_run = t - (start.position.step if start else 0)
         return {
             "status": status,
