@@ -42,7 +42,7 @@ import torch
 from torch import nn
 
 from perceptron_lab.data import Dataset, from_arrays
-from perceptron_lab.engine.columns import ColumnTable
+from perceptron_lab.engine.column_table import ColumnTable
 from perceptron_lab.engine.config import TrainConfig
 from perceptron_lab.engine.train import Trainer
 

@@ -9,11 +9,11 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from perceptron_lab.core.notebook_model import Perceptron
+from perceptron_lab.core.observed_step import observe_step
+from perceptron_lab.core.twin import TorchTwin
 from perceptron_lab.losses import get_loss
-from perceptron_lab.model import Perceptron
 from perceptron_lab.optim import get_optimizer
-from perceptron_lab.step import observe_step
-from perceptron_lab.twin import TorchTwin
 
 from .strategies import LOSS_NAMES, RULE_NAMES, losses, problems, rules
 

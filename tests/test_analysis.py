@@ -10,24 +10,24 @@ import numpy as np
 import pytest
 import torch
 
-from perceptron_lab.analysis import surface as surface_module
-from perceptron_lab.analysis.attribution import attribution_data, sample_contributions
-from perceptron_lab.analysis.plane import boundary_line, check_plane, plane, predicted_regions
-from perceptron_lab.analysis.rundata import (
+from perceptron_lab.cli import main
+from perceptron_lab.engine.run_data import run_data
+from perceptron_lab.engine.trace import Trace
+from perceptron_lab.errors import InputError
+from perceptron_lab.losses import get_loss
+from perceptron_lab.observe import observe
+from perceptron_lab.views.analysis import surface as surface_module
+from perceptron_lab.views.analysis.attribution import attribution_data, sample_contributions
+from perceptron_lab.views.analysis.parameters import (
     class_index,
     epoch_end,
     parameter_name,
     split_theta,
     theta_path,
 )
-from perceptron_lab.analysis.stability import stability_curves
-from perceptron_lab.analysis.surface import grid_loss, loss_surface_grid
-from perceptron_lab.cli import main
-from perceptron_lab.engine.rundata import run_data
-from perceptron_lab.engine.trace import Trace
-from perceptron_lab.errors import InputError
-from perceptron_lab.losses import get_loss
-from perceptron_lab.observe import observe
+from perceptron_lab.views.analysis.plane import boundary_line, check_plane, plane, predicted_regions
+from perceptron_lab.views.analysis.stability import stability_curves
+from perceptron_lab.views.analysis.surface import grid_loss, loss_surface_grid
 
 
 def train(out: Path, *argv: str) -> Trace:

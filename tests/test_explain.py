@@ -11,13 +11,13 @@ import torch
 from rich.console import Console
 from torch import nn
 
+from perceptron_lab.core.observed_step import StepRecord
 from perceptron_lab.data import load
 from perceptron_lab.engine.config import TrainConfig
 from perceptron_lab.engine.trace import Trace
 from perceptron_lab.engine.train import Trainer
-from perceptron_lab.explain import StepContext, explain, explain_run_step, explain_terminal
 from perceptron_lab.observe import observe
-from perceptron_lab.step import StepRecord
+from perceptron_lab.views.explain import StepContext, explain, explain_run_step, explain_terminal
 from perceptron_lab.views.numbers import fmt
 
 from .conftest import NOTEBOOK_PRINTED

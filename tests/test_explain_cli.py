@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from perceptron_lab.cli_explain import add_explain_parser
+from perceptron_lab.cli.explain_cmd import add_explain_parser
 from perceptron_lab.data import load
 from perceptron_lab.engine.config import TrainConfig
 from perceptron_lab.engine.trace import Trace
@@ -111,7 +111,7 @@ def test_run_dir_that_is_not_a_run(tmp_path: Path) -> None:
 def test_the_parser_does_not_import_torch() -> None:
     code = (
         "import argparse, sys\n"
-        "from perceptron_lab.cli_explain import add_explain_parser\n"
+        "from perceptron_lab.cli.explain_cmd import add_explain_parser\n"
         "add_explain_parser(argparse.ArgumentParser().add_subparsers())\n"
         "assert 'torch' not in sys.modules and 'rich' not in sys.modules\n"
     )

@@ -13,14 +13,14 @@ import torch
 from rich.console import Console
 from torch import nn
 
-from perceptron_lab.explain import explain, explain_steps, explain_terminal
-from perceptron_lab.explain.mathtext import segments, tex_numbers, to_unicode
-from perceptron_lab.explain.text_en import EN
-from perceptron_lab.explain.text_es import ES
+from perceptron_lab.core.observed_step import StepRecord
 from perceptron_lab.losses import LOSSES
 from perceptron_lab.observe import observe
 from perceptron_lab.optim import OPTIMIZERS
-from perceptron_lab.step import StepRecord
+from perceptron_lab.views.explain import explain, explain_steps, explain_terminal
+from perceptron_lab.views.explain.mathtext import segments, tex_numbers, to_unicode
+from perceptron_lab.views.explain.text_en import EN
+from perceptron_lab.views.explain.text_es import ES
 from perceptron_lab.views.numbers import fmt
 
 X = [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]
@@ -162,10 +162,10 @@ def test_sgd_momentum_first_step_starts_the_buffer_at_g() -> None:
 
 
 def test_bias_left_out_of_weight_decay_when_the_run_says_so() -> None:
-    from perceptron_lab.explain import StepContext
+    from perceptron_lab.core.observed_step import observe_step
     from perceptron_lab.losses import get_loss
     from perceptron_lab.optim import get_optimizer
-    from perceptron_lab.step import observe_step
+    from perceptron_lab.views.explain import StepContext
 
     y, W, B = DATA["bce"]
     rule = get_optimizer("sgd", lr=LR, weight_decay=0.1)
@@ -265,7 +265,7 @@ def test_html_is_a_plain_well_formed_fragment(lang: str) -> None:
 
 
 def test_html_escapes_what_it_writes() -> None:
-    from perceptron_lab.explain.render_html import prose
+    from perceptron_lab.views.explain.render_html import prose
 
     assert prose("a < b & `x<y` $z \\le 0$") == (
         'a &lt; b &amp; <code>x&lt;y</code> <code class="math">z ≤ 0</code>'

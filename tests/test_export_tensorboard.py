@@ -11,14 +11,14 @@ import pytest
 import torch
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
-from perceptron_lab.cli_export import add_export_parser
+from perceptron_lab.cli.export_cmd import add_export_parser
 from perceptron_lab.data import from_arrays
 from perceptron_lab.engine.config import TrainConfig
 from perceptron_lab.engine.datasource import data_spec, load_split
 from perceptron_lab.engine.trace import Trace
 from perceptron_lab.engine.train import Trainer
 from perceptron_lab.errors import DivergenceError, InputError
-from perceptron_lab.export.tensorboard import (
+from perceptron_lab.views.tensorboard import (
     TensorBoardCallback,
     bin_edges,
     default_every,

@@ -10,11 +10,11 @@ import pytest
 import torch
 
 from perceptron_lab.cli import main
+from perceptron_lab.core.observed_step import StepRecord, observe_step
 from perceptron_lab.engine.trace import Trace
 from perceptron_lab.losses import get_loss
 from perceptron_lab.observe import observe
 from perceptron_lab.optim import get_optimizer
-from perceptron_lab.step import StepRecord, observe_step
 from perceptron_lab.views.html import step_record_html, trace_html
 from perceptron_lab.views.numbers import fmt
 

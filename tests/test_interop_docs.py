@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from perceptron_lab.cli import main
-from perceptron_lab.cli_export import add_export_parser
+from perceptron_lab.cli.export_cmd import add_export_parser
 from perceptron_lab.data import load
 from perceptron_lab.engine.config import TrainConfig
 from perceptron_lab.engine.trace import Trace

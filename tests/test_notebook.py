@@ -8,11 +8,11 @@ import pytest
 import torch
 from torch import nn, optim
 
-from perceptron_lab.demo import run_demo
+from perceptron_lab.core.notebook import run_demo
+from perceptron_lab.core.notebook_model import Perceptron
+from perceptron_lab.core.observed_step import observe_step
 from perceptron_lab.losses import get_loss
-from perceptron_lab.model import Perceptron
 from perceptron_lab.optim import get_optimizer
-from perceptron_lab.step import observe_step
 
 
 def first_step(nb: dict[str, torch.Tensor]):  # type: ignore[no-untyped-def]

@@ -96,7 +96,7 @@ def test_notebook_runs_and_shows_the_seed_numbers(lang: str, tmp_path: Path) -> 
     # the explanation is shown as Markdown, with the step's loss in it
     markdown = [o["data"]["text/markdown"] for o in outputs if "text/markdown" in o.get("data", {})]
     assert markdown and "0.6591" in markdown[0]
-    from perceptron_lab.step import StepRecord
+    from perceptron_lab.core.observed_step import StepRecord
 
     if hasattr(StepRecord, "_repr_html_"):  # the record's rich display, once StepRecord has it
         html = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]

@@ -15,12 +15,12 @@ from matplotlib.lines import Line2D
 from matplotlib.quiver import Quiver
 from PIL import Image, ImageSequence
 
-from perceptron_lab import plots
+from perceptron_lab.views import plots
 from perceptron_lab.cli import main
-from perceptron_lab.cli_plot import add_plot_parser
+from perceptron_lab.cli.plot_cmd import add_plot_parser
 from perceptron_lab.engine.trace import Trace
 from perceptron_lab.errors import InputError
-from perceptron_lab.plots.animation import frame_indices
+from perceptron_lab.views.plots.animation import frame_indices
 
 
 def train(out: Path, *argv: str) -> Trace:
@@ -273,7 +273,7 @@ def test_cli_refuses_bad_input(argv: list[str], argument: str, runs: dict[str, T
 
 def test_parser_imports_nothing_heavy() -> None:
     code = (
-        "import argparse, sys; from perceptron_lab.cli_plot import add_plot_parser; "
+        "import argparse, sys; from perceptron_lab.cli.plot_cmd import add_plot_parser; "
         "add_plot_parser(argparse.ArgumentParser().add_subparsers()); "
         "print(sorted(m for m in ('torch', 'matplotlib', 'pandas') if m in sys.modules))"
     )

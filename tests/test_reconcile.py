@@ -12,9 +12,9 @@ from sklearn.datasets import load_breast_cancer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
-from perceptron_lab.cli_compare import add_compare_parser
+from perceptron_lab.cli.compare_cmd import add_compare_parser
 from perceptron_lab.errors import InputError
-from perceptron_lab.reconcile import Comparison, reconcile
+from perceptron_lab.sklearn.reconcile import Comparison, reconcile
 
 AGREEMENT = 1e-5  # max |ΔW| / max |W| reached on breast_cancer (measured: about 9e-7)
 

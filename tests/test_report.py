@@ -13,12 +13,12 @@ import pytest
 import torch
 
 from perceptron_lab.cli import main
-from perceptron_lab.cli_report import add_report_parser
+from perceptron_lab.cli.report_cmd import add_report_parser
 from perceptron_lab.engine.trace import Trace
 from perceptron_lab.errors import InputError
-from perceptron_lab.report import render_report, write_report
-from perceptron_lab.report.facts import spread, step_table, vector
 from perceptron_lab.views.numbers import fmt
+from perceptron_lab.views.report import render_report, write_report
+from perceptron_lab.views.report.facts import spread, step_table, vector
 
 NOTEBOOK_X = [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]
 NOTEBOOK_Y = [1.0, 0.0, 1.0]

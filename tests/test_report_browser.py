@@ -16,9 +16,9 @@ import pytest
 
 from perceptron_lab.cli import main
 from perceptron_lab.engine.trace import Trace
-from perceptron_lab.report import write_report
-from perceptron_lab.report.facts import vector
 from perceptron_lab.views.numbers import fmt, fmt_gap
+from perceptron_lab.views.report import write_report
+from perceptron_lab.views.report.facts import vector
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from perceptron_lab.errors import InputError
-from perceptron_lab.schedules import (
+from perceptron_lab.optim.schedules import (
     SCHEDULES,
     Constant,
     CosineAnnealingLR,

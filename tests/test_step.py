@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 import torch
 
-from perceptron_lab.compare import disagreement, tolerance
+from perceptron_lab.core.agreement import disagreement, tolerance
+from perceptron_lab.core.observed_step import observe_step
 from perceptron_lab.errors import VerificationError
 from perceptron_lab.losses import BCEWithLogits, get_loss
 from perceptron_lab.optim import get_optimizer
-from perceptron_lab.step import observe_step
 
 
 def test_disagreement_is_relative_to_the_reference() -> None:

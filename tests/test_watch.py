@@ -173,7 +173,7 @@ def test_a_run_directory_reads_back_and_replays(tmp_path: Path) -> None:
 
 
 def test_views_read_a_watched_run(tmp_path: Path) -> None:
-    from perceptron_lab.explain import explain, load_run_step
+    from perceptron_lab.views.explain import explain, load_run_step
     from perceptron_lab.views.run_summary import step_row_table, summary_table
 
     X = torch.tensor(X_NB, dtype=torch.float)
@@ -195,7 +195,7 @@ def test_views_read_a_watched_run(tmp_path: Path) -> None:
     trace = Trace.load(tmp_path)
     assert summary_table(trace.config, trace.summary).row_count > 0
     assert step_row_table(trace.step(2)).row_count > 0
-    from perceptron_lab import plots
+    from perceptron_lab.views import plots
 
     curve = plots.loss_curve(trace).axes[0]
     [steps] = [line for line in curve.get_lines() if line.get_gid() == "step_loss"]
@@ -457,7 +457,7 @@ def test_watch_writes_tensorboard_events_and_plots_a_boundary(tmp_path: Path) ->
     """The views work on a watched run: TensorBoard export and a data plot from data.npz."""
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
-    from perceptron_lab import plots
+    from perceptron_lab.views import plots
 
     X = torch.tensor([[1, 2], [3, 4], [5, 6]], dtype=torch.float)
     y = torch.tensor([[1], [0], [1]], dtype=torch.float)

@@ -10,12 +10,12 @@ from typing import Any
 
 import torch
 
+from .core.observed_step import StepRecord, observe_step
+from .core.twin import TorchTwin
+from .data.checks import as_matrix, as_tensor, check_parameters, dtype_from_name
 from .errors import InputError
 from .losses import get_loss
 from .optim import get_optimizer
-from .step import StepRecord, observe_step
-from .tensors import as_matrix, as_tensor, check_parameters, dtype_from_name
-from .twin import TorchTwin
 
 
 def observe(

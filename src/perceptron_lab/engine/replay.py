@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import torch
 
+from ..core.observed_step import StepRecord, observe_step
 from ..errors import InputError
 from ..optim import UpdateRule, get_optimizer
-from ..step import StepRecord, observe_step
 from .batching import epoch_order
 from .config import TrainConfig
-from .rundata import is_watched, run_data
+from .run_data import is_watched, run_data
 from .trace import Trace
 
 

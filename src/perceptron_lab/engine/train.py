@@ -20,23 +20,23 @@ from typing import Any
 
 import torch
 
-from ..closed import train_step
-from ..compare import tolerance
+from ..core.agreement import tolerance
+from ..core.closed_form import train_step
+from ..core.observed_step import observe_step
+from ..core.twin import TorchTwin
 from ..data import Dataset
+from ..data.checks import dtype_from_name
 from ..errors import DivergenceError, InputError, VerificationError
 from ..losses import Loss
 from ..optim import State, UpdateRule, get_optimizer
-from ..schedules import Schedule, parse_schedule
-from ..step import observe_step
-from ..tensors import dtype_from_name
-from ..twin import TorchTwin
+from ..optim.schedules import Schedule, parse_schedule
 from . import checkpoint
 from .atomic import write_text_atomic
 from .batching import batches_per_epoch, epoch_order
-from .columns import ColumnTable
+from .column_table import ColumnTable
 from .config import TrainConfig
+from .inputs import Tensors, choose_loss, initial_weights, output_size, to_tensors
 from .metrics import evaluate, score, score_name
-from .prepare import Tensors, choose_loss, initial_weights, output_size, to_tensors
 from .samples import SampleRecorder
 from .trace import SAMPLE_TABLE, STEP_TABLE, truncate_table
 

@@ -13,8 +13,8 @@ from typing import Any, ClassVar
 
 import torch
 
-from ..activations import Activation
 from ..errors import InputError
+from .activations import Activation
 
 REDUCTIONS = ("mean", "sum")
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import torch
 
-from ..activations import SIGMOID
 from ..errors import InputError
+from .activations import SIGMOID
 from .base import Loss, check_shape, first_bad
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import torch
 
-from ..activations import SOFTMAX
 from ..errors import InputError
+from .activations import SOFTMAX
 from .base import Loss, first_bad
 
 

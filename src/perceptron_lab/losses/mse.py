@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from ..activations import IDENTITY
+from .activations import IDENTITY
 from .base import Loss, check_shape
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import torch
 
-from ..activations import STEP
 from ..errors import InputError
+from .activations import STEP
 from .base import Loss, check_shape, first_bad
 
 

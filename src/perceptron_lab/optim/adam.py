@@ -8,7 +8,7 @@ from typing import Any
 
 import torch
 
-from ..tensors import check_positive
+from ..data.checks import check_positive
 from .base import State, UpdateRule, check_betas, check_weight_decay
 
 

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 import torch
 
-from ..tensors import check_fraction, check_positive
+from ..data.checks import check_fraction, check_positive
 
 State = dict[str, torch.Tensor]
 

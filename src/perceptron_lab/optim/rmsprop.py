@@ -7,7 +7,7 @@ from typing import Any
 
 import torch
 
-from ..tensors import check_fraction, check_positive
+from ..data.checks import check_fraction, check_positive
 from .base import State, UpdateRule, check_weight_decay
 
 

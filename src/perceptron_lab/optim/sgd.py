@@ -7,8 +7,8 @@ from typing import Any
 
 import torch
 
+from ..data.checks import check_fraction
 from ..errors import InputError
-from ..tensors import check_fraction
 from .base import State, UpdateRule, check_weight_decay
 
 

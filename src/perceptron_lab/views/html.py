@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from html import escape
 
+from ..core.observed_step import StepRecord
 from ..engine.trace import Trace
-from ..report import facts
-from ..report.words import report_words
-from ..step import StepRecord
 from .i18n import default_language, words
 from .numbers import fmt_gap, fmt_tensor
+from .report import facts
+from .report.words import report_words
 
 HEAD = 5  # first step rows a Trace shows
 TAIL = 5  # last step rows a Trace shows

@@ -6,7 +6,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from ..reconcile import Comparison
+from ..sklearn.reconcile import Comparison
 from .numbers import fmt, fmt_gap
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from ..step import StepRecord
+from ..core.observed_step import StepRecord
 from .numbers import fmt_gap, fmt_tensor
 
 

@@ -21,12 +21,12 @@ from typing import Any
 import torch
 from torch import nn
 
-from ..closed import closed_step
-from ..compare import disagreement, tolerance
+from ..core.agreement import disagreement, tolerance
+from ..core.closed_form import closed_step
+from ..core.observed_step import StepRecord, observe_step
+from ..core.twin import TorchTwin
 from ..engine.metrics import score, score_name
 from ..optim import UpdateRule
-from ..step import StepRecord, observe_step
-from ..twin import TorchTwin
 from .diagnose import (
     Candidates,
     Diagnosis,

@@ -31,8 +31,8 @@ from typing import Any
 
 import torch
 
-from ..closed import closed_step
-from ..compare import disagreement, tolerance
+from ..core.agreement import disagreement, tolerance
+from ..core.closed_form import closed_step
 from ..errors import VerificationError
 from ..losses import get_loss
 from ..optim import UpdateRule

@@ -23,7 +23,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from ..compare import disagreement, tolerance
+from ..core.agreement import disagreement, tolerance
 
 FD_RELATIVE_STEP = 1e-6  # h = 1e-6·max(1, |θ|)
 FD_TOLERANCE = 1e-6  # finite differences against a float64 closed form

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from ..core.observed_step import term_scales
 from ..errors import InputError
-from ..step import term_scales
 from .finite import link
 from .mapping import LossMap, Unsupported
 from .recorder import ParamStep, StepCapture

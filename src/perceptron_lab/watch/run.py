@@ -41,16 +41,16 @@ from typing import Any
 import torch
 from torch import nn
 
-from ..compare import tolerance
+from ..core.agreement import tolerance
+from ..core.observed_step import StepRecord
 from ..engine.atomic import write_text_atomic
-from ..engine.columns import ColumnTable
+from ..engine.column_table import ColumnTable
 from ..engine.config import TrainConfig
 from ..engine.metrics import evaluate, score_name
-from ..engine.rundata import WATCH_DATA
+from ..engine.run_data import WATCH_DATA
 from ..engine.trace import STEP_TABLE, Trace, truncate_table
 from ..engine.train import versions
 from ..errors import InputError
-from ..step import StepRecord
 from . import MAX_FD_ENTRIES
 from .checker import StepChecker
 from .diagnose import Diagnosis, DiagnosisError
@@ -191,7 +191,7 @@ class Watch:
         if self.out is not None:
             self._write(self.out)
         if self.tensorboard is not None and self._rows:
-            from ..export.tensorboard import export_tensorboard
+            from ..views.tensorboard import export_tensorboard
 
             export_tensorboard(self.trace, self.tensorboard)
         if exc is None and self.on_mistake == "exit" and self.diagnoses:

@@ -24,8 +24,8 @@ from typing import Any
 import torch
 
 from ..engine.atomic import write_atomic
-from ..engine.rundata import WATCH_DATA as DATA_FILE
-from ..engine.rundata import WATCH_SOURCE as SOURCE
+from ..engine.run_data import WATCH_DATA as DATA_FILE
+from ..engine.run_data import WATCH_SOURCE as SOURCE
 
 TASKS = {
     "bce": "binary",

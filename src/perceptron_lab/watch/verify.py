@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 
 import torch
 
-from ..compare import disagreement, tolerance
+from ..core.agreement import disagreement, tolerance
+from ..core.observed_step import StepRecord
 from ..optim import State, UpdateRule
-from ..step import StepRecord
 from .finite import FD_TOLERANCE
 from .linear import LinearStep, scales
 from .mapping import LossMap

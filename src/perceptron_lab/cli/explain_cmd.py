@@ -1,0 +1,162 @@
+"""``perceptron-lab explain``: the worked solution of a step, from a run or from numbers.
+
+Thin: it parses, gets StepRecords (a run's step replayed, or ``observe`` on the numbers
+given) and renders them with :mod:`perceptron_lab.views.explain`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..names import LOSS_NAMES, OPTIMIZER_NAMES
+
+FORMATS = ("terminal", "markdown", "latex", "html")
+SUFFIXES = {".tex": "latex", ".html": "html", ".htm": "html"}  # --out FILE's format by suffix
+# options of the numbers mode, with their defaults there; a run directory brings its own
+NUMBERS_ONLY: dict[str, Any] = {
+    "y": None,
+    "W": None,
+    "B": None,
+    "loss": "bce",
+    "optimizer": "sgd",
+    "lr": 0.01,
+    "steps": 1,
+    "dtype": "float32",
+}
+
+
+def add_explain_parser(sub: Any) -> None:
+    """The ``explain`` sub-command."""
+    from ..views.i18n import LANGUAGES, default_language
+
+    p = sub.add_parser(
+        "explain",
+        help="the worked solution of a step: every formula with its numbers, in en or es",
+        description=(
+            "Explain a step as a teacher would at the board: each formula, the same formula "
+            "with the numbers put in, the result and PyTorch's value beside it. Either a "
+            "step of a run (RUN_DIR --step N) or K steps from numbers you give "
+            "(--X '1,2;3,4;5,6' --y '1,0,1' --W '0.5;-0.3' --B 0.1)."
+        ),
+    )
+    p.add_argument("run_dir", nargs="?", type=Path, metavar="RUN_DIR", help="a run directory")
+    p.add_argument("--step", type=int, help="with RUN_DIR: the step to explain (1-based)")
+    p.add_argument("--X", help="inputs X (N, d), e.g. '1,2;3,4;5,6'")
+    p.add_argument("--y", help="labels, e.g. '1,0,1'")
+    p.add_argument("--W", help="weights W (d, k), e.g. '0.5;-0.3'")
+    p.add_argument("--B", help="bias B (k,), e.g. '0.1'")
+    p.add_argument("--loss", choices=LOSS_NAMES, help="with --X: the loss (default: bce)")
+    p.add_argument(
+        "--optimizer", choices=OPTIMIZER_NAMES, help="with --X: the update rule (default: sgd)"
+    )
+    p.add_argument("--lr", type=float, help="with --X: the learning rate (default: 0.01)")
+    p.add_argument("--steps", type=int, help="with --X: how many steps to explain (default: 1)")
+    p.add_argument(
+        "--dtype", choices=("float32", "float64"), help="with --X: default float32, as PyTorch"
+    )
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="terminal, markdown ($…$ math), latex (a whole document) or html (a fragment); "
+        "default: terminal, or with --out the file's kind (.md, .tex, .html)",
+    )
+    p.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=default_language(),
+        help="language (default: from the locale, else en)",
+    )
+    p.add_argument("--out", type=Path, metavar="FILE", help="write the explanation to FILE")
+    p.set_defaults(run=run_explain)
+
+
+def _format(args: argparse.Namespace) -> str:
+    fmt: str | None = args.format
+    if args.out is not None:
+        if args.out.is_dir():
+            raise InputError("--out", "a file path", f"the directory {str(args.out)!r}")
+        if fmt == "terminal":
+            raise InputError("--format", "markdown, latex or html with --out", "terminal")
+        return fmt or SUFFIXES.get(args.out.suffix.lower(), "markdown")
+    return fmt or "terminal"
+
+
+def _from_run(args: argparse.Namespace) -> tuple[list[Any], list[Any]]:
+    from ..views.explain import load_run_step
+
+    for name in NUMBERS_ONLY:
+        if getattr(args, name) is not None:
+            raise InputError(
+                f"--{name}", f"no --{name} with RUN_DIR (the run's own settings are used)", "one"
+            )
+    if args.step is None:
+        raise InputError("--step", "the step to explain (1-based) beside RUN_DIR", "nothing")
+    if args.step < 1:
+        raise InputError("--step", "an integer >= 1", str(args.step))
+    record, context = load_run_step(args.run_dir, args.step)
+    return [record], [context]
+
+
+def _from_numbers(args: argparse.Namespace) -> tuple[list[Any], list[Any]]:
+    from ..data.checks import parse_labels, parse_matrix
+    from ..observe import observe
+    from ..views.explain import StepContext
+
+    if args.step is not None:
+        raise InputError(
+            "--step", "--steps K with --X (--step N picks a step of RUN_DIR)", "--step"
+        )
+    for name in ("y", "W", "B"):
+        if getattr(args, name) is None:
+            raise InputError(f"--{name}", f"--{name} beside --X", "nothing")
+    given = {
+        name: default if getattr(args, name) is None else getattr(args, name)
+        for name, default in NUMBERS_ONLY.items()
+    }
+    records = observe(
+        parse_matrix("--X", args.X),
+        parse_labels("--y", args.y),
+        parse_matrix("--W", args.W),
+        parse_labels("--B", args.B),
+        loss=given["loss"],
+        optimizer=given["optimizer"],
+        lr=given["lr"],
+        steps=given["steps"],
+        dtype=given["dtype"],
+    )
+    # the numbers given are the whole data set, one batch: each step is one epoch
+    return records, [StepContext(epoch=r.step, batch=1, batches=1) for r in records]
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    """Explain the step(s) asked for; write them to stdout or to --out."""
+    if args.run_dir is not None and args.X is not None:
+        raise InputError("RUN_DIR", "either RUN_DIR or --X, not both", "both")
+    if args.run_dir is None and args.X is None:
+        raise InputError("RUN_DIR", "a run directory, or --X with --y, --W and --B", "neither")
+    fmt = _format(args)
+    records, contexts = _from_run(args) if args.run_dir is not None else _from_numbers(args)
+    if fmt == "terminal":
+        from rich.console import Console
+
+        from ..views.explain import explain_terminal
+
+        console = Console(highlight=False)
+        for record, context in zip(records, contexts, strict=True):
+            console.print(explain_terminal(record, args.lang, context=context))
+        return 0
+    from ..views.explain import explain_steps
+
+    text = explain_steps(records, args.lang, fmt, contexts)
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    from ..engine.atomic import write_text_atomic
+
+    write_text_atomic(args.out, text)
+    print(f"explanation written to {args.out}")
+    return 0

@@ -1,0 +1,49 @@
+"""``perceptron-lab export``: write a recorded run for another tool (TensorBoard). Thin."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+
+def add_export_parser(sub: Any) -> None:
+    """The ``export`` sub-command."""
+    p = sub.add_parser(
+        "export",
+        help="write a run's trace as TensorBoard events",
+        description=(
+            "Write a run directory's steps as TensorBoard events: per-step loss, accuracy "
+            "or R², learning rate, gradient norm and worst verified disagreement; per-epoch "
+            "train/test metrics; histograms of W, B, dL/dW, dL/dB and the updates. "
+            "View them with: tensorboard --logdir LOGDIR"
+        ),
+    )
+    p.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="a run directory (train --out)")
+    p.add_argument(
+        "--tensorboard",
+        type=Path,
+        metavar="LOGDIR",
+        required=True,
+        help="directory for the event file (one per run; point TensorBoard at its parent)",
+    )
+    p.add_argument(
+        "--every",
+        type=int,
+        metavar="K",
+        help="write every K-th step, the first and the last "
+        "(default: every step up to 1000 steps, else about 1000 evenly spaced steps)",
+    )
+    p.set_defaults(run=run_export)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from ..engine.trace import Trace
+    from ..views.tensorboard import default_every, export_tensorboard
+
+    trace = Trace.load(args.run_dir)
+    every = default_every(len(trace)) if args.every is None else args.every
+    path = export_tensorboard(trace, args.tensorboard, every=every)
+    print(f"{len(trace)} steps (every {every}) written to {path}")
+    print(f"see them with: tensorboard --logdir {args.tensorboard}")
+    return 0

@@ -1,0 +1,122 @@
+"""``perceptron-lab plot``: draw a run (or the BCE stability sweep) to PNG, SVG or GIF."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+
+KINDS = ("loss", "boundary", "surface", "gradients", "attribution", "animation", "stability")
+# the options that only some kinds take
+OPTION_KINDS = {
+    "epochs": ("boundary",),
+    "step": ("attribution",),
+    "params": ("surface",),
+    "dtype": ("stability",),
+}
+
+
+def add_plot_parser(sub: Any) -> None:
+    """The ``plot`` sub-command."""
+    p = sub.add_parser(
+        "plot",
+        help="plot a run: loss, decision boundary, loss surface, gradients, attribution, GIF",
+        description=(
+            "Draw a run directory as a PNG or SVG (by --out's extension; a GIF for "
+            "--kind animation). Kinds: loss (per step and per epoch), boundary (2-feature "
+            "classifiers, at chosen epochs), surface (the loss over two parameters with the "
+            "optimizer's path, and a branched run's parent), gradients (gradient norm and "
+            "verification disagreement per step), attribution (each sample's term of dL/dW "
+            "in one step), animation (the boundary over training), stability (binary "
+            "cross-entropy three ways over logits from -100 to 100; needs no run)."
+        ),
+    )
+    p.add_argument("run_dir", nargs="?", type=Path, metavar="RUN_DIR", help="the run to plot")
+    p.add_argument("--kind", required=True, metavar="KIND", help="one of: " + ", ".join(KINDS))
+    p.add_argument(
+        "--out",
+        type=Path,
+        help="file to write, .png or .svg (.gif for animation) "
+        "(default: RUN_DIR/plots/KIND.png, or .gif)",
+    )
+    p.add_argument(
+        "--epochs", help="boundary: epochs to show, e.g. 1,5,10 (default: first, middle, last)"
+    )
+    p.add_argument("--step", type=int, help="attribution: the step (default: the run's first)")
+    p.add_argument(
+        "--params",
+        help="surface: two parameter indices into [W flattened row-major, B] (default: 0,1)",
+    )
+    p.add_argument(
+        "--dtype",
+        choices=("float32", "float64", "both"),
+        help="stability: the floating-point types to compare (default: both)",
+    )
+    p.set_defaults(run=run_plot)
+
+
+def parse_ints(argument: str, text: str) -> list[int]:
+    """'1,5,10' -> [1, 5, 10], or an InputError naming ``argument``."""
+    try:
+        return [int(part) for part in text.split(",")]
+    except ValueError as exc:
+        raise InputError(argument, "integers separated by commas, e.g. 1,5,10", repr(text)) from exc
+
+
+def _output(args: argparse.Namespace) -> Path:
+    """Check the kind and its options; the file to write."""
+    from ..views.plots.save import FORMATS, image_format
+
+    if args.kind not in KINDS:
+        raise InputError("--kind", "one of " + ", ".join(KINDS), repr(args.kind))
+    for option, kinds in OPTION_KINDS.items():
+        if getattr(args, option) is not None and args.kind not in kinds:
+            raise InputError(
+                f"--{option}", f"--kind {' or '.join(kinds)} with it", f"--kind {args.kind}"
+            )
+    if args.run_dir is None and args.kind != "stability":
+        raise InputError("RUN_DIR", f"a run directory to plot --kind {args.kind}", "none")
+    out: Path | None = args.out
+    if out is None:
+        if args.run_dir is None:
+            raise InputError("--out", "a file to write (.png or .svg)", "none")
+        suffix = "gif" if args.kind == "animation" else "png"
+        out = args.run_dir / "plots" / f"{args.kind}.{suffix}"
+    image_format(out, ("gif",) if args.kind == "animation" else FORMATS)
+    return out
+
+
+def run_plot(args: argparse.Namespace) -> int:
+    """Check the arguments, draw, write the file and print its path."""
+    out = _output(args)
+    from ..views import plots
+
+    if args.kind == "stability":
+        plots.save_figure(plots.loss_stability(args.dtype or "both"), out)
+        print(out)
+        return 0
+    from ..engine.trace import Trace
+
+    trace = Trace.load(args.run_dir)
+    if args.kind == "animation":
+        plots.boundary_animation(trace, out)
+        print(out)
+        return 0
+    if args.kind == "loss":
+        fig = plots.loss_curve(trace)
+    elif args.kind == "boundary":
+        epochs = parse_ints("--epochs", args.epochs) if args.epochs is not None else None
+        fig = plots.decision_boundary(trace, epochs)
+    elif args.kind == "surface":
+        params = parse_ints("--params", args.params) if args.params is not None else [0, 1]
+        fig = plots.loss_surface(trace, params)
+    elif args.kind == "gradients":
+        fig = plots.gradient_norms(trace)
+    else:
+        step = args.step if args.step is not None else min(trace.column("step"), default=1)
+        fig = plots.attribution(trace, step)
+    plots.save_figure(fig, out)
+    print(out)
+    return 0

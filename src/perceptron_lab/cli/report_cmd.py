@@ -1,0 +1,51 @@
+"""``perceptron-lab report``: one self-contained HTML file of a run, in en or es."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+
+
+def add_report_parser(sub: Any) -> None:
+    """The ``report`` sub-command."""
+    from ..views.i18n import LANGUAGES, default_language
+
+    p = sub.add_parser(
+        "report",
+        help="a run as one self-contained HTML file: settings, metrics, plots, worked steps",
+        description=(
+            "Write a run directory as one HTML file that needs nothing else (plots embedded, "
+            "no network): its settings and data, metrics per epoch, the verification against "
+            "PyTorch, the plots that apply, the worked solutions of the first and the last "
+            "step, and every step's numbers."
+        ),
+    )
+    p.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="the run to report")
+    p.add_argument(
+        "-o",
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="the HTML file to write (default: RUN_DIR/report.html)",
+    )
+    p.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=default_language(),
+        help="language (default: from the locale, else en)",
+    )
+    p.set_defaults(run=run_report)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """Render the report, write it atomically and print its path."""
+    out: Path = args.out if args.out is not None else args.run_dir / "report.html"
+    if out.is_dir():
+        raise InputError("--out", "a file path ending in .html", f"the directory {str(out)!r}")
+    from ..views.report import write_report
+
+    print(write_report(args.run_dir, out, args.lang))
+    return 0

@@ -1,0 +1,1 @@
+"""The observed step: closed form, PyTorch's twin, their agreement, the StepRecord."""

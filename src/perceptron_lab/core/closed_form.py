@@ -1,0 +1,90 @@
+"""The closed form of a step: plain tensor arithmetic, no autograd.
+
+Z = X·W + B                    X (N, d), W (d, k), B (k,)  → Z (N, k)
+L, dL/dZ = loss.value_and_grad(Z, y)
+dL/dW = Xᵀ · dL/dZ             (d, k)
+dL/dB = Σₙ dL/dZ               (k,)
+W′, B′ = rule(W, dL/dW), rule(B, dL/dB)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import torch
+
+from ..losses import Loss
+from ..optim import State, UpdateRule
+
+
+@dataclass(frozen=True)
+class TrainStep:
+    """What training needs from a step, by formula: no activations, no per-sample losses."""
+
+    Z: torch.Tensor  # (N, k)
+    loss: torch.Tensor  # 0-d
+    dZ: torch.Tensor  # (N, k)
+    dW: torch.Tensor  # (d, k)
+    dB: torch.Tensor  # (k,)
+    W_after: torch.Tensor  # (d, k)
+    B_after: torch.Tensor  # (k,)
+    state_after: dict[str, State]
+
+
+@dataclass(frozen=True)
+class ClosedStep(TrainStep):
+    """The closed-form half of an observed step: a TrainStep plus A and each ℓₙ."""
+
+    A: torch.Tensor  # (N, k)
+    per_sample_loss: torch.Tensor  # (N,)
+
+
+def train_step(
+    X: torch.Tensor,
+    y: torch.Tensor,
+    W: torch.Tensor,
+    B: torch.Tensor,
+    loss: Loss,
+    rule: UpdateRule,
+    state: Mapping[str, State],
+    t: int,
+    lr: float,
+    rule_B: UpdateRule | None = None,
+) -> TrainStep:
+    """The step by formula alone, as in the module docstring (``rule_B`` updates B if given)."""
+    Z = X @ W + B  # (N, k), as the notebook writes it
+    value, dZ = loss.value_and_grad(Z, y)  # 0-d, (N, k)
+    dW = X.T @ dZ  # (d, k)
+    dB = dZ.sum(dim=0)  # (k,)
+    W_after, state_W = rule.update(W, dW, state.get("W", {}), t, lr)
+    B_after, state_B = (rule_B or rule).update(B, dB, state.get("B", {}), t, lr)
+    return TrainStep(Z, value, dZ, dW, dB, W_after, B_after, {"W": state_W, "B": state_B})
+
+
+def closed_step(
+    X: torch.Tensor,
+    y: torch.Tensor,
+    W: torch.Tensor,
+    B: torch.Tensor,
+    loss: Loss,
+    rule: UpdateRule,
+    state: Mapping[str, State],
+    t: int,
+    lr: float,
+    rule_B: UpdateRule | None = None,
+) -> ClosedStep:
+    """:func:`train_step` plus the activations A and the per-sample losses ℓₙ."""
+    s = train_step(X, y, W, B, loss, rule, state, t, lr, rule_B)
+    return ClosedStep(
+        s.Z,
+        s.loss,
+        s.dZ,
+        s.dW,
+        s.dB,
+        s.W_after,
+        s.B_after,
+        s.state_after,
+        A=loss.activation.closed(s.Z),
+        per_sample_loss=loss.per_sample(s.Z, y),
+    )

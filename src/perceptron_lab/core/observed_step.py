@@ -1,0 +1,283 @@
+"""One observed training step: every quantity by its closed form and by PyTorch.
+
+The closed form (closed.py: Z = XW + B, L, dL/dZ, dL/dW = Xᵀ·dL/dZ, dL/dB = Σₙ dL/dZ,
+the update rule) and PyTorch's twin (twin.py: the notebook's Perceptron, the torch.nn
+loss, autograd, torch.optim, each stage on the same inputs) both run, and every pair is
+compared: ``max|a − b| / max(max|b|, tiny)``, or on the size of the terms where the
+result cancelled. One over the dtype's tolerance raises :class:`VerificationError`
+naming the quantity and the step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+
+from ..errors import VerificationError
+from ..losses import Loss
+from ..optim import State, UpdateRule
+from .agreement import disagreement, tolerance
+from .closed_form import closed_step
+from .twin import TorchTwin
+
+
+@dataclass(frozen=True)
+class Twin:
+    """One quantity computed twice: ``closed`` (by formula) and ``torch`` (by PyTorch)."""
+
+    closed: torch.Tensor
+    torch: torch.Tensor | None = None
+    disagreement: float | None = None  # max|closed − torch| / max(max|torch|, tiny)
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """Everything one step computed. Immutable; its tensors are its own, except the batch
+    X, y, which it shares with the caller (nothing in perceptron-lab writes to a batch)."""
+
+    step: int  # 1-based step number t
+    loss_name: str
+    loss_options: Mapping[str, Any]
+    rule_name: str
+    rule_options: Mapping[str, Any]
+    lr: float  # γ used by this step
+    X: torch.Tensor  # (N, d)
+    y: torch.Tensor  # targets in the loss's label set: (N, k) or (N,)
+    W: torch.Tensor  # (d, k) before the step
+    B: torch.Tensor  # (k,) before the step
+    state_before: Mapping[str, State]  # per parameter ("W", "B"), torch.optim's keys
+    Z: Twin  # (N, k) logits, the notebook's "señal neta"
+    A: Twin  # (N, k) activations
+    per_sample_loss: torch.Tensor  # (N,) ℓₙ, closed form
+    loss: Twin  # 0-d
+    dZ: Twin  # (N, k) dL/dZ
+    dW: Twin  # (d, k) dL/dW (PyTorch's: layer.weight.grad.T)
+    dB: Twin  # (k,) dL/dB
+    W_after: Twin  # (d, k)
+    B_after: Twin  # (k,)
+    update_W: Twin  # (d, k) W_after − W
+    update_B: Twin  # (k,) B_after − B
+    state_after: Mapping[str, Mapping[str, Twin]] = field(default_factory=dict)
+    verified: bool = False  # whether PyTorch's twin ran
+    tolerance: float = 0.0
+
+    def twins(self) -> Iterator[tuple[str, Twin]]:
+        """Every (name, Twin) pair in the order the step computes them."""
+        for name in (
+            "Z",
+            "A",
+            "loss",
+            "dZ",
+            "dW",
+            "dB",
+            "W_after",
+            "B_after",
+            "update_W",
+            "update_B",
+        ):
+            yield name, getattr(self, name)
+        for param, entries in self.state_after.items():
+            for key, twin in entries.items():
+                yield f"state[{param}].{key}", twin
+
+    def disagreements(self) -> dict[str, float]:
+        """Each verified quantity's disagreement."""
+        return {n: t.disagreement for n, t in self.twins() if t.disagreement is not None}
+
+    @property
+    def worst(self) -> tuple[str, float]:
+        """The quantity that disagrees most, and by how much (("", 0.0) if unverified)."""
+        found = self.disagreements()
+        if not found:
+            return ("", 0.0)
+        name = max(found, key=lambda n: found[n])
+        return name, found[name]
+
+    def _repr_html_(self) -> str:
+        """Jupyter's rich display: every quantity by formula and by PyTorch."""
+        from ..views.html import step_record_html
+
+        return step_record_html(self)
+
+    @property
+    def state_after_closed(self) -> dict[str, State]:
+        """The closed-form optimizer state after the step, ready for the next one."""
+        return {
+            p: {k: t.closed for k, t in entries.items()} for p, entries in self.state_after.items()
+        }
+
+
+def observe_step(
+    X: torch.Tensor,
+    y: torch.Tensor,
+    W: torch.Tensor,
+    B: torch.Tensor,
+    loss: Loss,
+    rule: UpdateRule,
+    *,
+    state: Mapping[str, State] | None = None,
+    step: int = 1,
+    rule_step: int | None = None,
+    lr: float | None = None,
+    twin: TorchTwin | None = None,
+    verify: bool = True,
+    check: bool = True,
+    decay_bias: bool = True,
+) -> StepRecord:
+    """Run one step both ways and return its :class:`StepRecord`.
+
+    ``X`` (N, d), ``y`` already checked by ``loss.targets``, ``W`` (d, k), ``B`` (k,).
+    ``state`` is the optimizer state per parameter (empty before the first step),
+    ``step`` the 1-based step number t, ``rule_step`` the rule's own count of updates
+    (default t; it differs when a run switched optimizers), ``lr`` γ for this step.
+    With ``verify`` PyTorch's twin runs too (``twin`` reuses one across steps); with
+    ``check`` a disagreement over tolerance raises :class:`VerificationError`.
+    ``decay_bias=False`` keeps B out of the rule's weight decay (as scikit-learn's penalty).
+    """
+    state = state or {"W": {}, "B": {}}
+    lr = rule.lr if lr is None else lr
+    t_rule = step if rule_step is None else rule_step
+    closed = closed_step(X, y, W, B, loss, rule, state, t_rule, lr, rule.for_bias(decay_bias))
+    update_W = closed.W_after - W
+    update_B = closed.B_after - B
+    base: dict[str, Any] = dict(
+        step=step,
+        loss_name=loss.name,
+        loss_options=loss.options(),
+        rule_name=rule.name,
+        rule_options=rule.options(),
+        lr=lr,
+        X=X,  # the batch is shared, not copied: nothing in perceptron-lab writes to it
+        y=y,
+        W=W.clone(),
+        B=B.clone(),
+        state_before={p: {k: v.clone() for k, v in s.items()} for p, s in state.items()},
+        per_sample_loss=closed.per_sample_loss,
+        tolerance=tolerance(X.dtype),
+    )
+    if not verify:
+        return StepRecord(
+            **base,
+            Z=Twin(closed.Z),
+            A=Twin(closed.A),
+            loss=Twin(closed.loss),
+            dZ=Twin(closed.dZ),
+            dW=Twin(closed.dW),
+            dB=Twin(closed.dB),
+            W_after=Twin(closed.W_after),
+            B_after=Twin(closed.B_after),
+            update_W=Twin(update_W),
+            update_B=Twin(update_B),
+            state_after={
+                p: {k: Twin(v) for k, v in s.items()} for p, s in closed.state_after.items()
+            },
+        )
+    twin = twin or TorchTwin(loss, rule, X.shape[1], W.shape[1], X.dtype, X.device, decay_bias)
+    other = twin.step(X, y, W, B, state, t_rule, lr, closed)
+
+    tol = tolerance(X.dtype)
+    lazy: dict[str, Any] = {}
+
+    def terms() -> dict[str, torch.Tensor]:
+        if "terms" not in lazy:
+            lazy["terms"] = term_scales(X, y, W, B, loss, closed.Z)
+        return lazy["terms"]  # type: ignore[no-any-return]
+
+    def state_terms() -> dict[str, State]:
+        if "state" not in lazy:
+            rule_B = rule.for_bias(decay_bias)
+            lazy["state"] = _state_scales(rule, rule_B, W, B, terms(), state, t_rule, lr)
+        return lazy["state"]  # type: ignore[no-any-return]
+
+    def state_scale(param: str, key: str) -> Callable[[], torch.Tensor | None]:
+        return lambda: state_terms()[param].get(key)
+
+    def pair(a: torch.Tensor, b: torch.Tensor, scale: Callable[[], Any] | None = None) -> Twin:
+        """The plain relative gap; over tolerance, the gap on the scale of b's terms."""
+        gap = disagreement(a, b)
+        if gap > tol and scale is not None:
+            gap = disagreement(a, b, scale())
+        return Twin(a, b, gap)
+
+    def on_scale(a: torch.Tensor, b: torch.Tensor, scale: torch.Tensor) -> Twin:
+        """The gap on the scale of b's terms, always (a parameter-sized scale costs nothing)."""
+        return Twin(a, b, disagreement(a, b, scale))
+
+    t_update_W = other.W_after - W
+    t_update_B = other.B_after - B
+    record = StepRecord(
+        **base,
+        Z=pair(closed.Z, other.Z, lambda: terms()["Z"]),
+        A=pair(closed.A, other.A),
+        loss=pair(closed.loss, other.loss, lambda: terms()["loss"]),
+        dZ=pair(closed.dZ, other.dZ, lambda: terms()["dZ"]),
+        dW=pair(closed.dW, other.dW, lambda: terms()["dW"]),
+        dB=pair(closed.dB, other.dB, lambda: terms()["dB"]),
+        # θ_after = θ − Δ: rounding is relative to |θ| and |Δ|, not to a θ_after near 0
+        W_after=on_scale(closed.W_after, other.W_after, W.abs() + update_W.abs()),
+        B_after=on_scale(closed.B_after, other.B_after, B.abs() + update_B.abs()),
+        # an update is a difference of parameters: measured on the parameters' scale
+        update_W=on_scale(update_W, t_update_W, other.W_after),
+        update_B=on_scale(update_B, t_update_B, other.B_after),
+        state_after={
+            p: {k: pair(v, other.state_after[p][k], state_scale(p, k)) for k, v in s.items()}
+            for p, s in closed.state_after.items()
+        },
+        verified=True,
+    )
+    if check:
+        for name, twin_q in record.twins():
+            if twin_q.disagreement is not None and twin_q.disagreement > record.tolerance:
+                raise VerificationError(name, step, twin_q.disagreement, record.tolerance)
+    return record
+
+
+def term_scales(
+    X: torch.Tensor, y: torch.Tensor, W: torch.Tensor, B: torch.Tensor, loss: Loss, Z: torch.Tensor
+) -> dict[str, torch.Tensor]:
+    """The size of the terms Z, L, dL/dZ, dL/dW and dL/dB are sums or differences of.
+
+    Rounding is relative to these, not to a result that cancelled to almost nothing:
+    |X|·|W| + |B| for Z, |X|ᵀ·|dL/dZ terms| for dL/dW, and so on.
+    """
+    dZ_scale = loss.grad_magnitude(Z, y)  # (N, k)
+    X_abs = X.abs()  # (N, d)
+    return {
+        "Z": X_abs @ W.abs() + B.abs(),
+        "loss": loss.magnitude(Z, y),
+        "dZ": dZ_scale,
+        "dW": X_abs.T @ dZ_scale,
+        "dB": dZ_scale.sum(dim=0),
+    }
+
+
+def _state_scales(
+    rule: UpdateRule,
+    rule_B: UpdateRule,
+    W: torch.Tensor,
+    B: torch.Tensor,
+    scales: Mapping[str, torch.Tensor],
+    state: Mapping[str, State],
+    t: int,
+    lr: float,
+) -> dict[str, State]:
+    """The size of the terms each new optimizer-state tensor is made of.
+
+    The rule itself, run on magnitudes (|θ|, the gradient's term sizes, |old state|),
+    adds up what its formula subtracts: with weight decay, g = dL/dW + λ·W cancels to
+    about 0 at a penalized optimum, and a momentum buffer or Adam's m built from it is
+    only as exact as its terms are large. Where that run is not finite (centered
+    RMSprop's v − ḡ² on magnitudes), the old state's size stands in.
+    """
+    out: dict[str, State] = {}
+    for p, r, theta, g in (("W", rule, W, scales["dW"]), ("B", rule_B, B, scales["dB"])):
+        old = {k: v.abs() for k, v in state.get(p, {}).items()}
+        _, new = r.update(theta.abs(), g.abs(), old, t, lr)
+        out[p] = {}
+        for k, v in new.items():
+            size = torch.where(torch.isfinite(v), v.abs(), torch.zeros_like(v))
+            out[p][k] = torch.maximum(size, old[k]) if k in old else size
+    return out

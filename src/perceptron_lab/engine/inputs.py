@@ -1,0 +1,62 @@
+"""From a Dataset to what the trainer needs: the loss, its targets, tensors, first weights."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+from ..core.notebook_model import Perceptron
+from ..data import Dataset
+from ..data.checks import dtype_from_name
+from ..errors import InputError
+from ..losses import Loss, get_loss
+from .config import TrainConfig
+
+AUTO_LOSS = {"binary": "bce", "multiclass": "cross_entropy", "regression": "mse"}
+BINARY_LOSSES = ("bce", "perceptron")
+
+
+@dataclass(frozen=True)
+class Tensors:
+    """One dataset as the loss takes it."""
+
+    X: torch.Tensor  # (N, d)
+    y: torch.Tensor  # (N, k) or (N,) in the loss's label set
+
+
+def choose_loss(dataset: Dataset, config: TrainConfig) -> Loss:
+    """The configured loss, or the task's natural one; refuses labels it can't take."""
+    name = AUTO_LOSS[dataset.task] if config.loss == "auto" else config.loss
+    loss = get_loss(name, **config.loss_options)
+    if name in BINARY_LOSSES and dataset.task != "binary":
+        what = f"{dataset.n_classes} classes" if dataset.classes else "a real-valued target"
+        better = "cross_entropy" if dataset.task == "multiclass" else "mse"
+        raise InputError(
+            "--loss", f"a loss for {what} ({name} takes 2 classes; try {better})", name
+        )
+    if name == "cross_entropy" and dataset.task == "regression":
+        raise InputError(
+            "--loss", "mse for a real-valued target (cross_entropy takes class labels)", name
+        )
+    return loss
+
+
+def output_size(dataset: Dataset, loss: Loss) -> int:
+    """k: one output per class for softmax cross-entropy, else one."""
+    return dataset.n_classes if loss.name == "cross_entropy" else 1
+
+
+def to_tensors(dataset: Dataset, loss: Loss, k: int, dtype: torch.dtype) -> Tensors:
+    """X and the loss's targets as tensors (labels checked by the loss)."""
+    X = torch.as_tensor(dataset.X, dtype=dtype)
+    y = torch.as_tensor(dataset.y, dtype=dtype)
+    return Tensors(X, loss.targets(y, k))
+
+
+def initial_weights(d: int, k: int, seed: int, dtype: str) -> tuple[torch.Tensor, torch.Tensor]:
+    """W (d, k), B (k,) as the notebook's Perceptron draws them (nn.Linear's init) from ``seed``."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        model = Perceptron(d, k).to(dtype_from_name(dtype))
+    return model.W, model.B

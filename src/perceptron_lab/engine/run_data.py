@@ -1,0 +1,101 @@
+"""A run's data read back: reloaded by its recipe, or a watched run's stored batches.
+
+The step table keeps parameters, never samples. Whatever needs the samples — replaying a
+step in full, a decision boundary, a loss surface — gets them here, as the trainer had
+them: split, standardized, in the loss's label set.
+
+A watched run (``perceptron_lab.watch``: the user's own loop, data.source = "watch")
+has no recipe: it stores the distinct batches its loop fed in data.npz, and each step
+row says which rows were its batch (``sample_start``, ``sample_stop``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+from ..data import Dataset
+from ..data.checks import dtype_from_name
+from ..errors import InputError
+from ..losses import Loss, get_loss
+from .config import TrainConfig
+from .datasource import load_split
+from .inputs import Tensors, choose_loss, to_tensors
+from .trace import Trace
+
+WATCH_SOURCE = "watch"  # data.source of a watched run
+WATCH_DATA = "data.npz"  # its batches: arrays X (rows, d) and y (targets in the loss's label set)
+
+
+@dataclass(frozen=True)
+class RunData:
+    """The data a run trained on, as the trainer had it."""
+
+    loss: Loss
+    d: int  # input_size
+    k: int  # output_size
+    dtype: torch.dtype
+    train: Dataset  # after the split and standardization
+    test: Dataset | None
+    train_t: Tensors  # X (N, d), targets in the loss's label set
+
+
+def shape(trace: Trace) -> tuple[int, int]:
+    """(d, k) of the run's W."""
+    model = trace.config["model"]
+    return int(model["input_size"]), int(model["output_size"])
+
+
+def is_watched(trace: Trace) -> bool:
+    """Whether the run recorded a user's own loop (no data recipe)."""
+    return bool(trace.config["data"].get("source") == WATCH_SOURCE)
+
+
+def run_data(trace: Trace) -> RunData:
+    """The run's training (and test) data, with its loss and dtype."""
+    cfg = TrainConfig.from_dict(dict(trace.config["config"]))
+    dtype = dtype_from_name(cfg.dtype)
+    if is_watched(trace):
+        return _watched(trace, cfg, dtype)
+    train, test = load_split(
+        dict(trace.config["data"]), test_size=cfg.test_size, seed=cfg.seed, scale=cfg.standardize
+    )
+    loss = choose_loss(train, cfg)
+    d, k = shape(trace)
+    return RunData(loss, d, k, dtype, train, test, to_tensors(train, loss, k, dtype))
+
+
+def watched_data(trace: Trace) -> tuple[torch.Tensor, torch.Tensor]:
+    """A watched run's stored batches: X (rows, d) and y, as the loop fed them."""
+    import numpy as np
+
+    if trace.path is None or not (trace.path / WATCH_DATA).is_file():
+        where = "no run directory" if trace.path is None else str(trace.path / WATCH_DATA)
+        raise InputError("RUN_DIR", f"a watched run directory with {WATCH_DATA}", where)
+    with np.load(trace.path / WATCH_DATA) as stored:
+        return torch.from_numpy(stored["X"]), torch.from_numpy(stored["y"])
+
+
+def _watched(trace: Trace, cfg: TrainConfig, dtype: torch.dtype) -> RunData:
+    """A watched one-nn.Linear loop's batches as a Dataset (classes read off the targets)."""
+    model = trace.config["model"]
+    if model.get("input_size") is None:
+        raise InputError("RUN_DIR", "a watched loop of one nn.Linear", "another model")
+    d, k = shape(trace)
+    loss = get_loss(cfg.loss, **cfg.loss_options)
+    X, y = watched_data(trace)
+    X, y = X.to(dtype), (y.to(dtype) if y.is_floating_point() else y)
+    labels = y[:, 0] if y.dim() == 2 and k == 1 else y
+    if loss.name == "perceptron":
+        labels = (labels + 1) / 2  # t = ±1 → classes 0/1
+    names = tuple(f"x{i + 1}" for i in range(d))
+    if loss.name == "mse":
+        y_np, task, classes = labels.double().numpy(), "regression", None
+    else:
+        y_np = labels.round().long().numpy()
+        n_classes = max(2, int(y_np.max()) + 1) if loss.name == "cross_entropy" else 2
+        task = "binary" if n_classes == 2 else "multiclass"
+        classes = tuple(range(n_classes))
+    dataset = Dataset("watch", X.double().numpy(), y_np, names, "y", task, classes)  # type: ignore[arg-type]
+    return RunData(loss, d, k, dtype, dataset, None, Tensors(X, y))

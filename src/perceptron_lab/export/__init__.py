@@ -1,1 +1,0 @@
-"""Exports: a run's trace written for other tools (TensorBoard). Views only — no math here."""

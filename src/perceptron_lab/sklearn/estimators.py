@@ -1,0 +1,423 @@
+"""scikit-learn estimators on perceptron-lab's trainer: every fit is a recorded, verified run.
+
+::
+
+    from sklearn.datasets import load_iris
+    from perceptron_lab.sklearn.estimators import PerceptronClassifier
+
+    X, y = load_iris(return_X_y=True)
+    clf = PerceptronClassifier(max_iter=300, alpha=1e-3, random_state=0).fit(X, y)
+    clf.coef_, clf.intercept_, clf.trace_.step(1)["dW"]  # (3, 4), (3,), step 1's dL/dW
+
+``fit`` turns X and y into a :class:`~perceptron_lab.data.Dataset`, trains it with
+:class:`~perceptron_lab.engine.train.Trainer` in a temporary run directory and reads the
+run back: ``trace_`` is that run's :class:`~perceptron_lab.engine.trace.Trace`, held in
+memory (its ``path`` is None; the directory is deleted). ``partial_fit`` trains one more
+epoch from the current W, B and optimizer state, given to the trainer as a
+:class:`~perceptron_lab.engine.checkpoint.Checkpoint` ``start`` — so two ``partial_fit``
+calls equal ``fit`` with ``max_iter=2`` bit for bit — and ``trace_`` grows by its steps.
+
+X and y are checked by scikit-learn's own ``validate_data`` (its messages are the ones
+its estimator checks expect), then the labels are encoded against ``classes_``; the
+Dataset is built from those arrays directly, since a ``partial_fit`` batch may hold only
+some of the classes.
+
+Notation as everywhere: X (N, d), W (d, k), B (k,), Z = XW + B. scikit-learn's ``coef_``
+is Wᵀ (k, d) — nn.Linear's weight — and ``intercept_`` is B.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.utils import check_random_state
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ..data import Dataset, Task
+from ..data.checks import DTYPES
+from ..engine import checkpoint
+from ..engine.batching import batches_per_epoch
+from ..engine.config import TrainConfig
+from ..engine.trace import Trace
+from ..engine.train import Trainer
+from ..errors import InputError
+from ..losses import Loss, get_loss
+from ..optim import OPTIMIZERS
+from ..optim.schedules import parse_schedule
+
+SEED_RANGE = 2**31 - 1  # seeds drawn for random_state=None or a RandomState
+
+_PARAMETERS = """
+    Parameters
+    ----------
+    loss : str, default="auto"
+        {losses}; "auto" is the task's natural loss ({auto}).
+    optimizer : {{"sgd", "adam", "adamw", "rmsprop", "adagrad"}}, default="adam"
+        The update rule, computed as torch.optim computes it.
+    learning_rate : float, default=0.01
+        γ, the base learning rate (``TrainConfig.lr``).
+    max_iter : int, default=200
+        Epochs (passes over the data) of ``fit``; ``partial_fit`` runs one.
+    batch_size : int or None, default=None
+        Samples per step; None: all of them (full batch, one step per epoch).
+    alpha : float, default=0.0
+        λ, an L2 penalty on W only: the rule's weight decay with B left out
+        (``TrainConfig(decay_bias=False)``), so each step descends
+        L(W, B) + (λ/2)·‖W‖², L the mean loss of the batch. The same objective in other
+        estimators' scalings (N samples): ``SGDClassifier(alpha=λ)`` as it is;
+        ``LogisticRegression(C)`` minimizes C·Σℓ + ½‖w‖² = C·N·(mean ℓ + ‖w‖²/(2·C·N)),
+        so λ = 1/(C·N); ``Ridge(alpha=a)`` minimizes ‖y − Xw‖² + a·‖w‖², so λ = 2a/N
+        (mse here is the mean of (z − y)², without ½); ``MLPClassifier(alpha=a)`` adds
+        a·‖W‖²/(2N), so λ = a/N. With "adamw" the decay is decoupled
+        (W ← W·(1 − γλ) before the step), which is not this penalty.
+    schedule : str or None, default=None
+        A learning-rate schedule over steps, e.g. "cosine:T_max=500"; None: constant γ.
+    shuffle : bool, default=True
+        A new seeded order of the samples each epoch (mini-batches only).
+    random_state : int, RandomState instance or None, default=None
+        An int is the run's seed (initial weights and data order, as
+        ``perceptron-lab train --seed``); None or a RandomState draws one. ``seed_``
+        keeps the seed used.
+    verify_every : int or None, default=None
+        Run PyTorch's twin of every K-th step (and of the first and the last) and check
+        the two agree; None: only the first and the last step of each fit.
+    dtype : {{"float64", "float32"}}, default="float64"
+        The precision of training.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (k, d)
+        Wᵀ after training ({k}).
+    intercept_ : ndarray of shape (k,)
+        B after training.
+    n_iter_ : int
+        Epochs trained (counted over ``partial_fit`` calls).
+    loss_curve_ : list of float
+        The mean loss over the training data after each epoch.
+    trace_ : Trace
+        The recorded run, one row per step (``trace_.step(t)["dW"]``, …), in memory.
+    seed_ : int
+        The seed the run used.
+    n_features_in_ : int
+        d, the number of features seen in fit.
+    feature_names_in_ : ndarray of shape (d,)
+        The column names, when X was a DataFrame with string column names.
+"""
+
+
+class _PerceptronEstimator(BaseEstimator):  # type: ignore[misc]
+    """A single-layer network Z = XW + B trained by perceptron-lab's trainer."""
+
+    _losses: ClassVar[tuple[str, ...]]
+    # fitted attributes (annotations only: nothing is set before fit)
+    coef_: np.ndarray  # (k, d) = Wᵀ
+    intercept_: np.ndarray  # (k,) = B
+    trace_: Trace
+    seed_: int
+    _checkpoint: checkpoint.Checkpoint  # W, B, optimizer state and position: the next start
+
+    def __init__(
+        self,
+        *,
+        loss: str = "auto",
+        optimizer: str = "adam",
+        learning_rate: float = 0.01,
+        max_iter: int = 200,
+        batch_size: int | None = None,
+        alpha: float = 0.0,
+        schedule: str | None = None,
+        shuffle: bool = True,
+        random_state: Any = None,
+        verify_every: int | None = None,
+        dtype: str = "float64",
+    ) -> None:
+        self.loss = loss
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.max_iter = max_iter
+        self.batch_size = batch_size
+        self.alpha = alpha
+        self.schedule = schedule
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.verify_every = verify_every
+        self.dtype = dtype
+
+    # ----------------------------------------------------------------- settings
+    def _check_params(self) -> None:
+        """scikit-learn's rule: parameters are checked when fit uses them, not in __init__."""
+        if self.loss not in self._losses:
+            raise InputError("loss", f"one of {', '.join(self._losses)}", repr(self.loss))
+        if self.optimizer not in OPTIMIZERS:
+            raise InputError("optimizer", f"one of {', '.join(OPTIMIZERS)}", repr(self.optimizer))
+        if self.dtype not in DTYPES:
+            raise InputError("dtype", f"one of {', '.join(DTYPES)}", repr(self.dtype))
+        _check_number("learning_rate", self.learning_rate, positive=True)
+        _check_number("alpha", self.alpha, positive=False)
+        _check_count("max_iter", self.max_iter)
+        _check_count("batch_size", self.batch_size, allow_none=True)
+        _check_count("verify_every", self.verify_every, allow_none=True)
+        if self.schedule is not None:
+            try:
+                parse_schedule(self.schedule)
+            except InputError as error:  # named as the parameter, not the CLI's --schedule
+                raise InputError("schedule", error.expected, error.got, error.hint) from None
+
+    def _config(self, epochs: int, last_step: int) -> TrainConfig:
+        """The run's settings; ``last_step`` is the step this call ends on."""
+        return TrainConfig(
+            loss=self.loss,
+            optimizer=self.optimizer,
+            optimizer_options={"weight_decay": float(self.alpha)},
+            lr=float(self.learning_rate),
+            epochs=epochs,
+            batch_size=None if self.batch_size is None else int(self.batch_size),
+            shuffle=bool(self.shuffle),
+            seed=self.seed_,
+            schedule=self.schedule,
+            # None: t % K first hits at the last step, so only the first and the last verify
+            verify_every=int(self.verify_every or last_step),
+            checkpoint_every=last_step,  # one checkpoint, after the last step: the next start
+            dtype=self.dtype,
+            decay_bias=False,
+        )
+
+    def _draw_seed(self) -> None:
+        """seed_: random_state itself when it is an int, else drawn from it."""
+        state = self.random_state
+        if isinstance(state, int | np.integer) and not isinstance(state, bool):
+            if not 0 <= state <= SEED_RANGE:
+                raise InputError("random_state", f"an int in [0, {SEED_RANGE}]", repr(state))
+            self.seed_ = int(state)
+        elif state is None or isinstance(state, np.random.RandomState):
+            self.seed_ = int(check_random_state(state).randint(SEED_RANGE))
+        else:
+            raise InputError("random_state", "an int, a RandomState or None", repr(state))
+
+    # ----------------------------------------------------------------- training
+    def _train(
+        self, X: np.ndarray, y: np.ndarray, classes: tuple[Any, ...] | None, partial: bool
+    ) -> None:
+        """Train on X (N, d) and encoded y (N,): ``max_iter`` epochs, or one more (partial)."""
+        self._check_params()
+        start: checkpoint.Checkpoint | None = getattr(self, "_checkpoint", None)
+        epochs_before = 0 if start is None else start.position.epoch
+        epochs = epochs_before + (1 if partial else self.max_iter)
+        n = len(X)
+        per_epoch = batches_per_epoch(n, min(self.batch_size or n, n))
+        steps_before = 0 if start is None else start.position.step
+        config = self._config(epochs, steps_before + (epochs - epochs_before) * per_epoch)
+        names = getattr(self, "feature_names_in_", None)
+        task: Task = "regression" if classes is None else "multiclass"
+        if classes is not None and len(classes) == 2:
+            task = "binary"
+        data = Dataset(
+            name=type(self).__name__,
+            X=np.array(X, dtype=np.float64),  # a writable copy: torch refuses read-only arrays
+            y=y,
+            feature_names=tuple(
+                str(c) for c in (names if names is not None else _default_names(X.shape[1]))
+            ),
+            target_name="y",
+            task=task,
+            classes=classes,
+        )
+        trainer = Trainer(config, data)
+        with tempfile.TemporaryDirectory(prefix="perceptron-lab-") as run_dir:
+            trainer.run(Path(run_dir), start=start, extra_config={"estimator": repr(self)})
+            trace = Trace.load(run_dir)
+            last = checkpoint.latest(Path(run_dir))
+        if last is None:  # the trainer always checkpoints its last step
+            raise RuntimeError(f"the run of {type(self).__name__} left no checkpoint")
+        self._checkpoint = replace(  # its own tensors, not views of the deleted files
+            last,
+            W=last.W.clone(),
+            B=last.B.clone(),
+            state={p: {k: v.clone() for k, v in s.items()} for p, s in last.state.items()},
+        )
+        before: Trace | None = self.trace_ if start is not None else None
+        self.trace_ = replace(
+            trace,
+            path=None,
+            steps=[*(before.steps if before else ()), *trace.steps],
+            samples=[*(before.samples if before else ()), *trace.samples],
+        )
+        self.loss_name_ = trainer.loss.name
+        self.coef_ = last.W.T.numpy().copy()  # (k, d) = Wᵀ
+        self.intercept_ = last.B.numpy().copy()  # (k,)
+        self.n_iter_ = int(trace.summary["epochs_done"])
+        self.loss_curve_ = [float(h["train_loss"]) for h in trace.summary["history"]]
+
+    def _forget(self) -> None:
+        """Drop what a previous fit learned (fit starts afresh; partial_fit continues)."""
+        for name in ("_checkpoint", "trace_"):
+            if hasattr(self, name):
+                delattr(self, name)
+
+    # ----------------------------------------------------------------- prediction
+    def _logits(self, X: Any) -> torch.Tensor:
+        """Z = XW + B (N, k) for new X, checked against what fit saw."""
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=np.float64)
+        W, B = self._checkpoint.W, self._checkpoint.B  # (d, k), (k,)
+        features = torch.from_numpy(np.array(X, dtype=np.float64)).to(W.dtype)  # (N, d)
+        return torch.addmm(B, features, W)  # (N, k)
+
+    def _fitted_loss(self) -> Loss:
+        return get_loss(self.loss_name_)
+
+
+def _default_names(d: int) -> list[str]:
+    return [f"x{j + 1}" for j in range(d)]
+
+
+def _check_number(name: str, value: Any, *, positive: bool) -> None:
+    """A finite real number, > 0 (``positive``) or >= 0."""
+    real = isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
+    if not real or not np.isfinite(value) or value < 0 or (positive and value == 0):
+        raise InputError(name, "a number > 0" if positive else "a number >= 0", repr(value))
+
+
+def _check_count(name: str, value: Any, allow_none: bool = False) -> None:
+    """An integer >= 1 (or None when allowed)."""
+    if value is None and allow_none:
+        return
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+        expected = "an integer >= 1" + (" or None" if allow_none else "")
+        raise InputError(name, expected, repr(value))
+
+
+class PerceptronClassifier(ClassifierMixin, _PerceptronEstimator):  # type: ignore[misc]
+    __doc__ = (
+        "A logistic (bce), softmax (cross_entropy) or Rosenblatt (perceptron) neuron, "
+        "as a scikit-learn classifier.\n\n    ``classes_`` are the sorted labels; with two "
+        "classes the logit z is that of ``classes_[1]``\n    (bce: P = σ(z)).\n"
+        + _PARAMETERS.format(
+            losses='"auto", "bce", "cross_entropy" or "perceptron"',
+            auto="bce for two classes, cross_entropy for more",
+            k="k = 1 for two classes with bce or perceptron, else one row per class",
+        )
+    )
+    _losses = ("auto", "bce", "cross_entropy", "perceptron")
+
+    def fit(self, X: Any, y: Any) -> PerceptronClassifier:
+        """Train ``max_iter`` epochs from the seed's initial weights."""
+        self._forget()
+        X, y = validate_data(self, X, y, dtype=np.float64)
+        check_classification_targets(y)
+        self.classes_ = np.unique(y)
+        self._draw_seed()
+        self._train(X, self._encode(y), self._class_tuple(), partial=False)
+        return self
+
+    def partial_fit(self, X: Any, y: Any, classes: Any = None) -> PerceptronClassifier:
+        """One more epoch on X, y; the first call needs ``classes``, every label there is."""
+        first = not hasattr(self, "_checkpoint")
+        X, y = validate_data(self, X, y, dtype=np.float64, reset=first)
+        check_classification_targets(y)
+        if first:
+            if classes is None:
+                raise InputError(
+                    "classes",
+                    "every class label on the first call to partial_fit",
+                    "None",
+                    hint="pass classes=np.unique(y_all)",
+                )
+            self.classes_ = np.unique(np.asarray(classes))
+            self._draw_seed()
+        elif classes is not None and not np.array_equal(np.unique(classes), self.classes_):
+            raise InputError("classes", f"those of the first call, {self.classes_}", str(classes))
+        self._train(X, self._encode(y), self._class_tuple(), partial=True)
+        return self
+
+    def _class_tuple(self) -> tuple[Any, ...]:
+        if len(self.classes_) < 2:
+            raise InputError(
+                "y", "at least 2 classes", f"one class ({self.classes_.tolist()[0]!r})"
+            )
+        return tuple(self.classes_.tolist())
+
+    def _encode(self, y: np.ndarray) -> np.ndarray:
+        """Labels (N,) → their indices in ``classes_`` (N,) int64."""
+        index = np.minimum(np.searchsorted(self.classes_, y), len(self.classes_) - 1)
+        unknown = self.classes_[index] != y
+        if unknown.any():
+            raise InputError(
+                "y", f"labels among classes_ {self.classes_}", str(y[np.argmax(unknown)])
+            )
+        return index.astype(np.int64)
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """Z (N,) for two classes (the logit of ``classes_[1]``), else Z (N, C)."""
+        Z = self._logits(X)  # (N, k)
+        if len(self.classes_) == 2:
+            # softmax of two logits is σ(z₁ − z₀): one logit, as with bce
+            Z = Z[:, 1] - Z[:, 0] if Z.shape[1] == 2 else Z[:, 0]
+        decision: np.ndarray = Z.numpy()
+        return decision
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The loss's own prediction: z ≥ 0 for two classes, the largest logit for more."""
+        Z = self._logits(X)  # (N, k)
+        index = self._fitted_loss().predict(Z)  # (N,) or (N, 1)
+        if len(self.classes_) == 2 and self.loss_name_ != "cross_entropy":
+            index = (index.reshape(-1) > 0).to(torch.int64)  # {0, 1} or {−1, +1} → 0, 1
+        labels: np.ndarray = self.classes_[index.numpy()]
+        return labels
+
+    def _has_probabilities(self) -> bool:
+        return bool(self.loss != "perceptron")  # a step function gives no probabilities
+
+    @available_if(_has_probabilities)  # type: ignore[untyped-decorator]
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """[1 − σ(z), σ(z)] for bce, softmax(Z) for cross_entropy: (N, C)."""
+        Z = self._logits(X)  # (N, k)
+        A = self._fitted_loss().activation.closed(Z)  # (N, k)
+        if A.shape[1] == 1:
+            A = torch.cat([1 - A, A], dim=1)  # (N, 2)
+        proba: np.ndarray = A.numpy()
+        return proba
+
+    @available_if(_has_probabilities)  # type: ignore[untyped-decorator]
+    def predict_log_proba(self, X: Any) -> np.ndarray:
+        """log of :meth:`predict_proba`."""
+        log_proba: np.ndarray = np.log(self.predict_proba(X))
+        return log_proba
+
+
+class PerceptronRegressor(RegressorMixin, _PerceptronEstimator):  # type: ignore[misc]
+    __doc__ = (
+        "A linear neuron ŷ = z = XW + B trained on mean squared error, as a scikit-learn "
+        "regressor.\n" + _PARAMETERS.format(losses='"auto" or "mse"', auto="mse", k="k = 1")
+    )
+    _losses = ("auto", "mse")
+
+    def fit(self, X: Any, y: Any) -> PerceptronRegressor:
+        """Train ``max_iter`` epochs from the seed's initial weights."""
+        self._forget()
+        X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True)
+        self._draw_seed()
+        self._train(X, np.array(y, dtype=np.float64), None, partial=False)
+        return self
+
+    def partial_fit(self, X: Any, y: Any) -> PerceptronRegressor:
+        """One more epoch on X, y from the current weights and optimizer state."""
+        first = not hasattr(self, "_checkpoint")
+        X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True, reset=first)
+        if first:
+            self._draw_seed()
+        self._train(X, np.array(y, dtype=np.float64), None, partial=True)
+        return self
+
+    def predict(self, X: Any) -> np.ndarray:
+        """ŷ = z = XW + B, (N,)."""
+        predicted: np.ndarray = self._logits(X)[:, 0].numpy()
+        return predicted

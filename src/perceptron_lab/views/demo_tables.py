@@ -1,0 +1,176 @@
+"""The demo's five examples as terminal tables or JSON. Reads a Demo; computes nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from ..core.notebook import LR, Demo
+from ..core.observed_step import StepRecord, Twin
+from .i18n import words
+from .numbers import fmt, fmt_gap, to_json
+
+
+def _table(title: str, w: dict[str, str], rows: list[tuple[str, Twin]]) -> Table:
+    table = Table(title=title, title_justify="left", title_style="bold")
+    table.add_column(w["quantity"])
+    table.add_column(w["by_hand"], justify="right")
+    table.add_column(w["by_torch"], justify="right")
+    table.add_column(w["gap"], justify="right")
+    for label, twin in rows:
+        closed = twin.closed.reshape(-1)
+        other = twin.torch.reshape(-1) if twin.torch is not None else None
+        for i in range(closed.numel()):
+            name = label if closed.numel() == 1 else f"{label}[{i + 1}]"
+            table.add_row(
+                name,
+                fmt(float(closed[i])),
+                fmt(float(other[i])) if other is not None else "—",
+                fmt_gap(twin.disagreement) if i == 0 else "",
+            )
+    return table
+
+
+def render_text(demo: Demo, lang: str, console: Console) -> None:
+    """Print the five examples as tables, each number beside its PyTorch twin."""
+    w = words(lang)
+    s = demo.step
+    console.print(_table(w["ex1"], w, [(w["logit"], s.Z)]))
+    console.print(f"  {w['shapes']}   {w['torch_linear']}")
+    note = demo.first_logit
+    inputs = f" {w['and']} ".join(
+        w["stored_as"].format(written=a, stored=b) for a, b in note.rounded_inputs
+    )
+    console.print(
+        "  "
+        + w["float32_note"].format(
+            computed=fmt(note.computed),
+            inputs=inputs,
+            exact=f"{note.stored_exact:.10e}",
+            decimal=f"{note.decimal:g}",
+        ),
+        highlight=False,
+    )
+    console.print()
+    table = _table(w["ex2"], w, [(w["prob"], s.A), (w["bce"], s.loss)])
+    table.add_row(
+        w["bce_notebook"], fmt(demo.notebook_bce), fmt(float(s.loss.torch or s.loss.closed)), ""
+    )
+    console.print(table)
+    console.print(f"  {w['f_ex2']}\n  {w['torch_sigmoid']}")
+    console.print()
+    console.print(_table(w["ex3"], w, [(w["dZ"], s.dZ), (w["dW"], s.dW), (w["dB"], s.dB)]))
+    console.print(f"  {w['f_ex3']}\n  {w['torch_grad']}")
+    console.print()
+    console.print(
+        _table(w["ex4"].format(lr=LR), w, [(w["new_W"], s.W_after), (w["new_B"], s.B_after)])
+    )
+    console.print(f"  {w['f_ex4']}\n  {w['torch_step'].format(lr=LR)}")
+    console.print()
+    t5 = Table(
+        title=w["ex5"].format(epochs=len(demo.epochs), seed=demo.seed),
+        title_justify="left",
+        title_style="bold",
+    )
+    t5.add_column(w["epoch"], justify="right")
+    t5.add_column(f"{w['loss']} ({w['by_hand']})", justify="right")
+    t5.add_column(f"{w['loss']} ({w['by_torch']})", justify="right")
+    t5.add_column(w["gap"], justify="right")
+    for rec in demo.epochs:
+        other = rec.loss.torch
+        t5.add_row(
+            str(rec.step),
+            fmt(float(rec.loss.closed)),
+            fmt(float(other)) if other is not None else "—",
+            fmt_gap(rec.loss.disagreement),
+        )
+    console.print(t5)
+    console.print(f"  {w['seed_note'].format(seed=demo.seed)}")
+    console.print()
+    name, gap = worst(demo)
+    console.print(w["verified"].format(gap=fmt_gap(gap), name=name))
+
+
+def worst(demo: Demo) -> tuple[str, float]:
+    """The largest disagreement over all the demo's steps."""
+    found = [demo.step.worst, *(r.worst for r in demo.epochs)]
+    return max(found, key=lambda item: item[1])
+
+
+def twin_json(twin: Twin) -> dict[str, Any]:
+    return {
+        "closed": to_json(twin.closed),
+        "torch": to_json(twin.torch),
+        "disagreement": twin.disagreement,
+    }
+
+
+def step_json(rec: StepRecord) -> dict[str, Any]:
+    """Every number of a step record, machine-readable."""
+    return {
+        "step": rec.step,
+        "loss_name": rec.loss_name,
+        "optimizer": rec.rule_name,
+        "optimizer_options": to_json(dict(rec.rule_options)),
+        "lr": rec.lr,
+        "X": to_json(rec.X),
+        "y": to_json(rec.y),
+        "W": to_json(rec.W),
+        "B": to_json(rec.B),
+        "per_sample_loss": to_json(rec.per_sample_loss),
+        **{name: twin_json(t) for name, t in rec.twins()},
+        "verified": rec.verified,
+        "tolerance": rec.tolerance,
+    }
+
+
+def render_json(demo: Demo) -> dict[str, Any]:
+    """The demo as a JSON-ready dict: every number of every example."""
+    s = demo.step
+    note = demo.first_logit
+    return {
+        "data": {
+            "X": to_json(s.X),
+            "y": to_json(s.y),
+            "W": to_json(s.W),
+            "B": to_json(s.B),
+            "lr": LR,
+        },
+        "example_1": {
+            "Z": twin_json(s.Z),
+            "float32": {
+                "computed": note.computed,
+                "exact_with_stored_inputs": note.stored_exact,
+                "exact_decimal": note.decimal,
+                "stored_inputs": [{"written": a, "stored": b} for a, b in note.rounded_inputs],
+            },
+        },
+        "example_2": {
+            "probabilities": twin_json(s.A),
+            "bce": twin_json(s.loss),
+            "bce_notebook_formula": demo.notebook_bce,
+        },
+        "example_3": {"dL_dZ": twin_json(s.dZ), "dL_dW": twin_json(s.dW), "dL_dB": twin_json(s.dB)},
+        "example_4": {
+            "new_W": twin_json(s.W_after),
+            "new_B": twin_json(s.B_after),
+            "update_W": twin_json(s.update_W),
+            "update_B": twin_json(s.update_B),
+        },
+        "example_5": {
+            "seed": demo.seed,
+            "epochs": [
+                {
+                    "epoch": r.step,
+                    "loss": twin_json(r.loss),
+                    "W": to_json(r.W_after.closed),
+                    "B": to_json(r.B_after.closed),
+                }
+                for r in demo.epochs
+            ],
+        },
+        "step": step_json(s),
+        "worst_disagreement": dict(zip(("quantity", "value"), worst(demo), strict=True)),
+    }

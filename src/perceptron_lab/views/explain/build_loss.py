@@ -1,0 +1,243 @@
+"""The loss's three sections: its activation, its value (per sample, then reduced), dL/dZ.
+
+Per loss: binary cross-entropy on logits (sigmoid), softmax cross-entropy (softmax),
+mean squared error (identity) and the perceptron criterion (step). Per-element values
+come from the loss object itself (``loss.elements``); the reduction is said out loud.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .board import Board
+from .solution import Derivation, Section
+from .values import TERMS, hyper, num, term, terms, total
+
+# --- activation -------------------------------------------------------------------
+
+ACTIVATION_FORMULA = {
+    "sigmoid": r"a = \sigma(z) = \frac{1}{1 + \exp(-z)}",
+    "softmax": r"a_n[c] = \operatorname{softmax}(z_n)[c] = \frac{\exp(z_n[c])}{\sum_{l} \exp(z_n[l])}",
+    "identity": r"a = z",
+    "step": r"a = H(z) = \mathbf{1}[z \ge 0]",
+}
+ACTIVATION_TWIN = {
+    "sigmoid": "torch.sigmoid(Z)",
+    "softmax": "torch.softmax(Z, dim=1)",
+    "identity": "nn.Identity()(Z)",
+    "step": "torch.heaviside(Z, 1)",
+}
+
+
+def activation_section(b: Board) -> Section:
+    """A = activation(Z), element by element (softmax: row by row)."""
+    rec, say = b.rec, b.say
+    name = b.loss.activation.name
+    Z, A = rec.Z.closed, rec.A.closed
+    lines = []
+    for n, j in b.cells:
+        z, a, ix = float(Z[n, j]), float(A[n, j]), b.ix(n, j)
+        if name == "sigmoid":
+            lines.append(f"a_{{{ix}}} = \\frac{{1}}{{1 + \\exp({num(-z)})}} = {num(a)}")
+        elif name == "softmax":
+            row = [f"\\exp({num(float(v))})" for v in Z[n, : min(b.k, TERMS)]]
+            lines.append(
+                f"a_{{{n + 1}}}[{j}] = \\frac{{\\exp({num(z)})}}{{{total(row, b.k)}}} = {num(a)}"
+            )
+        elif name == "step":
+            lines.append(f"a_{{{ix}}} = H({num(z)}) = {num(a)}")
+    if name == "identity":
+        lines.append("A = Z")
+    return Section(
+        say("activation_title"),
+        (
+            Derivation(
+                say(f"activation_{name}"),
+                formula=(ACTIVATION_FORMULA[name],),
+                substitution=tuple(lines),
+                shown=b.shown() if name != "identity" else None,
+                results=(b.quantity("A", rec.A, ACTIVATION_TWIN[name]),),
+                notes=(say(f"activation_note_{rec.loss_name}"),),
+            ),
+        ),
+    )
+
+
+# --- loss ---------------------------------------------------------------------------
+
+
+def _element_lines(b: Board) -> tuple[str, list[str]]:
+    """ℓ per element (or per sample): the formula and its substitutions."""
+    rec, loss = b.rec, b.loss
+    Z, A, y = rec.Z.closed, rec.A.closed, rec.y
+    ell = loss.elements(Z, y)  # (N, k), or (N,) for softmax cross-entropy
+    name = rec.loss_name
+    lines: list[str] = []
+    if name == "cross_entropy":
+        for n in b.rows:
+            c = int(y[n])
+            zc = float(Z[n, c])
+            row = [f"\\exp({num(float(v))})" for v in Z[n, : min(b.k, TERMS)]]
+            lines.append(
+                f"\\ell_{{{n + 1}}} = \\log({total(row, b.k)}) - z_{{{n + 1}}}[{c}] "
+                f"= {num(float(ell[n]) + zc)} - {term(zc)} = {num(float(ell[n]))}"
+            )
+        formula = r"\ell_n = -\log \operatorname{softmax}(z_n)[c_n] = \log \sum_{l} \exp(z_n[l]) - z_n[c_n]"
+        return formula, lines
+    p = _pos_weight(b)
+    for n, j in b.cells:
+        z, yv, e, ix = float(Z[n, j]), float(y[n, j]), float(ell[n, j]), b.ix(n, j)
+        if name == "bce":
+            a = num(float(A[n, j]))
+            weight = f"{hyper(p[j])} \\cdot " if p else ""
+            lines.append(
+                f"\\ell_{{{ix}}} = -\\left[{weight}{num(yv)} \\cdot \\log({a}) + (1 - {num(yv)}) "
+                f"\\cdot \\log(1 - {a})\\right] = {num(e)}"
+            )
+        elif name == "mse":
+            lines.append(f"\\ell_{{{ix}}} = ({num(z)} - {term(yv)})^2 = {num(e)}")
+        else:
+            lines.append(f"\\ell_{{{ix}}} = \\max(0, -{term(yv)} \\cdot {term(z)}) = {num(e)}")
+    sub = "n" if b.k == 1 else "n,j"
+    weight = r"p \cdot " if p else ""
+    formula = {
+        "bce": (
+            rf"\ell_{{{sub}}} = -\left[{weight}y_{{{sub}}} \log \sigma(z_{{{sub}}}) "
+            rf"+ (1 - y_{{{sub}}}) \log(1 - \sigma(z_{{{sub}}}))\right]"
+        ),
+        "mse": rf"\ell_{{{sub}}} = (z_{{{sub}}} - y_{{{sub}}})^2",
+        "perceptron": rf"\ell_{{{sub}}} = \max(0, -t_{{{sub}}} \cdot z_{{{sub}}})",
+    }[name]
+    return formula, lines
+
+
+def _pos_weight(b: Board) -> list[float]:
+    """BCE's positive-class weight p per output ([] when not set)."""
+    p = b.rec.loss_options.get("pos_weight")
+    if p is None:
+        return []
+    weights = [float(p)] if isinstance(p, int | float) else [float(v) for v in p]
+    return weights * b.k if len(weights) == 1 else weights
+
+
+def loss_section(b: Board) -> Section:
+    """ℓ per sample, then L reduced — mean or sum, said out loud."""
+    rec, say, loss = b.rec, b.say, b.loss
+    formula, lines = _element_lines(b)
+    per_element = loss.elements(rec.Z.closed, rec.y).reshape(-1)
+    count = b.count()
+    parts = terms(per_element[:TERMS].tolist())
+    value = num(float(rec.loss.closed))
+    elementwise = count != b.N
+    ell = r"\ell_{n,j}" if elementwise else r"\ell_n"
+    over = "n,j" if elementwise else "n"
+    if b.mean:
+        div = "N k" if elementwise else "N"
+        reduce_formula = rf"L = \frac{{1}}{{{div}}} \sum_{{{over}}} {ell}"
+        reduce_line = rf"L = \frac{{{total(parts, count)}}}{{{count}}} = {value}"
+        key = "mean_elements" if elementwise else "mean_samples"
+    else:
+        reduce_formula = rf"L = \sum_{{{over}}} {ell}"
+        reduce_line = rf"L = {total(parts, count)} = {value}"
+        key = "sum_elements" if elementwise else "sum_samples"
+    notes = [say(f"loss_note_{rec.loss_name}")]
+    if elementwise:
+        notes.append(say(f"per_sample_{loss.reduction}", k=b.k))
+    if _pos_weight(b):
+        notes.append(say("pos_weight", p=", ".join(hyper(v) for v in _pos_weight(b))))
+    module = type(loss.torch_module()).__name__
+    reduction = f"reduction='{loss.reduction}'"
+    via = f"nn.{module}({'margin=0, ' if rec.loss_name == 'perceptron' else ''}{reduction})"
+    per_sample = Derivation(
+        say("per_sample_derivation"),
+        formula=(formula,),
+        substitution=tuple(lines),
+        shown=b.shown(),
+        results=(b.value(r"\ell_n", rec.per_sample_loss),),
+        notes=tuple(notes),
+    )
+    reduced = Derivation(
+        say("reduce_derivation"),
+        formula=(reduce_formula,),
+        substitution=(reduce_line,),
+        shown=say("showing_terms", shown=TERMS, total=count) if count > TERMS else None,
+        results=(b.quantity("L", rec.loss, via),),
+        notes=(say(key, N=b.N, k=b.k, count=count),),
+    )
+    return Section(say("loss_title"), (per_sample, reduced))
+
+
+# --- dL/dZ --------------------------------------------------------------------------
+
+
+def dz_section(b: Board) -> Section:
+    """dL/dZ in closed form for the loss and its reduction."""
+    rec, say = b.rec, b.say
+    Z, A, y, dZ = rec.Z.closed, rec.A.closed, rec.y, rec.dZ.closed
+    count = b.count()
+    elementwise = count != b.N
+    div = ("N k" if elementwise else "N") if b.mean else ""
+
+    name = rec.loss_name
+    p = _pos_weight(b)
+    formulas: dict[str, str] = {
+        "bce": r"\sigma(Z) \cdot (p Y + 1 - Y) - p Y" if p else r"\sigma(Z) - Y",
+        "cross_entropy": r"\operatorname{softmax}(Z) - \operatorname{onehot}(c)",
+        "mse": r"2 \cdot (Z - Y)",
+        "perceptron": r"-T \odot \mathbf{1}[T \odot Z \le 0]",
+    }
+    general = formulas[name]
+    formula = (
+        rf"\frac{{\partial L}}{{\partial Z}} = \frac{{{general}}}{{{div}}}"
+        if b.mean
+        else rf"\frac{{\partial L}}{{\partial Z}} = {general}"
+    )
+    numerator: Callable[[int, int], str]
+    if name == "bce":
+
+        def numerator(n: int, j: int) -> str:
+            a, yv = num(float(A[n, j])), num(float(y[n, j]))
+            if p:
+                w = hyper(p[j])
+                return f"{a} \\cdot ({w} \\cdot {yv} + 1 - {yv}) - {w} \\cdot {yv}"
+            return f"{a} - {yv}"
+
+    elif name == "cross_entropy":
+
+        def numerator(n: int, j: int) -> str:
+            return f"{num(float(A[n, j]))} - {1 if int(y[n]) == j else 0}"
+
+    elif name == "mse":
+
+        def numerator(n: int, j: int) -> str:
+            return f"2 \\cdot ({num(float(Z[n, j]))} - {term(float(y[n, j]))})"
+
+    else:
+
+        def numerator(n: int, j: int) -> str:
+            t, z = float(y[n, j]), float(Z[n, j])
+            return f"-{term(t)} \\cdot {1 if t * z <= 0 else 0}"
+
+    lines = []
+    for n, j in b.cells:
+        label = f"z_{{{n + 1}}}[{j}]" if name == "cross_entropy" else f"z_{{{b.ix(n, j)}}}"
+        top = numerator(n, j)
+        value = rf"\frac{{{top}}}{{{count}}}" if b.mean else top
+        lines.append(rf"\frac{{\partial L}}{{\partial {label}}} = {value} = {num(float(dZ[n, j]))}")
+    notes = [say("dz_note_bce_weighted" if p else f"dz_note_{name}")]
+    notes.append(say("dz_mean", count=count) if b.mean else say("dz_sum", count=count))
+    notes.append(say("dz_torch"))
+    return Section(
+        say("dz_title"),
+        (
+            Derivation(
+                say("dz_derivation"),
+                formula=(formula,),
+                shapes=rf"\partial L/\partial Z\,({b.N}{{\times}}{b.k})",
+                substitution=tuple(lines),
+                shown=b.shown(),
+                results=(b.quantity(r"\partial L/\partial Z", rec.dZ, "loss.backward(); Z.grad"),),
+                notes=tuple(notes),
+            ),
+        ),
+    )
