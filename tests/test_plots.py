@@ -15,11 +15,11 @@ from matplotlib.lines import Line2D
 from matplotlib.quiver import Quiver
 from PIL import Image, ImageSequence
 
-from perceptron_lab.views import plots
 from perceptron_lab.cli import main
 from perceptron_lab.cli.plot_cmd import add_plot_parser
 from perceptron_lab.engine.trace import Trace
 from perceptron_lab.errors import InputError
+from perceptron_lab.views import plots
 from perceptron_lab.views.plots.animation import frame_indices
 
 

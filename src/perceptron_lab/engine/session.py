@@ -1,0 +1,432 @@
+"""The training session — the engine's face: ``step(n)``, ``rewind(k)``, ``branch(k, …)``.
+
+A session holds one run in memory: the loss, the update rule, a batch source, and the
+state after the last step (W (d, k), B (k,), the optimizer state, the position). Each
+step t takes the source's next batch X_b (n, d), y_b and computes, by formula,
+
+    Z = X_b·W + B,   L, dL/dZ,   dL/dW = X_bᵀ·dL/dZ,   dL/dB = Σₙ dL/dZ,   θ ← rule(θ, g)
+
+with γₜ from the schedule. On the steps the verify plan picks, PyTorch's twin runs the
+same step and every pair is compared (core.observed_step). Each step becomes a
+:class:`Row` (the trace's scalars and vectors) handed to the session's sinks — the
+trainer's run files, a progress bar, TensorBoard, a web page — and, when the session
+keeps its rows, to its :class:`StepLog`, from which ``rewind`` and ``branch`` work:
+
+- ``rewind(k)`` puts the state back to what it was after step k; stepping again gives
+  bit-identical steps (the batches are a function of the seed and the position).
+- ``branch(k, lr=…, optimizer=…, …)`` is a new session that starts from step k with
+  some settings changed; its log shares the parent's rows 1..k (no copy).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import torch
+
+from ..core.agreement import tolerance
+from ..core.closed_form import train_step
+from ..core.observed_step import observe_step
+from ..core.twin import TorchTwin
+from ..errors import DivergenceError, InputError, VerificationError
+from ..losses import Loss, get_loss
+from ..optim import UpdateRule, get_optimizer
+from ..optim.schedules import Schedule
+from .batching import Batch, InMemoryBatches
+from .checkpoint import Checkpoint, Position
+from .metrics import score, score_name
+
+
+@dataclass(frozen=True)
+class VerifyPlan:
+    """Which steps PyTorch's twin checks: the first, the last (if known) and every K-th."""
+
+    every: int  # K
+    last: int | None = None  # the run's last step; None: open-ended
+
+    def __call__(self, t: int) -> bool:
+        return t == 1 or t == self.last or t % self.every == 0
+
+
+@dataclass(frozen=True)
+class Row:
+    """One step as the trace records it, and the state it left."""
+
+    scalars: Mapping[str, Any]  # step, epoch, batch, n_samples, lr, rule_step, loss, …
+    vectors: Mapping[str, torch.Tensor]  # W_before … update_B, state_*, dW_torch/dB_torch
+    after: Checkpoint  # W, B, optimizer state and position after the step
+    batch: Batch
+
+    def record(self) -> dict[str, Any]:
+        """The row as a trace row read back from disk: numbers and flat lists (None if absent)."""
+        return {**self.scalars, **{k: v.reshape(-1).tolist() for k, v in self.vectors.items()}}
+
+
+class StepLog:
+    """The rows of steps ``base + 1 …`` in order; a prefix may be another log's (shared).
+
+    Nothing already logged is ever changed: ``upto(n)`` (for a rewind) is a new log over
+    the first n rows, so a branch holding a prefix keeps it whatever its parent does.
+    """
+
+    def __init__(self, base: int, prefix: StepLog | None = None, prefix_len: int = 0) -> None:
+        self.base = base  # the step before the first row
+        self.prefix = prefix
+        self.prefix_len = prefix_len
+        self.own: list[Row] = []
+
+    def __len__(self) -> int:
+        return self.prefix_len + len(self.own)
+
+    def __iter__(self) -> Iterator[Row]:
+        for i in range(len(self)):
+            yield self[i]
+
+    def __getitem__(self, i: int) -> Row:
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        if i < self.prefix_len:
+            assert self.prefix is not None  # a prefix length comes with its log
+            return self.prefix[i]
+        return self.own[i - self.prefix_len]
+
+    def append(self, row: Row) -> None:
+        self.own.append(row)
+
+    def row(self, step: int) -> Row:
+        """The row of ``step`` (1-based, as the trace numbers steps)."""
+        return self[step - self.base - 1]
+
+    def upto(self, n: int) -> StepLog:
+        """A log of the first ``n`` rows (the rows are shared, the list of the own part copied)."""
+        if n <= self.prefix_len:
+            return StepLog(self.base, self.prefix, n)
+        log = StepLog(self.base, self.prefix, self.prefix_len)
+        log.own = self.own[: n - self.prefix_len]
+        return log
+
+
+@dataclass
+class Worst:
+    """The verified steps so far and the worst disagreement among them."""
+
+    verified: int = 0
+    value: float = 0.0
+    quantity: str = ""
+    step: int = 0
+
+    def add(self, step: int, quantity: str, value: float) -> None:
+        self.verified += 1
+        if value > self.value or not self.quantity:
+            self.value, self.quantity, self.step = value, quantity, step
+
+
+Sink = Callable[[Row], None]
+
+
+@dataclass
+class Settings:
+    """What a branch may change: the loss's options, the rule, γ, the schedule, batch size."""
+
+    loss: Loss
+    rule: UpdateRule
+    lr: float  # the base γ (the schedule scales it)
+    schedule: Schedule | None
+    decay_bias: bool = True  # weight decay on B too (torch's default)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Session:
+    """A run in memory, stepped on demand; see the module docstring.
+
+    ``source`` gives the batches (``InMemoryBatches`` or any source of the same shape),
+    ``start`` the state to begin from (W, B, optimizer state, position), ``verify`` the
+    steps PyTorch checks, ``keep_rows`` whether rows stay in memory (needed for
+    ``rewind``, ``branch`` and ``rows``; the trainer streams them to disk instead).
+    """
+
+    def __init__(
+        self,
+        source: InMemoryBatches,
+        settings: Settings,
+        start: Checkpoint,
+        *,
+        verify: VerifyPlan,
+        dtype: torch.dtype,
+        keep_rows: bool = True,
+        worst: Worst | None = None,
+        log: StepLog | None = None,
+    ) -> None:
+        d, k = start.W.shape
+        self.source = source
+        self.settings = settings
+        self.verify = verify
+        self.dtype = dtype
+        self.origin = start  # the state the session began from (rewind's floor)
+        self.current = start
+        self.worst_start = worst or Worst()  # counts of the steps before the origin
+        self.worst = replace(self.worst_start)
+        self.log = log if log is not None else (StepLog(start.position.step) if keep_rows else None)
+        self.sinks: list[Sink] = []
+        self.tolerance = tolerance(dtype)
+        self.score_name = score_name(settings.loss)
+        self._twin = TorchTwin(
+            settings.loss, settings.rule, d, k, dtype, decay_bias=settings.decay_bias
+        )
+        self._rule_B = settings.rule.for_bias(settings.decay_bias)
+        self._batches: Iterator[Batch] | None = None
+        self._lr_twin = _LrTwin.at(settings, start.position.step)
+
+    # ------------------------------------------------------------------ state
+    @property
+    def state(self) -> Checkpoint:
+        """W, B, optimizer state and position after the last step (what resume needs)."""
+        return self.current
+
+    @property
+    def steps_done(self) -> int:
+        return self.current.position.step
+
+    @property
+    def rows(self) -> StepLog:
+        """The kept rows (the parent's prefix first, for a branch)."""
+        if self.log is None:
+            raise InputError("keep_rows", "a session that keeps its rows (keep_rows=True)", "False")
+        return self.log
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Picklable: a live batch iterator is dropped and restarted from the position."""
+        return {**self.__dict__, "_batches": None}
+
+    # ------------------------------------------------------------------ stepping
+    def step(self, n: int = 1) -> list[Row]:
+        """Take ``n`` steps; each row goes to the log (if kept) and to every sink."""
+        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+            raise InputError("n", "a whole number of steps >= 0", repr(n))
+        return [self._step() for _ in range(n)]
+
+    def _next_batch(self) -> Batch:
+        if self._batches is None:
+            pos = self.current.position
+            self._batches = self.source.batches(pos.epoch, pos.batch)
+        return next(self._batches)
+
+    def _step(self) -> Row:
+        s, cur = self.settings, self.current
+        W, B, state = cur.W, cur.B, cur.state
+        batch = self._next_batch()
+        t = cur.position.step + 1
+        rule_step = t - cur.position.rule_start
+        lr = s.schedule.lr(t - 1, s.lr) if s.schedule else s.lr
+        verified = self.verify(t)
+        vectors: dict[str, torch.Tensor] = {"W_before": W, "B_before": B}
+        gap, gap_name = None, None
+        if verified:
+            rec = observe_step(
+                batch.X,
+                batch.y,
+                W,
+                B,
+                s.loss,
+                s.rule,
+                state=state,
+                step=t,
+                rule_step=rule_step,
+                decay_bias=s.decay_bias,
+                lr=lr,
+                twin=self._twin,
+                check=False,
+            )
+            Z, value, dW, dB = rec.Z.closed, rec.loss.closed, rec.dW.closed, rec.dB.closed
+            W_new, B_new, new_state = rec.W_after.closed, rec.B_after.closed, rec.state_after_closed
+            gap_name, gap = rec.worst
+            lr_gap = self._lr_twin.gap(lr)
+            if lr_gap > gap:
+                gap_name, gap = "lr", lr_gap
+            vectors |= {"dW_torch": rec.dW.torch, "dB_torch": rec.dB.torch}  # type: ignore[dict-item]
+            self.worst.add(t, gap_name, gap)
+        else:
+            cs = train_step(
+                batch.X, batch.y, W, B, s.loss, s.rule, state, rule_step, lr, self._rule_B
+            )
+            Z, value, dW, dB = cs.Z, cs.loss, cs.dW, cs.dB
+            W_new, B_new, new_state = cs.W_after, cs.B_after, cs.state_after
+        loss_value = float(value)
+        norm = torch.linalg.vector_norm
+        grad_norm = math.hypot(float(norm(dW)), float(norm(dB)))
+        scalars: dict[str, Any] = {
+            "step": t,
+            "epoch": batch.epoch + 1,
+            "batch": batch.index,
+            "n_samples": batch.X.shape[0],
+            "lr": lr,
+            "rule_step": rule_step,
+            "loss": loss_value,
+            self.score_name: score(s.loss, Z, batch.y),
+            "grad_norm": grad_norm,
+            "verified": verified,
+            "worst_quantity": gap_name,
+            "worst_disagreement": gap,
+        }
+        vectors |= {
+            "dW": dW,
+            "dB": dB,
+            "W_after": W_new,
+            "B_after": B_new,
+            "update_W": W_new - W,
+            "update_B": B_new - B,
+        }
+        for p, entries in new_state.items():
+            for key, value_t in entries.items():
+                vectors[f"state_{p}_{key}"] = value_t
+        after = Checkpoint(W_new, B_new, new_state, _position_after(t, batch, rule_step, cur))
+        row = Row(scalars, vectors, after, batch)
+        if self.log is not None:
+            self.log.append(row)
+        for sink in self.sinks:
+            sink(row)
+        # a finite loss and gradient keep W and B finite (up to overflow, which the next
+        # step's loss shows), so the floats already in hand are the check
+        if not (math.isfinite(loss_value) and math.isfinite(grad_norm)):
+            bad = _non_finite(value, dW, dB, W_new, B_new) or "W"
+            raise DivergenceError(bad, t, f"lower the learning rate (lr = {lr:g})")
+        if gap is not None and gap > self.tolerance:
+            raise VerificationError(gap_name or "?", t, gap, self.tolerance)
+        self.current = after
+        self._lr_twin.advance()
+        return row
+
+    # ------------------------------------------------------------------ time travel
+    def _state_at(self, step: int, what: str) -> Checkpoint:
+        """The state after ``step``, from the origin or the kept rows."""
+        floor, now = self.origin.position.step, self.steps_done
+        if not floor <= step <= now:
+            raise InputError(what, f"a step between {floor} and {now}", repr(step))
+        return self.origin if step == floor else self.rows.row(step).after
+
+    def rewind(self, to_step: int) -> None:
+        """Back to the state after ``to_step``: the steps after it are forgotten."""
+        state = self._state_at(to_step, "to_step")
+        self.log = self.rows.upto(to_step - self.rows.base)
+        self.current = state
+        self.worst = self._worst_upto(to_step)
+        self._batches = None
+        self._lr_twin = _LrTwin.at(self.settings, to_step)
+
+    def _worst_upto(self, step: int) -> Worst:
+        """The verification counts over the steps up to ``step``."""
+        worst = replace(self.worst_start)
+        floor = self.origin.position.step
+        for row in self.log or ():
+            sc = row.scalars
+            if floor < sc["step"] <= step and sc["verified"]:
+                worst.add(sc["step"], sc["worst_quantity"], sc["worst_disagreement"])
+        return worst
+
+    def branch(
+        self,
+        at_step: int,
+        *,
+        lr: float | None = None,
+        optimizer: str | None = None,
+        optimizer_options: Mapping[str, Any] | None = None,
+        loss_options: Mapping[str, Any] | None = None,
+        batch_size: int | None = None,
+        verify: VerifyPlan | None = None,
+    ) -> Session:
+        """A new session from the state after ``at_step`` with some settings changed.
+
+        A changed optimizer starts with an empty state and counts its updates anew (its
+        t is 1 at step ``at_step + 1``). A changed batch size continues from the next
+        epoch's start when ``at_step`` ends mid-epoch (the old batches don't divide anew).
+        """
+        start = self._state_at(at_step, "at_step")
+        s = self.settings
+        base_lr = s.lr if lr is None else lr
+        rule = s.rule
+        if optimizer is not None or optimizer_options is not None or lr is not None:
+            name = optimizer or rule.name
+            options = dict(optimizer_options or ({} if optimizer else rule.options()))
+            options.pop("lr", None)
+            rule = get_optimizer(name, lr=base_lr, **options)
+            if rule.name != s.rule.name:
+                start = replace(
+                    start,
+                    state={"W": {}, "B": {}},
+                    position=replace(start.position, rule_start=at_step),
+                )
+        loss = s.loss
+        if loss_options is not None:
+            loss = get_loss(loss.name, **{**loss.options(), **loss_options})
+        source = self.source
+        if batch_size is not None and batch_size != source.batch_size:
+            source = source.with_batch_size(batch_size)
+            pos = start.position
+            if pos.batch:
+                start = replace(start, position=replace(pos, epoch=pos.epoch + 1, batch=0))
+        log = None
+        if self.log is not None:
+            log = StepLog(self.log.base, self.log, at_step - self.log.base)
+        return Session(
+            source,
+            replace(s, loss=loss, rule=rule, lr=base_lr),
+            start,
+            verify=verify or self.verify,
+            dtype=self.dtype,
+            keep_rows=self.log is not None,
+            worst=self._worst_upto(at_step),
+            log=log,
+        )
+
+
+class _LrTwin:
+    """torch's own scheduler on a dummy optimizer, kept at the session's step: γₜ checked."""
+
+    def __init__(self, schedule: Schedule | None, lr: float) -> None:
+        self.optimizer: torch.optim.Optimizer | None = None
+        if schedule is not None:
+            dummy = torch.nn.Parameter(torch.zeros(1, dtype=torch.float64))
+            self.optimizer = torch.optim.SGD([dummy], lr=lr)
+            self.scheduler = schedule.torch_scheduler(self.optimizer)
+
+    @classmethod
+    def at(cls, settings: Settings, steps_done: int) -> _LrTwin:
+        twin = cls(settings.schedule, settings.lr)
+        for _ in range(steps_done if twin.optimizer is not None else 0):
+            twin.advance()
+        return twin
+
+    def advance(self) -> None:
+        if self.optimizer is not None:
+            self.optimizer.step()
+            self.scheduler.step()
+
+    def gap(self, lr: float) -> float:
+        """|γ − γ_torch| / |γ_torch| (0 without a schedule)."""
+        if self.optimizer is None:
+            return 0.0
+        theirs = float(self.optimizer.param_groups[0]["lr"])
+        return abs(lr - theirs) / max(abs(theirs), 1e-30)
+
+
+def _position_after(t: int, batch: Batch, rule_step: int, before: Checkpoint) -> Position:
+    """Where the next step starts after step t took ``batch``."""
+    rule_start = t - rule_step
+    if batch.last_of_epoch:
+        return Position(t, batch.epoch + 1, 0, rule_start)
+    return Position(t, batch.epoch, batch.index + 1, rule_start)
+
+
+def _non_finite(
+    value: torch.Tensor, dW: torch.Tensor, dB: torch.Tensor, W: torch.Tensor, B: torch.Tensor
+) -> str | None:
+    """The first quantity holding NaN or Inf, or None."""
+    if not math.isfinite(float(value)):
+        return "loss"
+    for name, tensor in (("dL/dW", dW), ("dL/dB", dB), ("W", W), ("B", B)):
+        if not bool(torch.isfinite(tensor).all()):
+            return name
+    return None
