@@ -71,7 +71,7 @@ def run_compare(args: argparse.Namespace) -> int:
 
     from ..data import load
     from ..sklearn.reconcile import reconcile
-    from ..views.reconcile_view import comparison_view
+    from ..sklearn.reconcile_table import comparison_view
 
     if args.epochs < 1:
         raise InputError("--epochs", "an integer >= 1", str(args.epochs))

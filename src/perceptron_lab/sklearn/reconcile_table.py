@@ -6,8 +6,8 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from ..sklearn.reconcile import Comparison
-from .numbers import fmt, fmt_gap
+from ..views.numbers import fmt, fmt_gap
+from .reconcile import Comparison
 
 
 def _number(value: float | None) -> str:
