@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +12,11 @@ import pytest
 import torch
 
 from perceptron_lab.cli import main
+from perceptron_lab.data import load
+from perceptron_lab.engine.config import TrainConfig
 from perceptron_lab.engine.run_data import run_data
 from perceptron_lab.engine.trace import Trace
+from perceptron_lab.engine.train import Trainer
 from perceptron_lab.errors import InputError
 from perceptron_lab.losses import get_loss
 from perceptron_lab.observe import observe
@@ -48,8 +52,9 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Trace]:
 
 
 def fake_trace(**data: Any) -> Trace:
-    config = {"data": {"name": "x", "n_features": 2, "task": "binary", **data}}
-    return Trace(path=None, config=config, steps=[], samples=[], summary={})
+    """A trace of no steps whose manifest says the data has other features or task."""
+    manifest = Trainer(TrainConfig(), load("seed")).manifest()
+    return Trace(None, replace(manifest, data=replace(manifest.data, **data)), steps=[])
 
 
 # ---------------------------------------------------------------- stability
@@ -144,7 +149,7 @@ def test_surface_at_the_final_parameters_is_the_final_loss(runs: dict[str, Trace
     j = int(np.flatnonzero(s.u == final[0])[0])
     i = int(np.flatnonzero(s.v == final[2])[0])
     assert s.loss.shape == (len(s.v), len(s.u))
-    assert s.loss[i, j] == pytest.approx(trace.summary["final"]["train_loss"], rel=1e-6)
+    assert s.loss[i, j] == pytest.approx(trace.summary.final["train_loss"], rel=1e-6)
     assert s.names == ("W[1,1] (x1)", "B[1]")
     # the path: θ before step 1, then after every step
     assert s.path[0].tolist() == [trace.steps[0]["W_before"][0], trace.steps[0]["B_before"][0]]

@@ -77,14 +77,14 @@ def test_scalars_and_tags_equal_the_trace(
     path = export_tensorboard(trace, tmp_path)
     assert path.parent == tmp_path and path.name.startswith("events.out.tfevents.")
     events = read(tmp_path)
-    score = trace.summary["score_name"]
-    history = trace.summary["history"]
+    score = trace.summary.score_name
+    history = trace.history
     epoch_tags = {f"epoch/{k}" for k in history[0] if k != "epoch"}
     assert epoch_tags == (
         {"epoch/train_loss", f"epoch/train_{score}"}
         | (
             {"epoch/test_loss", f"epoch/test_{score}"}
-            if trace.config["data"]["test_samples"]
+            if trace.manifest.data.test_samples
             else set()
         )
     )
@@ -102,7 +102,7 @@ def test_scalars_and_tags_equal_the_trace(
     )
     assert set(tags["histograms"]) == set(HISTOGRAM_TAGS)
     steps = [row["step"] for row in trace.steps]
-    assert steps == list(range(1, trace.config["total_steps"] + 1))
+    assert steps == list(range(1, trace.manifest.total_steps + 1))
     for column in ("loss", score, "lr", "grad_norm"):
         assert scalars(events, f"step/{column}") == {
             row["step"]: f32(row[column]) for row in trace.steps
@@ -127,7 +127,7 @@ def test_histograms_count_the_parameters(runs: dict[str, Trace], name: str, tmp_
     trace = runs[name]
     export_tensorboard(trace, tmp_path)
     events = read(tmp_path)
-    d, k = trace.config["model"]["input_size"], trace.config["model"]["output_size"]
+    d, k = trace.manifest.input_size, trace.manifest.output_size
     by_step = {row["step"]: row for row in trace.steps}
     for tag, column in HISTOGRAM_TAGS.items():
         logged = events.Histograms(tag)
@@ -166,7 +166,7 @@ def test_live_callback_with_tensors_writes_what_the_export_writes(
     runs: dict[str, Trace], tmp_path: Path
 ) -> None:
     trace = runs["iris"]
-    d = trace.config["model"]["input_size"]
+    d = trace.manifest.input_size
     export_tensorboard(trace, tmp_path / "export", every=2)
     with TensorBoardCallback(tmp_path / "live", every=2) as board:
         for row in trace.steps:  # as the trainer holds them: tensors, W as (d, k)
@@ -178,7 +178,7 @@ def test_live_callback_with_tensors_writes_what_the_export_writes(
                 }
                 | {name: value for name, value in row.items() if not isinstance(value, list)}
             )
-        for metrics in trace.summary["history"]:
+        for metrics in trace.history:
             board.epoch(metrics)
     exported, live = read(tmp_path / "export"), read(tmp_path / "live")
     assert exported.Tags() == live.Tags()

@@ -11,7 +11,10 @@ import torch
 
 from perceptron_lab.cli import main
 from perceptron_lab.core.observed_step import StepRecord, observe_step
+from perceptron_lab.data import load
+from perceptron_lab.engine.config import TrainConfig
 from perceptron_lab.engine.trace import Trace
+from perceptron_lab.engine.train import Trainer
 from perceptron_lab.losses import get_loss
 from perceptron_lab.observe import observe
 from perceptron_lab.optim import get_optimizer
@@ -88,13 +91,14 @@ def test_trace_shows_the_first_and_last_steps(twelve_steps: Trace) -> None:
         if row[0] != "…":
             assert row[3] == fmt(twelve_steps.step(int(row[0]))["loss"])
     assert "The first 5 and the last 5 of 12 steps." in html
-    assert fmt(twelve_steps.summary["final"]["train_loss"]) in html
-    assert twelve_steps.config["data"]["fingerprint"] in html
+    assert fmt(twelve_steps.summary.final["train_loss"]) in html
+    assert twelve_steps.manifest.data.fingerprint in html
 
 
 def test_trace_is_escaped(tmp_path: Path) -> None:
-    config = {"data": {"name": "<img src=x onerror=alert(1)>"}}
-    html = trace_html(Trace(path=None, config=config, steps=[], samples=[], summary={}), "es")
+    manifest = Trainer(TrainConfig(), load("seed")).manifest()
+    named = replace(manifest, data=replace(manifest.data, name="<img src=x onerror=alert(1)>"))
+    html = trace_html(Trace(None, named, steps=[]), "es")
     assert "<img" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "Entrenamiento — " in html

@@ -71,7 +71,7 @@ def test_loss_curve_holds_the_trace(runs: dict[str, Trace]) -> None:
     ax = plots.loss_curve(trace).axes[0]
     x, y = data(line(ax, "step_loss"))
     assert x.tolist() == trace.column("step") and y.tolist() == trace.column("loss")
-    history = trace.summary["history"]
+    history = trace.history
     for split in ("train", "test"):
         x, y = data(line(ax, f"{split}_loss"))
         assert y.tolist() == [h[f"{split}_loss"] for h in history]
@@ -79,7 +79,7 @@ def test_loss_curve_holds_the_trace(runs: dict[str, Trace]) -> None:
     child = runs["child"]  # branched at step 4: its epochs 5..10
     x, y = data(line(plots.loss_curve(child).axes[0], "train_loss"))
     assert x.tolist() == list(range(5, 11))
-    assert y.tolist() == [h["train_loss"] for h in child.summary["history"]]
+    assert y.tolist() == [h["train_loss"] for h in child.history]
 
 
 def test_loss_curve_without_test_data(runs: dict[str, Trace]) -> None:

@@ -6,6 +6,7 @@ import argparse
 import base64
 import re
 import struct
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -14,7 +15,10 @@ import torch
 
 from perceptron_lab.cli import main
 from perceptron_lab.cli.report_cmd import add_report_parser
+from perceptron_lab.data import load
+from perceptron_lab.engine.config import TrainConfig
 from perceptron_lab.engine.trace import Trace
+from perceptron_lab.engine.train import Trainer
 from perceptron_lab.errors import InputError
 from perceptron_lab.views.numbers import fmt
 from perceptron_lab.views.report import render_report, write_report
@@ -128,16 +132,17 @@ def test_first_step_against_pytorch(seed_run: Trace, seed_html: str) -> None:
 
 def test_settings_metrics_and_verification(seed_run: Trace, seed_html: str) -> None:
     text = " ".join(Page(seed_html).text)
-    config, summary = seed_run.config, seed_run.summary
+    summary = seed_run.summary
+    assert summary is not None
     assert "3 × 2" in text
     assert "sgd (lr=0.01, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False)" in text
-    assert config["data"]["fingerprint"] in text
+    assert seed_run.manifest.data.fingerprint in text
     assert f"torch {torch.__version__}" in text
-    assert fmt(summary["final"]["train_loss"]) in text
-    for epoch in summary["history"]:
+    assert fmt(summary.final["train_loss"]) in text
+    for epoch in seed_run.history:
         assert fmt(epoch["train_loss"]) in text
     assert "3 of 3 (every step)" in text
-    assert f"{summary['tolerance']:.0e}" in text
+    assert f"{summary.tolerance:.0e}" in text
 
 
 def test_regression_run_leaves_out_the_plane(tmp_path: Path) -> None:
@@ -147,12 +152,13 @@ def test_regression_run_leaves_out_the_plane(tmp_path: Path) -> None:
     assert len(page.images) == 3  # loss, gradients, surface
     assert "this run has 3 features (regression)" in html
     assert '<th scope="col">R²</th>' in html
-    assert fmt(trace.summary["final"]["train_r2"]) in " ".join(page.text)
+    assert fmt(trace.summary.final["train_r2"]) in " ".join(page.text)
 
 
 def test_text_is_escaped_and_an_empty_run_still_renders() -> None:
-    config = {"data": {"name": "<script>alert(1)</script>", "n_features": 2, "task": "binary"}}
-    trace = Trace(path=None, config=config, steps=[], samples=[], summary={})
+    manifest = Trainer(TrainConfig(), load("seed")).manifest()
+    named = replace(manifest, data=replace(manifest.data, name="<script>alert(1)</script>"))
+    trace = Trace(None, named, steps=[])
     html = render_report(trace, "es")
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -164,7 +170,7 @@ def test_long_runs_show_a_sample_of_their_steps(seed_run: Trace) -> None:
     assert spread(10, 4) == [0, 3, 6, 9]
     picked = spread(100_001, 2000)
     assert len(set(picked)) == 2000 and picked[0] == 0 and picked[-1] == 100_000
-    table = step_table(seed_run.steps, seed_run.summary, "en", limit=2)
+    table = step_table(seed_run, "en", limit=2)
     assert [row[0] for row in table.rows] == ["1", "3"]
     assert table.notes == [
         "The run has 3 steps; 2 of them are shown, evenly spaced, with the first and the last. "

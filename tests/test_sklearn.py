@@ -86,10 +86,10 @@ def test_coef_is_the_traces_final_W_and_the_logits_are_XW_plus_B(
         clf.decision_function(X), X @ clf.coef_.T + clf.intercept_, rtol=1e-12
     )
     assert clf.n_iter_ == 30 and len(clf.loss_curve_) == 30
-    assert clf.loss_curve_ == [h["train_loss"] for h in trace.summary["history"]]
-    assert clf.seed_ == 3 and trace.config["seed"] == 3
-    assert trace.config["config"]["decay_bias"] is False
-    assert trace.summary["verified_steps"] == 2  # the first and the last step
+    assert clf.loss_curve_ == [h["train_loss"] for h in trace.history]
+    assert clf.seed_ == 3 and trace.manifest.seed == 3
+    assert trace.manifest.config.decay_bias is False
+    assert trace.summary.verified_steps == 2  # the first and the last step
 
 
 def test_two_partial_fits_equal_fit_with_two_epochs_bit_for_bit(
@@ -135,7 +135,7 @@ def test_feature_names_from_a_dataframe_reach_the_trace(
     frame = pd.DataFrame(X, columns=["sl", "sw", "pl", "pw"])
     clf = PerceptronClassifier(max_iter=5, random_state=0).fit(frame, pd.Series(y))
     assert list(clf.feature_names_in_) == ["sl", "sw", "pl", "pw"]
-    assert clf.trace_.config["data"]["feature_names"] == ["sl", "sw", "pl", "pw"]
+    assert clf.trace_.manifest.data.feature_names == ("sl", "sw", "pl", "pw")
     assert clf.n_features_in_ == 4
 
 
@@ -145,7 +145,7 @@ def test_string_labels_and_a_random_state_of_none() -> None:
     a = PerceptronClassifier(learning_rate=0.1, max_iter=100).fit(X, y)
     b = PerceptronClassifier(learning_rate=0.1, max_iter=100).fit(X, y)
     assert a.seed_ != b.seed_  # drawn: one in 2³¹ − 1 to collide
-    assert list(a.classes_) == ["no", "yes"] and a.trace_.config["data"]["classes"] == ["no", "yes"]
+    assert list(a.classes_) == ["no", "yes"] and a.trace_.manifest.data.classes == ("no", "yes")
     np.testing.assert_array_equal(a.predict(X), y)
 
 

@@ -122,7 +122,7 @@ def test_sampled_verification_first_last_and_every_k(tmp_path: Path) -> None:
     trace = Trace.load(tmp_path)
     verified = [r["step"] for r in trace if r["verified"]]
     assert verified == [1, 10, 20, 30, 35]
-    assert summary["verified_steps"] == 5
+    assert summary.verified_steps == 5
     unverified = trace.step(2)
     assert unverified["dW_torch"] is None and unverified["worst_disagreement"] is None
 
@@ -174,7 +174,7 @@ def test_divergence_stops_with_the_step_and_keeps_the_trace(tmp_path: Path) -> N
         Trainer(TrainConfig(epochs=200, lr=10.0), data).run(tmp_path)
     assert "lower the learning rate" in str(info.value)
     trace = Trace.load(tmp_path)
-    assert trace.summary["status"] == "diverged"
+    assert trace.summary.status == "diverged"
     assert len(trace) == info.value.step
 
 

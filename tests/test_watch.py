@@ -93,8 +93,8 @@ def test_example_5_with_one_added_line_is_verified_three_ways(seed: int) -> None
     assert len(run.records) == 5
     assert [float(r.loss.closed) for r in run.records] == pytest.approx(plain, rel=1e-6)
     assert all(r.verified for r in run.records)
-    assert run.summary["watch"]["fully_verified"] is True
-    assert run.summary["verified_steps"] == 5
+    assert run.summary.watch["fully_verified"] is True
+    assert run.summary.verified_steps == 5
     assert run.notes == [] and run.diagnoses == []
 
 
@@ -155,11 +155,11 @@ def test_a_run_directory_reads_back_and_replays(tmp_path: Path) -> None:
     assert all(
         same_rows(dict(a), dict(b)) for a, b in zip(trace.steps, run.trace.steps, strict=True)
     )
-    assert trace.config["data"]["source"] == "watch"
-    assert trace.config["model"] == {"input_size": 2, "output_size": 1}
-    assert trace.config["loss"]["name"] == "bce" and trace.config["optimizer"]["name"] == "sgd"
-    assert trace.summary["status"] == "finished"
-    assert trace.summary["history"][2]["train_loss"] == pytest.approx(losses[2], rel=1e-7)
+    assert trace.manifest.data.recipe["source"] == "watch" and trace.manifest.is_watched
+    assert (trace.manifest.input_size, trace.manifest.output_size) == (2, 1)
+    assert trace.manifest.loss.name == "bce" and trace.manifest.optimizer.name == "sgd"
+    assert trace.summary.status == "finished"
+    assert trace.history[2]["train_loss"] == pytest.approx(losses[2], rel=1e-7)
     with np.load(out / "data.npz") as data:  # the full batch, stored once
         assert data["X"].tolist() == X_NB and data["y"].reshape(-1).tolist() == [1, 0, 1]
     for n in range(1, 5):
@@ -193,7 +193,7 @@ def test_views_read_a_watched_run(tmp_path: Path) -> None:
     text = explain(record, lang="es", context=context)
     assert "0.6591" in text and "-0.0847" in text.replace("−", "-")
     trace = Trace.load(tmp_path)
-    assert summary_table(trace.config, trace.summary).row_count > 0
+    assert summary_table(trace).row_count > 0
     assert step_row_table(trace.step(2)).row_count > 0
     from perceptron_lab.views import plots
 
@@ -236,8 +236,8 @@ def test_a_two_layer_mlp_is_recorded_and_marked_not_fully_verified(tmp_path: Pat
         assert row["verified_finite_differences"] is True and row["fd_entries"] == 17
         assert row["fd_autograd_disagreement"] <= 1e-4
         assert len(row["W_before"]) == 17 and "B_before" not in row
-    assert w.summary["watch"]["fully_verified"] is False
-    assert w.summary["watch"]["verified"] == {
+    assert w.summary.watch["fully_verified"] is False
+    assert w.summary.watch["verified"] == {
         "autograd": 3,
         "closed_form": 0,
         "finite_differences": 3,
@@ -245,8 +245,8 @@ def test_a_two_layer_mlp_is_recorded_and_marked_not_fully_verified(tmp_path: Pat
     }
     assert any("2 nn.Linear" in note for note in w.notes)
     trace = Trace.load(tmp_path)  # recorded, but there is no closed form to replay
-    assert trace.config["model"]["parameters"][0] == ["0.weight", [4, 2]]
-    with pytest.raises(InputError, match=r"a watched loop of one nn\.Linear"):
+    assert trace.manifest.parameters[0] == ["0.weight", [4, 2]]
+    with pytest.raises(InputError, match=r"a run of one nn\.Linear layer"):
         replay_step(trace, 1)
 
 
@@ -345,7 +345,7 @@ def test_known_losses_and_optimizers_are_verified(name: str, tmp_path: Path) -> 
     assert rec.W_after.closed.reshape(-1).tolist() == pytest.approx(
         trace.step(3)["W_after"], rel=1e-5, abs=1e-6
     )
-    assert trace.config["config"]["decay_bias"] is (name != "bias without decay")
+    assert trace.manifest.config.decay_bias is (name != "bias without decay")
 
 
 def test_mini_batches_leave_the_loops_random_numbers_alone(tmp_path: Path) -> None:

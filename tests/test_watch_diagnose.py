@@ -232,7 +232,7 @@ def test_record_and_exit_modes(tmp_path: Path) -> None:
             forgot_zero_grad(model, loss, optimizer)
     assert [d.step for d in run.diagnoses] == [2, 3]
     assert run.trace.column("diagnosis") == ["", "not_zeroed", "not_zeroed"]
-    assert run.summary["status"] == "diagnosed"
+    assert run.summary.status == "diagnosed"
 
     steps_run = []
     model = linear()

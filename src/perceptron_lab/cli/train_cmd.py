@@ -134,7 +134,8 @@ def add_show_parser(sub: Any) -> None:
     p.set_defaults(run=run_show)
 
 
-def _config_from_args(args: argparse.Namespace, base: dict[str, Any] | None) -> Any:
+def _config_from_args(args: argparse.Namespace, base: Any) -> Any:
+    """The run's TrainConfig: the flags given over the defaults, or over ``base`` (a run's)."""
     from ..engine.config import TrainConfig
 
     given = {name: getattr(args, name) for name in OVERRIDABLE if getattr(args, name) is not None}
@@ -152,7 +153,7 @@ def _config_from_args(args: argparse.Namespace, base: dict[str, Any] | None) -> 
             dtype=args.dtype,
             capture_samples=args.capture_samples,
         )
-    cfg = TrainConfig.from_dict(base)
+    cfg = base
     options = dict[str, Any](cfg.optimizer_options)
     if "optimizer" in given and given["optimizer"] != cfg.optimizer:
         options = {}
@@ -167,6 +168,8 @@ def run_train(args: argparse.Namespace) -> int:
 
     from ..engine import checkpoint
     from ..engine.datasource import data_spec, load_split
+    from ..engine.run_files import Parent
+    from ..engine.trace import Trace
     from ..engine.train import Trainer
     from ..views.run_summary import summary_table
 
@@ -175,25 +178,16 @@ def run_train(args: argparse.Namespace) -> int:
         raise InputError("--resume", "either --resume or --branch, not both", "both")
     if args.at_step is not None and not args.branch:
         raise InputError("--at-step", "--branch RUN_DIR beside it", "--at-step alone")
-    parent = args.resume or args.branch
-    parent_config: dict[str, Any] | None = None
-    if parent is not None:
-        config_path = parent / "config.json"
-        if not config_path.is_file():
-            raise InputError(
-                "--resume" if args.resume else "--branch",
-                "a run directory with config.json",
-                repr(str(parent)),
-            )
-        parent_config = json.loads(config_path.read_text())
-    if args.resume and parent_config is not None:
+    parent_dir = args.resume or args.branch
+    before = Trace.load(parent_dir) if parent_dir is not None else None
+    if args.resume and before is not None:
         unchanged = argparse.Namespace(**dict.fromkeys(OVERRIDABLE))
-        config = _config_from_args(unchanged, parent_config["config"])
+        config = _config_from_args(unchanged, before.manifest.config)
         out: Path | None = args.resume
     else:
-        config = _config_from_args(args, parent_config["config"] if parent_config else None)
+        config = _config_from_args(args, before.manifest.config if before else None)
         out = args.out
-    if args.dataset is not None or parent_config is None:
+    if args.dataset is not None or before is None:
         spec = data_spec(
             args.dataset,
             target=args.target,
@@ -202,45 +196,40 @@ def run_train(args: argparse.Namespace) -> int:
             data_seed=config.seed,
         )
     else:
-        spec = {
-            k: v
-            for k, v in parent_config["data"].items()
-            if k in ("source", "target", "features", "size", "data_seed", "task")
-        }
+        spec = dict(before.manifest.data.recipe)
     train, test = load_split(
         spec, test_size=config.test_size, seed=config.seed, scale=config.standardize
     )
     trainer = Trainer(config, train, test, data_spec=spec)
     start = None
-    extra: dict[str, Any] = {}
-    if args.resume:
+    parent = None
+    if args.resume and before is not None:
         start = checkpoint.latest(args.resume)
-        if (
-            parent_config
-            and args.dataset is None
-            and parent_config["data"]["fingerprint"] != train.fingerprint
-        ):
+        if args.dataset is None and before.manifest.data.fingerprint != train.fingerprint:
             raise InputError(
                 "data",
-                f"the data the run was trained on ({parent_config['data']['source']})",
+                f"the data the run was trained on ({before.manifest.data.recipe.get('source')})",
                 "data with another fingerprint",
             )
-    elif args.branch:
+        trainer.check_start(start)
+        done = before.summary
+        if done is not None and done.status == "finished":
+            console.print(f"{args.resume} has finished ({done.steps} steps): nothing to resume")
+            return 0
+    elif args.branch and before is not None:
         if args.at_step is None:
             raise InputError("--at-step", "the step to branch from, with --branch", "nothing")
-        start = checkpoint.latest(args.branch, at_step=args.at_step)
-        if start is None:
-            steps = checkpoint.steps_available(args.branch)
-            raise InputError(
-                "--at-step",
-                f"a checkpointed step of {args.branch} ({', '.join(map(str, steps)) or 'none'})",
-                str(args.at_step),
-                hint="train with --checkpoint-every K to keep more",
-            )
-        if parent_config is not None and config.optimizer != parent_config["config"]["optimizer"]:
-            start = replace(start, state={"W": {}, "B": {}})
-        start = replace(start, history=[])  # the epochs before K belong to the parent run
-        extra = {"parent": {"run": str(args.branch.resolve()), "step": args.at_step}}
+        m = before.manifest
+        assert m.input_size is not None and m.output_size is not None  # a trained run
+        last = int(before.steps[-1]["step"]) if before.steps else 0
+        if not 1 <= args.at_step <= last:
+            raise InputError("--at-step", f"a step between 1 and {last}", str(args.at_step))
+        row = before.step(args.at_step)
+        keys = trainer.rule.state_keys() if config.optimizer == m.optimizer.name else ()
+        start = checkpoint.Checkpoint.from_row(
+            row, keys, m.input_size, m.output_size, m.batches_per_epoch, trainer.dtype
+        )
+        parent = Parent(str(args.branch.resolve()), args.at_step)
     board = None
     if args.tensorboard is not None:
         from ..views.tensorboard import TensorBoardCallback, default_every
@@ -253,7 +242,8 @@ def run_train(args: argparse.Namespace) -> int:
             trainer,
             out,
             start,
-            extra,
+            before if args.resume else None,
+            parent,
             console,
             quiet=args.quiet or args.format == "json",
             board=board,
@@ -262,9 +252,10 @@ def run_train(args: argparse.Namespace) -> int:
         if board is not None:
             board.close()
     if args.format == "json":
-        print(json.dumps(result.summary, indent=1))
+        print(json.dumps(result.summary.to_json(), indent=1))
     else:
-        console.print(summary_table(trainer._config_json(extra), result.summary))
+        trace = result.trace or Trace.load(out)  # type: ignore[arg-type]
+        console.print(summary_table(trace))
         if out is not None:
             console.print(f"run written to {out} — see it with: perceptron-lab show {out}")
     return 0
@@ -274,15 +265,17 @@ def _train_with_progress(
     trainer: Any,
     out: Path | None,
     start: Any,
-    extra: dict[str, Any],
+    before: Any,
+    parent: Any,
     console: Any,
     quiet: bool,
     board: Any = None,
 ) -> Any:
     """Run the trainer under a rich progress bar (refreshed at most ~10 times a second)."""
     hooks = {"on_step": board, "on_epoch": board.epoch if board is not None else None}
+    given = {"start": start, "before": before, "parent": parent, **hooks}
     if quiet:
-        return trainer.run(out, start=start, extra_config=extra, **hooks)
+        return trainer.run(out, **given)
     import time
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -318,7 +311,7 @@ def _train_with_progress(
                 rate=f"{rate:,.0f}",
             )
 
-        return trainer.run(out, start=start, extra_config=extra, on_progress=update, **hooks)
+        return trainer.run(out, on_progress=update, **given)
 
 
 def run_show(args: argparse.Namespace) -> int:
@@ -336,7 +329,8 @@ def run_show(args: argparse.Namespace) -> int:
             Console(highlight=False).print(step_row_table(row))
         return 0
     if args.format == "json":
-        print(json.dumps({"config": trace.config, "summary": trace.summary}, indent=1))
+        summary = trace.summary.to_json() if trace.summary else None
+        print(json.dumps({"config": trace.manifest.to_json(), "summary": summary}, indent=1))
     else:
-        Console(highlight=False).print(summary_table(trace.config, trace.summary))
+        Console(highlight=False).print(summary_table(trace))
     return 0

@@ -1,15 +1,17 @@
-"""Checkpoints: the exact state to continue a run, written atomically.
+"""The checkpoint: exactly what a killed run needs to continue bit for bit, and no more.
 
 ``checkpoints/step-NNNNNNNN.safetensors`` holds W, B and every optimizer state tensor
 (``state.W.exp_avg`` …); ``step-NNNNNNNN.json`` beside it holds where the run stands
-(step, epoch, batch within the epoch) and the per-epoch metrics so far — the data order is a function of the seed and
-the epoch, so that is all the random state there is.
+(step, epoch, batch within the epoch, the step the current rule began after). The data
+order is a function of the seed and the epoch, so that is all the random state there
+is. Only the latest checkpoint is kept; the history lives in the step table.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ import torch
 
 from ..optim import State
 from .atomic import write_atomic, write_text_atomic
+from .run_files import StepSchema
 
 FOLDER = "checkpoints"
 
@@ -39,11 +42,39 @@ class Checkpoint:
     B: torch.Tensor  # (k,)
     state: dict[str, State]
     position: Position
-    history: list[dict[str, Any]] = field(default_factory=list)  # per-epoch metrics so far
+
+    @classmethod
+    def from_row(
+        cls,
+        row: Mapping[str, Any],
+        state_keys: tuple[str, ...],
+        d: int,
+        k: int,
+        batches_per_epoch: int,
+        dtype: torch.dtype,
+    ) -> Checkpoint:
+        """The state after a recorded step: its W_after, B_after and state columns.
+
+        The step table keeps every step's state, so a branch can start at any step.
+        """
+
+        def tensor(name: str, shape: tuple[int, ...]) -> torch.Tensor:
+            return torch.tensor(row[name], dtype=torch.float64).to(dtype).reshape(shape)
+
+        state: dict[str, State] = {"W": {}, "B": {}}
+        for key in state_keys:
+            for param, shape in (("W", (d, k)), ("B", (k,))):
+                values = row.get(StepSchema.state_column(param, key))
+                if values is not None:
+                    state[param][key] = tensor(StepSchema.state_column(param, key), shape)
+        t, epoch, batch = int(row["step"]), int(row["epoch"]) - 1, int(row["batch"])
+        nxt = (epoch, batch + 1) if batch + 1 < batches_per_epoch else (epoch + 1, 0)
+        position = Position(t, *nxt, rule_start=t - int(row["rule_step"]))
+        return cls(tensor("W_after", (d, k)), tensor("B_after", (k,)), state, position)
 
 
 def save(root: Path, ckpt: Checkpoint) -> Path:
-    """Write the checkpoint (tensors first, then the JSON that makes it count)."""
+    """Write the checkpoint (tensors first, then the JSON that makes it count); drop older ones."""
     from safetensors.torch import save_file
 
     folder = root / FOLDER
@@ -53,20 +84,20 @@ def save(root: Path, ckpt: Checkpoint) -> Path:
         for key, value in entries.items():
             tensors[f"state.{param}.{key}"] = value.contiguous()
     write_atomic(folder / f"{name}.safetensors", lambda tmp: save_file(tensors, str(tmp)))
-    meta = {"position": asdict(ckpt.position), "history": ckpt.history}
-    write_text_atomic(folder / f"{name}.json", json.dumps(meta))
-    return folder / f"{name}.json"
+    meta = folder / f"{name}.json"
+    write_text_atomic(meta, json.dumps({"position": asdict(ckpt.position)}))
+    for old in folder.glob("step-*"):
+        if old.stem != name:
+            old.unlink()
+    return meta
 
 
-def latest(root: Path, at_step: int | None = None) -> Checkpoint | None:
-    """The newest complete checkpoint (or the one at ``at_step``), None if there is none."""
+def latest(root: Path) -> Checkpoint | None:
+    """The newest complete checkpoint, None if there is none."""
     from safetensors.torch import load_file
 
     folder = root / FOLDER
-    found = sorted(folder.glob("step-*.json"))
-    if at_step is not None:
-        found = [p for p in found if p.stem == f"step-{at_step:08d}"]
-    for meta in reversed(found):
+    for meta in sorted(folder.glob("step-*.json"), reverse=True):
         weights = meta.with_suffix(".safetensors")
         if not weights.is_file():
             continue
@@ -76,13 +107,6 @@ def latest(root: Path, at_step: int | None = None) -> Checkpoint | None:
             if key.startswith("state."):
                 _, param, name = key.split(".", 2)
                 state[param][name] = value
-        data = json.loads(meta.read_text())
-        return Checkpoint(
-            tensors["W"], tensors["B"], state, Position(**data["position"]), data["history"]
-        )
+        position = Position(**json.loads(meta.read_text())["position"])
+        return Checkpoint(tensors["W"], tensors["B"], state, position)
     return None
-
-
-def steps_available(root: Path) -> list[int]:
-    """The steps that have a checkpoint."""
-    return sorted(int(p.stem.split("-")[1]) for p in (root / FOLDER).glob("step-*.json"))

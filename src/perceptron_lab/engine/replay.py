@@ -14,28 +14,29 @@ import torch
 from ..core.observed_step import StepRecord, observe_step
 from ..errors import InputError
 from ..optim import UpdateRule, get_optimizer
-from .batching import epoch_order
-from .config import TrainConfig
+from .batching import InMemoryBatches
 from .run_data import is_watched, run_data
+from .run_files import StepSchema
 from .trace import Trace
 
 
 def replay_step(trace: Trace, step: int) -> StepRecord:
     """The full :class:`StepRecord` of ``step`` (1-based) of a run read back from disk."""
     row = trace.step(step)
-    cfg = TrainConfig.from_dict(dict(trace.config["config"]))
+    cfg = trace.manifest.config
     data = run_data(trace)
     X, y = data.train_t.X, data.train_t.y
     if is_watched(trace):
-        start, stop = int(row.get("sample_start", -1)), int(row.get("sample_stop", -1))
-        if start < 0:
-            raise InputError("--step", "a step whose batch the watched loop stored", f"step {step}")
+        start, stop = row.get("sample_start"), row.get("sample_stop")
+        if start is None or stop is None:
+            raise InputError("step", "a step whose batch the watched loop stored", f"step {step}")
         idx = torch.arange(start, stop)
     else:
-        n = X.shape[0]
-        batch_size = int(trace.config["batch_size"])
-        order = epoch_order(n, cfg.seed, row["epoch"] - 1, cfg.shuffle and batch_size < n)
-        idx = order[row["batch"] * batch_size : (row["batch"] + 1) * batch_size]
+        source = InMemoryBatches(
+            X, y, int(trace.manifest.batch_size or X.shape[0]), cfg.seed, cfg.shuffle
+        )
+        batch = next(source.batches(row["epoch"] - 1, row["batch"]))
+        idx = batch.rows if batch.rows is not None else torch.arange(X.shape[0])
     rule = get_optimizer(cfg.optimizer, lr=cfg.lr, **cfg.optimizer_options)
     d, k, dtype = data.d, data.k, data.dtype
     return observe_step(
@@ -62,7 +63,7 @@ def _state_before(
         previous = trace.step(step - 1)
         for key in rule.state_keys():
             for param, shape in (("W", (d, k)), ("B", (k,))):
-                values = previous.get(f"state_{param}_{key}")
+                values = previous.get(StepSchema.state_column(param, key))
                 if values is not None:
                     state[param][key] = torch.tensor(values, dtype=dtype).reshape(shape)
     return state

@@ -43,23 +43,27 @@ class RunData:
 
 def shape(trace: Trace) -> tuple[int, int]:
     """(d, k) of the run's W."""
-    model = trace.config["model"]
-    return int(model["input_size"]), int(model["output_size"])
+    m = trace.manifest
+    if m.input_size is None or m.output_size is None:
+        raise InputError(
+            "run_dir", "a run of one nn.Linear layer", "a watched model of another kind"
+        )
+    return m.input_size, m.output_size
 
 
 def is_watched(trace: Trace) -> bool:
     """Whether the run recorded a user's own loop (no data recipe)."""
-    return bool(trace.config["data"].get("source") == WATCH_SOURCE)
+    return trace.manifest.is_watched
 
 
 def run_data(trace: Trace) -> RunData:
     """The run's training (and test) data, with its loss and dtype."""
-    cfg = TrainConfig.from_dict(dict(trace.config["config"]))
+    cfg = trace.manifest.config
     dtype = dtype_from_name(cfg.dtype)
     if is_watched(trace):
         return _watched(trace, cfg, dtype)
     train, test = load_split(
-        dict(trace.config["data"]), test_size=cfg.test_size, seed=cfg.seed, scale=cfg.standardize
+        trace.manifest.data.recipe, test_size=cfg.test_size, seed=cfg.seed, scale=cfg.standardize
     )
     loss = choose_loss(train, cfg)
     d, k = shape(trace)
@@ -79,9 +83,6 @@ def watched_data(trace: Trace) -> tuple[torch.Tensor, torch.Tensor]:
 
 def _watched(trace: Trace, cfg: TrainConfig, dtype: torch.dtype) -> RunData:
     """A watched one-nn.Linear loop's batches as a Dataset (classes read off the targets)."""
-    model = trace.config["model"]
-    if model.get("input_size") is None:
-        raise InputError("RUN_DIR", "a watched loop of one nn.Linear", "another model")
     d, k = shape(trace)
     loss = get_loss(cfg.loss, **cfg.loss_options)
     X, y = watched_data(trace)

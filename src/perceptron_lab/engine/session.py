@@ -38,6 +38,7 @@ from ..optim.schedules import Schedule
 from .batching import Batch, InMemoryBatches
 from .checkpoint import Checkpoint, Position
 from .metrics import score, score_name
+from .run_files import StepSchema
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,7 @@ class Session:
         keep_rows: bool = True,
         worst: Worst | None = None,
         log: StepLog | None = None,
+        evaluate: Callable[[torch.Tensor, torch.Tensor], dict[str, float]] | None = None,
     ) -> None:
         d, k = start.W.shape
         self.source = source
@@ -171,6 +173,7 @@ class Session:
         self.worst = replace(self.worst_start)
         self.log = log if log is not None else (StepLog(start.position.step) if keep_rows else None)
         self.sinks: list[Sink] = []
+        self.evaluate = evaluate  # each epoch's end: the metric columns from W, B after it
         self.tolerance = tolerance(dtype)
         self.score_name = score_name(settings.loss)
         self._twin = TorchTwin(
@@ -281,20 +284,25 @@ class Session:
         }
         for p, entries in new_state.items():
             for key, value_t in entries.items():
-                vectors[f"state_{p}_{key}"] = value_t
-        after = Checkpoint(W_new, B_new, new_state, _position_after(t, batch, rule_step, cur))
+                vectors[StepSchema.state_column(p, key)] = value_t
+        failure: Exception | None = None
+        # a finite loss and gradient keep W and B finite (up to overflow, which the next
+        # step's loss shows), so the floats already in hand are the check
+        if not (math.isfinite(loss_value) and math.isfinite(grad_norm)):
+            bad = _non_finite(value, dW, dB, W_new, B_new) or "W"
+            failure = DivergenceError(bad, t, f"lower the learning rate (lr = {lr:g})")
+        elif gap is not None and gap > self.tolerance:
+            failure = VerificationError(gap_name or "?", t, gap, self.tolerance)
+        elif batch.last_of_epoch and self.evaluate is not None:
+            scalars |= self.evaluate(W_new, B_new)
+        after = Checkpoint(W_new, B_new, new_state, _position_after(t, batch, rule_step))
         row = Row(scalars, vectors, after, batch)
         if self.log is not None:
             self.log.append(row)
         for sink in self.sinks:
             sink(row)
-        # a finite loss and gradient keep W and B finite (up to overflow, which the next
-        # step's loss shows), so the floats already in hand are the check
-        if not (math.isfinite(loss_value) and math.isfinite(grad_norm)):
-            bad = _non_finite(value, dW, dB, W_new, B_new) or "W"
-            raise DivergenceError(bad, t, f"lower the learning rate (lr = {lr:g})")
-        if gap is not None and gap > self.tolerance:
-            raise VerificationError(gap_name or "?", t, gap, self.tolerance)
+        if failure is not None:
+            raise failure
         self.current = after
         self._lr_twin.advance()
         return row
@@ -379,6 +387,7 @@ class Session:
             keep_rows=self.log is not None,
             worst=self._worst_upto(at_step),
             log=log,
+            evaluate=self.evaluate,
         )
 
 
@@ -412,7 +421,7 @@ class _LrTwin:
         return abs(lr - theirs) / max(abs(theirs), 1e-30)
 
 
-def _position_after(t: int, batch: Batch, rule_step: int, before: Checkpoint) -> Position:
+def _position_after(t: int, batch: Batch, rule_step: int) -> Position:
     """Where the next step starts after step t took ``batch``."""
     rule_start = t - rule_step
     if batch.last_of_epoch:

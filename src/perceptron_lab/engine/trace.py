@@ -1,73 +1,50 @@
-"""The trace: one row per step, streamed to disk as Parquet parts, read back as columns.
+"""The trace: a run's manifest, one row per step, per-sample rows and its summary.
 
-A run directory holds::
-
-    config.json            the run's settings, seed, package versions, data fingerprint
-    steps/part-NNNNN.parquet   the step table, in parts written atomically as it grows
-    samples/part-NNNNN.parquet per-sample rows (only with per-sample capture)
-    checkpoints/           weights and optimizer state (see checkpoint.py)
-    summary.json           the result, written at the end (or when training stops)
-
-Memory stays bounded: the writer buffers at most ``flush_every`` rows. Every part is a
-complete Parquet file, so pandas, polars and duckdb read ``steps/`` as it is, and a
-crash never leaves a half-written part. Rows hold parameters (d·k + k numbers), never
-samples, unless per-sample capture is asked for.
+Read back from a run directory by :meth:`Trace.load` (see :mod:`.run_files` for the
+layout), or built in memory from a session's rows, with the same rows either way: every
+view reads a Trace and cannot tell the two apart. Rows hold parameters (d·k + k numbers),
+never samples, unless per-sample capture was asked for.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .atomic import atomic_path
-
-STEP_TABLE = "steps"
-SAMPLE_TABLE = "samples"
-
-
-def truncate_table(folder: Path, last_step: int) -> None:
-    """Drop every row after ``last_step`` (used when a run resumes from a checkpoint)."""
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
-
-    for part in sorted(folder.glob("part-*.parquet")):
-        table = pq.read_table(part)
-        if table.num_rows == 0 or pc.max(table["step"]).as_py() <= last_step:
-            continue
-        kept = table.filter(pc.less_equal(table["step"], last_step))
-        if kept.num_rows == 0:
-            part.unlink()
-        else:
-            with atomic_path(part) as tmp:
-                pq.write_table(kept, tmp)
-    for i, part in enumerate(sorted(folder.glob("part-*.parquet"))):
-        part.rename(folder / f"part-{i:05d}.parquet")
+from ..errors import InputError
+from .run_files import (
+    SAMPLE_TABLE,
+    STEP_TABLE,
+    RunManifest,
+    RunSummary,
+    StepSchema,
+    read_manifest,
+    read_summary,
+    read_table,
+)
 
 
-def read_table(folder: Path) -> list[dict[str, Any]]:
-    """All rows of a table folder, in step order."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+@dataclass(frozen=True)
+class Verification:
+    """The verified steps among some rows, and the worst disagreement among them."""
 
-    parts = sorted(folder.glob("part-*.parquet"))
-    if not parts:
-        return []
-    rows: list[dict[str, Any]] = pa.concat_tables([pq.read_table(p) for p in parts]).to_pylist()
-    return rows
+    verified: int
+    worst: float
+    quantity: str
+    step: int
 
 
 @dataclass(frozen=True)
 class Trace:
-    """A run read back: its config, one dict per step, per-sample rows, its summary."""
+    """A run: its manifest, one mapping per step, per-sample rows, its summary (None: unfinished)."""
 
     path: Path | None
-    config: Mapping[str, Any]
+    manifest: RunManifest
     steps: Sequence[Mapping[str, Any]]
-    samples: Sequence[Mapping[str, Any]]
-    summary: Mapping[str, Any]
+    samples: Sequence[Mapping[str, Any]] = ()
+    summary: RunSummary | None = None
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -75,19 +52,57 @@ class Trace:
     def __iter__(self) -> Iterator[Mapping[str, Any]]:
         return iter(self.steps)
 
+    @property
+    def finished(self) -> bool:
+        return self.summary is not None and self.summary.status == "finished"
+
+    @property
+    def score_name(self) -> str:
+        return self.summary.score_name if self.summary else _score_of(self.steps)
+
     def step(self, n: int) -> Mapping[str, Any]:
         """The row of step ``n`` (1-based)."""
+        first = int(self.steps[0]["step"]) if self.steps else 1
+        if self.steps and 0 <= n - first < len(self.steps):
+            row = self.steps[n - first]
+            if row["step"] == n:
+                return row
         for row in self.steps:
             if row["step"] == n:
                 return row
-        from ..errors import InputError
-
         last = self.steps[-1]["step"] if self.steps else 0
-        raise InputError("--step", f"a step between 1 and {last}", str(n))
+        raise InputError("step", f"a step between {first} and {last}", str(n))
 
     def column(self, name: str) -> list[Any]:
         """One column over all steps."""
         return [row[name] for row in self.steps]
+
+    @property
+    def history(self) -> list[dict[str, Any]]:
+        """The per-epoch metrics: {"epoch", "train_loss", "train_<score>", "test_…"}.
+
+        They are the metric columns of each epoch's last row (a watched loop: every row).
+        """
+        names = StepSchema.metric_columns(self.score_name, test=True)
+        out = []
+        for row in self.steps:
+            if row.get("train_loss") is not None:
+                metrics = {n: row[n] for n in names if row.get(n) is not None}
+                out.append({"epoch": int(row["epoch"]), **metrics})
+        return out
+
+    def verification(self, upto: int | None = None) -> Verification:
+        """How many of the rows (up to step ``upto``) were verified, and the worst among them."""
+        verified, worst, quantity, at = 0, 0.0, "", 0
+        for row in self.steps:
+            if upto is not None and row["step"] > upto:
+                break
+            if row["verified"]:
+                verified += 1
+                gap = float(row["worst_disagreement"])
+                if gap > worst or not quantity:
+                    worst, quantity, at = gap, str(row["worst_quantity"]), int(row["step"])
+        return Verification(verified, worst, quantity, at)
 
     def _repr_html_(self) -> str:
         """Jupyter's rich display: the run's summary and its first and last steps."""
@@ -104,18 +119,17 @@ class Trace:
     @classmethod
     def load(cls, path: str | Path) -> Trace:
         """Read a run directory back (value for value what was written)."""
-        from ..errors import InputError
-
         root = Path(path)
-        config_path = root / "config.json"
-        if not config_path.is_file():
-            raise InputError("RUN_DIR", "a run directory with config.json", repr(str(path)))
-        summary_path = root / "summary.json"
-        summary = json.loads(summary_path.read_text()) if summary_path.is_file() else {}
+        manifest = read_manifest(root)
         return cls(
             path=root,
-            config=json.loads(config_path.read_text()),
+            manifest=manifest,
             steps=read_table(root / STEP_TABLE),
             samples=read_table(root / SAMPLE_TABLE),
-            summary=summary,
+            summary=read_summary(root),
         )
+
+
+def _score_of(steps: Sequence[Mapping[str, Any]]) -> str:
+    """The score column of an unfinished run: r2 or accuracy, whichever the rows hold."""
+    return "r2" if steps and "r2" in steps[0] else "accuracy"

@@ -9,7 +9,6 @@ checkpoints that let a killed run continue bit for bit, and summary.json.
 
 from __future__ import annotations
 
-import json
 import math
 import platform
 import time
@@ -28,19 +27,28 @@ from ..losses import Loss
 from ..optim import UpdateRule, get_optimizer
 from ..optim.schedules import Schedule, parse_schedule
 from . import checkpoint
-from .atomic import write_text_atomic
 from .batching import InMemoryBatches, batches_per_epoch
-from .column_table import ColumnTable
 from .config import TrainConfig
 from .inputs import Tensors, choose_loss, initial_weights, output_size, to_tensors
 from .metrics import evaluate, score_name
+from .run_files import (
+    SAMPLE_TABLE,
+    DataInfo,
+    Named,
+    Parent,
+    RunManifest,
+    RunSummary,
+    RunWriter,
+    StepSchema,
+)
 from .samples import SampleRecorder
 from .session import Row, Session, Settings, VerifyPlan, Worst
-from .trace import SAMPLE_TABLE, STEP_TABLE, truncate_table
+from .trace import Trace
 
 AUTO_VERIFY_ALL = 2000  # runs up to this many steps verify every step
 AUTO_VERIFIED = 200  # longer runs verify about this many steps
 LARGE_BATCH = 2**20  # numbers in a batch (batch size × features) past which steps are sampled
+MOST_CHECKPOINTS = 50  # by default a run checkpoints each epoch, but at most about this often
 
 
 @dataclass(frozen=True)
@@ -63,9 +71,10 @@ class RunResult:
 
     W: torch.Tensor  # (d, k)
     B: torch.Tensor  # (k,)
-    summary: dict[str, Any]
+    summary: RunSummary
     path: Path | None
-    session: Session  # its state is the next start; its rows are kept when no path was given
+    session: Session  # its state is the next start
+    trace: Trace | None  # in memory when no path was given (else: Trace.load(path))
 
 
 def verify_interval(config: TrainConfig, total_steps: int, batch_numbers: int) -> int:
@@ -130,52 +139,65 @@ class Trainer:
         self.verify_every = verify_interval(
             config, self.total_steps, self.batch_size * train.n_features
         )
-        self.checkpoint_every = config.checkpoint_every or self.batches
+        self.checkpoint_every = config.checkpoint_every or max(
+            self.batches, math.ceil(self.total_steps / MOST_CHECKPOINTS)
+        )
+        self.score_name = score_name(self.loss)
 
-    # ----------------------------------------------------------------- run dir
-    def _config_json(self, extra: dict[str, Any]) -> dict[str, Any]:
+    # ----------------------------------------------------------------- run files
+    def manifest(self, *, parent: Parent | None = None, note: str | None = None) -> RunManifest:
+        """config.json of a run of this trainer."""
         d = self.train_data
-        return {
-            "config": self.config.to_dict(),
-            "data": {
-                **self.data_spec,
-                "name": d.name,
-                "fingerprint": d.fingerprint,
-                "n_samples": d.n_samples,
-                "n_features": d.n_features,
-                "feature_names": list(d.feature_names),
-                "target_name": d.target_name,
-                "task": d.task,
-                "classes": [str(c) for c in d.classes] if d.classes else None,
-                "test_samples": self.test_data.n_samples if self.test_data else 0,
-            },
-            "loss": {"name": self.loss.name, **self.loss.options()},
-            "optimizer": {"name": self.rule.name, **self.rule.options()},
-            "schedule": str(self.schedule) if self.schedule else None,
-            "model": {"input_size": d.n_features, "output_size": self.k},
-            "batch_size": self.batch_size,
-            "batches_per_epoch": self.batches,
-            "total_steps": self.total_steps,
-            "verify_every": self.verify_every,
-            "checkpoint_every": self.checkpoint_every,
-            "seed": self.config.seed,
-            "versions": versions(),
-            **extra,
-        }
+        return RunManifest(
+            config=self.config,
+            data=DataInfo(
+                recipe=dict(self.data_spec),
+                name=d.name,
+                fingerprint=d.fingerprint,
+                n_samples=d.n_samples,
+                n_features=d.n_features,
+                feature_names=tuple(d.feature_names),
+                target_name=d.target_name,
+                task=d.task,
+                classes=tuple(str(c) for c in d.classes) if d.classes else None,
+                test_samples=self.test_data.n_samples if self.test_data else 0,
+            ),
+            loss=Named(self.loss.name, self.loss.options()),
+            optimizer=Named(self.rule.name, self.rule.options()),
+            schedule=str(self.schedule) if self.schedule else None,
+            input_size=d.n_features,
+            output_size=self.k,
+            batch_size=self.batch_size,
+            batches_per_epoch=self.batches,
+            total_steps=self.total_steps,
+            verify_every=self.verify_every,
+            checkpoint_every=self.checkpoint_every,
+            seed=self.config.seed,
+            versions=versions(),
+            parent=parent,
+            note=note,
+        )
+
+    def schema(self) -> StepSchema:
+        """The step table's columns for this trainer's W, B, rule and data."""
+        d = self.train_t.X.shape[1]
+        test = self.test_t is not None
+        return StepSchema.for_training(d, self.k, self.rule.state_keys(), self.score_name, test)
 
     # ----------------------------------------------------------------- training
     def session(
-        self, start: checkpoint.Checkpoint | None = None, *, keep_rows: bool = True
+        self,
+        start: checkpoint.Checkpoint | None = None,
+        *,
+        keep_rows: bool = True,
+        worst: Worst | None = None,
     ) -> Session:
-        """A :class:`Session` over the training data, from the seed's weights or ``start``."""
+        """A :class:`Session` over the training data, from the seed's weights or ``start``.
+
+        ``worst`` carries the verification counts of the steps before ``start`` (resume).
+        """
         d = self.train_t.X.shape[1]
-        if start is not None and start.W.shape != (d, self.k):
-            raise InputError(
-                "data",
-                f"{start.W.shape[0]} features and {start.W.shape[1]} outputs "
-                "as the run was trained with",
-                f"{d} features and {self.k} outputs",
-            )
+        self.check_start(start)
         if start is None:
             W, B = initial_weights(d, self.k, self.config.seed, self.config.dtype)
             start = checkpoint.Checkpoint(W, B, {"W": {}, "B": {}}, checkpoint.Position(0, 0, 0))
@@ -198,43 +220,84 @@ class Trainer:
             self.train_t.X, self.train_t.y, self.batch_size, cfg.seed, cfg.shuffle
         )
         settings = Settings(self.loss, self.rule, cfg.lr, self.schedule, cfg.decay_bias)
-        plan = VerifyPlan(self.verify_every, self.total_steps)
-        return Session(source, settings, start, verify=plan, dtype=self.dtype, keep_rows=keep_rows)
+        return Session(
+            source,
+            settings,
+            start,
+            verify=VerifyPlan(self.verify_every, self.total_steps),
+            dtype=self.dtype,
+            keep_rows=keep_rows,
+            worst=worst,
+            evaluate=self.epoch_metrics,
+        )
+
+    def check_start(self, start: checkpoint.Checkpoint | None) -> None:
+        """Refuse a start whose W is not (d, k) for this trainer's data."""
+        d = self.train_t.X.shape[1]
+        if start is not None and start.W.shape != (d, self.k):
+            raise InputError(
+                "data",
+                f"{start.W.shape[0]} features and {start.W.shape[1]} outputs "
+                "as the run was trained with",
+                f"{d} features and {self.k} outputs",
+            )
 
     def run(
         self,
         out: Path | None = None,
         *,
         start: checkpoint.Checkpoint | None = None,
-        extra_config: dict[str, Any] | None = None,
+        before: Trace | None = None,
+        parent: Parent | None = None,
+        note: str | None = None,
         on_progress: Callable[[Progress], None] | None = None,
         on_step: Callable[[Mapping[str, Any]], None] | None = None,
         on_epoch: Callable[[Mapping[str, Any]], None] | None = None,
     ) -> RunResult:
         """Train from the seed's weights, or from ``start`` (resume / branch), to the last epoch.
 
-        ``on_progress`` gets a :class:`Progress` after each step; ``on_step`` the step's
-        row (scalars and tensors, as the trace records it); ``on_epoch`` each epoch's metrics.
+        ``before`` is the run being continued (its rows up to ``start`` count in the
+        summary's verification and history). Without ``out`` the rows stay in memory and
+        the result's trace is built from them. ``on_progress`` gets a :class:`Progress`
+        after each step; ``on_step`` the step's row (scalars and tensors, as the trace
+        records it); ``on_epoch`` each epoch's metrics.
         """
-        session = self.session(start, keep_rows=out is None)
-        history: list[dict[str, Any]] = list(start.history) if start is not None else []
-        files = _RunFiles(self, out, session, extra_config or {}) if out is not None else None
+        t0 = start.position.step if start is not None else 0
+        prior = before.verification(upto=t0) if before is not None and start is not None else None
+        worst = Worst(prior.verified, prior.worst, prior.quantity, prior.step) if prior else None
+        session = self.session(start, keep_rows=out is None, worst=worst)
+        manifest = self.manifest(parent=parent, note=note)
+        writer = None
+        if out is not None:
+            samples = None
+            if self.config.capture_samples:
+                samples = SampleRecorder(out / SAMPLE_TABLE, self.loss, self.config.sample_cap)
+            writer = RunWriter(out, manifest, self.schema(), start_step=t0, samples=samples)
+        epochs_before = len(before.history) if before is not None and start is not None else 0
+        metric_names = StepSchema.metric_columns(self.score_name, self.test_t is not None)
+        last_metrics: dict[str, float] = {}
         began = time.perf_counter()
 
-        def after_step(row: Row) -> None:
+        def sink(row: Row) -> None:
             if on_step is not None:
                 on_step({**row.scalars, **row.vectors})
-            if files is not None:
-                files.put(row)
+            if writer is not None:
+                writer.put(row.scalars, row.vectors)
+                b = row.batch
+                if writer.samples is not None:
+                    W, B = row.vectors["W_before"], row.vectors["B_before"]
+                    writer.samples.record(row.scalars["step"], b.rows, b.X, b.y, W, B)
 
-        def after_commit(row: Row) -> None:
+        def after(row: Row) -> None:
+            nonlocal epochs_before
             t = row.scalars["step"]
-            if row.batch.last_of_epoch:  # the epoch's end: before its checkpoint
-                history.append(self._epoch_metrics(row.batch.epoch + 1, row.after.W, row.after.B))
+            if row.batch.last_of_epoch:
+                epochs_before += 1
+                last_metrics.update({n: row.scalars[n] for n in metric_names})
                 if on_epoch is not None:
-                    on_epoch(history[-1])
-            if files is not None and (t % self.checkpoint_every == 0 or t == self.total_steps):
-                files.checkpoint(replace(row.after, history=history))
+                    on_epoch({"epoch": row.scalars["epoch"], **last_metrics})
+            if writer is not None and (t % self.checkpoint_every == 0 or t == self.total_steps):
+                writer.checkpoint(row.after)
             if on_progress is not None:
                 on_progress(
                     Progress(
@@ -243,19 +306,19 @@ class Trainer:
                         row.scalars["epoch"],
                         self.config.epochs,
                         row.scalars["loss"],
-                        row.scalars[session.score_name],
-                        session.score_name,
+                        row.scalars[self.score_name],
+                        self.score_name,
                         time.perf_counter() - began,
                     )
                 )
 
-        session.sinks.append(after_step)
+        session.sinks.append(sink)
         status = "finished"
         failure: BaseException | None = None
         try:
             while session.state.position.epoch < self.config.epochs:
                 (row,) = session.step()
-                after_commit(row)
+                after(row)
         except DivergenceError as exc:
             status, failure = "diverged", exc
         except VerificationError as exc:
@@ -264,137 +327,41 @@ class Trainer:
             status, failure = "interrupted", exc
         elapsed = time.perf_counter() - began
         state = session.state
-        steps_run = state.position.step - (start.position.step if start else 0)
-        summary = self._summary(status, failure, state, session.worst, history, elapsed, steps_run)
-        if files is not None:
-            files.finish(summary)
+        if status != "finished" or not last_metrics:
+            last_metrics = self.epoch_metrics(state.W, state.B)
+        summary = RunSummary(
+            status=status,
+            error=str(failure) if failure else None,
+            steps=state.position.step,
+            total_steps=self.total_steps,
+            epochs_done=epochs_before,
+            score_name=self.score_name,
+            final=last_metrics,
+            verified_steps=session.worst.verified,
+            verify_every=self.verify_every,
+            worst_disagreement=session.worst.value,
+            worst_quantity=session.worst.quantity,
+            worst_step=session.worst.step,
+            tolerance=tolerance(self.dtype),
+            seconds=elapsed,
+            steps_per_second=(state.position.step - t0) / elapsed if elapsed > 0 else None,
+            W=state.W.tolist(),
+            B=state.B.tolist(),
+        )
+        trace = None
+        if writer is not None:
+            writer.finish(summary)
+        else:
+            trace = Trace(None, manifest, [r.record() for r in session.rows], summary=summary)
         if failure is not None:
             raise failure
-        return RunResult(state.W, state.B, summary, out, session)
+        return RunResult(state.W, state.B, summary, out, session, trace)
 
-    # ----------------------------------------------------------------- helpers
-    def _scalar_columns(self) -> dict[str, str]:
-        ints = dict.fromkeys(("step", "epoch", "batch", "n_samples", "rule_step"), "int64")
-        floats = dict.fromkeys(("lr", "loss", score_name(self.loss), "grad_norm"), "float64")
+    def epoch_metrics(self, W: torch.Tensor, B: torch.Tensor) -> dict[str, float]:
+        """train_loss, train_<score> (and test_…) of W (d, k), B (k,) over the whole sets."""
+        sets = [("train", self.train_t)] + ([("test", self.test_t)] if self.test_t else [])
         return {
-            **ints,
-            **floats,
-            "verified": "bool_",
-            "worst_quantity": "string",
-            "worst_disagreement": "float64",
+            f"{side}_{key}": value
+            for side, data in sets
+            for key, value in evaluate(self.loss, data.X, data.y, W, B).items()
         }
-
-    def _vector_columns(self, d: int) -> dict[str, int]:
-        dk, k = d * self.k, self.k
-        cols = {
-            "W_before": dk,
-            "B_before": k,
-            "dW": dk,
-            "dB": k,
-            "W_after": dk,
-            "B_after": k,
-            "update_W": dk,
-            "update_B": k,
-        }
-        for key in self.rule.state_keys():
-            cols[f"state_W_{key}"] = dk
-            cols[f"state_B_{key}"] = k
-        return cols | {"dW_torch": dk, "dB_torch": k}  # last: only verified steps have them
-
-    def _epoch_metrics(self, epoch: int, W: torch.Tensor, B: torch.Tensor) -> dict[str, Any]:
-        row: dict[str, Any] = {"epoch": epoch}
-        row |= {
-            f"train_{k}": v
-            for k, v in evaluate(self.loss, self.train_t.X, self.train_t.y, W, B).items()
-        }
-        if self.test_t is not None:
-            row |= {
-                f"test_{k}": v
-                for k, v in evaluate(self.loss, self.test_t.X, self.test_t.y, W, B).items()
-            }
-        return row
-
-    def _summary(
-        self,
-        status: str,
-        failure: BaseException | None,
-        state: checkpoint.Checkpoint,
-        worst: Worst,
-        history: list[dict[str, Any]],
-        elapsed: float,
-        steps_run: int,
-    ) -> dict[str, Any]:
-        if status == "finished" and history:
-            final = history[-1]  # the last epoch ended with the last step: already evaluated
-        else:
-            final = self._epoch_metrics(history[-1]["epoch"] if history else 0, state.W, state.B)
-        return {
-            "status": status,
-            "error": str(failure) if failure else None,
-            "steps": state.position.step,
-            "total_steps": self.total_steps,
-            "epochs_done": len(history),
-            "score_name": score_name(self.loss),
-            "final": {k: v for k, v in final.items() if k != "epoch"},
-            "verified_steps": worst.verified,
-            "verify_every": self.verify_every,
-            "worst_disagreement": worst.value,
-            "worst_quantity": worst.quantity,
-            "worst_step": worst.step,
-            "tolerance": tolerance(self.dtype),
-            "seconds": elapsed,
-            "steps_per_second": steps_run / elapsed if elapsed > 0 else None,
-            "history": history,
-            "W": state.W.tolist(),
-            "B": state.B.tolist(),
-        }
-
-
-class _RunFiles:
-    """The trainer's run directory: config.json, the step table, samples, checkpoints, summary."""
-
-    def __init__(
-        self, trainer: Trainer, out: Path, session: Session, extra: dict[str, Any]
-    ) -> None:
-        t = session.steps_done
-        d = trainer.train_t.X.shape[1]
-        out.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(out / "config.json", json.dumps(trainer._config_json(extra), indent=1))
-        truncate_table(out / STEP_TABLE, t)
-        truncate_table(out / SAMPLE_TABLE, t)
-        (out / "summary.json").unlink(missing_ok=True)
-        self.out = out
-        self.steps = ColumnTable(
-            out / STEP_TABLE, trainer._vector_columns(d), scalars=trainer._scalar_columns()
-        )
-        self.samples = (
-            SampleRecorder(out / SAMPLE_TABLE, trainer.loss, trainer.config.sample_cap)
-            if trainer.config.capture_samples
-            else None
-        )
-
-    def put(self, row: Row) -> None:
-        self.steps.put(dict(row.scalars), dict(row.vectors))
-        if self.samples is not None:
-            b = row.batch
-            self.samples.record(
-                row.scalars["step"],
-                b.rows,
-                b.X,
-                b.y,
-                row.vectors["W_before"],
-                row.vectors["B_before"],
-            )
-
-    def flush(self) -> None:
-        self.steps.flush()
-        if self.samples is not None:
-            self.samples.flush()
-
-    def checkpoint(self, ckpt: checkpoint.Checkpoint) -> None:
-        self.flush()
-        checkpoint.save(self.out, ckpt)
-
-    def finish(self, summary: dict[str, Any]) -> None:
-        self.flush()
-        write_text_atomic(self.out / "summary.json", json.dumps(summary, indent=1))

@@ -25,6 +25,7 @@ class Loss(ABC):
     name: ClassVar[str]
     title: ClassVar[str]  # human name, English
     activation: ClassVar[Activation]  # what turns Z into predictions
+    task: ClassVar[str]  # "binary", "multiclass" or "regression": the targets it learns
     labels: ClassVar[str]  # the accepted label set, in words
     formula: ClassVar[str]  # ℓ(z, y) in plain text
     gradient: ClassVar[str]  # ∂ℓ/∂z in plain text

@@ -29,6 +29,7 @@ class BCEWithLogits(Loss):
 
     name = "bce"
     title = "binary cross-entropy"
+    task = "binary"
     activation = SIGMOID
     labels = "probabilities in [0, 1], usually the classes 0 and 1"
     formula = "ℓ = −[p·y·log σ(z) + (1 − y)·log(1 − σ(z))]"

@@ -20,6 +20,7 @@ class SoftmaxCrossEntropy(Loss):
 
     name = "cross_entropy"
     title = "softmax cross-entropy"
+    task = "multiclass"
     activation = SOFTMAX
     labels = "integer class labels 0, 1, …, k−1 with k ≥ 2"
     formula = "ℓ = −log softmax(z)_c = logsumexp(z) − z_c"

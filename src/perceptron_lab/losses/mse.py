@@ -18,6 +18,7 @@ class MeanSquaredError(Loss):
 
     name = "mse"
     title = "mean squared error"
+    task = "regression"
     activation = IDENTITY
     labels = "real numbers"
     formula = "ℓ = (z − y)²"

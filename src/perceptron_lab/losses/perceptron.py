@@ -22,6 +22,7 @@ class PerceptronCriterion(Loss):
 
     name = "perceptron"
     title = "perceptron criterion"
+    task = "binary"
     activation = STEP
     labels = "the classes −1 and +1 (0 and 1 are read as −1 and +1)"
     formula = "ℓ = max(0, −t·z)"

@@ -9,13 +9,12 @@
     clf = PerceptronClassifier(max_iter=300, alpha=1e-3, random_state=0).fit(X, y)
     clf.coef_, clf.intercept_, clf.trace_.step(1)["dW"]  # (3, 4), (3,), step 1's dL/dW
 
-``fit`` turns X and y into a :class:`~perceptron_lab.data.Dataset`, trains it with
-:class:`~perceptron_lab.engine.train.Trainer` in a temporary run directory and reads the
-run back: ``trace_`` is that run's :class:`~perceptron_lab.engine.trace.Trace`, held in
-memory (its ``path`` is None; the directory is deleted). ``partial_fit`` trains one more
-epoch from the current W, B and optimizer state, given to the trainer as a
-:class:`~perceptron_lab.engine.checkpoint.Checkpoint` ``start`` — so two ``partial_fit``
-calls equal ``fit`` with ``max_iter=2`` bit for bit — and ``trace_`` grows by its steps.
+``fit`` turns X and y into a :class:`~perceptron_lab.data.Dataset` and trains it with
+:class:`~perceptron_lab.engine.train.Trainer` — a session over the data, in memory, no
+files: ``trace_`` is the run's :class:`~perceptron_lab.engine.trace.Trace` built from the
+session's rows (its ``path`` is None). ``partial_fit`` trains one more epoch from the
+session's state (W, B, optimizer state, position) — so two ``partial_fit`` calls equal
+``fit`` with ``max_iter=2`` bit for bit — and ``trace_`` grows by its steps.
 
 X and y are checked by scikit-learn's own ``validate_data`` (its messages are the ones
 its estimator checks expect), then the labels are encoded against ``classes_``; the
@@ -28,9 +27,7 @@ is Wᵀ (k, d) — nn.Linear's weight — and ``intercept_`` is B.
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import replace
-from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
@@ -231,30 +228,17 @@ class _PerceptronEstimator(BaseEstimator):  # type: ignore[misc]
             classes=classes,
         )
         trainer = Trainer(config, data)
-        with tempfile.TemporaryDirectory(prefix="perceptron-lab-") as run_dir:
-            trainer.run(Path(run_dir), start=start, extra_config={"estimator": repr(self)})
-            trace = Trace.load(run_dir)
-            last = checkpoint.latest(Path(run_dir))
-        if last is None:  # the trainer always checkpoints its last step
-            raise RuntimeError(f"the run of {type(self).__name__} left no checkpoint")
-        self._checkpoint = replace(  # its own tensors, not views of the deleted files
-            last,
-            W=last.W.clone(),
-            B=last.B.clone(),
-            state={p: {k: v.clone() for k, v in s.items()} for p, s in last.state.items()},
-        )
         before: Trace | None = self.trace_ if start is not None else None
-        self.trace_ = replace(
-            trace,
-            path=None,
-            steps=[*(before.steps if before else ()), *trace.steps],
-            samples=[*(before.samples if before else ()), *trace.samples],
-        )
+        result = trainer.run(start=start, before=before, note=repr(self))
+        assert result.trace is not None  # no run directory: the rows stay in memory
+        self._checkpoint = result.session.state  # the next start (partial_fit)
+        trace = result.trace
+        self.trace_ = replace(trace, steps=[*(before.steps if before else ()), *trace.steps])
         self.loss_name_ = trainer.loss.name
-        self.coef_ = last.W.T.numpy().copy()  # (k, d) = Wᵀ
-        self.intercept_ = last.B.numpy().copy()  # (k,)
-        self.n_iter_ = int(trace.summary["epochs_done"])
-        self.loss_curve_ = [float(h["train_loss"]) for h in trace.summary["history"]]
+        self.coef_ = result.W.T.numpy().copy()  # (k, d) = Wᵀ
+        self.intercept_ = result.B.numpy().copy()  # (k,)
+        self.n_iter_ = result.summary.epochs_done
+        self.loss_curve_ = [float(h["train_loss"]) for h in self.trace_.history]
 
     def _forget(self) -> None:
         """Drop what a previous fit learned (fit starts afresh; partial_fit continues)."""

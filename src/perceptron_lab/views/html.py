@@ -73,8 +73,7 @@ def trace_html(trace: Trace, lang: str | None = None) -> str:
     """A run: settings, metrics and verification, then the first and last step rows."""
     lang = lang or default_language()
     rw = report_words(lang)
-    data = trace.config.get("data", {})
-    score = facts.score_name(trace.summary, trace.steps)
+    score = trace.score_name
     n = len(trace.steps)
     picked = list(range(n)) if n <= HEAD + TAIL else [*range(HEAD), *range(n - TAIL, n)]
     rows = [facts.step_cells(trace.steps[i], score, lang) for i in picked]
@@ -84,11 +83,11 @@ def trace_html(trace: Trace, lang: str | None = None) -> str:
         rows.insert(HEAD, ["…"] * len(header))
         note = f"<p>{escape(rw['first_last'].format(head=HEAD, tail=TAIL, total=n))}</p>"
     summary = [
-        *facts.settings(trace.config, trace.summary, lang),
-        *facts.metrics(trace.summary, lang),
-        *facts.verification(trace.summary, lang),
+        *facts.settings(trace, lang),
+        *facts.metrics(trace, lang),
+        *facts.verification(trace, lang),
     ]
-    title = f"{rw['run']} — {data.get('name', '?')}" + (
+    title = f"{rw['run']} — {trace.manifest.data.name}" + (
         f" ({trace.path})" if trace.path is not None else ""
     )
     return (

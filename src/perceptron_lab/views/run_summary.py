@@ -7,6 +7,7 @@ from typing import Any
 
 from rich.table import Table
 
+from ..engine.trace import Trace
 from .numbers import fmt, fmt_gap
 
 
@@ -19,59 +20,60 @@ def _schedule(every: Any) -> str:
     return "every step" if every in (1, None) else f"the first, the last and every {every}th"
 
 
-def summary_table(config: Mapping[str, Any], summary: Mapping[str, Any]) -> Table:
-    """Status, data, settings, metrics, verification and time."""
-    cfg = config.get("config", {})
-    data = config.get("data", {})
+def summary_table(trace: Trace) -> Table:
+    """Status, data, settings, metrics, verification and time; an unfinished run says so."""
+    m, summary = trace.manifest, trace.summary
     table = Table(title="run summary", title_justify="left", title_style="bold", show_header=False)
     table.add_column("what", style="bold")
     table.add_column("value")
-    table.add_row("status", str(summary.get("status", "running or killed")))
-    if summary.get("error"):
-        table.add_row("error", str(summary["error"]))
-    test = data.get("test_samples", 0)
+    table.add_row("status", summary.status if summary else "unfinished (running, or killed)")
+    if summary and summary.error:
+        table.add_row("error", summary.error)
+    data = m.data
+    test = data.test_samples
     table.add_row(
         "data",
-        f"{data.get('name')} — {data.get('n_samples')} samples × "
-        f"{data.get('n_features')} features ({data.get('task')})"
+        f"{data.name} — {data.n_samples} samples × {data.n_features} features ({data.task})"
         + (f", {test} held out for test" if test else ""),
     )
-    loss = config.get("loss", {})
-    opt = config.get("optimizer", {})
     table.add_row(
         "model",
-        f"{config.get('model', {}).get('input_size')} → "
-        f"{config.get('model', {}).get('output_size')} · loss {loss.get('name')} · "
-        f"{opt.get('name')} (lr {opt.get('lr')})"
-        + (f" · schedule {config['schedule']}" if config.get("schedule") else ""),
+        f"{m.input_size} → {m.output_size} · loss {m.loss.name} · "
+        f"{m.optimizer.name} (lr {m.optimizer.options.get('lr', m.config.lr)})"
+        + (f" · schedule {m.schedule}" if m.schedule else ""),
     )
+    done = summary.steps if summary else (trace.steps[-1]["step"] if trace.steps else 0)
     table.add_row(
         "steps",
-        f"{summary.get('steps')} of {summary.get('total_steps')} "
-        f"(batch size {config.get('batch_size')}, {cfg.get('epochs')} epochs, "
-        f"seed {config.get('seed')})",
+        f"{done} of {m.total_steps} (batch size {m.batch_size}, {m.config.epochs} epochs, "
+        f"seed {m.seed})",
     )
-    final = summary.get("final", {})
-    name = summary.get("score_name", "accuracy")
-    table.add_row(
-        "train",
-        f"loss {_metric(final.get('train_loss'))} · {name} {_metric(final.get(f'train_{name}'))}",
-    )
-    if "test_loss" in final:
-        table.add_row(
-            "test",
-            f"loss {_metric(final.get('test_loss'))} · {name} {_metric(final.get(f'test_{name}'))}",
-        )
+    name = trace.score_name
+    final = summary.final if summary else (trace.history[-1] if trace.history else {})
+    for side in ("train", "test"):
+        if f"{side}_loss" in final:
+            table.add_row(
+                side,
+                f"loss {_metric(final[f'{side}_loss'])} · {name} {_metric(final[f'{side}_{name}'])}",
+            )
+    if summary is None and trace.steps:
+        last = trace.steps[-1]
+        table.add_row("last step", f"loss {_metric(last['loss'])} · {name} {_metric(last[name])}")
+    seen = trace.verification()
+    every = summary.verify_every if summary else m.verify_every
+    tolerance = f" · tolerance {summary.tolerance:.0e}" if summary else ""
     table.add_row(
         "verified",
-        f"{summary.get('verified_steps')} steps ({_schedule(summary.get('verify_every'))})"
-        " · worst disagreement "
-        f"{fmt_gap(summary.get('worst_disagreement'))} ({summary.get('worst_quantity') or '—'}"
-        f", step {summary.get('worst_step')}) · tolerance {summary.get('tolerance'):.0e}",
+        f"{seen.verified} steps ({_schedule(every)}) · worst disagreement "
+        f"{fmt_gap(seen.worst)} ({seen.quantity or '—'}, step {seen.step}){tolerance}",
     )
-    seconds = summary.get("seconds") or 0.0
-    rate = summary.get("steps_per_second")
-    table.add_row("time", f"{seconds:.2f} s" + (f" · {rate:,.0f} steps/s" if rate else ""))
+    if summary is not None:
+        rate = summary.steps_per_second
+        table.add_row(
+            "time", f"{summary.seconds:.2f} s" + (f" · {rate:,.0f} steps/s" if rate else "")
+        )
+    elif trace.path is not None:
+        table.add_row("resume", f"perceptron-lab train --resume {trace.path}")
     return table
 
 

@@ -168,7 +168,7 @@ def export_tensorboard(trace: Trace, logdir: str | Path, *, every: int | None = 
     with TensorBoardCallback(logdir, every=chosen) as board:
         for row in trace.steps:
             board(row)
-        for metrics in trace.summary.get("history", []):
+        for metrics in trace.history:
             board.epoch(metrics)
     return next(Path(logdir).glob(EVENT_FILES))
 

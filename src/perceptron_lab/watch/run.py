@@ -32,7 +32,6 @@ data.npz; −1 if unknown) and ``batch`` (its number there; −1 if unknown).
 from __future__ import annotations
 
 import copy
-import json
 import time
 from pathlib import Path
 from types import TracebackType
@@ -43,12 +42,11 @@ from torch import nn
 
 from ..core.agreement import tolerance
 from ..core.observed_step import StepRecord
-from ..engine.atomic import write_text_atomic
-from ..engine.column_table import ColumnTable
 from ..engine.config import TrainConfig
 from ..engine.metrics import evaluate, score_name
 from ..engine.run_data import WATCH_DATA
-from ..engine.trace import STEP_TABLE, Trace, truncate_table
+from ..engine.run_files import Named, RunManifest, RunSummary, RunWriter, StepSchema
+from ..engine.trace import Trace
 from ..engine.train import versions
 from ..errors import InputError
 from . import MAX_FD_ENTRIES
@@ -58,7 +56,7 @@ from .linear import find_linear
 from .mapping import LossMap, Unsupported, check_expect, group_options, map_loss, rule_name
 from .messages import check_language, say
 from .recorder import Recorder, StepCapture
-from .rundir import DataStore, data_section, history
+from .rundir import DataStore, data_info
 from .verify import WAYS, Verdict
 
 ON_MISTAKE = ("raise", "exit", "record")
@@ -108,11 +106,11 @@ class Watch:
         self.max_fd_entries = max_fd_entries
         self.verdicts: list[Verdict] = []
         self.diagnoses: list[Diagnosis] = []
-        self.summary: dict[str, Any] = {}
+        self.summary: RunSummary | None = None
         self._notes: dict[str, str] = {}
         self._rows: list[dict[str, Any]] = []
         self._widths: dict[str, int] | None = None
-        self._table: ColumnTable | None = None
+        self._writer: RunWriter | None = None
         self._recorder: Recorder | None = None
         self._checker: StepChecker | None = None
         self._loss_map: LossMap | None = None
@@ -162,11 +160,6 @@ class Watch:
             max_fd_entries=self.max_fd_entries,
             note=self._note,
         )
-        if self.out is not None:
-            self.out.mkdir(parents=True, exist_ok=True)
-            truncate_table(self.out / STEP_TABLE, 0)
-            for name in ("summary.json", WATCH_DATA):
-                (self.out / name).unlink(missing_ok=True)
         self._recorder.install()
         self._versions = versions()
         self._began = time.perf_counter()
@@ -189,7 +182,7 @@ class Watch:
         )
         self.summary = self._summary(status, error, time.perf_counter() - self._began)
         if self.out is not None:
-            self._write(self.out)
+            self._write(self.out, self.summary)
         if self.tensorboard is not None and self._rows:
             from ..views.tensorboard import export_tensorboard
 
@@ -215,11 +208,11 @@ class Watch:
     @property
     def trace(self) -> Trace:
         """The steps so far as a Trace (the same rows ``Trace.load(out)`` reads back)."""
-        return Trace(self.out, self.config, tuple(self._rows), (), self.summary)
+        return Trace(self.out, self.manifest, tuple(self._rows), (), self.summary)
 
     @property
-    def config(self) -> dict[str, Any]:
-        """config.json of the run, shaped as a trained run's."""
+    def manifest(self) -> RunManifest:
+        """config.json of the run, as a trained run's."""
         lm, groups = self._loss_map, self.optimizer.param_groups
         try:
             options = group_options(self.optimizer, groups[0])
@@ -244,24 +237,26 @@ class Watch:
             dtype=self._dtype_name(),
             decay_bias=self._checker.decay_bias if self._checker else True,
         )
-        model: dict[str, Any] = {"input_size": d, "output_size": k}
+        parameters = None
         if self._linear is None:
-            model["parameters"] = [[n, list(p.shape)] for n, p in self.model.named_parameters()]
-        return {
-            "config": cfg.to_dict(),
-            "data": data_section(self._data, lm.loss.name if lm else None, d, k),
-            "loss": {"name": loss, **loss_options},
-            "optimizer": {"name": optimizer, "lr": lr, **options},
-            "schedule": None,
-            "model": model,
-            "batch_size": cfg.batch_size,
-            "batches_per_epoch": 1,
-            "total_steps": len(self._rows),
-            "verify_every": 1,
-            "checkpoint_every": None,
-            "seed": None,
-            "versions": self._versions,
-            "watch": {
+            parameters = [[n, list(p.shape)] for n, p in self.model.named_parameters()]
+        return RunManifest(
+            config=cfg,
+            data=data_info(self._data, lm.loss if lm else None, d, k),
+            loss=Named(loss, loss_options),
+            optimizer=Named(optimizer, {"lr": lr, **options}),
+            schedule=None,
+            input_size=d,
+            output_size=k,
+            batch_size=cfg.batch_size,
+            batches_per_epoch=1,
+            total_steps=len(self._rows),
+            verify_every=1,
+            checkpoint_every=None,
+            seed=None,
+            versions=self._versions,
+            parameters=parameters,
+            watch={
                 "model": type(self.model).__name__,
                 "loss_module": type(self.loss_fn).__name__,
                 "optimizer_class": type(self.optimizer).__name__,
@@ -271,7 +266,7 @@ class Watch:
                 "on_mistake": self.on_mistake,
                 "max_fd_entries": self.max_fd_entries,
             },
-        }
+        )
 
     # ------------------------------------------------------------------ per step
     def _on_step(self, capture: StepCapture) -> None:
@@ -286,20 +281,26 @@ class Watch:
                 raise DiagnosisError(outcome.diagnosis)
 
     def _put(self, scalars: dict[str, Any], vectors: dict[str, torch.Tensor]) -> None:
-        """One row: in memory and, with ``out``, in the step table (same columns in both)."""
+        """One row: in memory and, with ``out``, in the step table (same columns in both).
+
+        A watched loop's "epoch" is a step: each row carries the train_* metric columns.
+        """
+        score = score_name(self._loss_map.loss) if self._loss_map else "accuracy"
+        scalars = {**scalars, "train_loss": scalars["loss"], f"train_{score}": scalars.get(score)}
         if self._widths is None:
             self._widths = {name: v.numel() for name, v in vectors.items()}
             if self.out is not None:
                 types = {n: _arrow_type(v) for n, v in scalars.items()}
-                self._table = ColumnTable(self.out / STEP_TABLE, self._widths, scalars=types)
+                schema = StepSchema(types, self._widths)
+                self._writer = RunWriter(self.out, self.manifest, schema)
         kept = {n: v for n, v in vectors.items() if self._widths.get(n) == v.numel()}
         row = dict(scalars)
         for name in self._widths:
             value = kept.get(name)
             row[name] = None if value is None else value.detach().double().reshape(-1).tolist()
         self._rows.append(row)
-        if self._table is not None:
-            self._table.put(scalars, {n: v.detach().double().cpu() for n, v in kept.items()})
+        if self._writer is not None:
+            self._writer.put(scalars, {n: v.detach().double().cpu() for n, v in kept.items()})
 
     def _note(self, key: str, **fields: Any) -> None:
         if key not in self._notes:
@@ -317,7 +318,7 @@ class Watch:
         return DTYPE_NAMES.get(dtype, str(dtype).removeprefix("torch."))
 
     # ------------------------------------------------------------------ the end
-    def _summary(self, status: str, error: str | None, seconds: float) -> dict[str, Any]:
+    def _summary(self, status: str, error: str | None, seconds: float) -> RunSummary:
         lm = self._loss_map
         name = score_name(lm.loss) if lm else "accuracy"
         worst_step, worst = 0, None
@@ -335,26 +336,26 @@ class Watch:
                 metrics = evaluate(lm.loss, X.to(W.dtype), y, W.cpu(), B.cpu())
                 final = {f"train_{k}": v for k, v in metrics.items()}
         dtype = self.optimizer.param_groups[0]["params"][0].dtype
-        return {
-            "status": status,
-            "error": error,
-            "steps": len(self._rows),
-            "total_steps": len(self._rows),
-            "epochs_done": len(self._rows),
-            "score_name": name,
-            "final": final,
-            "verified_steps": sum(v.verified for v in self.verdicts),
-            "verify_every": 1,
-            "worst_disagreement": worst.gap if worst else 0.0,
-            "worst_quantity": worst.quantity if worst else "",
-            "worst_step": worst_step,
-            "tolerance": tolerance(dtype),
-            "seconds": seconds,
-            "steps_per_second": len(self._rows) / seconds if seconds > 0 else None,
-            "history": history(self._rows, name),
-            "W": W.tolist() if W is not None else None,
-            "B": B.tolist() if B is not None else None,
-            "watch": {
+        n = len(self._rows)
+        return RunSummary(
+            status=status,
+            error=error,
+            steps=n,
+            total_steps=n,
+            epochs_done=n,
+            score_name=name,
+            final=final,
+            verified_steps=sum(v.verified for v in self.verdicts),
+            verify_every=1,
+            worst_disagreement=worst.gap if worst else 0.0,
+            worst_quantity=worst.quantity if worst else "",
+            worst_step=worst_step,
+            tolerance=tolerance(dtype),
+            seconds=seconds,
+            steps_per_second=n / seconds if seconds > 0 else None,
+            W=W.tolist() if W is not None else None,
+            B=B.tolist() if B is not None else None,
+            watch={
                 "fully_verified": bool(self.verdicts) and all(v.verified for v in self.verdicts),
                 "verified": {w: sum(v.passed(w) for v in self.verdicts) for w in WAYS},
                 "notes": self.notes,
@@ -364,12 +365,12 @@ class Watch:
                     p.numel() for g in self.optimizer.param_groups for p in g["params"]
                 ),
             },
-        }
+        )
 
-    def _write(self, out: Path) -> None:
-        if self._table is not None:
-            self._table.flush()
-        write_text_atomic(out / "config.json", json.dumps(self.config, indent=1))
+    def _write(self, out: Path, summary: RunSummary) -> None:
+        """The run directory: the step table, the loop's batches, the final manifest, the summary."""
+        writer = self._writer or RunWriter(out, self.manifest, StepSchema({}, {}))
+        (out / WATCH_DATA).unlink(missing_ok=True)
         if self._data.rows:
             self._data.save(out / WATCH_DATA)
-        write_text_atomic(out / "summary.json", json.dumps(self.summary, indent=1))
+        writer.finish(summary, manifest=self.manifest)

@@ -17,22 +17,15 @@ notebook's full batch, every epoch) is stored once.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 import torch
 
 from ..engine.atomic import write_atomic
 from ..engine.run_data import WATCH_DATA as DATA_FILE
 from ..engine.run_data import WATCH_SOURCE as SOURCE
-
-TASKS = {
-    "bce": "binary",
-    "perceptron": "binary",
-    "cross_entropy": "multiclass",
-    "mse": "regression",
-}
+from ..engine.run_files import DataInfo
+from ..losses import Loss
 
 
 class DataStore:
@@ -78,32 +71,22 @@ class DataStore:
         write_atomic(path, write)
 
 
-def data_section(
-    store: DataStore, loss_name: str | None, d: int | None, k: int | None
-) -> dict[str, Any]:
-    """config.json's "data" for a watched run."""
-    task = TASKS.get(loss_name or "")
-    classes = [str(c) for c in range(k)] if task == "multiclass" and k else None
+def data_info(store: DataStore, loss: Loss | None, d: int | None, k: int | None) -> DataInfo:
+    """The manifest's data of a watched run: the batches the loop fed, stored in data.npz."""
+    task = loss.task if loss is not None else None
+    classes: tuple[str, ...] | None = None
     if task == "binary":
-        classes = ["0", "1"]
-    return {
-        "source": SOURCE,
-        "file": DATA_FILE,
-        "name": "watched loop",
-        "fingerprint": store.digest.hexdigest(),
-        "n_samples": store.rows,
-        "n_features": d,
-        "feature_names": [f"x{i + 1}" for i in range(d or 0)],
-        "target_name": "y",
-        "task": task,
-        "classes": classes,
-        "test_samples": 0,
-    }
-
-
-def history(rows: Sequence[Mapping[str, Any]], score: str) -> list[dict[str, Any]]:
-    """One entry per step (a watched run's "epoch" is a step): the loop's loss and score."""
-    return [
-        {"epoch": row["step"], "train_loss": row["loss"], f"train_{score}": row.get(score)}
-        for row in rows
-    ]
+        classes = ("0", "1")
+    elif task == "multiclass" and k:
+        classes = tuple(str(c) for c in range(k))
+    return DataInfo(
+        recipe={"source": SOURCE, "file": DATA_FILE},
+        name="watched loop",
+        fingerprint=store.digest.hexdigest(),
+        n_samples=store.rows,
+        n_features=d,
+        feature_names=tuple(f"x{i + 1}" for i in range(d or 0)),
+        target_name="y",
+        task=task,
+        classes=classes,
+    )

@@ -41,15 +41,15 @@ class Plane:
 
 def check_plane(trace: Trace) -> None:
     """Refuse a run whose data is not 2 features with class labels."""
-    data = trace.config["data"]
-    if int(data["n_features"]) != 2:
+    data = trace.manifest.data
+    if data.n_features != 2:
         raise InputError(
             "data",
             "2 features to draw in the plane (x1, x2)",
-            f"{data['n_features']} features in {data['name']}",
+            f"{data.n_features} features in {data.name}",
             hint="train on 2 features, e.g. --features a,b, or plot --kind loss or surface",
         )
-    if data["task"] == "regression":
+    if data.task == "regression":
         raise InputError("data", "class labels to draw a decision boundary", "a real-valued target")
 
 

@@ -79,11 +79,11 @@ def _parent(
     """The parent Trace to draw and, if ``auto`` found none where config says, its path."""
     if parent != "auto":
         return parent, None
-    link = trace.config.get("parent")
-    if not link:
+    link = trace.manifest.parent
+    if link is None:
         return None, None
-    where = Path(link["run"])
-    if not (where / "config.json").is_file():
+    where = Path(link.run)
+    if not where.is_dir():
         return None, str(where)
     return Trace.load(where), None
 
@@ -120,8 +120,8 @@ def loss_surface_grid(
     values = grid_loss(
         data.loss, data.train_t.X, data.train_t.y, torch.as_tensor(grid, dtype=data.dtype), d, k
     )
-    features = list(trace.config["data"].get("feature_names") or [])
-    link = trace.config.get("parent")
+    features = list(trace.manifest.data.feature_names)
+    link = trace.manifest.parent
     return LossSurface(
         params=(p, q),
         names=(parameter_name(p, d, k, features), parameter_name(q, d, k, features)),
@@ -133,6 +133,6 @@ def loss_surface_grid(
         path=thetas[:, [p, q]],
         parent_steps=parent_steps,
         parent_path=parent_path,
-        branch_step=int(link["step"]) if link and parent_trace is not None else None,
+        branch_step=link.step if link and parent_trace is not None else None,
         parent_missing=missing,
     )

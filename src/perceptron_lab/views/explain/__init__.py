@@ -92,10 +92,10 @@ def step_context(trace: Trace, step: int) -> StepContext:
     # a watched run (the user's own loop) may lack what the trainer writes
     return StepContext(
         rule_step=whole(row.get("rule_step")),
-        decay_bias=bool(trace.config.get("config", {}).get("decay_bias", True)),
+        decay_bias=trace.manifest.config.decay_bias,
         epoch=whole(row.get("epoch")),
         batch=whole(row.get("batch"), 1),  # the trace counts batches from 0
-        batches=whole(trace.config.get("batches_per_epoch")),
+        batches=trace.manifest.batches_per_epoch,
     )
 
 

@@ -54,7 +54,7 @@ def boundary_animation(
         W, B = split_theta(thetas[i], d, k)
         drawn[:] = draw_classifier(ax, points, W, B, n=GRID)
         when = f"after step {steps[i]}" if i else f"start (step {steps[0]})"
-        ax.set_title(f"{run_title(trace.config)}\n{when}", fontsize=10)
+        ax.set_title(f"{run_title(trace)}\n{when}", fontsize=10)
         return drawn
 
     movie = FuncAnimation(fig, show, frames=[int(i) for i in chosen], blit=False)

@@ -76,7 +76,7 @@ def attribution(trace: Trace, step: int, output: int = 0) -> Figure:
     )
     ax.set_xlabel(points.features[0])
     ax.set_ylabel(points.features[1])
-    fig.suptitle(f"Attribution — {run_title(trace.config)}", fontsize=10)
+    fig.suptitle(f"Attribution — {run_title(trace)}", fontsize=10)
     ax.legend(fontsize=8, loc="best")
     fig.tight_layout()
     return fig

@@ -38,7 +38,7 @@ def decision_boundary(trace: Trace, epochs: Sequence[int] | None = None) -> Figu
         raise InputError("--epochs", "at least one epoch of the run", "none")
     rows = [epoch_end(trace, e) for e in shown]  # refuses epochs the run lacks
     d, k = points.data.d, points.data.k
-    history = {int(h["epoch"]): h for h in trace.summary.get("history") or []}
+    history = {int(h["epoch"]): h for h in trace.history}
     ncols = min(COLUMNS, max(1, len(rows)))
     nrows = math.ceil(len(rows) / ncols)
     fig = Figure(figsize=(4.2 * ncols, 4 * nrows))
@@ -54,6 +54,6 @@ def decision_boundary(trace: Trace, epochs: Sequence[int] | None = None) -> Figu
         ax.set_title(title, fontsize=10)
         if i == 0:
             ax.legend(fontsize=8, loc="best")
-    fig.suptitle(f"Decision boundary — {run_title(trace.config)}")
+    fig.suptitle(f"Decision boundary — {run_title(trace)}")
     fig.tight_layout()
     return fig

@@ -6,14 +6,12 @@ so no global state and no display is touched (saving renders with Agg).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import numpy as np
 import torch
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 
+from ...engine.trace import Trace
 from ..analysis.plane import Plane, boundary_line, predicted_regions
 
 REGION_ALPHA = 0.15
@@ -24,11 +22,10 @@ def color(i: int) -> str:
     return f"C{i % 10}"
 
 
-def run_title(config: Mapping[str, Any]) -> str:
-    """'blobs · bce · sgd (lr 0.01)' from a run's config.json."""
-    data, cfg = config.get("data", {}), config.get("config", {})
-    loss = config.get("loss", {}).get("name", cfg.get("loss", "?"))
-    return f"{data.get('name', '?')} · {loss} · {cfg.get('optimizer', '?')} (lr {cfg.get('lr')})"
+def run_title(trace: Trace) -> str:
+    """'blobs · bce · sgd (lr 0.01)': a run's data, loss and update rule."""
+    m = trace.manifest
+    return f"{m.data.name} · {m.loss.name} · {m.optimizer.name} (lr {m.config.lr})"
 
 
 def draw_points(ax: Axes, plane: Plane) -> None:

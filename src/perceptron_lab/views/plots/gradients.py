@@ -29,7 +29,7 @@ def gradient_norms(trace: Trace) -> Figure:
     top.plot(steps, np.where(norms > 0, norms, np.nan), lw=1, gid="grad_norm")
     top.set_yscale("log")
     top.set_ylabel("‖dL/dW, dL/dB‖")
-    top.set_title(f"Gradients and verification — {run_title(trace.config)}")
+    top.set_title(f"Gradients and verification — {run_title(trace)}")
     top.grid(alpha=0.3)
 
     verified = [row for row in trace.steps if row["verified"]]
@@ -45,7 +45,7 @@ def gradient_norms(trace: Trace) -> Figure:
         gid="disagreement",
         label="worst disagreement (verified steps)",
     )
-    dtype = str(trace.config.get("config", {}).get("dtype", "float32"))
+    dtype = trace.manifest.config.dtype
     tol = tolerance(dtype_from_name(dtype))
     bottom.axhline(
         tol, color="red", ls="--", gid="tolerance", label=f"tolerance {tol:.0e} ({dtype})"

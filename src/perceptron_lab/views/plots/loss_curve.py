@@ -27,8 +27,8 @@ def loss_curve(trace: Trace) -> Figure:
         gid="step_loss",
         label="step (its batch)",
     )
-    history = trace.summary.get("history") or []
-    batches = int(trace.config.get("batches_per_epoch", 1))
+    history = trace.history
+    batches = trace.manifest.batches_per_epoch
     ends = [int(h["epoch"]) * batches for h in history]
     for split, marker in (("train", "o"), ("test", "s")):
         key = f"{split}_loss"
@@ -40,10 +40,9 @@ def loss_curve(trace: Trace) -> Figure:
                 gid=key,
                 label=f"epoch end, whole {split} set",
             )
-    loss = trace.config.get("loss", {}).get("name", "")
     ax.set_xlabel("step")
-    ax.set_ylabel(f"loss ({loss})" if loss else "loss")
-    ax.set_title(f"Loss — {run_title(trace.config)}")
+    ax.set_ylabel(f"loss ({trace.manifest.loss.name})")
+    ax.set_title(f"Loss — {run_title(trace)}")
     ax.legend()
     ax.grid(alpha=0.3)
     fig.tight_layout()

@@ -78,4 +78,4 @@ def loss_surface(
     when ``parent="auto"``; pass a Trace to choose the parent, None to leave it out.
     """
     surface = loss_surface_grid(trace, params, parent)
-    return draw_surface(surface, run_title(trace.config))
+    return draw_surface(surface, run_title(trace))

@@ -44,23 +44,23 @@ def report_context(trace: Trace, lang: str = "en") -> dict[str, Any]:
     from markupsafe import Markup
 
     w = report_words(lang)
-    data = trace.config.get("data", {})
+    name = trace.manifest.data.name
     figures, figure_notes = pictures(trace, lang)
     explanation, explanation_notes = explained_steps(trace, lang)
-    source = str(trace.path) if trace.path is not None else str(data.get("name", "?"))
+    source = str(trace.path) if trace.path is not None else name
     return {
         "lang": lang,
         "w": w,
-        "title": f"{w['title']} — {data.get('name', '?')}",
+        "title": f"{w['title']} — {name}",
         "made_by": w["made_by"].format(version=__version__, source=source),
-        "settings": facts.settings(trace.config, trace.summary, lang),
-        "metrics": facts.metrics(trace.summary, lang),
-        "history": facts.history(trace.summary, lang),
-        "verification": facts.verification(trace.summary, lang),
+        "settings": facts.settings(trace, lang),
+        "metrics": facts.metrics(trace, lang),
+        "history": facts.history(trace, lang),
+        "verification": facts.verification(trace, lang),
         "pictures": figures,
         "picture_notes": figure_notes,
         # explain's HTML renderer escapes every piece of text it writes
         "explanation": Markup(explanation),
         "explanation_notes": explanation_notes,
-        "steps": facts.step_table(trace.steps, trace.summary, lang),
+        "steps": facts.step_table(trace, lang),
     }

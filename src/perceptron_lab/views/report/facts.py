@@ -1,6 +1,6 @@
 """A run's facts as strings: settings, metrics, verification and the step table.
 
-Read from the trace's config.json, summary.json and step rows; nothing is recomputed.
+Read from the trace (its manifest, summary and step rows); nothing is recomputed.
 Both the HTML report and the Jupyter display (:mod:`perceptron_lab.views.html`) show
 these, so a number reads the same everywhere (:func:`~perceptron_lab.views.numbers.fmt`).
 """
@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...engine.run_files import Named
+from ...engine.trace import Trace
 from ..numbers import fmt, fmt_gap
 from .words import report_words
 
@@ -28,76 +30,57 @@ class TableText:
     notes: list[str] = field(default_factory=list)
 
 
-def _options(options: Mapping[str, Any]) -> str:
-    """'adam (lr=0.01, betas=[0.9, 0.999])' from {'name': 'adam', 'lr': 0.01, …}."""
-    rest = ", ".join(f"{k}={v}" for k, v in options.items() if k != "name")
-    return f"{options.get('name', '?')}" + (f" ({rest})" if rest else "")
+def _named(named: Named) -> str:
+    """'adam (lr=0.01, betas=[0.9, 0.999])'."""
+    rest = ", ".join(f"{k}={v}" for k, v in named.options.items())
+    return named.name + (f" ({rest})" if rest else "")
 
 
-def score_name(summary: Mapping[str, Any], steps: Sequence[Mapping[str, Any]] = ()) -> str:
-    """'accuracy' or 'r2': the summary's, else the one the step rows carry."""
-    if summary.get("score_name"):
-        return str(summary["score_name"])
-    return "r2" if steps and "r2" in steps[0] else "accuracy"
-
-
-def settings(config: Mapping[str, Any], summary: Mapping[str, Any], lang: str = "en") -> list[Fact]:
+def settings(trace: Trace, lang: str = "en") -> list[Fact]:
     """Status, data, model, loss, optimizer, schedule, batches, seed, dtype, versions."""
     w = report_words(lang)
-    cfg = config.get("config", {})
-    data = config.get("data", {})
-    model = config.get("model", {})
-    facts: list[Fact] = [(w["status"], str(summary.get("status") or w["unknown"]))]
-    if summary.get("error"):
-        facts.append((w["error"], str(summary["error"])))
-    name, source = str(data.get("name", "?")), str(data.get("source", ""))
-    facts.append((w["data"], name if source in ("", name) else f"{name} ({source})"))
-    size = f"{data.get('n_samples')} × {data.get('n_features')}"
-    if data.get("test_samples"):
-        size += "; " + w["held_out"].format(n=data["test_samples"])
-    if cfg.get("standardize"):
+    m, summary = trace.manifest, trace.summary
+    data = m.data
+    facts: list[Fact] = [(w["status"], summary.status if summary else w["unknown"])]
+    if summary and summary.error:
+        facts.append((w["error"], summary.error))
+    source = str(data.recipe.get("source", ""))
+    facts.append((w["data"], data.name if source in ("", data.name) else f"{data.name} ({source})"))
+    size = f"{data.n_samples} × {data.n_features}"
+    if data.test_samples:
+        size += "; " + w["held_out"].format(n=data.test_samples)
+    if m.config.standardize:
         size += "; " + w["standardized"]
-    facts += [(w["size"], size), (w["task"], str(data.get("task", "?")))]
-    if data.get("classes"):
-        facts.append((w["classes"], ", ".join(map(str, data["classes"]))))
+    facts += [(w["size"], size), (w["task"], str(data.task))]
+    if data.classes:
+        facts.append((w["classes"], ", ".join(data.classes)))
+    done = summary.steps if summary else (int(trace.steps[-1]["step"]) if trace.steps else 0)
     facts += [
-        (w["model"], f"{model.get('input_size')} → {model.get('output_size')}"),
-        (w["loss"], _options(config.get("loss") or {"name": cfg.get("loss", "?")})),
-        (w["optimizer"], _options(config.get("optimizer") or {"name": cfg.get("optimizer")})),
-        (w["schedule"], str(config.get("schedule") or w["constant"])),
-        (
-            w["batch_size"],
-            f"{config.get('batch_size')} ("
-            + w["batches"].format(n=config.get("batches_per_epoch", "?"))
-            + ")",
-        ),
-        (w["epochs"], str(cfg.get("epochs", "?"))),
-        (
-            w["step_count"],
-            w["of"].format(done=summary.get("steps", "?"), total=config.get("total_steps", "?")),
-        ),
-        (w["seed"], str(config.get("seed", cfg.get("seed", "?")))),
-        (w["dtype"], str(cfg.get("dtype", "?"))),
+        (w["model"], f"{m.input_size} → {m.output_size}"),
+        (w["loss"], _named(m.loss)),
+        (w["optimizer"], _named(m.optimizer)),
+        (w["schedule"], m.schedule or w["constant"]),
+        (w["batch_size"], f"{m.batch_size} (" + w["batches"].format(n=m.batches_per_epoch) + ")"),
+        (w["epochs"], str(m.config.epochs)),
+        (w["step_count"], w["of"].format(done=done, total=m.total_steps)),
+        (w["seed"], str(m.seed)),
+        (w["dtype"], m.config.dtype),
     ]
-    parent = config.get("parent")
-    if parent:
-        facts.append(
-            (w["parent"], w["parent_value"].format(run=parent["run"], step=parent["step"]))
-        )
-    versions = config.get("versions", {})
-    facts.append((w["versions"], ", ".join(f"{k} {v}" for k, v in versions.items())))
-    facts.append((w["fingerprint"], str(data.get("fingerprint", "?"))))
-    if summary.get("seconds") is not None:
-        rate = summary.get("steps_per_second") or 0.0
-        facts.append((w["time"], w["rate"].format(seconds=summary["seconds"], rate=rate)))
+    if m.parent is not None:
+        facts.append((w["parent"], w["parent_value"].format(run=m.parent.run, step=m.parent.step)))
+    facts.append((w["versions"], ", ".join(f"{k} {v}" for k, v in m.versions.items())))
+    facts.append((w["fingerprint"], data.fingerprint))
+    if summary is not None:
+        rate = summary.steps_per_second or 0.0
+        facts.append((w["time"], w["rate"].format(seconds=summary.seconds, rate=rate)))
     return facts
 
 
-def metrics(summary: Mapping[str, Any], lang: str = "en") -> list[Fact]:
+def metrics(trace: Trace, lang: str = "en") -> list[Fact]:
     """The final loss and accuracy (or R²) on the training set and the held-out set."""
     w = report_words(lang)
-    final = summary.get("final", {})
-    score = score_name(summary)
+    final = trace.summary.final if trace.summary else {}
+    score = trace.score_name
     facts: list[Fact] = []
     for split in ("train", "test"):
         for key, label in (("loss", w["loss"]), (score, w[score])):
@@ -107,11 +90,11 @@ def metrics(summary: Mapping[str, Any], lang: str = "en") -> list[Fact]:
     return facts
 
 
-def history(summary: Mapping[str, Any], lang: str = "en") -> TableText:
+def history(trace: Trace, lang: str = "en") -> TableText:
     """One row per epoch: the loss and score on the training (and held-out) set."""
     w = report_words(lang)
-    score = score_name(summary)
-    epochs = summary.get("history", [])
+    score = trace.score_name
+    epochs = trace.history
     keys = [
         f"{split}_{key}"
         for split in ("train", "test")
@@ -129,27 +112,20 @@ def history(summary: Mapping[str, Any], lang: str = "en") -> TableText:
     return TableText(header, rows)
 
 
-def verification(summary: Mapping[str, Any], lang: str = "en") -> list[Fact]:
+def verification(trace: Trace, lang: str = "en") -> list[Fact]:
     """How many steps PyTorch checked, the worst disagreement, where, and the tolerance."""
     w = report_words(lang)
-    if "verified_steps" not in summary:
-        return []
-    worst, tol = summary.get("worst_disagreement"), summary.get("tolerance")
-    within = worst is not None and tol is not None and worst <= tol
+    seen = trace.verification()
+    summary = trace.summary
+    every = summary.verify_every if summary else trace.manifest.verify_every
+    tol = summary.tolerance if summary else None
+    within = tol is not None and seen.worst <= tol
+    key = "verified_all" if every == 1 else "verified_value"
     return [
-        (
-            w["verified_steps"],
-            w[
-                "verified_all" if summary.get("verify_every") in (1, None) else "verified_value"
-            ].format(
-                n=summary["verified_steps"],
-                total=summary.get("steps", "?"),
-                every=summary.get("verify_every", "?"),
-            ),
-        ),
-        (w["worst"], fmt_gap(worst)),
-        (w["quantity"], str(summary.get("worst_quantity") or "—")),
-        (w["step"], str(summary.get("worst_step", "—"))),
+        (w["verified_steps"], w[key].format(n=seen.verified, total=len(trace), every=every)),
+        (w["worst"], fmt_gap(seen.worst)),
+        (w["quantity"], seen.quantity or "—"),
+        (w["step"], str(seen.step) if seen.quantity else "—"),
         (w["tolerance"], "—" if tol is None else f"{tol:.0e}"),
         (w["within"], w["yes"] if within else w["no"]),
     ]
@@ -203,15 +179,11 @@ def spread(n: int, limit: int) -> list[int]:
     return [i * (n - 1) // (limit - 1) for i in range(limit)]
 
 
-def step_table(
-    steps: Sequence[Mapping[str, Any]],
-    summary: Mapping[str, Any],
-    lang: str = "en",
-    limit: int = MAX_ROWS,
-) -> TableText:
+def step_table(trace: Trace, lang: str = "en", limit: int = MAX_ROWS) -> TableText:
     """Every step's numbers (at most ``limit`` rows, evenly spaced, with a note if fewer)."""
     w = report_words(lang)
-    score = score_name(summary, steps)
+    steps = trace.steps
+    score = trace.score_name
     picked = spread(len(steps), limit)
     notes = []
     if len(picked) < len(steps):

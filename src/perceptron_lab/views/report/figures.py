@@ -57,8 +57,7 @@ def pictures(trace: Trace, lang: str = "en") -> tuple[list[Picture], list[str]]:
         ("gradients", w["gradients"], lambda: plots.gradient_norms(trace)),
     ]
     notes: list[str] = []
-    data = trace.config.get("data", {})
-    if trace.config.get("model", {}).get("input_size") is None:  # a watched loop of a bigger model
+    if trace.manifest.input_size is None:  # a watched loop of a bigger model
         notes.append(w["no_recipe"])
     else:
         if in_plane(trace):
@@ -72,7 +71,9 @@ def pictures(trace: Trace, lang: str = "en") -> tuple[list[Picture], list[str]]:
             ]
         else:
             notes.append(
-                w["no_plane"].format(features=data.get("n_features"), task=data.get("task"))
+                w["no_plane"].format(
+                    features=trace.manifest.data.n_features, task=trace.manifest.data.task
+                )
             )
         wanted.append(("surface", w["surface"], lambda: plots.loss_surface(trace)))
     found: list[Picture] = []

@@ -1,0 +1,355 @@
+"""The run directory's format: typed manifest and summary, the step schema, one writer.
+
+::
+
+    config.json                 RunManifest: format version, settings, data, loss, rule, sizes
+    steps/part-NNNNN.parquet    the step table: one row per step, columns from StepSchema
+    samples/part-NNNNN.parquet  per-sample rows (only with per-sample capture)
+    checkpoints/step-N.*        the latest checkpoint: W, B, optimizer state, position
+    summary.json                RunSummary, written when training ends or stops
+
+The trainer and ``watch`` write through :class:`RunWriter`; every view reads through
+:class:`~perceptron_lab.engine.trace.Trace`, which reads with :func:`read_manifest` and
+:func:`read_summary`. Per-epoch metrics live once, in the step table (the ``train_*`` and
+``test_*`` columns of each epoch's last row). Every file is written atomically; the step
+table is kept in few parts (small parts are merged when a run finishes).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from .atomic import atomic_path, write_text_atomic
+from .config import TrainConfig
+
+FORMAT_VERSION = 2
+CONFIG_FILE = "config.json"
+SUMMARY_FILE = "summary.json"
+STEP_TABLE = "steps"
+SAMPLE_TABLE = "samples"
+PART_ROWS = 2**20  # a merged part holds at most this many numbers' worth of rows (8 MiB)
+
+
+@dataclass(frozen=True)
+class DataInfo:
+    """What the run trained on: the recipe to load it again, and what it was."""
+
+    recipe: dict[str, Any]  # source, target, features, size, data_seed, task (or a watch's file)
+    name: str
+    fingerprint: str
+    n_samples: int
+    n_features: int | None
+    feature_names: tuple[str, ...]
+    target_name: str
+    task: str | None
+    classes: tuple[str, ...] | None
+    test_samples: int = 0
+
+
+@dataclass(frozen=True)
+class Named:
+    """A loss or an update rule: its registry name and its options."""
+
+    name: str
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Parent:
+    """The run and step a branch started from."""
+
+    run: str
+    step: int
+
+
+@dataclass(frozen=True)
+class RunManifest:
+    """config.json: everything that decides a run's numbers, and what it was run with."""
+
+    config: TrainConfig
+    data: DataInfo
+    loss: Named
+    optimizer: Named
+    schedule: str | None
+    input_size: int | None  # d; None for a watched model that is not one nn.Linear
+    output_size: int | None  # k
+    batch_size: int | None
+    batches_per_epoch: int
+    total_steps: int
+    verify_every: int
+    checkpoint_every: int | None
+    seed: int | None
+    versions: dict[str, str]
+    parent: Parent | None = None
+    watch: dict[str, Any] | None = None  # a watched loop: its model, modules and checks
+    parameters: list[Any] | None = None  # a watched model's (name, shape) when not one layer
+    note: str | None = None  # who made the run, e.g. a scikit-learn estimator's repr
+    format_version: int = FORMAT_VERSION
+
+    @property
+    def is_watched(self) -> bool:
+        return self.watch is not None
+
+    def to_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["config"] = self.config.to_dict()
+        return out
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RunManifest:
+        d = dict(data)
+        d["config"] = TrainConfig.from_dict(d["config"])
+        info = dict(d["data"])
+        info["feature_names"] = tuple(info["feature_names"])
+        info["classes"] = tuple(info["classes"]) if info["classes"] is not None else None
+        d["data"] = DataInfo(**info)
+        d["loss"], d["optimizer"] = Named(**d["loss"]), Named(**d["optimizer"])
+        d["parent"] = Parent(**d["parent"]) if d.get("parent") else None
+        return cls(**d)
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """summary.json: how the run ended, its final metrics and its verification."""
+
+    status: str  # finished, diverged, verification failed, interrupted, diagnosed, stopped
+    error: str | None
+    steps: int
+    total_steps: int
+    epochs_done: int
+    score_name: str  # accuracy or r2
+    final: dict[str, float]  # train_loss, train_<score>, test_… at the end
+    verified_steps: int
+    verify_every: int
+    worst_disagreement: float
+    worst_quantity: str
+    worst_step: int
+    tolerance: float
+    seconds: float
+    steps_per_second: float | None
+    W: list[Any] | None  # (d, k)
+    B: list[Any] | None  # (k,)
+    watch: dict[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RunSummary:
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class StepSchema:
+    """The step table's columns: scalars (name → Arrow type) and vectors (name → width)."""
+
+    scalars: dict[str, str]
+    vectors: dict[str, int]
+
+    @staticmethod
+    def state_column(param: str, key: str) -> str:
+        """The column of optimizer state ``key`` of parameter ``param`` ("W" or "B")."""
+        return f"state_{param}_{key}"
+
+    @staticmethod
+    def metric_columns(score: str, test: bool) -> tuple[str, ...]:
+        """The per-epoch metric columns (filled on each epoch's last step)."""
+        sides = ("train", "test") if test else ("train",)
+        return tuple(f"{side}_{m}" for side in sides for m in ("loss", score))
+
+    @classmethod
+    def for_training(
+        cls, d: int, k: int, state_keys: tuple[str, ...], score: str, test: bool
+    ) -> StepSchema:
+        """A trained run's columns for W (d, k), B (k,) and the rule's state keys."""
+        ints = dict.fromkeys(("step", "epoch", "batch", "n_samples", "rule_step"), "int64")
+        floats = dict.fromkeys(("lr", "loss", score, "grad_norm"), "float64")
+        scalars = {
+            **ints,
+            **floats,
+            "verified": "bool_",
+            "worst_quantity": "string",
+            "worst_disagreement": "float64",
+            **dict.fromkeys(cls.metric_columns(score, test), "float64"),
+        }
+        dk = d * k
+        vectors = {"W_before": dk, "B_before": k, "dW": dk, "dB": k}
+        vectors |= {"W_after": dk, "B_after": k, "update_W": dk, "update_B": k}
+        for key in state_keys:
+            vectors[cls.state_column("W", key)] = dk
+            vectors[cls.state_column("B", key)] = k
+        vectors |= {"dW_torch": dk, "dB_torch": k}  # last: only verified steps have them
+        return cls(scalars, vectors)
+
+
+def read_manifest(root: Path) -> RunManifest:
+    """config.json of a run directory, checked: its format version and its fields."""
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        raise InputError("run_dir", f"a run directory with {CONFIG_FILE}", repr(str(root)))
+    data = _json(path)
+    version = data.get("format_version", 1)
+    if version != FORMAT_VERSION:
+        raise InputError(
+            "run_dir",
+            f"a run directory of format version {FORMAT_VERSION}",
+            f"version {version} in {path}",
+            hint="train it again with this version of perceptron-lab",
+        )
+    try:
+        return RunManifest.from_json(data)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InputError("run_dir", f"a complete {CONFIG_FILE}", f"{path}: {exc}") from None
+
+
+def read_summary(root: Path) -> RunSummary | None:
+    """summary.json, or None for a run still going or killed before it ended."""
+    path = root / SUMMARY_FILE
+    if not path.is_file():
+        return None
+    try:
+        return RunSummary.from_json(_json(path))
+    except TypeError as exc:
+        raise InputError("run_dir", f"a complete {SUMMARY_FILE}", f"{path}: {exc}") from None
+
+
+def _json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError("run_dir", "a readable JSON file", f"{path}: {exc}") from None
+    if not isinstance(data, dict):
+        raise InputError("run_dir", "a JSON object", f"{path}: {type(data).__name__}")
+    return data
+
+
+def read_table(folder: Path) -> list[dict[str, Any]]:
+    """All rows of a table folder, in order; a damaged part is an error naming it."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    tables = []
+    for part in sorted(folder.glob("part-*.parquet")):
+        try:
+            tables.append(pq.read_table(part))
+        except (OSError, pa.ArrowException) as exc:
+            raise InputError("run_dir", "readable Parquet parts", f"{part}: {exc}") from None
+    if not tables:
+        return []
+    rows: list[dict[str, Any]] = pa.concat_tables(tables, promote_options="default").to_pylist()
+    return rows
+
+
+def truncate_table(folder: Path, last_step: int) -> None:
+    """Drop every row after ``last_step`` (a run resuming from its checkpoint)."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    for part in sorted(folder.glob("part-*.parquet")):
+        table = pq.read_table(part)
+        if table.num_rows == 0 or pc.max(table["step"]).as_py() <= last_step:
+            continue
+        kept = table.filter(pc.less_equal(table["step"], last_step))
+        if kept.num_rows == 0:
+            part.unlink()
+        else:
+            with atomic_path(part) as tmp:
+                pq.write_table(kept, tmp)
+    _renumber(folder)
+
+
+def merge_parts(folder: Path, numbers_per_part: int = PART_ROWS) -> None:
+    """Rewrite a table folder's parts as few parts of about ``numbers_per_part`` numbers each.
+
+    Each merged part is written atomically before the parts it replaces are removed, so a
+    crash leaves every row readable (at worst twice, never half).
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    parts = sorted(folder.glob("part-*.parquet"))
+    if len(parts) < 2:
+        return
+    table = pa.concat_tables([pq.read_table(p) for p in parts], promote_options="default")
+    width = max(1, sum(_width(c) for c in table.columns))
+    rows_per_part = max(1, numbers_per_part // width)
+    merged = []
+    for i, start in enumerate(range(0, table.num_rows, rows_per_part)):
+        path = folder / f"merged-{i:05d}.parquet"
+        chunk = table.slice(start, rows_per_part)
+        with atomic_path(path) as tmp:
+            pq.write_table(chunk, tmp)
+        merged.append(path)
+    for part in parts:
+        part.unlink()
+    for i, path in enumerate(merged):
+        path.rename(folder / f"part-{i:05d}.parquet")
+
+
+def _width(column: Any) -> int:
+    import pyarrow as pa
+
+    return column.type.list_size if pa.types.is_fixed_size_list(column.type) else 1
+
+
+def _renumber(folder: Path) -> None:
+    for i, part in enumerate(sorted(folder.glob("part-*.parquet"))):
+        part.rename(folder / f"part-{i:05d}.parquet")
+
+
+class RunWriter:
+    """Writes one run directory: the manifest now, rows as they come, the summary at the end.
+
+    ``start_step`` > 0 continues a run (resume, or a branch written into a new directory):
+    rows after it are dropped and a stale summary.json is removed.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        manifest: RunManifest,
+        schema: StepSchema,
+        *,
+        start_step: int = 0,
+        samples: Any = None,
+    ) -> None:
+        from .column_table import ColumnTable
+
+        root.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(root / CONFIG_FILE, json.dumps(manifest.to_json(), indent=1))
+        truncate_table(root / STEP_TABLE, start_step)
+        truncate_table(root / SAMPLE_TABLE, start_step)
+        (root / SUMMARY_FILE).unlink(missing_ok=True)
+        self.root = root
+        self.table = ColumnTable(root / STEP_TABLE, schema.vectors, scalars=schema.scalars)
+        self.samples = samples  # a SampleRecorder writing into root / SAMPLE_TABLE, or None
+
+    def put(self, scalars: Mapping[str, Any], vectors: Mapping[str, Any]) -> None:
+        """One step's row (a vector missing from ``vectors`` is null)."""
+        self.table.put(dict(scalars), dict(vectors))
+
+    def flush(self) -> None:
+        self.table.flush()
+        if self.samples is not None:
+            self.samples.flush()
+
+    def checkpoint(self, ckpt: Any) -> None:
+        """Rows first, then the checkpoint that makes them count (older ones are removed)."""
+        from . import checkpoint
+
+        self.flush()
+        checkpoint.save(self.root, ckpt)
+
+    def finish(self, summary: RunSummary, manifest: RunManifest | None = None) -> None:
+        """The last rows, the parts merged, summary.json (and ``manifest`` if it changed)."""
+        self.flush()
+        if manifest is not None:
+            write_text_atomic(self.root / CONFIG_FILE, json.dumps(manifest.to_json(), indent=1))
+        merge_parts(self.root / STEP_TABLE)
+        merge_parts(self.root / SAMPLE_TABLE)
+        write_text_atomic(self.root / SUMMARY_FILE, json.dumps(summary.to_json(), indent=1))
