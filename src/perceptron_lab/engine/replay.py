@@ -29,7 +29,7 @@ def replay_step(trace: Trace, step: int) -> StepRecord:
     if is_watched(trace):
         start, stop = int(row.get("sample_start", -1)), int(row.get("sample_stop", -1))
         if start < 0:
-            raise InputError("--step", "a step whose batch the watched loop stored", f"step {step}")
+            raise InputError("step", "a step whose batch the watched loop stored", f"step {step}")
         idx = torch.arange(start, stop)
     else:
         n = X.shape[0]

@@ -72,7 +72,7 @@ def watched_data(trace: Trace) -> tuple[torch.Tensor, torch.Tensor]:
 
     if trace.path is None or not (trace.path / WATCH_DATA).is_file():
         where = "no run directory" if trace.path is None else str(trace.path / WATCH_DATA)
-        raise InputError("RUN_DIR", f"a watched run directory with {WATCH_DATA}", where)
+        raise InputError("trace", f"a watched run directory with {WATCH_DATA}", where)
     with np.load(trace.path / WATCH_DATA) as stored:
         return torch.from_numpy(stored["X"]), torch.from_numpy(stored["y"])
 
@@ -81,7 +81,7 @@ def _watched(trace: Trace, cfg: TrainConfig, dtype: torch.dtype) -> RunData:
     """A watched one-nn.Linear loop's batches as a Dataset (classes read off the targets)."""
     model = trace.config["model"]
     if model.get("input_size") is None:
-        raise InputError("RUN_DIR", "a watched loop of one nn.Linear", "another model")
+        raise InputError("trace", "a watched loop of one nn.Linear", "another model")
     d, k = shape(trace)
     loss = get_loss(cfg.loss, **cfg.loss_options)
     X, y = watched_data(trace)

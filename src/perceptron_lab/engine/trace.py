@@ -83,7 +83,7 @@ class Trace:
         from ..errors import InputError
 
         last = self.steps[-1]["step"] if self.steps else 0
-        raise InputError("--step", f"a step between 1 and {last}", str(n))
+        raise InputError("step", f"a step between 1 and {last}", str(n))
 
     def column(self, name: str) -> list[Any]:
         """One column over all steps."""
@@ -109,7 +109,7 @@ class Trace:
         root = Path(path)
         config_path = root / "config.json"
         if not config_path.is_file():
-            raise InputError("RUN_DIR", "a run directory with config.json", repr(str(path)))
+            raise InputError("path", "a run directory with config.json", repr(str(path)))
         summary_path = root / "summary.json"
         summary = json.loads(summary_path.read_text()) if summary_path.is_file() else {}
         return cls(
