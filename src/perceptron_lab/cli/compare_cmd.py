@@ -13,7 +13,7 @@ def add_compare_parser(sub: Any) -> None:
     """The ``compare`` sub-command."""
     p = sub.add_parser(
         "compare",
-        parents=[options.text_or_json()],
+        parents=[options.columns(), options.text_or_json()],
         help="fit a dataset with perceptron-lab and scikit-learn; list what differs, measure the gap",
         description=(
             "Standardize a classification dataset and fit it with perceptron-lab, "
@@ -30,9 +30,6 @@ def add_compare_parser(sub: Any) -> None:
         default="breast_cancer",
         help="a built-in classification dataset or a data file (default: breast_cancer)",
     )
-    p.add_argument("--target", help="target column of a file")
-    p.add_argument("--features", help="feature columns of a file, comma-separated")
-    p.add_argument("--size", type=int, help="samples of a synthetic dataset (blobs, moons)")
     p.add_argument(
         "--penalty",
         choices=("l2", "none"),

@@ -72,6 +72,19 @@ def language() -> argparse.ArgumentParser:
     return p
 
 
+def columns() -> argparse.ArgumentParser:
+    """--target, --features, --size: which columns of a file, how big a synthetic set."""
+    p = _parent()
+    p.add_argument(
+        "--target", help="target column of a file (default: target/y/label/class, else the last)"
+    )
+    p.add_argument(
+        "--features", help="feature columns of a file, comma-separated (default: all others)"
+    )
+    p.add_argument("--size", type=int, help="samples of a synthetic dataset (blobs, moons, linear)")
+    return p
+
+
 def text_or_json() -> argparse.ArgumentParser:
     """--format text|json."""
     p = _parent()

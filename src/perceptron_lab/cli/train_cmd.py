@@ -33,6 +33,7 @@ def add_train_parser(sub: Any) -> None:
     p = sub.add_parser(
         "train",
         parents=[
+            options.columns(),
             options.update_rule(("auto", *LOSS_NAMES), "auto, from the target"),
             options.dtype("float32"),
             options.text_or_json(),
@@ -46,13 +47,6 @@ def add_train_parser(sub: Any) -> None:
         ),
     )
     p.add_argument("dataset", nargs="?", help="built-in dataset name or data file (default: seed)")
-    p.add_argument(
-        "--target", help="target column of a file (default: target/y/label/class, else the last)"
-    )
-    p.add_argument(
-        "--features", help="feature columns of a file, comma-separated (default: all others)"
-    )
-    p.add_argument("--size", type=int, help="samples of a synthetic dataset (blobs, moons, linear)")
     p.add_argument("--momentum", type=float, help="momentum of sgd or rmsprop")
     p.add_argument("--weight-decay", type=float, help="weight decay λ of the update rule")
     p.add_argument("--epochs", type=int, help="epochs (default: 5)")
