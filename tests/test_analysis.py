@@ -172,7 +172,7 @@ def test_surface_of_a_branch_brings_its_parent(runs: dict[str, Trace]) -> None:
 
 def test_surface_refuses_bad_parameters(runs: dict[str, Trace]) -> None:
     for params in ((0, 0), (0, 3), (0,), (-1, 1)):
-        with pytest.raises(InputError, match="--params"):
+        with pytest.raises(InputError, match=r"^params: expected two different parameter indices"):
             loss_surface_grid(runs["parent"], params)
 
 
@@ -231,7 +231,7 @@ def test_theta_path_and_helpers(runs: dict[str, Trace]) -> None:
     assert W[:, 0].tolist() == runs["child"].steps[-1]["W_after"]
     assert B.tolist() == runs["child"].steps[-1]["B_after"]
     assert epoch_end(runs["moons"], 1)["step"] == 13  # 200 samples in batches of 16
-    with pytest.raises(InputError, match="--epochs"):
+    with pytest.raises(InputError, match=r"^epoch: expected epochs of this run \(1\.\.2\), got 3"):
         epoch_end(runs["moons"], 3)
     assert parameter_name(4, 2, 3, ["a", "b"]) == "W[2,2] (b)"
     assert parameter_name(7, 2, 3) == "B[2]"

@@ -125,7 +125,5 @@ def test_package_root_is_small() -> None:
 
 
 def test_no_two_modules_share_a_name() -> None:
-    names = Counter(
-        p.stem for p in PACKAGE.rglob("*.py") if p.stem not in ("__init__", "__main__")
-    )
+    names = Counter(p.stem for p in PACKAGE.rglob("*.py") if p.stem not in ("__init__", "__main__"))
     assert [n for n, c in names.items() if c > 1] == []

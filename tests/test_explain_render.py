@@ -328,7 +328,7 @@ def test_unknown_language_and_format_are_input_errors() -> None:
     from perceptron_lab.errors import InputError
 
     record = observe(X, *DATA["bce"])[0]
-    with pytest.raises(InputError, match="--lang: expected one of en, es, got 'fr'"):
+    with pytest.raises(InputError, match=r"^lang: expected one of en, es, got 'fr'"):
         explain(record, "fr")
-    with pytest.raises(InputError, match="--format: expected one of markdown, latex, html"):
+    with pytest.raises(InputError, match=r"^fmt: expected one of markdown, latex, html"):
         explain(record, "en", "pdf")

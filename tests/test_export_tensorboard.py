@@ -11,6 +11,7 @@ import pytest
 import torch
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
+from perceptron_lab.cli import main
 from perceptron_lab.cli.export_cmd import add_export_parser
 from perceptron_lab.data import from_arrays
 from perceptron_lab.engine.config import TrainConfig
@@ -224,9 +225,9 @@ def test_a_logdir_with_events_and_a_bad_every_are_refused(
     runs: dict[str, Trace], tmp_path: Path
 ) -> None:
     export_tensorboard(runs["moons"], tmp_path)
-    with pytest.raises(InputError, match=r"--tensorboard: expected a directory without"):
+    with pytest.raises(InputError, match=r"^logdir: expected a directory without"):
         export_tensorboard(runs["moons"], tmp_path)
-    with pytest.raises(InputError, match=r"--every: expected an integer >= 1, got 0"):
+    with pytest.raises(InputError, match=r"^every: expected an integer >= 1, got 0"):
         export_tensorboard(runs["moons"], tmp_path / "new", every=0)
 
 
@@ -260,9 +261,25 @@ def test_cli_exports_a_run(
     assert sorted(scalars(read(logdir), "step/r2")) == [1, 4, 6]
 
 
-def test_cli_requires_a_run_directory(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="RUN_DIR: expected a run directory"):
+def test_cli_requires_a_run_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(InputError, match=r"^path: expected a run directory"):
         cli("export", str(tmp_path), "--tensorboard", str(tmp_path / "tb"))
+    assert main(["export", str(tmp_path), "--tensorboard", str(tmp_path / "tb")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("perceptron-lab export: error: RUN_DIR: expected a run directory")
+
+
+def test_cli_names_every_and_tensorboard_by_their_flags(
+    runs: dict[str, Trace], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_dir = str(runs["moons"].path)
+    assert main(["export", run_dir, "--tensorboard", str(tmp_path), "--every", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err == "perceptron-lab export: error: --every: expected an integer >= 1, got 0\n"
+    assert main(["export", run_dir, "--tensorboard", str(tmp_path)]) == 0
+    assert main(["export", run_dir, "--tensorboard", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "export: error: --tensorboard: expected a directory without TensorBoard event" in err
 
 
 @pytest.mark.parametrize(

@@ -190,7 +190,7 @@ def test_write_report_is_atomic_and_replaces(seed_run: Trace, tmp_path: Path) ->
 
 
 def test_bad_language() -> None:
-    with pytest.raises(InputError, match="--lang: expected en or es, got 'fr'"):
+    with pytest.raises(InputError, match=r"^lang: expected en or es, got 'fr'"):
         render_report(Trace(None, {}, [], [], {}), "fr")
 
 
@@ -213,6 +213,8 @@ def test_cli_writes_the_report(
         args.run(args)
     with pytest.raises(SystemExit):
         parser().parse_args(["report", str(seed_run.path), "--lang", "fr"])
-    with pytest.raises(InputError, match="RUN_DIR: expected a run directory"):
+    with pytest.raises(InputError, match=r"^path: expected a run directory"):
         args = parser().parse_args(["report", str(tmp_path / "nothing")])
         args.run(args)
+    assert main(["report", str(tmp_path / "nothing")]) == 2
+    assert "report: error: RUN_DIR: expected a run directory" in capsys.readouterr().err

@@ -228,9 +228,9 @@ def test_parse_errors(text: str, expected: str, got: str) -> None:
     with pytest.raises(InputError) as info:
         parse_schedule(text)
     err = info.value
-    assert (err.argument, err.expected, err.got) == ("--schedule", expected, got)
+    assert (err.argument, err.expected, err.got) == ("schedule", expected, got)
     message = str(err)
-    assert message.startswith(f"--schedule: expected {expected}, got {got}")
+    assert message.startswith(f"schedule: expected {expected}, got {got}")
     assert "\n" not in message
 
 

@@ -1,7 +1,8 @@
 """One exception family. Every message says what was expected and what came.
 
-``InputError`` is the user's mistake (bad argument, bad data): the CLI turns it into
-one line on stderr and exit code 2. ``VerificationError`` means the closed form and
+``InputError`` is the user's mistake (bad argument, bad data), naming the parameter as
+the Python API spells it (``batch_size``); the CLI names it by its flag (``--batch-size``)
+in one line on stderr, with exit code 2. ``VerificationError`` means the closed form and
 PyTorch disagree beyond tolerance. ``DivergenceError`` means training produced a
 non-finite number.
 """
@@ -29,6 +30,14 @@ class InputError(PerceptronLabError, ValueError):
         if hint:
             message += f" ({hint})"
         super().__init__(message)
+
+    def renamed(self, argument: str) -> InputError:
+        """The same mistake, naming ``argument``: how the CLI names a parameter by its flag.
+
+        >>> str(InputError("batch_size", "an integer >= 1", "0").renamed("--batch-size"))
+        '--batch-size: expected an integer >= 1, got 0'
+        """
+        return InputError(argument, self.expected, self.got, self.hint)
 
 
 class VerificationError(PerceptronLabError):

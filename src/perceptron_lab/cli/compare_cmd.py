@@ -6,13 +6,14 @@ import argparse
 import json
 from typing import Any
 
-from ..errors import InputError
+from . import options
 
 
 def add_compare_parser(sub: Any) -> None:
     """The ``compare`` sub-command."""
     p = sub.add_parser(
         "compare",
+        parents=[options.columns(), options.text_or_json()],
         help="fit a dataset with perceptron-lab and scikit-learn; list what differs, measure the gap",
         description=(
             "Standardize a classification dataset and fit it with perceptron-lab, "
@@ -29,9 +30,6 @@ def add_compare_parser(sub: Any) -> None:
         default="breast_cancer",
         help="a built-in classification dataset or a data file (default: breast_cancer)",
     )
-    p.add_argument("--target", help="target column of a file")
-    p.add_argument("--features", help="feature columns of a file, comma-separated")
-    p.add_argument("--size", type=int, help="samples of a synthetic dataset (blobs, moons)")
     p.add_argument(
         "--penalty",
         choices=("l2", "none"),
@@ -60,9 +58,6 @@ def add_compare_parser(sub: Any) -> None:
         type=int,
         help="verify every K-th step against PyTorch (default: the first and the last)",
     )
-    p.add_argument(
-        "--format", choices=("text", "json"), default="text", help="tables or JSON (default: text)"
-    )
     p.set_defaults(run=run_compare)
 
 
@@ -73,8 +68,6 @@ def run_compare(args: argparse.Namespace) -> int:
     from ..sklearn.reconcile import reconcile
     from ..sklearn.reconcile_table import comparison_view
 
-    if args.epochs < 1:
-        raise InputError("--epochs", "an integer >= 1", str(args.epochs))
     data = load(args.dataset, target=args.target, features=args.features, size=args.size)
     comparison = reconcile(
         data,

@@ -12,29 +12,24 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..names import LOSS_NAMES, OPTIMIZER_NAMES
+from . import options
+from .step_cmd import DEFAULTS, observe_numbers
 
 FORMATS = ("terminal", "markdown", "latex", "html")
 SUFFIXES = {".tex": "latex", ".html": "html", ".htm": "html"}  # --out FILE's format by suffix
-# options of the numbers mode, with their defaults there; a run directory brings its own
-NUMBERS_ONLY: dict[str, Any] = {
-    "y": None,
-    "W": None,
-    "B": None,
-    "loss": "bce",
-    "optimizer": "sgd",
-    "lr": 0.01,
-    "steps": 1,
-    "dtype": "float32",
-}
+# options of the numbers mode only; a run directory brings its own
+NUMBERS_ONLY = ("y", "W", "B", *DEFAULTS)
 
 
 def add_explain_parser(sub: Any) -> None:
     """The ``explain`` sub-command."""
-    from ..views.i18n import LANGUAGES, default_language
-
     p = sub.add_parser(
         "explain",
+        parents=[
+            options.run_and_step("with RUN_DIR: the step to explain (1-based)", optional=True),
+            options.numbers(required=False, prefix="with --X: "),
+            options.language(),
+        ],
         help="the worked solution of a step: every formula with its numbers, in en or es",
         description=(
             "Explain a step as a teacher would at the board: each formula, the same formula "
@@ -43,32 +38,11 @@ def add_explain_parser(sub: Any) -> None:
             "(--X '1,2;3,4;5,6' --y '1,0,1' --W '0.5;-0.3' --B 0.1)."
         ),
     )
-    p.add_argument("run_dir", nargs="?", type=Path, metavar="RUN_DIR", help="a run directory")
-    p.add_argument("--step", type=int, help="with RUN_DIR: the step to explain (1-based)")
-    p.add_argument("--X", help="inputs X (N, d), e.g. '1,2;3,4;5,6'")
-    p.add_argument("--y", help="labels, e.g. '1,0,1'")
-    p.add_argument("--W", help="weights W (d, k), e.g. '0.5;-0.3'")
-    p.add_argument("--B", help="bias B (k,), e.g. '0.1'")
-    p.add_argument("--loss", choices=LOSS_NAMES, help="with --X: the loss (default: bce)")
-    p.add_argument(
-        "--optimizer", choices=OPTIMIZER_NAMES, help="with --X: the update rule (default: sgd)"
-    )
-    p.add_argument("--lr", type=float, help="with --X: the learning rate (default: 0.01)")
-    p.add_argument("--steps", type=int, help="with --X: how many steps to explain (default: 1)")
-    p.add_argument(
-        "--dtype", choices=("float32", "float64"), help="with --X: default float32, as PyTorch"
-    )
     p.add_argument(
         "--format",
         choices=FORMATS,
         help="terminal, markdown ($…$ math), latex (a whole document) or html (a fragment); "
         "default: terminal, or with --out the file's kind (.md, .tex, .html)",
-    )
-    p.add_argument(
-        "--lang",
-        choices=LANGUAGES,
-        default=default_language(),
-        help="language (default: from the locale, else en)",
     )
     p.add_argument("--out", type=Path, metavar="FILE", help="write the explanation to FILE")
     p.set_defaults(run=run_explain)
@@ -102,8 +76,6 @@ def _from_run(args: argparse.Namespace) -> tuple[list[Any], list[Any]]:
 
 
 def _from_numbers(args: argparse.Namespace) -> tuple[list[Any], list[Any]]:
-    from ..data.checks import parse_labels, parse_matrix
-    from ..observe import observe
     from ..views.explain import StepContext
 
     if args.step is not None:
@@ -113,21 +85,7 @@ def _from_numbers(args: argparse.Namespace) -> tuple[list[Any], list[Any]]:
     for name in ("y", "W", "B"):
         if getattr(args, name) is None:
             raise InputError(f"--{name}", f"--{name} beside --X", "nothing")
-    given = {
-        name: default if getattr(args, name) is None else getattr(args, name)
-        for name, default in NUMBERS_ONLY.items()
-    }
-    records = observe(
-        parse_matrix("--X", args.X),
-        parse_labels("--y", args.y),
-        parse_matrix("--W", args.W),
-        parse_labels("--B", args.B),
-        loss=given["loss"],
-        optimizer=given["optimizer"],
-        lr=given["lr"],
-        steps=given["steps"],
-        dtype=given["dtype"],
-    )
+    records = observe_numbers(args)
     # the numbers given are the whole data set, one batch: each step is one epoch
     return records, [StepContext(epoch=r.step, batch=1, batches=1) for r in records]
 

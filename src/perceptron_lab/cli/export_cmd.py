@@ -6,11 +6,14 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from . import options
+
 
 def add_export_parser(sub: Any) -> None:
     """The ``export`` sub-command."""
     p = sub.add_parser(
         "export",
+        parents=[options.run_dir()],
         help="write a run's trace as TensorBoard events",
         description=(
             "Write a run directory's steps as TensorBoard events: per-step loss, accuracy "
@@ -19,7 +22,6 @@ def add_export_parser(sub: Any) -> None:
             "View them with: tensorboard --logdir LOGDIR"
         ),
     )
-    p.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="a run directory (train --out)")
     p.add_argument(
         "--tensorboard",
         type=Path,

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from . import options
 
 KINDS = ("loss", "boundary", "surface", "gradients", "attribution", "animation", "stability")
 # the options that only some kinds take
@@ -22,6 +23,9 @@ def add_plot_parser(sub: Any) -> None:
     """The ``plot`` sub-command."""
     p = sub.add_parser(
         "plot",
+        parents=[
+            options.run_and_step("attribution: the step (default: the run's first)", optional=True)
+        ],
         help="plot a run: loss, decision boundary, loss surface, gradients, attribution, GIF",
         description=(
             "Draw a run directory as a PNG or SVG (by --out's extension; a GIF for "
@@ -33,7 +37,6 @@ def add_plot_parser(sub: Any) -> None:
             "cross-entropy three ways over logits from -100 to 100; needs no run)."
         ),
     )
-    p.add_argument("run_dir", nargs="?", type=Path, metavar="RUN_DIR", help="the run to plot")
     p.add_argument("--kind", required=True, metavar="KIND", help="one of: " + ", ".join(KINDS))
     p.add_argument(
         "--out",
@@ -44,7 +47,6 @@ def add_plot_parser(sub: Any) -> None:
     p.add_argument(
         "--epochs", help="boundary: epochs to show, e.g. 1,5,10 (default: first, middle, last)"
     )
-    p.add_argument("--step", type=int, help="attribution: the step (default: the run's first)")
     p.add_argument(
         "--params",
         help="surface: two parameter indices into [W flattened row-major, B] (default: 0,1)",
@@ -84,7 +86,10 @@ def _output(args: argparse.Namespace) -> Path:
             raise InputError("--out", "a file to write (.png or .svg)", "none")
         suffix = "gif" if args.kind == "animation" else "png"
         out = args.run_dir / "plots" / f"{args.kind}.{suffix}"
-    image_format(out, ("gif",) if args.kind == "animation" else FORMATS)
+    try:
+        image_format(out, ("gif",) if args.kind == "animation" else FORMATS)
+    except InputError as exc:  # the path it checked is the one --out gives
+        raise exc.renamed("out") from None
     return out
 
 

@@ -7,14 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from . import options
 
 
 def add_report_parser(sub: Any) -> None:
     """The ``report`` sub-command."""
-    from ..views.i18n import LANGUAGES, default_language
-
     p = sub.add_parser(
         "report",
+        parents=[options.run_dir(what="the run to report"), options.language()],
         help="a run as one self-contained HTML file: settings, metrics, plots, worked steps",
         description=(
             "Write a run directory as one HTML file that needs nothing else (plots embedded, "
@@ -23,19 +23,12 @@ def add_report_parser(sub: Any) -> None:
             "step, and every step's numbers."
         ),
     )
-    p.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="the run to report")
     p.add_argument(
         "-o",
         "--out",
         type=Path,
         metavar="FILE",
         help="the HTML file to write (default: RUN_DIR/report.html)",
-    )
-    p.add_argument(
-        "--lang",
-        choices=LANGUAGES,
-        default=default_language(),
-        help="language (default: from the locale, else en)",
     )
     p.set_defaults(run=run_report)
 

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..names import LOSS_NAMES, OPTIMIZER_NAMES
+from ..names import LOSS_NAMES
+from . import options
 
 # options a branch may change; their parser default is None, meaning "as the parent run"
 OVERRIDABLE = (
@@ -31,6 +32,12 @@ def add_train_parser(sub: Any) -> None:
     """The ``train`` sub-command."""
     p = sub.add_parser(
         "train",
+        parents=[
+            options.columns(),
+            options.update_rule(("auto", *LOSS_NAMES), "auto, from the target"),
+            options.dtype("float32"),
+            options.text_or_json(),
+        ],
         help="train on the notebook's data, a built-in dataset or your file; record and verify",
         description=(
             "Train a single-layer network and record every step. DATASET is a built-in "
@@ -40,18 +47,6 @@ def add_train_parser(sub: Any) -> None:
         ),
     )
     p.add_argument("dataset", nargs="?", help="built-in dataset name or data file (default: seed)")
-    p.add_argument(
-        "--target", help="target column of a file (default: target/y/label/class, else the last)"
-    )
-    p.add_argument(
-        "--features", help="feature columns of a file, comma-separated (default: all others)"
-    )
-    p.add_argument("--size", type=int, help="samples of a synthetic dataset (blobs, moons, linear)")
-    p.add_argument(
-        "--loss", choices=("auto", *LOSS_NAMES), help="loss (default: auto, from the target)"
-    )
-    p.add_argument("--optimizer", choices=OPTIMIZER_NAMES, help="update rule (default: sgd)")
-    p.add_argument("--lr", type=float, help="learning rate (default: 0.01)")
     p.add_argument("--momentum", type=float, help="momentum of sgd or rmsprop")
     p.add_argument("--weight-decay", type=float, help="weight decay λ of the update rule")
     p.add_argument("--epochs", type=int, help="epochs (default: 5)")
@@ -84,9 +79,6 @@ def add_train_parser(sub: Any) -> None:
         help="scale features by the training set's mean and std",
     )
     p.add_argument(
-        "--dtype", choices=("float32", "float64"), default="float32", help="default: float32"
-    )
-    p.add_argument(
         "--capture-samples",
         action="store_true",
         help="also record each sample's Z, activation, loss and gradient",
@@ -115,9 +107,6 @@ def add_train_parser(sub: Any) -> None:
         help="TensorBoard every K steps (default: every step up to 1000, else ~1000 steps)",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.add_argument(
-        "--format", choices=("text", "json"), default="text", help="summary as text or JSON"
-    )
     p.set_defaults(run=run_train)
 
 
@@ -125,12 +114,10 @@ def add_show_parser(sub: Any) -> None:
     """The ``show`` sub-command."""
     p = sub.add_parser(
         "show",
+        parents=[options.run_and_step("the step to show (1-based)"), options.text_or_json()],
         help="a run's summary, or one step's numbers",
         description="Print a run directory's summary, or with --step N that step's numbers.",
     )
-    p.add_argument("run_dir", type=Path, metavar="RUN_DIR")
-    p.add_argument("--step", type=int, help="the step to show (1-based)")
-    p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(run=run_show)
 
 

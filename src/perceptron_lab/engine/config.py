@@ -38,7 +38,7 @@ class TrainConfig:
             if value is None and allow_none:
                 return
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise InputError(f"--{name.replace('_', '-')}", "an integer >= 1", repr(value))
+                raise InputError(name, "an integer >= 1", repr(value))
 
         positive_int("epochs", self.epochs)
         positive_int("batch_size", self.batch_size, allow_none=True)
@@ -46,7 +46,7 @@ class TrainConfig:
         positive_int("checkpoint_every", self.checkpoint_every, allow_none=True)
         positive_int("sample_cap", self.sample_cap)
         if not 0 <= self.test_size < 1:
-            raise InputError("--test-size", "a fraction in [0, 1)", repr(self.test_size))
+            raise InputError("test_size", "a fraction in [0, 1)", repr(self.test_size))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready settings."""

@@ -32,12 +32,10 @@ def choose_loss(dataset: Dataset, config: TrainConfig) -> Loss:
     if name in BINARY_LOSSES and dataset.task != "binary":
         what = f"{dataset.n_classes} classes" if dataset.classes else "a real-valued target"
         better = "cross_entropy" if dataset.task == "multiclass" else "mse"
-        raise InputError(
-            "--loss", f"a loss for {what} ({name} takes 2 classes; try {better})", name
-        )
+        raise InputError("loss", f"a loss for {what} ({name} takes 2 classes; try {better})", name)
     if name == "cross_entropy" and dataset.task == "regression":
         raise InputError(
-            "--loss", "mse for a real-valued target (cross_entropy takes class labels)", name
+            "loss", "mse for a real-valued target (cross_entropy takes class labels)", name
         )
     return loss
 

@@ -46,7 +46,7 @@ def shape(trace: Trace) -> tuple[int, int]:
     m = trace.manifest
     if m.input_size is None or m.output_size is None:
         raise InputError(
-            "run_dir", "a run of one nn.Linear layer", "a watched model of another kind"
+            "trace", "a run of one nn.Linear layer", "a watched model of another kind"
         )
     return m.input_size, m.output_size
 
@@ -76,7 +76,7 @@ def watched_data(trace: Trace) -> tuple[torch.Tensor, torch.Tensor]:
 
     if trace.path is None or not (trace.path / WATCH_DATA).is_file():
         where = "no run directory" if trace.path is None else str(trace.path / WATCH_DATA)
-        raise InputError("RUN_DIR", f"a watched run directory with {WATCH_DATA}", where)
+        raise InputError("trace", f"a watched run directory with {WATCH_DATA}", where)
     with np.load(trace.path / WATCH_DATA) as stored:
         return torch.from_numpy(stored["X"]), torch.from_numpy(stored["y"])
 

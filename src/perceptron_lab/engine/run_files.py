@@ -191,7 +191,7 @@ def read_manifest(root: Path) -> RunManifest:
     """config.json of a run directory, checked: its format version and its fields."""
     path = root / CONFIG_FILE
     if not path.is_file():
-        raise InputError("run_dir", f"a run directory with {CONFIG_FILE}", repr(str(root)))
+        raise InputError("path", f"a run directory with {CONFIG_FILE}", repr(str(root)))
     data = _json(path)
     version = data.get("format_version", 1)
     if version != FORMAT_VERSION:
@@ -204,7 +204,7 @@ def read_manifest(root: Path) -> RunManifest:
     try:
         return RunManifest.from_json(data)
     except (KeyError, TypeError, ValueError) as exc:
-        raise InputError("run_dir", f"a complete {CONFIG_FILE}", f"{path}: {exc}") from None
+        raise InputError("path", f"a complete {CONFIG_FILE}", f"{path}: {exc}") from None
 
 
 def read_summary(root: Path) -> RunSummary | None:
@@ -215,16 +215,16 @@ def read_summary(root: Path) -> RunSummary | None:
     try:
         return RunSummary.from_json(_json(path))
     except TypeError as exc:
-        raise InputError("run_dir", f"a complete {SUMMARY_FILE}", f"{path}: {exc}") from None
+        raise InputError("path", f"a complete {SUMMARY_FILE}", f"{path}: {exc}") from None
 
 
 def _json(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text())
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError("run_dir", "a readable JSON file", f"{path}: {exc}") from None
+        raise InputError("path", "a readable JSON file", f"{path}: {exc}") from None
     if not isinstance(data, dict):
-        raise InputError("run_dir", "a JSON object", f"{path}: {type(data).__name__}")
+        raise InputError("path", "a JSON object", f"{path}: {type(data).__name__}")
     return data
 
 
@@ -238,7 +238,7 @@ def read_table(folder: Path) -> list[dict[str, Any]]:
         try:
             tables.append(pq.read_table(part))
         except (OSError, pa.ArrowException) as exc:
-            raise InputError("run_dir", "readable Parquet parts", f"{part}: {exc}") from None
+            raise InputError("path", "readable Parquet parts", f"{part}: {exc}") from None
     if not tables:
         return []
     rows: list[dict[str, Any]] = pa.concat_tables(tables, promote_options="default").to_pylist()

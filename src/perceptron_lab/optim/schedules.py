@@ -219,9 +219,9 @@ def parse_schedule(text: str) -> Schedule:
 
     ``"step:step_size=10,gamma=0.5"`` -> ``StepLR(step_size=10, gamma=0.5)``. A value that
     looks like an integer is an int, any other a float. Every error is an InputError
-    whose argument is ``--schedule``.
+    whose argument is ``schedule``.
     """
-    arg = "--schedule"
+    arg = "schedule"
     name, colon, rest = text.strip().partition(":")
     name = name.strip()
     if name not in SCHEDULES:
@@ -284,7 +284,7 @@ def _parse_number(key: str, value: str) -> int | float:
     try:
         return float(value)
     except ValueError:
-        raise InputError("--schedule", f"a number for {key}", repr(value)) from None
+        raise InputError("schedule", f"a number for {key}", repr(value)) from None
 
 
 def _examples() -> str:

@@ -163,10 +163,7 @@ class _PerceptronEstimator(BaseEstimator):  # type: ignore[misc]
         _check_count("batch_size", self.batch_size, allow_none=True)
         _check_count("verify_every", self.verify_every, allow_none=True)
         if self.schedule is not None:
-            try:
-                parse_schedule(self.schedule)
-            except InputError as error:  # named as the parameter, not the CLI's --schedule
-                raise InputError("schedule", error.expected, error.got, error.hint) from None
+            parse_schedule(self.schedule)
 
     def _config(self, epochs: int, last_step: int) -> TrainConfig:
         """The run's settings; ``last_step`` is the step this call ends on."""

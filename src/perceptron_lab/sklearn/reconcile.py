@@ -105,17 +105,17 @@ def reconcile(
     ``verify_every``-th step against PyTorch (None: the first and the last).
     """
     if penalty not in PENALTIES:
-        raise InputError("--penalty", " or ".join(PENALTIES), repr(penalty))
+        raise InputError("penalty", " or ".join(PENALTIES), repr(penalty))
     if penalty == "l2" and not (isinstance(C, int | float) and 0 < C < math.inf):
-        raise InputError("--C", "a number > 0 (the inverse penalty strength)", repr(C))
+        raise InputError("C", "a number > 0 (the inverse penalty strength)", repr(C))
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise InputError("--epochs", "an integer >= 1", repr(epochs))
+        raise InputError("epochs", "an integer >= 1", repr(epochs))
     if not (isinstance(lr, int | float) and 0 < lr < math.inf):
-        raise InputError("--lr", "a number > 0", repr(lr))
+        raise InputError("lr", "a number > 0", repr(lr))
     data = load(dataset) if isinstance(dataset, str) else dataset
     if data.task == "regression":
         raise InputError(
-            "DATASET",
+            "dataset",
             "a classification dataset (LogisticRegression and SGDClassifier classify)",
             f"{data.name}, a regression target",
         )

@@ -89,11 +89,11 @@ class TensorBoardCallback:
         self, logdir: str | Path, *, every: int = 1, purge_step: int | None = None
     ) -> None:
         if isinstance(every, bool) or not isinstance(every, int) or every < 1:
-            raise InputError("--every", "an integer >= 1", repr(every))
+            raise InputError("every", "an integer >= 1", repr(every))
         root = Path(logdir)
         if purge_step is None and any(root.glob(EVENT_FILES)):
             raise InputError(
-                "--tensorboard",
+                "logdir",
                 "a directory without TensorBoard event files",
                 f"{str(root)!r}, which holds some",
                 hint="pick a new directory per run, or delete the old events",
@@ -179,7 +179,7 @@ def _summary_writer() -> Any:
         from torch.utils.tensorboard import SummaryWriter
     except ImportError as exc:
         raise InputError(
-            "--tensorboard",
+            "logdir",
             "the tensorboard package installed",
             f"ImportError ({exc})",
             hint="pip install tensorboard",

@@ -39,7 +39,7 @@ def theta_path(trace: Trace) -> tuple[np.ndarray, np.ndarray]:
     K for a run branched at step K); ``steps[t]`` is the step θ[t] came after.
     """
     if not trace.steps:
-        raise InputError("RUN_DIR", "a run with at least one step", "no steps")
+        raise InputError("trace", "a run with at least one step", "no steps")
     first = trace.steps[0]
     thetas = [list(first["W_before"]) + list(first["B_before"])]
     thetas += [list(row["W_after"]) + list(row["B_after"]) for row in trace.steps]
@@ -61,7 +61,7 @@ def check_params(params: Sequence[int], d: int, k: int) -> tuple[int, int]:
     n = d * k + k
     if len(params) != 2 or params[0] == params[1] or not all(0 <= p < n for p in params):
         raise InputError(
-            "--params",
+            "params",
             f"two different parameter indices in 0..{n - 1} (W flattened row-major, then B)",
             ",".join(map(str, params)),
         )
@@ -74,7 +74,7 @@ def epoch_end(trace: Trace, epoch: int) -> Mapping[str, Any]:
     if not rows:
         have = sorted({int(row["epoch"]) for row in trace.steps})
         span = f"{have[0]}..{have[-1]}" if have else "none"
-        raise InputError("--epochs", f"epochs of this run ({span})", str(epoch))
+        raise InputError("epoch", f"epochs of this run ({span})", str(epoch))
     return rows[-1]
 
 

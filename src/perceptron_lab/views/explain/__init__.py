@@ -52,7 +52,7 @@ def explain_steps(
     document rather than a body.
     """
     if fmt not in FORMATS:
-        raise InputError("--format", f"one of {', '.join(FORMATS)}", repr(fmt))
+        raise InputError("fmt", f"one of {', '.join(FORMATS)}", repr(fmt))
     contexts = list(contexts) if contexts is not None else [None] * len(records)
     expls = [build(r, lang, c) for r, c in zip(records, contexts, strict=True)]
     if fmt == "latex":

@@ -24,7 +24,7 @@ class Say:
 
     def __init__(self, lang: str) -> None:
         if lang not in LANGUAGES:
-            raise InputError("--lang", f"one of {', '.join(LANGUAGES)}", repr(lang))
+            raise InputError("lang", f"one of {', '.join(LANGUAGES)}", repr(lang))
         self.lang = lang
         self.table = TABLES[lang]
 

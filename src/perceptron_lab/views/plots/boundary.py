@@ -35,7 +35,7 @@ def decision_boundary(trace: Trace, epochs: Sequence[int] | None = None) -> Figu
     points = plane(trace)  # refuses data that is not 2 features with classes
     shown = list(epochs) if epochs is not None else default_epochs(trace)
     if not shown:
-        raise InputError("--epochs", "at least one epoch of the run", "none")
+        raise InputError("epochs", "at least one epoch of the run", "none")
     rows = [epoch_end(trace, e) for e in shown]  # refuses epochs the run lacks
     d, k = points.data.d, points.data.k
     history = {int(h["epoch"]): h for h in trace.history}

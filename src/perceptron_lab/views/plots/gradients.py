@@ -21,7 +21,7 @@ def gradient_norms(trace: Trace) -> Figure:
     count of such steps is written on the panel.
     """
     if not trace.steps:
-        raise InputError("RUN_DIR", "a run with at least one step", "no steps")
+        raise InputError("trace", "a run with at least one step", "no steps")
     fig = Figure(figsize=(7, 5.5))
     top, bottom = fig.subplots(2, 1, sharex=True)
     steps = np.asarray(trace.column("step"))

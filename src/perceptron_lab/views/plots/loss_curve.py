@@ -16,7 +16,7 @@ def loss_curve(trace: Trace) -> Figure:
     the run held data out (``--test-size``).
     """
     if not trace.steps:
-        raise InputError("RUN_DIR", "a run with at least one step", "no steps")
+        raise InputError("trace", "a run with at least one step", "no steps")
     fig = Figure(figsize=(7, 4))
     ax = fig.add_subplot()
     ax.plot(

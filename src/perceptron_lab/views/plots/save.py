@@ -19,7 +19,7 @@ def image_format(path: Path, formats: tuple[str, ...] = FORMATS) -> str:
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in formats:
         wanted = " or ".join(f".{f}" for f in formats)
-        raise InputError("--out", f"a file name ending in {wanted}", repr(str(path)))
+        raise InputError("path", f"a file name ending in {wanted}", repr(str(path)))
     return fmt
 
 

@@ -64,7 +64,7 @@ def loss_stability(dtype: str = "both") -> Figure:
     bar along the top of the panel.
     """
     if dtype not in DTYPE_CHOICES:
-        raise InputError("--dtype", "float32, float64 or both", repr(dtype))
+        raise InputError("dtype", "float32, float64 or both", repr(dtype))
     dtypes = DTYPE_CHOICES[dtype]
     curves = stability_curves(dtypes)
     fig = Figure(figsize=(12, 4.5 * len(dtypes)))

@@ -189,5 +189,5 @@ TEXT: dict[str, dict[str, str]] = {
 def report_words(lang: str) -> dict[str, str]:
     """The report's vocabulary in ``lang`` ('en' or 'es'), or an InputError."""
     if lang not in LANGUAGES:
-        raise InputError("--lang", " or ".join(LANGUAGES), repr(lang))
+        raise InputError("lang", " or ".join(LANGUAGES), repr(lang))
     return TEXT[lang]

@@ -1,0 +1,155 @@
+"""The options several commands share, as argparse parents, and the map to their flags.
+
+A parent is a parser without ``--help`` that a command takes with
+``sub.add_parser(..., parents=[...])``. The library names a bad argument as its Python
+parameter (``batch_size``); :func:`flag` names it as the user typed it (``--batch-size``),
+read off the command's own parser, so the map cannot drift from the options.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+FORMATS = ("text", "json")
+DTYPES = ("float32", "float64")
+
+# library parameters fed by an option of another name: the option's dest
+FED_BY = {
+    "path": "run_dir",  # Trace.load(path)
+    "trace": "run_dir",  # a view of Trace.load(RUN_DIR)
+    "epoch": "epochs",  # epoch_end(trace, epoch), for each of plot --epochs
+    "fmt": "format",  # explain_steps(..., fmt)
+    "logdir": "tensorboard",  # TensorBoardCallback(logdir) and export_tensorboard
+    "every": "tensorboard_every",  # TensorBoardCallback(every=) in train
+}
+
+
+def flag(parser: argparse.ArgumentParser, argument: str) -> str:
+    """How ``parser``'s user writes the library's ``argument``: its flag, or itself.
+
+    >>> p = argparse.ArgumentParser()
+    >>> _ = p.add_argument("--batch-size", type=int)
+    >>> flag(p, "batch_size"), flag(p, "data")
+    ('--batch-size', 'data')
+    """
+    shown = {a.dest: _shown(a) for a in parser._actions}
+    dest = argument if argument in shown else FED_BY.get(argument, argument)
+    return shown.get(dest, argument)
+
+
+def _shown(action: argparse.Action) -> str:
+    """'--out' for ('-o', '--out'); RUN_DIR for a positional of that metavar."""
+    if action.option_strings:
+        return max(action.option_strings, key=len)
+    return str(action.metavar or action.dest.upper())
+
+
+def command_parser(parser: argparse.ArgumentParser, command: str) -> argparse.ArgumentParser:
+    """The sub-parser of ``command``."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            found: argparse.ArgumentParser = action.choices[command]
+            return found
+    raise KeyError(command)
+
+
+def _parent(*parents: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    return argparse.ArgumentParser(add_help=False, parents=list(parents))
+
+
+def language() -> argparse.ArgumentParser:
+    """--lang: the language of the text, en or es."""
+    from ..views.i18n import LANGUAGES, default_language
+
+    p = _parent()
+    p.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=default_language(),
+        help="language of the text (default: from the locale, else en)",
+    )
+    return p
+
+
+def columns() -> argparse.ArgumentParser:
+    """--target, --features, --size: which columns of a file, how big a synthetic set."""
+    p = _parent()
+    p.add_argument(
+        "--target", help="target column of a file (default: target/y/label/class, else the last)"
+    )
+    p.add_argument(
+        "--features", help="feature columns of a file, comma-separated (default: all others)"
+    )
+    p.add_argument("--size", type=int, help="samples of a synthetic dataset (blobs, moons, linear)")
+    return p
+
+
+def text_or_json() -> argparse.ArgumentParser:
+    """--format text|json."""
+    p = _parent()
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text tables, or every number as JSON (default: text)",
+    )
+    return p
+
+
+def dtype(default: str | None, prefix: str = "") -> argparse.ArgumentParser:
+    """--dtype float32|float64; a ``default`` of None lets the command fill it in."""
+    p = _parent()
+    p.add_argument(
+        "--dtype",
+        choices=DTYPES,
+        default=default,
+        help=f"{prefix}floating-point type (default: float32, as PyTorch)",
+    )
+    return p
+
+
+def update_rule(
+    losses: tuple[str, ...], default_loss: str, prefix: str = ""
+) -> argparse.ArgumentParser:
+    """--loss, --optimizer, --lr. Their defaults are None: the command fills them in."""
+    from ..names import OPTIMIZER_NAMES
+
+    p = _parent()
+    p.add_argument("--loss", choices=losses, help=f"{prefix}the loss (default: {default_loss})")
+    p.add_argument(
+        "--optimizer", choices=OPTIMIZER_NAMES, help=f"{prefix}the update rule (default: sgd)"
+    )
+    p.add_argument("--lr", type=float, help=f"{prefix}the learning rate (default: 0.01)")
+    return p
+
+
+def numbers(required: bool, prefix: str = "") -> argparse.ArgumentParser:
+    """--X --y --W --B, the rule, --steps and --dtype: K steps from numbers typed in."""
+    from ..names import LOSS_NAMES
+
+    given = _parent()
+    given.add_argument("--X", required=required, help="inputs X (N, d), e.g. '1,2;3,4;5,6'")
+    given.add_argument("--y", required=required, help="labels, e.g. '1,0,1' or '1;0;1'")
+    given.add_argument("--W", required=required, help="weights W (d, k), e.g. '0.5;-0.3'")
+    given.add_argument("--B", required=required, help="bias B (k,), e.g. '0.1'")
+    steps = _parent()
+    steps.add_argument("--steps", type=int, help=f"{prefix}how many steps (default: 1)")
+    return _parent(given, update_rule(LOSS_NAMES, "bce", prefix), steps, dtype(None, prefix))
+
+
+def run_dir(
+    optional: bool = False, what: str = "a run directory (train --out)"
+) -> argparse.ArgumentParser:
+    """RUN_DIR, the positional of the commands that read a run."""
+    p = _parent()
+    nargs = "?" if optional else None
+    p.add_argument("run_dir", nargs=nargs, type=Path, metavar="RUN_DIR", help=what)
+    return p
+
+
+def run_and_step(step_help: str, optional: bool = False) -> argparse.ArgumentParser:
+    """RUN_DIR --step N: one step of a run."""
+    p = _parent(run_dir(optional))
+    p.add_argument("--step", type=int, help=step_help)
+    return p
