@@ -45,25 +45,30 @@ def cli(*argv: str) -> subprocess.Popen[str]:
     )
 
 
-@pytest.mark.slow
-def test_sigkill_then_resume_is_bit_identical(tmp_path: Path) -> None:
-    killed, whole = tmp_path / "killed", tmp_path / "whole"
-    proc = cli("train", *RUN, "--out", str(killed))
+def checkpointed_step(run: Path) -> int:
+    """The step of the latest checkpoint in ``run`` (0: none yet)."""
+    steps = [int(p.stem.split("-")[1]) for p in (run / "checkpoints").glob("step-*.json")]
+    return max(steps, default=0)
+
+
+def kill_after_checkpoint(argv: list[str], run: Path, at_least: int) -> None:
+    """Run the CLI and SIGKILL it once it has checkpointed step ``at_least`` or later."""
+    proc = cli(*argv)
     deadline = time.monotonic() + 120
-
-    def checkpointed() -> int:  # the step of the latest (the only) checkpoint
-        return max(
-            (int(p.stem[5:]) for p in (killed / "checkpoints").glob("step-*.json")), default=0
-        )
-
-    while checkpointed() < 150:
+    while checkpointed_step(run) < at_least:
         assert proc.poll() is None, "finished before it could be killed"
         assert time.monotonic() < deadline
         time.sleep(0.02)
     proc.send_signal(signal.SIGKILL)
     proc.communicate()
-    assert not (killed / "summary.json").exists()
-    assert not list(killed.rglob("*.tmp"))  # no half-written file is left under its real name
+    assert not (run / "summary.json").exists()
+    assert not list(run.rglob("*.tmp"))  # no half-written file is left under its real name
+
+
+@pytest.mark.slow
+def test_sigkill_then_resume_is_bit_identical(tmp_path: Path) -> None:
+    killed, whole = tmp_path / "killed", tmp_path / "whole"
+    kill_after_checkpoint(["train", *RUN, "--out", str(killed)], killed, 150)
     done_before = len(Trace.load(killed))
     assert 0 < done_before < 600
 

@@ -200,8 +200,11 @@ def run_train(args: argparse.Namespace) -> int:
             )
         trainer.check_start(start)
         done = before.summary
-        if done is not None and done.status == "finished":
-            console.print(f"{args.resume} has finished ({done.steps} steps): nothing to resume")
+        if done is not None and done.status == "finished":  # nothing to do, nothing written
+            if args.format == "json":
+                print(json.dumps(done.to_json(), indent=1))
+            else:
+                console.print(f"{args.resume} has finished ({done.steps} steps): nothing to resume")
             return 0
     elif args.branch and before is not None:
         if args.at_step is None:
