@@ -68,7 +68,9 @@ def add_train_parser(sub: Any) -> None:
         "(default: every step up to 2000 steps, else about 200 steps)",
     )
     p.add_argument(
-        "--checkpoint-every", type=int, help="checkpoint every K steps (default: each epoch)"
+        "--checkpoint-every",
+        type=int,
+        help="checkpoint every K steps (default: each epoch, at most about 50 times a run)",
     )
     p.add_argument(
         "--test-size", type=float, default=0.0, help="fraction held out for testing (default: 0)"
