@@ -133,9 +133,9 @@ def run_pl(trainer: Trainer, out: Path) -> tuple[float, dict[str, Any]]:
     began = time.perf_counter()
     result = trainer.run(out)
     seconds = time.perf_counter() - began
-    if result.summary["status"] != "finished":
-        raise RuntimeError(f"perceptron-lab run ended {result.summary['status']!r}")
-    return seconds, result.summary
+    if result.summary.status != "finished":
+        raise RuntimeError(f"perceptron-lab run ended {result.summary.status!r}")
+    return seconds, result.summary.to_json()
 
 
 def time_bare(loop: BareLoop, batch_size: int | None, epochs: int) -> float:
@@ -266,13 +266,11 @@ def child(kind: str, rows: int, epochs: int, limit_s: float) -> None:
             report["verify_every"] = summary["verify_every"]
             report["run_dir_bytes"] = dir_bytes(out)
             report["run_dir_files"] = sum(1 for f in out.rglob("*") if f.is_file())
-            try:  # the trace's buffer by design: capacity rows of the vector columns
-                capacity = inspect.signature(ColumnTable).parameters["capacity"].default
-                widths = trainer._vector_columns(D)
-                report["trace_buffer_bytes"] = int(capacity) * sum(widths.values()) * 8
-                report["trace_buffer_rows"] = int(capacity)
-            except Exception:
-                pass
+            # the trace's buffer by design: capacity rows of the vector columns
+            capacity = inspect.signature(ColumnTable).parameters["capacity"].default
+            widths = trainer.schema().vectors
+            report["trace_buffer_bytes"] = int(capacity) * sum(widths.values()) * 8
+            report["trace_buffer_rows"] = int(capacity)
         finally:
             shutil.rmtree(root, ignore_errors=True)
     peak_train = status_kb("VmHWM")
