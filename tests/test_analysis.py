@@ -19,7 +19,6 @@ from perceptron_lab.observe import observe
 from perceptron_lab.views.analysis import surface as surface_module
 from perceptron_lab.views.analysis.attribution import attribution_data, sample_contributions
 from perceptron_lab.views.analysis.parameters import (
-    class_index,
     epoch_end,
     parameter_name,
     split_theta,
@@ -230,6 +229,9 @@ def test_theta_path_and_helpers(runs: dict[str, Trace]) -> None:
         epoch_end(runs["moons"], 3)
     assert parameter_name(4, 2, 3, ["a", "b"]) == "W[2,2] (b)"
     assert parameter_name(7, 2, 3) == "B[2]"
-    assert class_index("perceptron", torch.tensor([[-1.0], [1.0]])).tolist() == [0, 1]
+    t = torch.tensor([[-1.0], [1.0]])
+    assert get_loss("perceptron").class_index(t).tolist() == [0, 1]  # type: ignore[union-attr]
+    assert get_loss("cross_entropy").class_index(torch.tensor([2, 0])).tolist() == [2, 0]  # type: ignore[union-attr]
+    assert get_loss("mse").class_index(t) is None
     data = run_data(runs["moons"])
     assert data.train_t.X.shape == (200, 2) and data.dtype == torch.float32

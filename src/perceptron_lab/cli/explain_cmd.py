@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..names import LOSS_NAMES, OPTIMIZER_NAMES
+from ..losses import DEFAULT_LOSS, loss_names
+from ..optim import DEFAULT_OPTIMIZER, rule_names
 
 FORMATS = ("terminal", "markdown", "latex", "html")
 SUFFIXES = {".tex": "latex", ".html": "html", ".htm": "html"}  # --out FILE's format by suffix
@@ -21,8 +22,8 @@ NUMBERS_ONLY: dict[str, Any] = {
     "y": None,
     "W": None,
     "B": None,
-    "loss": "bce",
-    "optimizer": "sgd",
+    "loss": DEFAULT_LOSS,
+    "optimizer": DEFAULT_OPTIMIZER,
     "lr": 0.01,
     "steps": 1,
     "dtype": "float32",
@@ -49,9 +50,13 @@ def add_explain_parser(sub: Any) -> None:
     p.add_argument("--y", help="labels, e.g. '1,0,1'")
     p.add_argument("--W", help="weights W (d, k), e.g. '0.5;-0.3'")
     p.add_argument("--B", help="bias B (k,), e.g. '0.1'")
-    p.add_argument("--loss", choices=LOSS_NAMES, help="with --X: the loss (default: bce)")
     p.add_argument(
-        "--optimizer", choices=OPTIMIZER_NAMES, help="with --X: the update rule (default: sgd)"
+        "--loss", choices=loss_names(), help=f"with --X: the loss (default: {DEFAULT_LOSS})"
+    )
+    p.add_argument(
+        "--optimizer",
+        choices=rule_names(),
+        help=f"with --X: the update rule (default: {DEFAULT_OPTIMIZER})",
     )
     p.add_argument("--lr", type=float, help="with --X: the learning rate (default: 0.01)")
     p.add_argument("--steps", type=int, help="with --X: how many steps to explain (default: 1)")

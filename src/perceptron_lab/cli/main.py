@@ -108,7 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--epochs", type=int, default=5, help="epochs of example 5 (default: 5)")
     demo.set_defaults(run=_demo)
 
-    from ..names import LOSS_NAMES, OPTIMIZER_NAMES
+    from ..losses import DEFAULT_LOSS, loss_names
+    from ..optim import DEFAULT_OPTIMIZER, rule_names
 
     step = sub.add_parser(
         "step",
@@ -123,9 +124,14 @@ def build_parser() -> argparse.ArgumentParser:
     step.add_argument("--y", required=True, help="labels, e.g. '1,0,1' or '1;0;1'")
     step.add_argument("--W", required=True, help="weights W (d, k), e.g. '0.5;-0.3'")
     step.add_argument("--B", required=True, help="bias B (k,), e.g. '0.1'")
-    step.add_argument("--loss", choices=LOSS_NAMES, default="bce", help="loss (default: bce)")
     step.add_argument(
-        "--optimizer", choices=OPTIMIZER_NAMES, default="sgd", help="update rule (default: sgd)"
+        "--loss", choices=loss_names(), default=DEFAULT_LOSS, help=f"loss (default: {DEFAULT_LOSS})"
+    )
+    step.add_argument(
+        "--optimizer",
+        choices=rule_names(),
+        default=DEFAULT_OPTIMIZER,
+        help=f"update rule (default: {DEFAULT_OPTIMIZER})",
     )
     step.add_argument("--lr", type=float, default=0.01, help="learning rate (default: 0.01)")
     step.add_argument("--steps", type=int, default=1, help="how many steps (default: 1)")

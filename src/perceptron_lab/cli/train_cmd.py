@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..names import LOSS_NAMES, OPTIMIZER_NAMES
+from ..losses import AUTO, loss_names
+from ..optim import DEFAULT_OPTIMIZER, rule_names
 
 # options a branch may change; their parser default is None, meaning "as the parent run"
 OVERRIDABLE = (
@@ -24,7 +25,7 @@ OVERRIDABLE = (
     "momentum",
     "weight_decay",
 )
-DEFAULTS: dict[str, Any] = {"loss": "auto", "optimizer": "sgd", "lr": 0.01, "epochs": 5}
+DEFAULTS: dict[str, Any] = {"loss": AUTO, "optimizer": DEFAULT_OPTIMIZER, "lr": 0.01, "epochs": 5}
 
 
 def add_train_parser(sub: Any) -> None:
@@ -48,9 +49,11 @@ def add_train_parser(sub: Any) -> None:
     )
     p.add_argument("--size", type=int, help="samples of a synthetic dataset (blobs, moons, linear)")
     p.add_argument(
-        "--loss", choices=("auto", *LOSS_NAMES), help="loss (default: auto, from the target)"
+        "--loss", choices=(AUTO, *loss_names()), help=f"loss (default: {AUTO}, from the target)"
     )
-    p.add_argument("--optimizer", choices=OPTIMIZER_NAMES, help="update rule (default: sgd)")
+    p.add_argument(
+        "--optimizer", choices=rule_names(), help=f"update rule (default: {DEFAULT_OPTIMIZER})"
+    )
     p.add_argument("--lr", type=float, help="learning rate (default: 0.01)")
     p.add_argument("--momentum", type=float, help="momentum of sgd or rmsprop")
     p.add_argument("--weight-decay", type=float, help="weight decay λ of the update rule")

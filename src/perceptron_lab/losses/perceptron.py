@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import torch
 
 from ..errors import InputError
+from . import register_loss
 from .activations import STEP
-from .base import Loss, check_shape, first_bad
+from .base import Loss, Numbers, check_shape, first_bad
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
+@register_loss
 class PerceptronCriterion(Loss):
     """ℓ = max(0, −t·z) with t = ±1: zero on a correct side, |z| on a mistake.
 
@@ -26,6 +33,26 @@ class PerceptronCriterion(Loss):
     labels = "the classes −1 and +1 (0 and 1 are read as −1 and +1)"
     formula = "ℓ = max(0, −t·z)"
     gradient = "∂ℓ/∂z = −t if t·z ≤ 0 else 0"
+    task = "binary"
+    takes = ("binary",)
+    probabilistic = False  # a step gives no probabilities
+    tex_loss = r"\max(0, -t_{s} \cdot z_{s})"
+    tex_grad = r"-T \odot \mathbf{1}[T \odot Z \le 0]"
+
+    def class_index(self, targets: torch.Tensor) -> np.ndarray:
+        """Class (t + 1) / 2 of t = ±1."""
+        index = super().class_index((targets.detach().to(torch.float64) + 1) / 2)
+        assert index is not None
+        return index
+
+    def twin_text(self) -> str:
+        return f"nn.MarginRankingLoss(margin=0, reduction='{self.reduction}')"
+
+    def tex_loss_at(self, f: Numbers, z: float, y: float, a: float, j: int) -> str:
+        return f"\\max(0, -{f.term(y)} \\cdot {f.term(z)})"
+
+    def tex_grad_at(self, f: Numbers, z: float, y: float, a: float, j: int) -> str:
+        return f"-{f.term(y)} \\cdot {1 if y * z <= 0 else 0}"
 
     def targets(self, y: torch.Tensor, k: int) -> torch.Tensor:
         y = check_shape(y, k, self.title)

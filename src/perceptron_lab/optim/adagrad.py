@@ -8,9 +8,11 @@ from typing import Any
 import torch
 
 from ..data.checks import check_positive
+from . import register_rule
 from .base import State, UpdateRule, check_weight_decay
 
 
+@register_rule
 class Adagrad(UpdateRule):
     r"""Adagrad as torch.optim.Adagrad computes it (γ = lr, η = lr_decay, λ = weight_decay,
     s₀ = initial_accumulator_value, ε = eps).

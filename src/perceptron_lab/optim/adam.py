@@ -1,4 +1,4 @@
-"""Adam and AdamW, with AMSGrad."""
+"""Adam, with AMSGrad (AdamW is :mod:`.adamw`)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ from typing import Any
 import torch
 
 from ..data.checks import check_positive
+from . import register_rule
 from .base import State, UpdateRule, check_betas, check_weight_decay
 
 
+@register_rule
 class Adam(UpdateRule):
     r"""Adam as torch.optim.Adam computes it (γ = lr, β1, β2 = betas, ε = eps, λ = weight_decay).
 
@@ -78,27 +80,3 @@ class Adam(UpdateRule):
 
     def torch_optimizer(self, params: Iterable[Any]) -> torch.optim.Optimizer:
         return torch.optim.Adam(params, **self.options())
-
-
-class AdamW(Adam):
-    r"""AdamW: Adam with decoupled weight decay (torch.optim.AdamW).
-
-    θ ← θ·(1 − γ·λ)   before the Adam step, instead of g ← g + λ·θ; then as Adam.
-    """
-
-    name = "adamw"
-    title = "AdamW"
-    decoupled = True
-
-    def __init__(
-        self,
-        lr: float = 0.001,
-        betas: tuple[float, float] = (0.9, 0.999),
-        eps: float = 1e-8,
-        weight_decay: float = 0.01,
-        amsgrad: bool = False,
-    ) -> None:
-        super().__init__(lr, betas, eps, weight_decay, amsgrad)
-
-    def torch_optimizer(self, params: Iterable[Any]) -> torch.optim.Optimizer:
-        return torch.optim.AdamW(params, **self.options())

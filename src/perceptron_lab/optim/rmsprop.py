@@ -8,9 +8,11 @@ from typing import Any
 import torch
 
 from ..data.checks import check_fraction, check_positive
+from . import register_rule
 from .base import State, UpdateRule, check_weight_decay
 
 
+@register_rule
 class RMSprop(UpdateRule):
     r"""RMSprop as torch.optim.RMSprop computes it (γ = lr, α = alpha, ε = eps, μ = momentum, λ = weight_decay).
 

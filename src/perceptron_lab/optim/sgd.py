@@ -9,9 +9,11 @@ import torch
 
 from ..data.checks import check_fraction
 from ..errors import InputError
+from . import register_rule
 from .base import State, UpdateRule, check_weight_decay
 
 
+@register_rule
 class SGD(UpdateRule):
     r"""SGD as torch.optim.SGD computes it (γ = lr, μ = momentum, τ = dampening, λ = weight_decay).
 

@@ -26,13 +26,7 @@ import torch
 from ..engine.atomic import write_atomic
 from ..engine.run_data import WATCH_DATA as DATA_FILE
 from ..engine.run_data import WATCH_SOURCE as SOURCE
-
-TASKS = {
-    "bce": "binary",
-    "perceptron": "binary",
-    "cross_entropy": "multiclass",
-    "mse": "regression",
-}
+from ..losses import loss_class
 
 
 class DataStore:
@@ -82,7 +76,7 @@ def data_section(
     store: DataStore, loss_name: str | None, d: int | None, k: int | None
 ) -> dict[str, Any]:
     """config.json's "data" for a watched run."""
-    task = TASKS.get(loss_name or "")
+    task = loss_class(loss_name).task if loss_name else None
     classes = [str(c) for c in range(k)] if task == "multiclass" and k else None
     if task == "binary":
         classes = ["0", "1"]
