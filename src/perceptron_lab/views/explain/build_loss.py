@@ -56,7 +56,7 @@ def activation_section(b: Board) -> Section:
                 substitution=tuple(lines),
                 shown=b.shown() if name != "identity" else None,
                 results=(b.quantity("A", rec.A, ACTIVATION_TWIN[name]),),
-                notes=(say.or_else(f"activation_note_{rec.loss_name}", b.loss.title),),
+                notes=(say.or_else(f"activation_note_{rec.loss_name}", f"{b.loss.title}: {name}"),),
             ),
         ),
     )
