@@ -59,7 +59,7 @@ def test_stability_at_minus_100_with_label_1() -> None:
     assert curves.z[0] == -100.0
     for dtype in ("float32", "float64"):
         assert curves.curve("with_logits", dtype, 1)[0] == pytest.approx(100.0, rel=1e-6)
-        assert curves.curve("bce", dtype, 1)[0] == pytest.approx(100.0, rel=1e-6)
+        assert curves.curve("probabilities", dtype, 1)[0] == pytest.approx(100.0, rel=1e-6)
     assert math.isinf(curves.curve("naive", "float32", 1)[0])  # σ(−100) rounds to 0: −log 0
     assert curves.curve("naive", "float64", 1)[0] == pytest.approx(100.0, rel=1e-9)
     assert math.isnan(curves.curve("naive", "float32", 0)[0])  # 0·log 0
@@ -70,7 +70,7 @@ def test_stability_where_sigmoid_rounds_to_one() -> None:
     at = int(np.flatnonzero(curves.z == 50.0)[0])
     for dtype in ("float32", "float64"):  # σ(50) is 1 in both: log(1 − σ) = −inf
         assert math.isinf(curves.curve("naive", dtype, 0)[at])
-        assert curves.curve("bce", dtype, 0)[at] == pytest.approx(100.0)  # its clamp
+        assert curves.curve("probabilities", dtype, 0)[at] == pytest.approx(100.0)  # its clamp
         assert curves.curve("with_logits", dtype, 0)[at] == pytest.approx(50.0, rel=1e-6)
     # float32 rounds σ(20) to 1 already; float64 does not, but 1 − σ(20) loses digits
     at20 = int(np.flatnonzero(curves.z == 20.0)[0])

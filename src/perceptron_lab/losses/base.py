@@ -50,6 +50,8 @@ class Loss(ABC):
     tex_loss: ClassVar[str]  # ℓ in TeX, ``{s}`` standing for the subscript ("n" or "n,j")
     tex_grad: ClassVar[str]  # ∂(Σ ℓ)/∂Z in TeX, over the matrices Z, Y (or T, c)
     rowwise: ClassVar[bool] = False  # one ℓ per sample (softmax), not one per element
+    twins: ClassVar[tuple[str, ...]] = ()  # the torch.nn losses that compute it (for watch)
+    probability_twins: ClassVar[tuple[str, ...]] = ()  # those of them whose input is σ(Z)
 
     def __init__(self, reduction: str = "mean") -> None:
         if reduction not in REDUCTIONS:
@@ -140,6 +142,18 @@ class Loss(ABC):
     @abstractmethod
     def torch_module(self) -> torch.nn.Module:
         """The torch.nn loss that is this loss's twin."""
+
+    @classmethod
+    def twin_options(cls, module: torch.nn.Module) -> dict[str, Any]:
+        """The options a torch.nn ``module`` (one of :attr:`twins`) sets, None where unset.
+
+        Raises ValueError, saying why, for a setting without a closed form here.
+        """
+        return {"reduction": getattr(module, "reduction", None)}
+
+    def twin_call_problem(self, args: tuple[Any, ...]) -> str | None:
+        """Why a call of the twin with ``args`` is not this loss; None (the default) if it is."""
+        return None
 
     def torch_value(
         self, module: torch.nn.Module, z: torch.Tensor, y: torch.Tensor

@@ -40,6 +40,8 @@ class BCEWithLogits(Loss):
     auto_for = "binary"
     tex_loss = r"-\left[y_{s} \log \sigma(z_{s}) + (1 - y_{s}) \log(1 - \sigma(z_{s}))\right]"
     tex_grad = r"\sigma(Z) - Y"
+    twins = ("BCEWithLogitsLoss", "BCELoss")
+    probability_twins = ("BCELoss",)
 
     def __init__(
         self, reduction: str = "mean", pos_weight: float | list[float] | None = None
@@ -116,6 +118,16 @@ class BCEWithLogits(Loss):
             reduction=self.reduction, pos_weight=weight.reshape(-1) if weight is not None else None
         )
 
+    @classmethod
+    def twin_options(cls, module: torch.nn.Module) -> dict[str, Any]:
+        """The reduction, and BCEWithLogitsLoss's pos_weight as a float or a list."""
+        options = super().twin_options(module)
+        if isinstance(module, torch.nn.BCEWithLogitsLoss):
+            weight = module.pos_weight
+            values = None if weight is None else [float(v) for v in weight.reshape(-1)]
+            options["pos_weight"] = values[0] if values and len(values) == 1 else values
+        return options
+
     def torch_value(
         self, module: torch.nn.Module, z: torch.Tensor, y: torch.Tensor
     ) -> torch.Tensor:
@@ -143,7 +155,9 @@ class BCEWithLogits(Loss):
         p = self.weights(j + 1)
         weight = f"{f.hyper(p[j])} \\cdot " if p else ""
         an, yn = f.num(a), f.num(y)
-        return f"-\\left[{weight}{yn} \\cdot \\log({an}) + (1 - {yn}) \\cdot \\log(1 - {an})\\right]"
+        return (
+            f"-\\left[{weight}{yn} \\cdot \\log({an}) + (1 - {yn}) \\cdot \\log(1 - {an})\\right]"
+        )
 
     def tex_grad_at(self, f: Numbers, z: float, y: float, a: float, j: int) -> str:
         an, yn = f.num(a), f.num(y)

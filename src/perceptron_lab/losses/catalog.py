@@ -63,7 +63,9 @@ class Catalog(Generic[T]):
         try:
             return cls(**options)
         except TypeError as exc:
-            raise InputError(f"{self.kind} options", f"options of {name}", ", ".join(options)) from exc
+            raise InputError(
+                f"{self.kind} options", f"options of {name}", ", ".join(options)
+            ) from exc
 
     def classes(self) -> dict[str, type[T]]:
         """Every class by name (imports every module)."""

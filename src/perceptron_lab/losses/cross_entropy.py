@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import torch
 
@@ -35,6 +35,7 @@ class SoftmaxCrossEntropy(Loss):
     takes = ("binary", "multiclass")
     auto_for = "multiclass"
     rowwise = True
+    twins = ("CrossEntropyLoss",)
     tex_grad = r"\operatorname{softmax}(Z) - \operatorname{onehot}(c)"
 
     def outputs(self, dataset: Dataset) -> int:
@@ -42,9 +43,7 @@ class SoftmaxCrossEntropy(Loss):
         return dataset.n_classes
 
     def tex_formula(self, sub: str) -> str:
-        return (
-            r"\ell_n = -\log \operatorname{softmax}(z_n)[c_n] = \log \sum_{l} \exp(z_n[l]) - z_n[c_n]"
-        )
+        return r"\ell_n = -\log \operatorname{softmax}(z_n)[c_n] = \log \sum_{l} \exp(z_n[l]) - z_n[c_n]"
 
     def tex_row_at(self, f: Numbers, z: list[float], shown: int, c: int, ell: float, n: int) -> str:
         """ℓₙ = log Σ exp(zₙ[l]) − zₙ[c] with the row's first ``shown`` logits."""
@@ -98,6 +97,15 @@ class SoftmaxCrossEntropy(Loss):
 
     def elements_count(self, z: torch.Tensor) -> int:
         return z.shape[0]
+
+    @classmethod
+    def twin_options(cls, module: torch.nn.Module) -> dict[str, Any]:
+        smoothing = getattr(module, "label_smoothing", 0.0)
+        if smoothing:
+            raise ValueError(
+                f"{type(module).__name__}(label_smoothing={smoothing}) has no closed form"
+            )
+        return super().twin_options(module)
 
     def torch_module(self) -> torch.nn.Module:
         return torch.nn.CrossEntropyLoss(reduction=self.reduction)

@@ -28,6 +28,7 @@ class MeanSquaredError(Loss):
     takes = ("binary", "multiclass", "regression")
     auto_for = "regression"
     score_name = "r2"
+    twins = ("MSELoss",)
     tex_loss = r"(z_{s} - y_{s})^2"
     tex_grad = r"2 \cdot (Z - Y)"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import torch
 
@@ -36,6 +36,7 @@ class PerceptronCriterion(Loss):
     task = "binary"
     takes = ("binary",)
     probabilistic = False  # a step gives no probabilities
+    twins = ("MarginRankingLoss",)
     tex_loss = r"\max(0, -t_{s} \cdot z_{s})"
     tex_grad = r"-T \odot \mathbf{1}[T \odot Z \le 0]"
 
@@ -71,6 +72,21 @@ class PerceptronCriterion(Loss):
 
     def element_gradient(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         return torch.where(y * z <= 0, -y, torch.zeros_like(y))
+
+    @classmethod
+    def twin_options(cls, module: torch.nn.Module) -> dict[str, Any]:
+        margin = getattr(module, "margin", 0.0)
+        if margin != 0:
+            raise ValueError(
+                f"{type(module).__name__}(margin={margin}): only margin 0 is the perceptron"
+            )
+        return super().twin_options(module)
+
+    def twin_call_problem(self, args: tuple[Any, ...]) -> str | None:
+        """MarginRankingLoss(z, x2, t) is the perceptron for x2 = 0 only."""
+        if bool(args[1].any()):
+            return "MarginRankingLoss(z, x2, t) with x2 ≠ 0 is not the perceptron"
+        return None
 
     def torch_module(self) -> torch.nn.Module:
         return torch.nn.MarginRankingLoss(margin=0.0, reduction=self.reduction)

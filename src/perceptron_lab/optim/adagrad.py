@@ -25,6 +25,7 @@ class Adagrad(UpdateRule):
 
     name = "adagrad"
     title = "Adagrad"
+    twin = "Adagrad"
 
     def __init__(
         self,

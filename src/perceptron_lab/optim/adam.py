@@ -29,6 +29,7 @@ class Adam(UpdateRule):
 
     name = "adam"
     title = "Adam"
+    twin = "Adam"
     decoupled = False
 
     def __init__(
@@ -77,6 +78,11 @@ class Adam(UpdateRule):
         m_hat = m / (1 - b1**t)
         denom = v.sqrt() / math.sqrt(1 - b2**t) + self.eps
         return theta - lr * m_hat / denom, new_state
+
+    @classmethod
+    def name_of_twin(cls, optimizer: torch.optim.Optimizer) -> str:
+        """torch.optim.Adam(decoupled_weight_decay=True) is AdamW."""
+        return "adamw" if optimizer.defaults.get("decoupled_weight_decay") else cls.name
 
     def torch_optimizer(self, params: Iterable[Any]) -> torch.optim.Optimizer:
         return torch.optim.Adam(params, **self.options())

@@ -20,6 +20,7 @@ class AdamW(Adam):
 
     name = "adamw"
     title = "AdamW"
+    twin = "AdamW"
     decoupled = True
 
     def __init__(

@@ -25,6 +25,7 @@ class UpdateRule(ABC):
     name: ClassVar[str]
     title: ClassVar[str]  # human name, English
     counts_steps: ClassVar[bool] = True  # torch keeps state["step"]
+    twin: ClassVar[str]  # the torch.optim class that computes it, e.g. "SGD"
 
     def __init__(self, lr: float) -> None:
         self.lr = check_positive("lr", lr)
@@ -38,6 +39,11 @@ class UpdateRule(ABC):
         self, theta: torch.Tensor, g: torch.Tensor, state: State, t: int, lr: float
     ) -> tuple[torch.Tensor, State]:
         """One closed-form step: the new θ and the new state (the inputs are not changed)."""
+
+    @classmethod
+    def name_of_twin(cls, optimizer: torch.optim.Optimizer) -> str:
+        """The rule a torch.optim ``optimizer`` of class :attr:`twin` computes: this one."""
+        return cls.name
 
     @abstractmethod
     def torch_optimizer(self, params: Iterable[Any]) -> torch.optim.Optimizer:

@@ -26,6 +26,7 @@ class RMSprop(UpdateRule):
 
     name = "rmsprop"
     title = "RMSprop"
+    twin = "RMSprop"
 
     def __init__(
         self,

@@ -30,6 +30,7 @@ class SGD(UpdateRule):
 
     name = "sgd"
     title = "stochastic gradient descent"
+    twin = "SGD"
     counts_steps = False
 
     def __init__(

@@ -86,7 +86,7 @@ _PARAMETERS = """
         ``LogisticRegression(C)`` minimizes C·Σℓ + ½‖w‖² = C·N·(mean ℓ + ‖w‖²/(2·C·N)),
         so λ = 1/(C·N); ``Ridge(alpha=a)`` minimizes ‖y − Xw‖² + a·‖w‖², so λ = 2a/N
         (mse here is the mean of (z − y)², without ½); ``MLPClassifier(alpha=a)`` adds
-        a·‖W‖²/(2N), so λ = a/N. With "adamw" the decay is decoupled
+        a·‖W‖²/(2N), so λ = a/N. With AdamW the decay is decoupled
         (W ← W·(1 − γλ) before the step), which is not this penalty.
     schedule : str or None, default=None
         A learning-rate schedule over steps, e.g. "cosine:T_max=500"; None: constant γ.

@@ -29,7 +29,7 @@ class TableText:
 
 
 def _options(options: Mapping[str, Any]) -> str:
-    """'adam (lr=0.01, betas=[0.9, 0.999])' from {'name': 'adam', 'lr': 0.01, …}."""
+    """'adam (lr=0.01, betas=[0.9, 0.999])' from {'name': …, 'lr': 0.01, 'betas': …}."""
     rest = ", ".join(f"{k}={v}" for k, v in options.items() if k != "name")
     return f"{options.get('name', '?')}" + (f" ({rest})" if rest else "")
 
