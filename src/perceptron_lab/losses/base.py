@@ -47,7 +47,7 @@ class Loss(ABC):
     auto_for: ClassVar[str | None] = None  # the task whose natural loss it is ("auto")
     probabilistic: ClassVar[bool] = True  # its activation gives probabilities (or values)
     score_name: ClassVar[str] = "accuracy"  # the score over a dataset (see :meth:`score`)
-    tex_loss: ClassVar[str]  # ℓ in TeX, ``{s}`` standing for the subscript ("n" or "n,j")
+    tex_loss: ClassVar[str]  # ℓ in TeX, ``{s}`` standing for the subscript ({n} or {n,j})
     tex_grad: ClassVar[str]  # ∂(Σ ℓ)/∂Z in TeX, over the matrices Z, Y (or T, c)
     rowwise: ClassVar[bool] = False  # one ℓ per sample (softmax), not one per element
     twins: ClassVar[tuple[str, ...]] = ()  # the torch.nn losses that compute it (for watch)
@@ -169,7 +169,7 @@ class Loss(ABC):
     # --- explanation (TeX) ------------------------------------------------------
     def tex_formula(self, sub: str) -> str:
         """ℓ in TeX for the subscript ``sub``."""
-        return rf"\ell_{{{sub}}} = " + self.tex_loss.replace("{s}", sub)
+        return rf"\ell_{{{sub}}} = " + self.tex_loss.replace("{s}", f"{{{sub}}}")
 
     def tex_gradient(self) -> str:
         """∂(Σ ℓ)/∂Z in TeX."""

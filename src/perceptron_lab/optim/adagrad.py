@@ -26,6 +26,13 @@ class Adagrad(UpdateRule):
     name = "adagrad"
     title = "Adagrad"
     twin = "Adagrad"
+    symbols = (
+        (r"\eta", "lr_decay"),
+        (r"\lambda", "weight_decay"),
+        (r"s_0", "initial_accumulator_value"),
+        (r"\varepsilon", "eps"),
+    )
+    uses_step = True
 
     def __init__(
         self,

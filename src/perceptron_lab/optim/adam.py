@@ -30,6 +30,8 @@ class Adam(UpdateRule):
     name = "adam"
     title = "Adam"
     twin = "Adam"
+    symbols = ((r"\beta_1", "betas"), (r"\varepsilon", "eps"), (r"\lambda", "weight_decay"))
+    uses_step = True
     decoupled = False
 
     def __init__(
@@ -78,6 +80,15 @@ class Adam(UpdateRule):
         m_hat = m / (1 - b1**t)
         denom = v.sqrt() / math.sqrt(1 - b2**t) + self.eps
         return theta - lr * m_hat / denom, new_state
+
+    def note_keys(self) -> tuple[str, ...]:
+        return ("adam_bias", "adam_amsgrad") if self.amsgrad else ("adam_bias",)
+
+    def derived(self, state: State, t: int) -> dict[str, torch.Tensor]:
+        """m̂ = m / (1 − β1ᵗ), v̂ = v / (1 − β2ᵗ) (v̂max under amsgrad) of the state after step t."""
+        b1, b2 = self.betas
+        v = state["max_exp_avg_sq" if self.amsgrad else "exp_avg_sq"]
+        return {r"\hat{m}": state["exp_avg"] / (1 - b1**t), r"\hat{v}": v / (1 - b2**t)}
 
     @classmethod
     def name_of_twin(cls, optimizer: torch.optim.Optimizer) -> str:

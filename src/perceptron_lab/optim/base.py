@@ -26,6 +26,8 @@ class UpdateRule(ABC):
     title: ClassVar[str]  # human name, English
     counts_steps: ClassVar[bool] = True  # torch keeps state["step"]
     twin: ClassVar[str]  # the torch.optim class that computes it, e.g. "SGD"
+    symbols: ClassVar[tuple[tuple[str, str], ...]] = ()  # (TeX symbol, option) of its hypers
+    uses_step: ClassVar[bool] = False  # its formulas read the step count t (bias correction…)
 
     def __init__(self, lr: float) -> None:
         self.lr = check_positive("lr", lr)
@@ -39,6 +41,14 @@ class UpdateRule(ABC):
         self, theta: torch.Tensor, g: torch.Tensor, state: State, t: int, lr: float
     ) -> tuple[torch.Tensor, State]:
         """One closed-form step: the new θ and the new state (the inputs are not changed)."""
+
+    def note_keys(self) -> tuple[str, ...]:
+        """The explanation's notes that this rule's options call for (word keys)."""
+        return ()
+
+    def derived(self, state: State, t: int) -> dict[str, torch.Tensor]:
+        """Named values the step used beyond its state (TeX symbol → tensor), e.g. Adam's m̂."""
+        return {}
 
     @classmethod
     def name_of_twin(cls, optimizer: torch.optim.Optimizer) -> str:

@@ -27,6 +27,12 @@ class RMSprop(UpdateRule):
     name = "rmsprop"
     title = "RMSprop"
     twin = "RMSprop"
+    symbols = (
+        (r"\alpha", "alpha"),
+        (r"\varepsilon", "eps"),
+        (r"\lambda", "weight_decay"),
+        (r"\mu", "momentum"),
+    )
 
     def __init__(
         self,
@@ -83,6 +89,9 @@ class RMSprop(UpdateRule):
             new_state["momentum_buffer"] = b
             return theta - lr * b, new_state
         return theta - lr * g / s, new_state
+
+    def note_keys(self) -> tuple[str, ...]:
+        return ("rmsprop_centered",) if self.centered else ()
 
     def torch_optimizer(self, params: Iterable[Any]) -> torch.optim.Optimizer:
         return torch.optim.RMSprop(params, **self.options())

@@ -31,6 +31,7 @@ class SGD(UpdateRule):
     name = "sgd"
     title = "stochastic gradient descent"
     twin = "SGD"
+    symbols = ((r"\mu", "momentum"), (r"\tau", "dampening"), (r"\lambda", "weight_decay"))
     counts_steps = False
 
     def __init__(
@@ -77,6 +78,9 @@ class SGD(UpdateRule):
             new_state["momentum_buffer"] = b
             g = g + self.momentum * b if self.nesterov else b
         return theta - lr * g, new_state
+
+    def note_keys(self) -> tuple[str, ...]:
+        return ("sgd_momentum",) if self.momentum else ()
 
     def torch_optimizer(self, params: Iterable[Any]) -> torch.optim.Optimizer:
         return torch.optim.SGD(params, **self.options())

@@ -48,7 +48,7 @@ def _summary(b: Board) -> tuple[str, ...]:
         say(
             "setting",
             loss=say.or_else(f"loss_{rec.loss_name}", b.loss.title.capitalize()),
-            rule=say(f"rule_{rec.rule_name}"),
+            rule=say.or_else(f"rule_{rec.rule_name}", rec.rule_name),
             lr=hyper(rec.lr),
             dtype=dtype,
         ),

@@ -11,8 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
+from ...optim.adagrad import Adagrad
+from ...optim.adam import Adam
+from ...optim.adamw import AdamW
+from ...optim.base import UpdateRule
+from ...optim.rmsprop import RMSprop
+from ...optim.sgd import SGD
 from .values import hyper, num, term
 
 Line = tuple[str, str]  # (formula in general symbols, the same with this element's numbers)
@@ -235,10 +242,22 @@ def _adagrad(e: Element, r: Rule) -> list[Line]:
     ]
 
 
-PLANS: dict[str, Callable[[Element, Rule], list[Line]]] = {
-    "sgd": _sgd,
-    "adam": lambda e, r: _adam(e, r, decoupled=False),
-    "adamw": lambda e, r: _adam(e, r, decoupled=True),
-    "rmsprop": _rmsprop,
-    "adagrad": _adagrad,
+def _any_rule(e: Element, r: Rule) -> list[Line]:
+    """A rule without a worked plan here (one registered from outside): θ before and after."""
+    line, _ = _gradient(e, r, decay=False)
+    step = rf"{e.label} \leftarrow {num(e.theta)} \to {num(e.new)}"
+    return [line, (r"\theta \leftarrow \operatorname{rule}(\theta, g)", step)]
+
+
+PLANS: dict[type[UpdateRule], Callable[[Element, Rule], list[Line]]] = {
+    SGD: _sgd,
+    Adam: partial(_adam, decoupled=False),
+    AdamW: partial(_adam, decoupled=True),
+    RMSprop: _rmsprop,
+    Adagrad: _adagrad,
 }
+
+
+def plan(rule: UpdateRule, e: Element, r: Rule) -> list[Line]:
+    """The worked update of element ``e`` under ``rule`` (its class's plan)."""
+    return PLANS.get(type(rule), _any_rule)(e, r)
