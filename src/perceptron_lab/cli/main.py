@@ -185,4 +185,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("perceptron-lab: interrupted", file=sys.stderr)
         return 130
     return code
-

@@ -57,7 +57,6 @@ from ..optim.schedules import parse_schedule
 SEED_RANGE = 2**31 - 1  # seeds drawn for random_state=None or a RandomState
 
 
-
 def _choices(*names: str) -> str:
     """'"a", "b" or "c"' for a docstring."""
     quoted = [f'"{n}"' for n in names]
