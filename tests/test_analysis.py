@@ -86,7 +86,7 @@ def test_stability_agrees_where_nothing_rounds() -> None:
     at = int(np.flatnonzero(curves.z == 2.0)[0])
     exact = {1: math.log1p(math.exp(-2.0)), 0: 2.0 + math.log1p(math.exp(-2.0))}
     for label, value in exact.items():
-        for method in ("naive", "bce", "with_logits"):
+        for method in ("naive", "probabilities", "with_logits"):
             assert curves.curve(method, "float64", label)[at] == pytest.approx(value, rel=1e-12)
     assert ("naive", "float32", 1) not in curves.loss
 

@@ -63,13 +63,21 @@ class Adagrad(UpdateRule):
         return ("sum",)
 
     def update(
-        self, theta: torch.Tensor, g: torch.Tensor, state: State, t: int, lr: float
+        self,
+        theta: torch.Tensor,
+        g: torch.Tensor,
+        state: State,
+        t: int,
+        lr: float,
+        keep: dict[str, torch.Tensor | float] | None = None,
     ) -> tuple[torch.Tensor, State]:
         if self.weight_decay:
             g = g + self.weight_decay * theta
         clr = lr / (1 + (t - 1) * self.lr_decay)
         s0 = torch.full_like(theta, self.initial_accumulator_value)
         s = state.get("sum", s0) + g * g
+        if keep is not None:
+            keep |= {"g": g, "lr_t": clr}
         return theta - clr * g / (s.sqrt() + self.eps), {"sum": s}
 
     def torch_optimizer(self, params: Iterable[Any]) -> torch.optim.Optimizer:

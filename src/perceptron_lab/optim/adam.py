@@ -32,6 +32,7 @@ class Adam(UpdateRule):
     twin = "Adam"
     symbols = ((r"\beta_1", "betas"), (r"\varepsilon", "eps"), (r"\lambda", "weight_decay"))
     uses_step = True
+    shown = (("m_hat", r"\hat{m}"), ("v_hat", r"\hat{v}"))
     decoupled = False
 
     def __init__(
@@ -62,7 +63,13 @@ class Adam(UpdateRule):
         return (*keys, "max_exp_avg_sq") if self.amsgrad else keys
 
     def update(
-        self, theta: torch.Tensor, g: torch.Tensor, state: State, t: int, lr: float
+        self,
+        theta: torch.Tensor,
+        g: torch.Tensor,
+        state: State,
+        t: int,
+        lr: float,
+        keep: dict[str, torch.Tensor | float] | None = None,
     ) -> tuple[torch.Tensor, State]:
         b1, b2 = self.betas
         if self.weight_decay:
@@ -79,16 +86,13 @@ class Adam(UpdateRule):
             new_state["max_exp_avg_sq"] = v
         m_hat = m / (1 - b1**t)
         denom = v.sqrt() / math.sqrt(1 - b2**t) + self.eps
+        if keep is not None:
+            v_hat = v / (1 - b2**t)
+            keep |= {"theta": theta, "g": g, "m_hat": m_hat, "v_hat": v_hat, "denominator": denom}
         return theta - lr * m_hat / denom, new_state
 
     def note_keys(self) -> tuple[str, ...]:
         return ("adam_bias", "adam_amsgrad") if self.amsgrad else ("adam_bias",)
-
-    def derived(self, state: State, t: int) -> dict[str, torch.Tensor]:
-        """m̂ = m / (1 − β1ᵗ), v̂ = v / (1 − β2ᵗ) (v̂max under amsgrad) of the state after step t."""
-        b1, b2 = self.betas
-        v = state["max_exp_avg_sq" if self.amsgrad else "exp_avg_sq"]
-        return {r"\hat{m}": state["exp_avg"] / (1 - b1**t), r"\hat{v}": v / (1 - b2**t)}
 
     @classmethod
     def name_of_twin(cls, optimizer: torch.optim.Optimizer) -> str:

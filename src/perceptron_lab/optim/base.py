@@ -38,17 +38,26 @@ class UpdateRule(ABC):
 
     @abstractmethod
     def update(
-        self, theta: torch.Tensor, g: torch.Tensor, state: State, t: int, lr: float
+        self,
+        theta: torch.Tensor,
+        g: torch.Tensor,
+        state: State,
+        t: int,
+        lr: float,
+        keep: dict[str, torch.Tensor | float] | None = None,
     ) -> tuple[torch.Tensor, State]:
-        """One closed-form step: the new θ and the new state (the inputs are not changed)."""
+        """One closed-form step: the new θ and the new state (the inputs are not changed).
+
+        Given ``keep``, the step also writes its named intermediates there (the explanation
+        reads them): "g" the gradient the rule steps on (weight decay folded in), then the
+        rule's own — see each rule. Training passes none, so its hot path does no more.
+        """
 
     def note_keys(self) -> tuple[str, ...]:
         """The explanation's notes that this rule's options call for (word keys)."""
         return ()
 
-    def derived(self, state: State, t: int) -> dict[str, torch.Tensor]:
-        """Named values the step used beyond its state (TeX symbol → tensor), e.g. Adam's m̂."""
-        return {}
+    shown: ClassVar[tuple[tuple[str, str], ...]] = ()  # (intermediate, TeX) shown as results
 
     @classmethod
     def name_of_twin(cls, optimizer: torch.optim.Optimizer) -> str:

@@ -69,7 +69,13 @@ class RMSprop(UpdateRule):
         return keys
 
     def update(
-        self, theta: torch.Tensor, g: torch.Tensor, state: State, t: int, lr: float
+        self,
+        theta: torch.Tensor,
+        g: torch.Tensor,
+        state: State,
+        t: int,
+        lr: float,
+        keep: dict[str, torch.Tensor | float] | None = None,
     ) -> tuple[torch.Tensor, State]:
         a = self.alpha
         if self.weight_decay:
@@ -84,6 +90,8 @@ class RMSprop(UpdateRule):
             s = torch.addcmul(v, g_avg, g_avg, value=-1).sqrt() + self.eps
         else:
             s = v.sqrt() + self.eps
+        if keep is not None:
+            keep |= {"g": g, "denominator": s}
         if self.momentum:
             b = self.momentum * state.get("momentum_buffer", zeros) + g / s
             new_state["momentum_buffer"] = b

@@ -67,7 +67,13 @@ class SGD(UpdateRule):
         return ("momentum_buffer",) if self.momentum else ()
 
     def update(
-        self, theta: torch.Tensor, g: torch.Tensor, state: State, t: int, lr: float
+        self,
+        theta: torch.Tensor,
+        g: torch.Tensor,
+        state: State,
+        t: int,
+        lr: float,
+        keep: dict[str, torch.Tensor | float] | None = None,
     ) -> tuple[torch.Tensor, State]:
         if self.weight_decay:
             g = g + self.weight_decay * theta
@@ -76,8 +82,10 @@ class SGD(UpdateRule):
             b = state.get("momentum_buffer")
             b = g.clone() if b is None else self.momentum * b + (1 - self.dampening) * g
             new_state["momentum_buffer"] = b
-            g = g + self.momentum * b if self.nesterov else b
-        return theta - lr * g, new_state
+            g_step = g + self.momentum * b if self.nesterov else b
+        if keep is not None:
+            keep |= {"g": g, "step_direction": g_step if self.momentum else g}
+        return theta - lr * (g_step if self.momentum else g), new_state
 
     def note_keys(self) -> tuple[str, ...]:
         return ("sgd_momentum",) if self.momentum else ()

@@ -42,6 +42,7 @@ def _elements(b: Board, param: str) -> list[Element]:
     new = (rec.W_after if param == "W" else rec.B_after).closed
     before = rec.state_before.get(param, {})
     after = {key: twin.closed for key, twin in rec.state_after.get(param, {}).items()}
+    kept = rec.intermediates.get(param, {})
     out = []
     for flat in range(min(theta.numel(), ELEMENTS)):
         index: tuple[int, ...]
@@ -64,6 +65,7 @@ def _elements(b: Board, param: str) -> list[Element]:
                 {key: at(v) for key, v in before.items()},
                 {key: at(v) for key, v in after.items()},
                 at(new),
+                {key: v if isinstance(v, float) else at(v) for key, v in kept.items()},
             )
         )
     return out
@@ -81,8 +83,10 @@ def _parameter(b: Board, param: str) -> Derivation:
     for key, twin in rec.state_after.get(param, {}).items():
         via = f"optimizer.state[linear.{layer}]['{key}']" + (".T" if param == "W" else "")
         results.append(b.quantity(f"{SYMBOL[key]}_{{{param}}}", twin, via))
-    state = {key: twin.closed for key, twin in rec.state_after.get(param, {}).items()}
-    for symbol, value in _rule(b).derived(state, b.t).items():
+    kept = rec.intermediates.get(param, {})
+    for key, symbol in _rule(b).shown:
+        value = kept[key]
+        assert isinstance(value, torch.Tensor), key
         results.append(b.value(f"{symbol}_{{{param}}}", value))
     after = rec.W_after if param == "W" else rec.B_after
     results.append(
