@@ -122,3 +122,30 @@ def test_train_explain_and_report_a_run(huber: type[Huber], tmp_path: Path) -> N
 
     html = render_report(trace, "en")
     assert "huber" in html.lower()
+
+
+def test_an_update_keeps_its_named_intermediates() -> None:
+    """The record carries what the rule computed: checked against the rules' definitions."""
+    adam = observe(X, Y, W, B, loss="mse", optimizer="adam", lr=0.1, dtype="float64")[0]
+    g, kept = adam.dW.closed, adam.intermediates["W"]
+    # t = 1: m̂ = (1 − β1)·g / (1 − β1) = g, v̂ = g², denominator √v/√(1 − β2) + ε = |g| + ε
+    assert torch.allclose(kept["m_hat"], g, rtol=1e-12)  # type: ignore[arg-type]
+    assert torch.allclose(kept["v_hat"], g**2, rtol=1e-12)  # type: ignore[arg-type]
+    assert torch.allclose(kept["denominator"], g.abs() + 1e-8, rtol=1e-12)  # type: ignore[arg-type]
+    sgd = observe(
+        X, Y, W, B, loss="mse", lr=0.1, dtype="float64", optimizer_options={"weight_decay": 0.5}
+    )[0]
+    decayed = sgd.dW.closed + 0.5 * torch.tensor(W, dtype=torch.float64)
+    assert torch.equal(sgd.intermediates["W"]["g"], decayed)  # type: ignore[arg-type]
+    adagrad = observe(
+        X,
+        Y,
+        W,
+        B,
+        loss="mse",
+        optimizer="adagrad",
+        lr=0.1,
+        steps=3,
+        optimizer_options={"lr_decay": 0.5},
+    )
+    assert [r.intermediates["B"]["lr_t"] for r in adagrad] == [0.1, 0.1 / 1.5, 0.1 / 2.0]
