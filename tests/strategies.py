@@ -8,8 +8,8 @@ import numpy as np
 import torch
 from hypothesis import strategies as st
 
-from perceptron_lab.losses import LOSSES, Loss, get_loss
-from perceptron_lab.optim import OPTIMIZERS, UpdateRule, get_optimizer
+from perceptron_lab.losses import Loss, get_loss, loss_names
+from perceptron_lab.optim import UpdateRule, get_optimizer, rule_names
 
 unit = st.floats(0.0, 0.95)
 lrs = st.floats(1e-4, 0.5)
@@ -80,5 +80,5 @@ def problems(draw: st.DrawFn, loss: Loss, dtype: torch.dtype) -> dict[str, torch
     return {"X": t(X), "y": loss.targets(t(y), k), "W": t(W), "B": t(B)}
 
 
-LOSS_NAMES = sorted(LOSSES)
-RULE_NAMES = sorted(OPTIMIZERS)
+LOSS_NAMES = sorted(loss_names())
+RULE_NAMES = sorted(rule_names())

@@ -23,7 +23,6 @@ from perceptron_lab.observe import observe
 from perceptron_lab.views.analysis import surface as surface_module
 from perceptron_lab.views.analysis.attribution import attribution_data, sample_contributions
 from perceptron_lab.views.analysis.parameters import (
-    class_index,
     epoch_end,
     parameter_name,
     split_theta,
@@ -65,7 +64,7 @@ def test_stability_at_minus_100_with_label_1() -> None:
     assert curves.z[0] == -100.0
     for dtype in ("float32", "float64"):
         assert curves.curve("with_logits", dtype, 1)[0] == pytest.approx(100.0, rel=1e-6)
-        assert curves.curve("bce", dtype, 1)[0] == pytest.approx(100.0, rel=1e-6)
+        assert curves.curve("probabilities", dtype, 1)[0] == pytest.approx(100.0, rel=1e-6)
     assert math.isinf(curves.curve("naive", "float32", 1)[0])  # σ(−100) rounds to 0: −log 0
     assert curves.curve("naive", "float64", 1)[0] == pytest.approx(100.0, rel=1e-9)
     assert math.isnan(curves.curve("naive", "float32", 0)[0])  # 0·log 0
@@ -76,7 +75,7 @@ def test_stability_where_sigmoid_rounds_to_one() -> None:
     at = int(np.flatnonzero(curves.z == 50.0)[0])
     for dtype in ("float32", "float64"):  # σ(50) is 1 in both: log(1 − σ) = −inf
         assert math.isinf(curves.curve("naive", dtype, 0)[at])
-        assert curves.curve("bce", dtype, 0)[at] == pytest.approx(100.0)  # its clamp
+        assert curves.curve("probabilities", dtype, 0)[at] == pytest.approx(100.0)  # its clamp
         assert curves.curve("with_logits", dtype, 0)[at] == pytest.approx(50.0, rel=1e-6)
     # float32 rounds σ(20) to 1 already; float64 does not, but 1 − σ(20) loses digits
     at20 = int(np.flatnonzero(curves.z == 20.0)[0])
@@ -92,7 +91,7 @@ def test_stability_agrees_where_nothing_rounds() -> None:
     at = int(np.flatnonzero(curves.z == 2.0)[0])
     exact = {1: math.log1p(math.exp(-2.0)), 0: 2.0 + math.log1p(math.exp(-2.0))}
     for label, value in exact.items():
-        for method in ("naive", "bce", "with_logits"):
+        for method in ("naive", "probabilities", "with_logits"):
             assert curves.curve(method, "float64", label)[at] == pytest.approx(value, rel=1e-12)
     assert ("naive", "float32", 1) not in curves.loss
 
@@ -235,6 +234,9 @@ def test_theta_path_and_helpers(runs: dict[str, Trace]) -> None:
         epoch_end(runs["moons"], 3)
     assert parameter_name(4, 2, 3, ["a", "b"]) == "W[2,2] (b)"
     assert parameter_name(7, 2, 3) == "B[2]"
-    assert class_index("perceptron", torch.tensor([[-1.0], [1.0]])).tolist() == [0, 1]
+    t = torch.tensor([[-1.0], [1.0]])
+    assert get_loss("perceptron").class_index(t).tolist() == [0, 1]  # type: ignore[union-attr]
+    assert get_loss("cross_entropy").class_index(torch.tensor([2, 0])).tolist() == [2, 0]  # type: ignore[union-attr]
+    assert get_loss("mse").class_index(t) is None
     data = run_data(runs["moons"])
     assert data.train_t.X.shape == (200, 2) and data.dtype == torch.float32

@@ -105,9 +105,10 @@ def test_verification_error_names_quantity_and_step() -> None:
 
 
 def test_cli_name_lists_match_the_registries() -> None:
-    from perceptron_lab.losses import LOSSES
-    from perceptron_lab.names import LOSS_NAMES, OPTIMIZER_NAMES
-    from perceptron_lab.optim import OPTIMIZERS
+    from perceptron_lab import losses, optim
 
-    assert tuple(LOSSES) == LOSS_NAMES
-    assert tuple(OPTIMIZERS) == OPTIMIZER_NAMES
+    assert losses.loss_names() == ("bce", "cross_entropy", "mse", "perceptron")
+    assert optim.rule_names() == ("adagrad", "adam", "adamw", "rmsprop", "sgd")
+    for catalog in (losses.CATALOG, optim.CATALOG):  # module <name>.py holds the class <name>
+        for name, cls in catalog.classes().items():
+            assert (cls.name, cls.__module__) == (name, f"{catalog.package}.{name}")

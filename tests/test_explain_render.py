@@ -14,9 +14,9 @@ from rich.console import Console
 from torch import nn
 
 from perceptron_lab.core.observed_step import StepRecord
-from perceptron_lab.losses import LOSSES
+from perceptron_lab.losses import loss_names
 from perceptron_lab.observe import observe
-from perceptron_lab.optim import OPTIMIZERS
+from perceptron_lab.optim import rule_names
 from perceptron_lab.views.explain import explain, explain_steps, explain_terminal
 from perceptron_lab.views.explain.mathtext import segments, tex_numbers, to_unicode
 from perceptron_lab.views.explain.text_en import EN
@@ -92,8 +92,8 @@ def render_all(record: StepRecord, lang: str) -> dict[str, str]:
 
 
 def test_every_loss_and_rule_is_covered() -> None:
-    assert set(DATA) == set(LOSSES)
-    assert set(OPTIONS) == set(OPTIMIZERS)
+    assert set(DATA) == set(loss_names())
+    assert set(OPTIONS) == set(rule_names())
 
 
 @pytest.mark.parametrize("loss", sorted(DATA))

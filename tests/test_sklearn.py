@@ -157,7 +157,7 @@ def test_string_labels_and_a_random_state_of_none() -> None:
         ({"max_iter": 0}, "max_iter: expected an integer >= 1, got 0"),
         ({"batch_size": 2.5}, "batch_size: expected an integer >= 1 or None, got 2.5"),
         ({"loss": "mse"}, "loss: expected one of auto, bce, cross_entropy, perceptron, got 'mse'"),
-        ({"optimizer": "lbfgs"}, "optimizer: expected one of sgd, adam, adamw, rmsprop, adagrad"),
+        ({"optimizer": "lbfgs"}, "optimizer: expected one of adagrad, adam, adamw, rmsprop, sgd"),
         ({"dtype": "float16"}, "dtype: expected one of float32, float64, got 'float16'"),
         ({"random_state": -1}, "random_state: expected an int in [0, 2147483647], got -1"),
         ({"schedule": "linear"}, "schedule: expected one of constant, step, exponential, cosine"),

@@ -8,7 +8,8 @@ import torch
 from perceptron_lab.core.agreement import disagreement, tolerance
 from perceptron_lab.core.observed_step import observe_step
 from perceptron_lab.errors import VerificationError
-from perceptron_lab.losses import BCEWithLogits, get_loss
+from perceptron_lab.losses import get_loss
+from perceptron_lab.losses.bce import BCEWithLogits
 from perceptron_lab.optim import get_optimizer
 
 

@@ -36,7 +36,10 @@ CASES = [
     (["{good}", "--target", "label"], "target: expected a column of"),
     (["{one_class}"], "at least 2 classes"),
     (["iris", "--loss", "bce"], "--loss: expected a loss for 3 classes"),
-    (["diabetes", "--loss", "cross_entropy"], "--loss: expected mse for a real-valued target"),
+    (
+        ["diabetes", "--loss", "cross_entropy"],
+        "--loss: expected a loss for a real-valued target (cross_entropy takes integer",
+    ),
     (["seed", "--epochs", "0"], "--epochs: expected an integer >= 1, got 0"),
     (["seed", "--lr", "-1"], "lr: expected a number > 0, got -1"),
     (["seed", "--schedule", "step:step_size=0"], "step_size"),

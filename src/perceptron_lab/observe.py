@@ -14,8 +14,8 @@ from .core.observed_step import StepRecord, observe_step
 from .core.twin import TorchTwin
 from .data.checks import as_matrix, as_tensor, check_parameters, dtype_from_name
 from .errors import InputError
-from .losses import get_loss
-from .optim import get_optimizer
+from .losses import DEFAULT_LOSS, get_loss
+from .optim import DEFAULT_OPTIMIZER, get_optimizer
 
 
 def observe(
@@ -24,8 +24,8 @@ def observe(
     W: Any,
     B: Any,
     *,
-    loss: str = "bce",
-    optimizer: str = "sgd",
+    loss: str = DEFAULT_LOSS,
+    optimizer: str = DEFAULT_OPTIMIZER,
     lr: float = 0.01,
     steps: int = 1,
     dtype: str = "float32",

@@ -113,12 +113,14 @@ def update_rule(
     losses: tuple[str, ...], default_loss: str, prefix: str = ""
 ) -> argparse.ArgumentParser:
     """--loss, --optimizer, --lr. Their defaults are None: the command fills them in."""
-    from ..names import OPTIMIZER_NAMES
+    from ..optim import DEFAULT_OPTIMIZER, rule_names
 
     p = _parent()
     p.add_argument("--loss", choices=losses, help=f"{prefix}the loss (default: {default_loss})")
     p.add_argument(
-        "--optimizer", choices=OPTIMIZER_NAMES, help=f"{prefix}the update rule (default: sgd)"
+        "--optimizer",
+        choices=rule_names(),
+        help=f"{prefix}the update rule (default: {DEFAULT_OPTIMIZER})",
     )
     p.add_argument("--lr", type=float, help=f"{prefix}the learning rate (default: 0.01)")
     return p
@@ -126,7 +128,7 @@ def update_rule(
 
 def numbers(required: bool, prefix: str = "") -> argparse.ArgumentParser:
     """--X --y --W --B, the rule, --steps and --dtype: K steps from numbers typed in."""
-    from ..names import LOSS_NAMES
+    from ..losses import DEFAULT_LOSS, loss_names
 
     given = _parent()
     given.add_argument("--X", required=required, help="inputs X (N, d), e.g. '1,2;3,4;5,6'")
@@ -135,7 +137,9 @@ def numbers(required: bool, prefix: str = "") -> argparse.ArgumentParser:
     given.add_argument("--B", required=required, help="bias B (k,), e.g. '0.1'")
     steps = _parent()
     steps.add_argument("--steps", type=int, help=f"{prefix}how many steps (default: 1)")
-    return _parent(given, update_rule(LOSS_NAMES, "bce", prefix), steps, dtype(None, prefix))
+    return _parent(
+        given, update_rule(loss_names(), DEFAULT_LOSS, prefix), steps, dtype(None, prefix)
+    )
 
 
 def run_dir(

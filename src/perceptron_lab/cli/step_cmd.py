@@ -6,12 +6,14 @@ import argparse
 import json
 from typing import Any
 
+from ..losses import DEFAULT_LOSS
+from ..optim import DEFAULT_OPTIMIZER
 from . import options
 
 # the rule's settings of the numbers mode (step, and explain with --X), None in the parser
 DEFAULTS: dict[str, Any] = {
-    "loss": "bce",
-    "optimizer": "sgd",
+    "loss": DEFAULT_LOSS,
+    "optimizer": DEFAULT_OPTIMIZER,
     "lr": 0.01,
     "steps": 1,
     "dtype": "float32",

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..names import LOSS_NAMES
+from ..losses import AUTO, loss_names
+from ..optim import DEFAULT_OPTIMIZER
 from . import options
 
 # options a branch may change; their parser default is None, meaning "as the parent run"
@@ -25,7 +26,7 @@ OVERRIDABLE = (
     "momentum",
     "weight_decay",
 )
-DEFAULTS: dict[str, Any] = {"loss": "auto", "optimizer": "sgd", "lr": 0.01, "epochs": 5}
+DEFAULTS: dict[str, Any] = {"loss": AUTO, "optimizer": DEFAULT_OPTIMIZER, "lr": 0.01, "epochs": 5}
 
 
 def add_train_parser(sub: Any) -> None:
@@ -34,7 +35,7 @@ def add_train_parser(sub: Any) -> None:
         "train",
         parents=[
             options.columns(),
-            options.update_rule(("auto", *LOSS_NAMES), "auto, from the target"),
+            options.update_rule((AUTO, *loss_names()), f"{AUTO}, from the target"),
             options.dtype("float32"),
             options.text_or_json(),
         ],

@@ -5,6 +5,9 @@ L, dL/dZ = loss.value_and_grad(Z, y)
 dL/dW = Xᵀ · dL/dZ             (d, k)
 dL/dB = Σₙ dL/dZ               (k,)
 W′, B′ = rule(W, dL/dW), rule(B, dL/dB)
+
+An observed step (:func:`closed_step`) also keeps each rule's named intermediates
+(``UpdateRule.update(..., keep=)``: m̂, v̂, the denominator, γₜ …); training does not.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ import torch
 
 from ..losses import Loss
 from ..optim import State, UpdateRule
+
+Intermediates = dict[str, torch.Tensor | float]  # an update's named values, e.g. "m_hat"
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,7 @@ class ClosedStep(TrainStep):
 
     A: torch.Tensor  # (N, k)
     per_sample_loss: torch.Tensor  # (N,)
+    intermediates: dict[str, Intermediates]  # per parameter, what its rule's update kept
 
 
 def train_step(
@@ -51,14 +57,19 @@ def train_step(
     t: int,
     lr: float,
     rule_B: UpdateRule | None = None,
+    keep: Mapping[str, Intermediates] | None = None,
 ) -> TrainStep:
-    """The step by formula alone, as in the module docstring (``rule_B`` updates B if given)."""
+    """The step by formula alone, as in the module docstring (``rule_B`` updates B if given).
+
+    ``keep`` ({"W": {}, "B": {}}) receives each rule's intermediates.
+    """
     Z = X @ W + B  # (N, k), as the notebook writes it
     value, dZ = loss.value_and_grad(Z, y)  # 0-d, (N, k)
     dW = X.T @ dZ  # (d, k)
     dB = dZ.sum(dim=0)  # (k,)
-    W_after, state_W = rule.update(W, dW, state.get("W", {}), t, lr)
-    B_after, state_B = (rule_B or rule).update(B, dB, state.get("B", {}), t, lr)
+    keep_W, keep_B = (None, None) if keep is None else (keep["W"], keep["B"])
+    W_after, state_W = rule.update(W, dW, state.get("W", {}), t, lr, keep_W)
+    B_after, state_B = (rule_B or rule).update(B, dB, state.get("B", {}), t, lr, keep_B)
     return TrainStep(Z, value, dZ, dW, dB, W_after, B_after, {"W": state_W, "B": state_B})
 
 
@@ -75,7 +86,8 @@ def closed_step(
     rule_B: UpdateRule | None = None,
 ) -> ClosedStep:
     """:func:`train_step` plus the activations A and the per-sample losses ℓₙ."""
-    s = train_step(X, y, W, B, loss, rule, state, t, lr, rule_B)
+    kept: dict[str, Intermediates] = {"W": {}, "B": {}}
+    s = train_step(X, y, W, B, loss, rule, state, t, lr, rule_B, kept)
     return ClosedStep(
         s.Z,
         s.loss,
@@ -87,4 +99,5 @@ def closed_step(
         s.state_after,
         A=loss.activation.closed(s.Z),
         per_sample_loss=loss.per_sample(s.Z, y),
+        intermediates=kept,
     )

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import torch
 
-from ..losses import get_loss
-from ..optim import get_optimizer
+from ..losses.bce import BCEWithLogits
+from ..optim.sgd import SGD
 from .notebook_model import Perceptron
 from .observed_step import StepRecord, observe_step
 from .rounding import DotProduct, explain_dot
@@ -52,8 +52,8 @@ def notebook_tensors() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.
 def run_demo(seed: int = DEFAULT_SEED, epochs: int = DEFAULT_EPOCHS) -> Demo:
     """Compute the five examples (each number both ways, verified)."""
     X, y, W, B = notebook_tensors()
-    loss = get_loss("bce")
-    rule = get_optimizer("sgd", lr=LR)
+    loss = BCEWithLogits()
+    rule = SGD(lr=LR)
     step = observe_step(X, y, W, B, loss, rule)
     p = step.A.closed
     notebook_bce = float(-torch.mean(y * torch.log(p) + (1 - y) * torch.log(1 - p)))

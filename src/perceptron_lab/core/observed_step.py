@@ -61,6 +61,8 @@ class StepRecord:
     update_W: Twin  # (d, k) W_after − W
     update_B: Twin  # (k,) B_after − B
     state_after: Mapping[str, Mapping[str, Twin]] = field(default_factory=dict)
+    # per parameter, the rule's named intermediates (closed form; see UpdateRule.update)
+    intermediates: Mapping[str, Mapping[str, torch.Tensor | float]] = field(default_factory=dict)
     verified: bool = False  # whether PyTorch's twin ran
     tolerance: float = 0.0
 
@@ -174,6 +176,7 @@ def observe_step(
             state_after={
                 p: {k: Twin(v) for k, v in s.items()} for p, s in closed.state_after.items()
             },
+            intermediates=closed.intermediates,
         )
     twin = twin or TorchTwin(loss, rule, X.shape[1], W.shape[1], X.dtype, X.device, decay_bias)
     other = twin.step(X, y, W, B, state, t_rule, lr, closed)
@@ -226,6 +229,7 @@ def observe_step(
             p: {k: pair(v, other.state_after[p][k], state_scale(p, k)) for k, v in s.items()}
             for p, s in closed.state_after.items()
         },
+        intermediates=closed.intermediates,
         verified=True,
     )
     if check:

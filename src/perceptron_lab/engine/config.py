@@ -6,15 +6,17 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from ..errors import InputError
+from ..losses import AUTO
+from ..optim import DEFAULT_OPTIMIZER
 
 
 @dataclass(frozen=True)
 class TrainConfig:
     """Everything that decides a run's numbers (with the data and the seed)."""
 
-    loss: str = "auto"  # bce, cross_entropy, mse, perceptron; auto: from the data's task
+    loss: str = AUTO  # a name of perceptron_lab.losses.loss_names(); auto: the task's own
     loss_options: dict[str, Any] = field(default_factory=dict)  # e.g. {"reduction": "sum"}
-    optimizer: str = "sgd"  # sgd, adam, adamw, rmsprop, adagrad
+    optimizer: str = DEFAULT_OPTIMIZER  # a name of perceptron_lab.optim.rule_names()
     optimizer_options: dict[str, Any] = field(default_factory=dict)  # e.g. {"momentum": 0.9}
     lr: float = 0.01  # γ, the base learning rate
     epochs: int = 5  # passes over the training data

@@ -10,11 +10,8 @@ from ..core.notebook_model import Perceptron
 from ..data import Dataset
 from ..data.checks import dtype_from_name
 from ..errors import InputError
-from ..losses import Loss, get_loss
+from ..losses import AUTO, Loss, auto_loss, get_loss
 from .config import TrainConfig
-
-AUTO_LOSS = {"binary": "bce", "multiclass": "cross_entropy", "regression": "mse"}
-BINARY_LOSSES = ("bce", "perceptron")
 
 
 @dataclass(frozen=True)
@@ -26,23 +23,21 @@ class Tensors:
 
 
 def choose_loss(dataset: Dataset, config: TrainConfig) -> Loss:
-    """The configured loss, or the task's natural one; refuses labels it can't take."""
-    name = AUTO_LOSS[dataset.task] if config.loss == "auto" else config.loss
+    """The configured loss, or the task's natural one; refuses a task it can't train on."""
+    name = auto_loss(dataset.task) if config.loss == AUTO else config.loss
     loss = get_loss(name, **config.loss_options)
-    if name in BINARY_LOSSES and dataset.task != "binary":
+    if dataset.task not in loss.takes:
         what = f"{dataset.n_classes} classes" if dataset.classes else "a real-valued target"
-        better = "cross_entropy" if dataset.task == "multiclass" else "mse"
-        raise InputError("loss", f"a loss for {what} ({name} takes 2 classes; try {better})", name)
-    if name == "cross_entropy" and dataset.task == "regression":
+        better = auto_loss(dataset.task)
         raise InputError(
-            "loss", "mse for a real-valued target (cross_entropy takes class labels)", name
+            "loss", f"a loss for {what} ({name} takes {loss.labels}; try {better})", name
         )
     return loss
 
 
 def output_size(dataset: Dataset, loss: Loss) -> int:
-    """k: one output per class for softmax cross-entropy, else one."""
-    return dataset.n_classes if loss.name == "cross_entropy" else 1
+    """k: the outputs the loss needs for the dataset (one per class for softmax)."""
+    return loss.outputs(dataset)
 
 
 def to_tensors(dataset: Dataset, loss: Loss, k: int, dtype: torch.dtype) -> Tensors:

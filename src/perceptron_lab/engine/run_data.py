@@ -45,9 +45,7 @@ def shape(trace: Trace) -> tuple[int, int]:
     """(d, k) of the run's W."""
     m = trace.manifest
     if m.input_size is None or m.output_size is None:
-        raise InputError(
-            "trace", "a run of one nn.Linear layer", "a watched model of another kind"
-        )
+        raise InputError("trace", "a run of one nn.Linear layer", "a watched model of another kind")
     return m.input_size, m.output_size
 
 
@@ -87,15 +85,13 @@ def _watched(trace: Trace, cfg: TrainConfig, dtype: torch.dtype) -> RunData:
     loss = get_loss(cfg.loss, **cfg.loss_options)
     X, y = watched_data(trace)
     X, y = X.to(dtype), (y.to(dtype) if y.is_floating_point() else y)
-    labels = y[:, 0] if y.dim() == 2 and k == 1 else y
-    if loss.name == "perceptron":
-        labels = (labels + 1) / 2  # t = ±1 → classes 0/1
     names = tuple(f"x{i + 1}" for i in range(d))
-    if loss.name == "mse":
-        y_np, task, classes = labels.double().numpy(), "regression", None
+    index = loss.class_index(y)  # t = ±1 → classes 0/1; None for regression
+    if index is None:
+        values = y[:, 0] if y.dim() == 2 and k == 1 else y
+        y_np, task, classes = values.double().numpy(), "regression", None
     else:
-        y_np = labels.round().long().numpy()
-        n_classes = max(2, int(y_np.max()) + 1) if loss.name == "cross_entropy" else 2
+        y_np, n_classes = index, max(2, int(index.max()) + 1)
         task = "binary" if n_classes == 2 else "multiclass"
         classes = tuple(range(n_classes))
     dataset = Dataset("watch", X.double().numpy(), y_np, names, "y", task, classes)  # type: ignore[arg-type]

@@ -9,14 +9,28 @@ softmax cross-entropy, over N·k for the elementwise losses), ``"sum"`` adds the
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import torch
 
 from ..errors import InputError
 from .activations import Activation
 
+if TYPE_CHECKING:
+    import numpy as np
+
+    from ..data import Dataset
+
 REDUCTIONS = ("mean", "sum")
+
+
+class Numbers(Protocol):
+    """How an explanation writes numbers in TeX (the views' ``values`` module is one)."""
+
+    def num(self, value: float) -> str: ...  # 0.25, 1, -3
+    def term(self, value: float) -> str: ...  # as num, in parentheses when negative
+    def hyper(self, value: float) -> str: ...  # a hyper-parameter as typed
+    def total(self, terms: list[str], count: int) -> str: ...  # a + b + … (count terms)
 
 
 class Loss(ABC):
@@ -25,10 +39,19 @@ class Loss(ABC):
     name: ClassVar[str]
     title: ClassVar[str]  # human name, English
     activation: ClassVar[Activation]  # what turns Z into predictions
-    task: ClassVar[str]  # "binary", "multiclass" or "regression": the targets it learns
     labels: ClassVar[str]  # the accepted label set, in words
     formula: ClassVar[str]  # ℓ(z, y) in plain text
     gradient: ClassVar[str]  # ∂ℓ/∂z in plain text
+    task: ClassVar[str]  # what its predictions are: one of perceptron_lab.data.TASKS
+    takes: ClassVar[tuple[str, ...]]  # the dataset tasks it can train on
+    auto_for: ClassVar[str | None] = None  # the task whose natural loss it is ("auto")
+    probabilistic: ClassVar[bool] = True  # its activation gives probabilities (or values)
+    score_name: ClassVar[str] = "accuracy"  # the score over a dataset (see :meth:`score`)
+    tex_loss: ClassVar[str]  # ℓ in TeX, ``{s}`` standing for the subscript ({n} or {n,j})
+    tex_grad: ClassVar[str]  # ∂(Σ ℓ)/∂Z in TeX, over the matrices Z, Y (or T, c)
+    rowwise: ClassVar[bool] = False  # one ℓ per sample (softmax), not one per element
+    twins: ClassVar[tuple[str, ...]] = ()  # the torch.nn losses that compute it (for watch)
+    probability_twins: ClassVar[tuple[str, ...]] = ()  # those of them whose input is σ(Z)
 
     def __init__(self, reduction: str = "mean") -> None:
         if reduction not in REDUCTIONS:
@@ -47,6 +70,22 @@ class Loss(ABC):
     @abstractmethod
     def output_size(self, y: torch.Tensor) -> int:
         """The k a model needs for these (already checked) targets."""
+
+    def outputs(self, dataset: Dataset) -> int:
+        """k: the outputs a model needs for ``dataset`` (one, unless the loss says otherwise)."""
+        return 1
+
+    def class_index(self, targets: torch.Tensor) -> np.ndarray | None:
+        """(N,) class indices 0, 1, … of targets or predictions; None for a regression loss."""
+        if self.task == "regression":
+            return None
+        t = targets.detach().to(torch.float64)
+        return (t[:, 0] if t.dim() == 2 else t).round().to(torch.int64).cpu().numpy()
+
+    def score(self, z: torch.Tensor, y: torch.Tensor) -> float:
+        """Accuracy: the share of rows whose prediction is their target."""
+        hit = self.predict(z) == y.to(torch.int64)
+        return float(hit.to(torch.float64).mean())
 
     # --- closed form ----------------------------------------------------------
     @abstractmethod
@@ -104,12 +143,49 @@ class Loss(ABC):
     def torch_module(self) -> torch.nn.Module:
         """The torch.nn loss that is this loss's twin."""
 
+    @classmethod
+    def twin_options(cls, module: torch.nn.Module) -> dict[str, Any]:
+        """The options a torch.nn ``module`` (one of :attr:`twins`) sets, None where unset.
+
+        Raises ValueError, saying why, for a setting without a closed form here.
+        """
+        return {"reduction": getattr(module, "reduction", None)}
+
+    def twin_call_problem(self, args: tuple[Any, ...]) -> str | None:
+        """Why a call of the twin with ``args`` is not this loss; None (the default) if it is."""
+        return None
+
     def torch_value(
         self, module: torch.nn.Module, z: torch.Tensor, y: torch.Tensor
     ) -> torch.Tensor:
         """L by the twin (differentiable in z)."""
         out: torch.Tensor = module(z, y)
         return out
+
+    def twin_text(self) -> str:
+        """The twin as code: ``nn.MSELoss(reduction='mean')``."""
+        return f"nn.{type(self.torch_module()).__name__}(reduction='{self.reduction}')"
+
+    # --- explanation (TeX) ------------------------------------------------------
+    def tex_formula(self, sub: str) -> str:
+        """ℓ in TeX for the subscript ``sub``."""
+        return rf"\ell_{{{sub}}} = " + self.tex_loss.replace("{s}", f"{{{sub}}}")
+
+    def tex_gradient(self) -> str:
+        """∂(Σ ℓ)/∂Z in TeX."""
+        return self.tex_grad
+
+    def tex_loss_at(self, f: Numbers, z: float, y: float, a: float, j: int) -> str:
+        """ℓ of one element with its numbers (the right side, before ``= value``)."""
+        raise NotImplementedError(f"{type(self).__name__} writes no worked ℓ")
+
+    def tex_grad_at(self, f: Numbers, z: float, y: float, a: float, j: int) -> str:
+        """∂(Σ ℓ)/∂z of one element with its numbers."""
+        raise NotImplementedError(f"{type(self).__name__} writes no worked ∂ℓ/∂z")
+
+    def tex_row_at(self, f: Numbers, z: list[float], shown: int, c: int, ell: float, n: int) -> str:
+        """ℓₙ of sample n with its numbers, for a rowwise loss (``z``: the row, ``shown`` of it)."""
+        raise NotImplementedError(f"{type(self).__name__} is not rowwise")
 
     # --- predictions ------------------------------------------------------------
     @abstractmethod

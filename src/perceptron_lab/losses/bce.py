@@ -7,8 +7,9 @@ from typing import Any
 import torch
 
 from ..errors import InputError
+from . import register_loss
 from .activations import SIGMOID
-from .base import Loss, check_shape, first_bad
+from .base import Loss, Numbers, check_shape, first_bad
 
 
 def softplus(z: torch.Tensor) -> torch.Tensor:
@@ -16,6 +17,7 @@ def softplus(z: torch.Tensor) -> torch.Tensor:
     return z.clamp(min=0) + torch.log1p(torch.exp(-z.abs()))
 
 
+@register_loss
 class BCEWithLogits(Loss):
     """Binary cross-entropy on logits, with an optional positive-class weight p.
 
@@ -29,11 +31,17 @@ class BCEWithLogits(Loss):
 
     name = "bce"
     title = "binary cross-entropy"
-    task = "binary"
     activation = SIGMOID
     labels = "probabilities in [0, 1], usually the classes 0 and 1"
     formula = "ℓ = −[p·y·log σ(z) + (1 − y)·log(1 − σ(z))]"
     gradient = "∂ℓ/∂z = σ(z)·(p·y + 1 − y) − p·y  (= σ(z) − y for p = 1)"
+    task = "binary"
+    takes = ("binary",)
+    auto_for = "binary"
+    tex_loss = r"-\left[y_{s} \log \sigma(z_{s}) + (1 - y_{s}) \log(1 - \sigma(z_{s}))\right]"
+    tex_grad = r"\sigma(Z) - Y"
+    twins = ("BCEWithLogitsLoss", "BCELoss")
+    probability_twins = ("BCELoss",)
 
     def __init__(
         self, reduction: str = "mean", pos_weight: float | list[float] | None = None
@@ -110,12 +118,54 @@ class BCEWithLogits(Loss):
             reduction=self.reduction, pos_weight=weight.reshape(-1) if weight is not None else None
         )
 
+    @classmethod
+    def twin_options(cls, module: torch.nn.Module) -> dict[str, Any]:
+        """The reduction, and BCEWithLogitsLoss's pos_weight as a float or a list."""
+        options = super().twin_options(module)
+        if isinstance(module, torch.nn.BCEWithLogitsLoss):
+            weight = module.pos_weight
+            values = None if weight is None else [float(v) for v in weight.reshape(-1)]
+            options["pos_weight"] = values[0] if values and len(values) == 1 else values
+        return options
+
     def torch_value(
         self, module: torch.nn.Module, z: torch.Tensor, y: torch.Tensor
     ) -> torch.Tensor:
         if isinstance(module, torch.nn.BCEWithLogitsLoss) and module.pos_weight is not None:
             module.pos_weight = module.pos_weight.to(dtype=z.dtype, device=z.device)
         return super().torch_value(module, z, y)
+
+    def weights(self, k: int) -> list[float]:
+        """p per output ([] when not set)."""
+        p = self.pos_weight
+        if p is None:
+            return []
+        weights = [float(p)] if isinstance(p, int | float) else [float(v) for v in p]
+        return weights * k if len(weights) == 1 else weights
+
+    def tex_formula(self, sub: str) -> str:
+        if self.pos_weight is None:
+            return super().tex_formula(sub)
+        return super().tex_formula(sub).replace(r"\left[y", r"\left[p \cdot y", 1)
+
+    def tex_gradient(self) -> str:
+        return self.tex_grad if self.pos_weight is None else r"\sigma(Z) \cdot (p Y + 1 - Y) - p Y"
+
+    def tex_loss_at(self, f: Numbers, z: float, y: float, a: float, j: int) -> str:
+        p = self.weights(j + 1)
+        weight = f"{f.hyper(p[j])} \\cdot " if p else ""
+        an, yn = f.num(a), f.num(y)
+        return (
+            f"-\\left[{weight}{yn} \\cdot \\log({an}) + (1 - {yn}) \\cdot \\log(1 - {an})\\right]"
+        )
+
+    def tex_grad_at(self, f: Numbers, z: float, y: float, a: float, j: int) -> str:
+        an, yn = f.num(a), f.num(y)
+        p = self.weights(j + 1)
+        if not p:
+            return f"{an} - {yn}"
+        w = f.hyper(p[j])
+        return f"{an} \\cdot ({w} \\cdot {yn} + 1 - {yn}) - {w} \\cdot {yn}"
 
     def predict(self, z: torch.Tensor) -> torch.Tensor:
         """Class 1 where σ(z) ≥ 0.5, i.e. z ≥ 0."""

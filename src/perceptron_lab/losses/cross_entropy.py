@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import torch
 
 from ..errors import InputError
+from . import register_loss
 from .activations import SOFTMAX
-from .base import Loss, first_bad
+from .base import Loss, Numbers, first_bad
+
+if TYPE_CHECKING:
+    from ..data import Dataset
 
 
+@register_loss
 class SoftmaxCrossEntropy(Loss):
     """Cross-entropy of softmax(z) against an integer class label c ∈ {0, …, k−1}.
 
@@ -20,11 +27,34 @@ class SoftmaxCrossEntropy(Loss):
 
     name = "cross_entropy"
     title = "softmax cross-entropy"
-    task = "multiclass"
     activation = SOFTMAX
     labels = "integer class labels 0, 1, …, k−1 with k ≥ 2"
     formula = "ℓ = −log softmax(z)_c = logsumexp(z) − z_c"
     gradient = "∂ℓ/∂z = softmax(z) − onehot(c)"
+    task = "multiclass"
+    takes = ("binary", "multiclass")
+    auto_for = "multiclass"
+    rowwise = True
+    twins = ("CrossEntropyLoss",)
+    tex_grad = r"\operatorname{softmax}(Z) - \operatorname{onehot}(c)"
+
+    def outputs(self, dataset: Dataset) -> int:
+        """One output per class."""
+        return dataset.n_classes
+
+    def tex_formula(self, sub: str) -> str:
+        return r"\ell_n = -\log \operatorname{softmax}(z_n)[c_n] = \log \sum_{l} \exp(z_n[l]) - z_n[c_n]"
+
+    def tex_row_at(self, f: Numbers, z: list[float], shown: int, c: int, ell: float, n: int) -> str:
+        """ℓₙ = log Σ exp(zₙ[l]) − zₙ[c] with the row's first ``shown`` logits."""
+        row = [f"\\exp({f.num(v)})" for v in z[:shown]]
+        return (
+            f"\\ell_{{{n + 1}}} = \\log({f.total(row, len(z))}) - z_{{{n + 1}}}[{c}] "
+            f"= {f.num(ell + z[c])} - {f.term(z[c])} = {f.num(ell)}"
+        )
+
+    def tex_grad_at(self, f: Numbers, z: float, y: float, a: float, j: int) -> str:
+        return f"{f.num(a)} - {1 if int(y) == j else 0}"
 
     def targets(self, y: torch.Tensor, k: int) -> torch.Tensor:
         if y.dim() == 2 and y.shape[1] == 1:
@@ -67,6 +97,15 @@ class SoftmaxCrossEntropy(Loss):
 
     def elements_count(self, z: torch.Tensor) -> int:
         return z.shape[0]
+
+    @classmethod
+    def twin_options(cls, module: torch.nn.Module) -> dict[str, Any]:
+        smoothing = getattr(module, "label_smoothing", 0.0)
+        if smoothing:
+            raise ValueError(
+                f"{type(module).__name__}(label_smoothing={smoothing}) has no closed form"
+            )
+        return super().twin_options(module)
 
     def torch_module(self) -> torch.nn.Module:
         return torch.nn.CrossEntropyLoss(reduction=self.reduction)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import torch
 
+from . import register_loss
 from .activations import IDENTITY
-from .base import Loss, check_shape
+from .base import Loss, Numbers, check_shape
 
 
+@register_loss
 class MeanSquaredError(Loss):
     """Squared error of the linear output a = z against a real target y.
 
@@ -18,11 +20,30 @@ class MeanSquaredError(Loss):
 
     name = "mse"
     title = "mean squared error"
-    task = "regression"
     activation = IDENTITY
     labels = "real numbers"
     formula = "ℓ = (z − y)²"
     gradient = "∂ℓ/∂z = 2·(z − y)"
+    task = "regression"
+    takes = ("binary", "multiclass", "regression")
+    auto_for = "regression"
+    score_name = "r2"
+    twins = ("MSELoss",)
+    tex_loss = r"(z_{s} - y_{s})^2"
+    tex_grad = r"2 \cdot (Z - Y)"
+
+    def score(self, z: torch.Tensor, y: torch.Tensor) -> float:
+        """R² = 1 − Σ(y − z)² / Σ(y − ȳ)² (nan when y is constant)."""
+        total = ((y - y.mean(dim=0)) ** 2).sum()
+        if float(total) == 0:
+            return float("nan")
+        return float(1 - ((y - z) ** 2).sum() / total)
+
+    def tex_loss_at(self, f: Numbers, z: float, y: float, a: float, j: int) -> str:
+        return f"({f.num(z)} - {f.term(y)})^2"
+
+    def tex_grad_at(self, f: Numbers, z: float, y: float, a: float, j: int) -> str:
+        return f"2 \\cdot ({f.num(z)} - {f.term(y)})"
 
     def targets(self, y: torch.Tensor, k: int) -> torch.Tensor:
         return check_shape(y, k, self.title)

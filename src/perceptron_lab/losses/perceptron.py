@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import torch
 
 from ..errors import InputError
+from . import register_loss
 from .activations import STEP
-from .base import Loss, check_shape, first_bad
+from .base import Loss, Numbers, check_shape, first_bad
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
+@register_loss
 class PerceptronCriterion(Loss):
     """ℓ = max(0, −t·z) with t = ±1: zero on a correct side, |z| on a mistake.
 
@@ -22,11 +29,31 @@ class PerceptronCriterion(Loss):
 
     name = "perceptron"
     title = "perceptron criterion"
-    task = "binary"
     activation = STEP
     labels = "the classes −1 and +1 (0 and 1 are read as −1 and +1)"
     formula = "ℓ = max(0, −t·z)"
     gradient = "∂ℓ/∂z = −t if t·z ≤ 0 else 0"
+    task = "binary"
+    takes = ("binary",)
+    probabilistic = False  # a step gives no probabilities
+    twins = ("MarginRankingLoss",)
+    tex_loss = r"\max(0, -t_{s} \cdot z_{s})"
+    tex_grad = r"-T \odot \mathbf{1}[T \odot Z \le 0]"
+
+    def class_index(self, targets: torch.Tensor) -> np.ndarray:
+        """Class (t + 1) / 2 of t = ±1."""
+        index = super().class_index((targets.detach().to(torch.float64) + 1) / 2)
+        assert index is not None
+        return index
+
+    def twin_text(self) -> str:
+        return f"nn.MarginRankingLoss(margin=0, reduction='{self.reduction}')"
+
+    def tex_loss_at(self, f: Numbers, z: float, y: float, a: float, j: int) -> str:
+        return f"\\max(0, -{f.term(y)} \\cdot {f.term(z)})"
+
+    def tex_grad_at(self, f: Numbers, z: float, y: float, a: float, j: int) -> str:
+        return f"-{f.term(y)} \\cdot {1 if y * z <= 0 else 0}"
 
     def targets(self, y: torch.Tensor, k: int) -> torch.Tensor:
         y = check_shape(y, k, self.title)
@@ -45,6 +72,21 @@ class PerceptronCriterion(Loss):
 
     def element_gradient(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         return torch.where(y * z <= 0, -y, torch.zeros_like(y))
+
+    @classmethod
+    def twin_options(cls, module: torch.nn.Module) -> dict[str, Any]:
+        margin = getattr(module, "margin", 0.0)
+        if margin != 0:
+            raise ValueError(
+                f"{type(module).__name__}(margin={margin}): only margin 0 is the perceptron"
+            )
+        return super().twin_options(module)
+
+    def twin_call_problem(self, args: tuple[Any, ...]) -> str | None:
+        """MarginRankingLoss(z, x2, t) is the perceptron for x2 = 0 only."""
+        if bool(args[1].any()):
+            return "MarginRankingLoss(z, x2, t) with x2 ≠ 0 is not the perceptron"
+        return None
 
     def torch_module(self) -> torch.nn.Module:
         return torch.nn.MarginRankingLoss(margin=0.0, reduction=self.reduction)

@@ -1,39 +1,50 @@
-"""The update rules, by name. Adding one is adding one :class:`UpdateRule` subclass here."""
+"""The update rules, one module each: ``optim/<name>.py`` holds the rule called ``<name>``.
+
+Adding a rule is adding one module whose :class:`UpdateRule` subclass is decorated with
+:func:`register_rule` (a rule defined outside the package registers the same way).
+:func:`rule_names` lists the rules from the package's files without importing torch (the
+CLI's ``--optimizer`` choices); :func:`get_optimizer` imports a rule's module when it is
+first built. ``UpdateRule`` and ``State`` are read from :mod:`.base` on first access, so
+importing this package costs no torch. (``schedules`` holds the learning-rate schedules.)
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..errors import InputError
-from .adagrad import Adagrad
-from .adam import Adam, AdamW
-from .base import State, UpdateRule
-from .rmsprop import RMSprop
-from .sgd import SGD
+from ..losses.catalog import Catalog
 
-OPTIMIZERS: dict[str, type[UpdateRule]] = {
-    cls.name: cls for cls in (SGD, Adam, AdamW, RMSprop, Adagrad)
-}
+if TYPE_CHECKING:
+    from .base import State, UpdateRule
+
+DEFAULT_OPTIMIZER = "sgd"
+
+CATALOG: Catalog[UpdateRule] = Catalog(__name__, __path__, ("base", "schedules"), "optimizer")
+register_rule = CATALOG.register
+rule_class = CATALOG.get
+rule_names = CATALOG.names
 
 
 def get_optimizer(name: str, **options: Any) -> UpdateRule:
     """Build a rule by name: ``get_optimizer("sgd", lr=0.01, momentum=0.9)``."""
-    if name not in OPTIMIZERS:
-        raise InputError("optimizer", f"one of {', '.join(OPTIMIZERS)}", repr(name))
-    try:
-        return OPTIMIZERS[name](**options)
-    except TypeError as exc:
-        raise InputError("optimizer options", f"options of {name}", ", ".join(options)) from exc
+    return CATALOG.build(name, **options)
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("State", "UpdateRule"):
+        from . import base
+
+        return getattr(base, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
-    "OPTIMIZERS",
-    "SGD",
-    "Adagrad",
-    "Adam",
-    "AdamW",
-    "RMSprop",
+    "CATALOG",
+    "DEFAULT_OPTIMIZER",
     "State",
     "UpdateRule",
     "get_optimizer",
+    "register_rule",
+    "rule_class",
+    "rule_names",
 ]

@@ -8,9 +8,11 @@ from typing import Any
 import torch
 
 from ..data.checks import check_positive
+from . import register_rule
 from .base import State, UpdateRule, check_weight_decay
 
 
+@register_rule
 class Adagrad(UpdateRule):
     r"""Adagrad as torch.optim.Adagrad computes it (γ = lr, η = lr_decay, λ = weight_decay,
     s₀ = initial_accumulator_value, ε = eps).
@@ -23,6 +25,14 @@ class Adagrad(UpdateRule):
 
     name = "adagrad"
     title = "Adagrad"
+    twin = "Adagrad"
+    symbols = (
+        (r"\eta", "lr_decay"),
+        (r"\lambda", "weight_decay"),
+        (r"s_0", "initial_accumulator_value"),
+        (r"\varepsilon", "eps"),
+    )
+    uses_step = True
 
     def __init__(
         self,
@@ -53,13 +63,21 @@ class Adagrad(UpdateRule):
         return ("sum",)
 
     def update(
-        self, theta: torch.Tensor, g: torch.Tensor, state: State, t: int, lr: float
+        self,
+        theta: torch.Tensor,
+        g: torch.Tensor,
+        state: State,
+        t: int,
+        lr: float,
+        keep: dict[str, torch.Tensor | float] | None = None,
     ) -> tuple[torch.Tensor, State]:
         if self.weight_decay:
             g = g + self.weight_decay * theta
         clr = lr / (1 + (t - 1) * self.lr_decay)
         s0 = torch.full_like(theta, self.initial_accumulator_value)
         s = state.get("sum", s0) + g * g
+        if keep is not None:
+            keep |= {"g": g, "lr_t": clr}
         return theta - clr * g / (s.sqrt() + self.eps), {"sum": s}
 
     def torch_optimizer(self, params: Iterable[Any]) -> torch.optim.Optimizer:

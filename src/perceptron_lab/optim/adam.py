@@ -1,4 +1,4 @@
-"""Adam and AdamW, with AMSGrad."""
+"""Adam, with AMSGrad (AdamW is :mod:`.adamw`)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ from typing import Any
 import torch
 
 from ..data.checks import check_positive
+from . import register_rule
 from .base import State, UpdateRule, check_betas, check_weight_decay
 
 
+@register_rule
 class Adam(UpdateRule):
     r"""Adam as torch.optim.Adam computes it (γ = lr, β1, β2 = betas, ε = eps, λ = weight_decay).
 
@@ -27,6 +29,10 @@ class Adam(UpdateRule):
 
     name = "adam"
     title = "Adam"
+    twin = "Adam"
+    symbols = ((r"\beta_1", "betas"), (r"\varepsilon", "eps"), (r"\lambda", "weight_decay"))
+    uses_step = True
+    shown = (("m_hat", r"\hat{m}"), ("v_hat", r"\hat{v}"))
     decoupled = False
 
     def __init__(
@@ -57,7 +63,13 @@ class Adam(UpdateRule):
         return (*keys, "max_exp_avg_sq") if self.amsgrad else keys
 
     def update(
-        self, theta: torch.Tensor, g: torch.Tensor, state: State, t: int, lr: float
+        self,
+        theta: torch.Tensor,
+        g: torch.Tensor,
+        state: State,
+        t: int,
+        lr: float,
+        keep: dict[str, torch.Tensor | float] | None = None,
     ) -> tuple[torch.Tensor, State]:
         b1, b2 = self.betas
         if self.weight_decay:
@@ -74,31 +86,18 @@ class Adam(UpdateRule):
             new_state["max_exp_avg_sq"] = v
         m_hat = m / (1 - b1**t)
         denom = v.sqrt() / math.sqrt(1 - b2**t) + self.eps
+        if keep is not None:
+            v_hat = v / (1 - b2**t)
+            keep |= {"theta": theta, "g": g, "m_hat": m_hat, "v_hat": v_hat, "denominator": denom}
         return theta - lr * m_hat / denom, new_state
+
+    def note_keys(self) -> tuple[str, ...]:
+        return ("adam_bias", "adam_amsgrad") if self.amsgrad else ("adam_bias",)
+
+    @classmethod
+    def name_of_twin(cls, optimizer: torch.optim.Optimizer) -> str:
+        """torch.optim.Adam(decoupled_weight_decay=True) is AdamW."""
+        return "adamw" if optimizer.defaults.get("decoupled_weight_decay") else cls.name
 
     def torch_optimizer(self, params: Iterable[Any]) -> torch.optim.Optimizer:
         return torch.optim.Adam(params, **self.options())
-
-
-class AdamW(Adam):
-    r"""AdamW: Adam with decoupled weight decay (torch.optim.AdamW).
-
-    θ ← θ·(1 − γ·λ)   before the Adam step, instead of g ← g + λ·θ; then as Adam.
-    """
-
-    name = "adamw"
-    title = "AdamW"
-    decoupled = True
-
-    def __init__(
-        self,
-        lr: float = 0.001,
-        betas: tuple[float, float] = (0.9, 0.999),
-        eps: float = 1e-8,
-        weight_decay: float = 0.01,
-        amsgrad: bool = False,
-    ) -> None:
-        super().__init__(lr, betas, eps, weight_decay, amsgrad)
-
-    def torch_optimizer(self, params: Iterable[Any]) -> torch.optim.Optimizer:
-        return torch.optim.AdamW(params, **self.options())

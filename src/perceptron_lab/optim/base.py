@@ -25,6 +25,9 @@ class UpdateRule(ABC):
     name: ClassVar[str]
     title: ClassVar[str]  # human name, English
     counts_steps: ClassVar[bool] = True  # torch keeps state["step"]
+    twin: ClassVar[str]  # the torch.optim class that computes it, e.g. "SGD"
+    symbols: ClassVar[tuple[tuple[str, str], ...]] = ()  # (TeX symbol, option) of its hypers
+    uses_step: ClassVar[bool] = False  # its formulas read the step count t (bias correction…)
 
     def __init__(self, lr: float) -> None:
         self.lr = check_positive("lr", lr)
@@ -35,9 +38,31 @@ class UpdateRule(ABC):
 
     @abstractmethod
     def update(
-        self, theta: torch.Tensor, g: torch.Tensor, state: State, t: int, lr: float
+        self,
+        theta: torch.Tensor,
+        g: torch.Tensor,
+        state: State,
+        t: int,
+        lr: float,
+        keep: dict[str, torch.Tensor | float] | None = None,
     ) -> tuple[torch.Tensor, State]:
-        """One closed-form step: the new θ and the new state (the inputs are not changed)."""
+        """One closed-form step: the new θ and the new state (the inputs are not changed).
+
+        Given ``keep``, the step also writes its named intermediates there (the explanation
+        reads them): "g" the gradient the rule steps on (weight decay folded in), then the
+        rule's own — see each rule. Training passes none, so its hot path does no more.
+        """
+
+    def note_keys(self) -> tuple[str, ...]:
+        """The explanation's notes that this rule's options call for (word keys)."""
+        return ()
+
+    shown: ClassVar[tuple[tuple[str, str], ...]] = ()  # (intermediate, TeX) shown as results
+
+    @classmethod
+    def name_of_twin(cls, optimizer: torch.optim.Optimizer) -> str:
+        """The rule a torch.optim ``optimizer`` of class :attr:`twin` computes: this one."""
+        return cls.name
 
     @abstractmethod
     def torch_optimizer(self, params: Iterable[Any]) -> torch.optim.Optimizer:

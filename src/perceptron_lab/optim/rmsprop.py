@@ -8,9 +8,11 @@ from typing import Any
 import torch
 
 from ..data.checks import check_fraction, check_positive
+from . import register_rule
 from .base import State, UpdateRule, check_weight_decay
 
 
+@register_rule
 class RMSprop(UpdateRule):
     r"""RMSprop as torch.optim.RMSprop computes it (γ = lr, α = alpha, ε = eps, μ = momentum, λ = weight_decay).
 
@@ -24,6 +26,13 @@ class RMSprop(UpdateRule):
 
     name = "rmsprop"
     title = "RMSprop"
+    twin = "RMSprop"
+    symbols = (
+        (r"\alpha", "alpha"),
+        (r"\varepsilon", "eps"),
+        (r"\lambda", "weight_decay"),
+        (r"\mu", "momentum"),
+    )
 
     def __init__(
         self,
@@ -60,7 +69,13 @@ class RMSprop(UpdateRule):
         return keys
 
     def update(
-        self, theta: torch.Tensor, g: torch.Tensor, state: State, t: int, lr: float
+        self,
+        theta: torch.Tensor,
+        g: torch.Tensor,
+        state: State,
+        t: int,
+        lr: float,
+        keep: dict[str, torch.Tensor | float] | None = None,
     ) -> tuple[torch.Tensor, State]:
         a = self.alpha
         if self.weight_decay:
@@ -75,11 +90,16 @@ class RMSprop(UpdateRule):
             s = torch.addcmul(v, g_avg, g_avg, value=-1).sqrt() + self.eps
         else:
             s = v.sqrt() + self.eps
+        if keep is not None:
+            keep |= {"g": g, "denominator": s}
         if self.momentum:
             b = self.momentum * state.get("momentum_buffer", zeros) + g / s
             new_state["momentum_buffer"] = b
             return theta - lr * b, new_state
         return theta - lr * g / s, new_state
+
+    def note_keys(self) -> tuple[str, ...]:
+        return ("rmsprop_centered",) if self.centered else ()
 
     def torch_optimizer(self, params: Iterable[Any]) -> torch.optim.Optimizer:
         return torch.optim.RMSprop(params, **self.options())

@@ -9,9 +9,11 @@ import torch
 
 from ..data.checks import check_fraction
 from ..errors import InputError
+from . import register_rule
 from .base import State, UpdateRule, check_weight_decay
 
 
+@register_rule
 class SGD(UpdateRule):
     r"""SGD as torch.optim.SGD computes it (γ = lr, μ = momentum, τ = dampening, λ = weight_decay).
 
@@ -28,6 +30,8 @@ class SGD(UpdateRule):
 
     name = "sgd"
     title = "stochastic gradient descent"
+    twin = "SGD"
+    symbols = ((r"\mu", "momentum"), (r"\tau", "dampening"), (r"\lambda", "weight_decay"))
     counts_steps = False
 
     def __init__(
@@ -63,7 +67,13 @@ class SGD(UpdateRule):
         return ("momentum_buffer",) if self.momentum else ()
 
     def update(
-        self, theta: torch.Tensor, g: torch.Tensor, state: State, t: int, lr: float
+        self,
+        theta: torch.Tensor,
+        g: torch.Tensor,
+        state: State,
+        t: int,
+        lr: float,
+        keep: dict[str, torch.Tensor | float] | None = None,
     ) -> tuple[torch.Tensor, State]:
         if self.weight_decay:
             g = g + self.weight_decay * theta
@@ -72,8 +82,13 @@ class SGD(UpdateRule):
             b = state.get("momentum_buffer")
             b = g.clone() if b is None else self.momentum * b + (1 - self.dampening) * g
             new_state["momentum_buffer"] = b
-            g = g + self.momentum * b if self.nesterov else b
-        return theta - lr * g, new_state
+            g_step = g + self.momentum * b if self.nesterov else b
+        if keep is not None:
+            keep |= {"g": g, "step_direction": g_step if self.momentum else g}
+        return theta - lr * (g_step if self.momentum else g), new_state
+
+    def note_keys(self) -> tuple[str, ...]:
+        return ("sgd_momentum",) if self.momentum else ()
 
     def torch_optimizer(self, params: Iterable[Any]) -> torch.optim.Optimizer:
         return torch.optim.SGD(params, **self.options())

@@ -46,18 +46,27 @@ from ..engine.config import TrainConfig
 from ..engine.trace import Trace
 from ..engine.train import Trainer
 from ..errors import InputError
-from ..losses import Loss, get_loss
-from ..optim import OPTIMIZERS
+from ..losses import AUTO, Loss, auto_loss, get_loss, loss_class, losses_of
+from ..optim import rule_class, rule_names
+from ..optim.adam import Adam
 from ..optim.schedules import parse_schedule
 
 SEED_RANGE = 2**31 - 1  # seeds drawn for random_state=None or a RandomState
 
+
+def _choices(*names: str) -> str:
+    """'"a", "b" or "c"' for a docstring."""
+    quoted = [f'"{n}"' for n in names]
+    return ", ".join(quoted[:-1]) + f" or {quoted[-1]}" if len(quoted) > 1 else quoted[0]
+
+
+_RULES = {"rules": ", ".join(f'"{n}"' for n in rule_names()), "default_rule": Adam.name}
 _PARAMETERS = """
     Parameters
     ----------
     loss : str, default="auto"
         {losses}; "auto" is the task's natural loss ({auto}).
-    optimizer : {{"sgd", "adam", "adamw", "rmsprop", "adagrad"}}, default="adam"
+    optimizer : {{{rules}}}, default="{default_rule}"
         The update rule, computed as torch.optim computes it.
     learning_rate : float, default=0.01
         γ, the base learning rate (``TrainConfig.lr``).
@@ -73,7 +82,7 @@ _PARAMETERS = """
         ``LogisticRegression(C)`` minimizes C·Σℓ + ½‖w‖² = C·N·(mean ℓ + ‖w‖²/(2·C·N)),
         so λ = 1/(C·N); ``Ridge(alpha=a)`` minimizes ‖y − Xw‖² + a·‖w‖², so λ = 2a/N
         (mse here is the mean of (z − y)², without ½); ``MLPClassifier(alpha=a)`` adds
-        a·‖W‖²/(2N), so λ = a/N. With "adamw" the decay is decoupled
+        a·‖W‖²/(2N), so λ = a/N. With AdamW the decay is decoupled
         (W ← W·(1 − γλ) before the step), which is not this penalty.
     schedule : str or None, default=None
         A learning-rate schedule over steps, e.g. "cosine:T_max=500"; None: constant γ.
@@ -113,7 +122,7 @@ _PARAMETERS = """
 class _PerceptronEstimator(BaseEstimator):  # type: ignore[misc]
     """A single-layer network Z = XW + B trained by perceptron-lab's trainer."""
 
-    _losses: ClassVar[tuple[str, ...]]
+    _tasks: ClassVar[tuple[str, ...]]  # the tasks whose losses it takes
     # fitted attributes (annotations only: nothing is set before fit)
     coef_: np.ndarray  # (k, d) = Wᵀ
     intercept_: np.ndarray  # (k,) = B
@@ -125,7 +134,7 @@ class _PerceptronEstimator(BaseEstimator):  # type: ignore[misc]
         self,
         *,
         loss: str = "auto",
-        optimizer: str = "adam",
+        optimizer: str = Adam.name,
         learning_rate: float = 0.01,
         max_iter: int = 200,
         batch_size: int | None = None,
@@ -151,10 +160,10 @@ class _PerceptronEstimator(BaseEstimator):  # type: ignore[misc]
     # ----------------------------------------------------------------- settings
     def _check_params(self) -> None:
         """scikit-learn's rule: parameters are checked when fit uses them, not in __init__."""
-        if self.loss not in self._losses:
-            raise InputError("loss", f"one of {', '.join(self._losses)}", repr(self.loss))
-        if self.optimizer not in OPTIMIZERS:
-            raise InputError("optimizer", f"one of {', '.join(OPTIMIZERS)}", repr(self.optimizer))
+        losses = (AUTO, *losses_of(*self._tasks))
+        if self.loss not in losses:
+            raise InputError("loss", f"one of {', '.join(losses)}", repr(self.loss))
+        rule_class(self.optimizer)  # an InputError names the rules
         if self.dtype not in DTYPES:
             raise InputError("dtype", f"one of {', '.join(DTYPES)}", repr(self.dtype))
         _check_number("learning_rate", self.learning_rate, positive=True)
@@ -282,12 +291,13 @@ class PerceptronClassifier(ClassifierMixin, _PerceptronEstimator):  # type: igno
         "as a scikit-learn classifier.\n\n    ``classes_`` are the sorted labels; with two "
         "classes the logit z is that of ``classes_[1]``\n    (bce: P = σ(z)).\n"
         + _PARAMETERS.format(
-            losses='"auto", "bce", "cross_entropy" or "perceptron"',
-            auto="bce for two classes, cross_entropy for more",
-            k="k = 1 for two classes with bce or perceptron, else one row per class",
+            losses=_choices(AUTO, *losses_of("binary", "multiclass")),
+            auto=f"{auto_loss('binary')} for two classes, {auto_loss('multiclass')} for more",
+            k="k = 1 for two classes with a binary loss, else one row per class",
+            **_RULES,
         )
     )
-    _losses = ("auto", "bce", "cross_entropy", "perceptron")
+    _tasks = ("binary", "multiclass")
 
     def fit(self, X: Any, y: Any) -> PerceptronClassifier:
         """Train ``max_iter`` epochs from the seed's initial weights."""
@@ -348,14 +358,12 @@ class PerceptronClassifier(ClassifierMixin, _PerceptronEstimator):  # type: igno
     def predict(self, X: Any) -> np.ndarray:
         """The loss's own prediction: z ≥ 0 for two classes, the largest logit for more."""
         Z = self._logits(X)  # (N, k)
-        index = self._fitted_loss().predict(Z)  # (N,) or (N, 1)
-        if len(self.classes_) == 2 and self.loss_name_ != "cross_entropy":
-            index = (index.reshape(-1) > 0).to(torch.int64)  # {0, 1} or {−1, +1} → 0, 1
-        labels: np.ndarray = self.classes_[index.numpy()]
+        loss = self._fitted_loss()
+        labels: np.ndarray = self.classes_[loss.class_index(loss.predict(Z))]
         return labels
 
     def _has_probabilities(self) -> bool:
-        return bool(self.loss != "perceptron")  # a step function gives no probabilities
+        return self.loss == AUTO or loss_class(self.loss).probabilistic
 
     @available_if(_has_probabilities)  # type: ignore[untyped-decorator]
     def predict_proba(self, X: Any) -> np.ndarray:
@@ -377,9 +385,15 @@ class PerceptronClassifier(ClassifierMixin, _PerceptronEstimator):  # type: igno
 class PerceptronRegressor(RegressorMixin, _PerceptronEstimator):  # type: ignore[misc]
     __doc__ = (
         "A linear neuron ŷ = z = XW + B trained on mean squared error, as a scikit-learn "
-        "regressor.\n" + _PARAMETERS.format(losses='"auto" or "mse"', auto="mse", k="k = 1")
+        "regressor.\n"
+        + _PARAMETERS.format(
+            losses=_choices(AUTO, *losses_of("regression")),
+            auto=auto_loss("regression"),
+            k="k = 1",
+            **_RULES,
+        )
     )
-    _losses = ("auto", "mse")
+    _tasks = ("regression",)
 
     def fit(self, X: Any, y: Any) -> PerceptronRegressor:
         """Train ``max_iter`` epochs from the seed's initial weights."""

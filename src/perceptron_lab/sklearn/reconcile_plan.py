@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..data import Dataset
+from ..losses import AUTO
+from ..optim.adam import Adam
 
 PENALTIES = ("l2", "none")
 LOGISTIC_TOL = 1e-10  # lbfgs stops when max |gradient| < tol: tight enough for 1e-6 agreement
@@ -54,8 +56,8 @@ def plan(data: Dataset, *, penalty: str, C: float, epochs: int, lr: float, seed:
     # annealing lets Adam settle on the optimum; without one a constant γ shows the run-off
     schedule = None if penalty == "none" else f"cosine:T_max={epochs}"
     ours = {
-        "loss": "auto",
-        "optimizer": "adam",
+        "loss": AUTO,
+        "optimizer": Adam.name,
         "learning_rate": lr,
         "max_iter": epochs,
         "batch_size": None,

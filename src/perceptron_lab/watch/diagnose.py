@@ -35,6 +35,7 @@ from ..core.agreement import disagreement, tolerance
 from ..core.closed_form import closed_step
 from ..errors import VerificationError
 from ..losses import get_loss
+from ..losses.activations import SIGMOID
 from ..optim import UpdateRule
 from .finite import sigmoids
 from .linear import LinearStep, grads_from_dz
@@ -139,7 +140,7 @@ def linear_hypotheses(
             },
         )
     n = step.sigmoids
-    if loss.name == "bce" and n is not None and n != loss_map.sigmoids:
+    if loss.activation is SIGMOID and n is not None and n != loss_map.sigmoids:
         chain = [Z]  # Z, σ(Z), σ(σ(Z)), … up to the loss input P
         chain += [sigmoids(Z, i) for i in range(1, n + 1)]
         P = chain[-1]

@@ -81,15 +81,16 @@ def linear_step(
     if X.dtype not in (torch.float32, torch.float64):
         raise Unsupported(f"the loop computes in {X.dtype}; the closed form takes float32/64")
     P, y_raw = loss_call.input, loss_call.target
-    if loss_map.loss.name == "perceptron" and bool(loss_call.args[1].any()):
-        raise Unsupported("MarginRankingLoss(z, x2, t) with x2 ≠ 0 is not the perceptron")
+    problem = loss_map.loss.twin_call_problem(loss_call.args)
+    if problem:
+        raise Unsupported(problem)
     k = Z.shape[1]
     try:
         y = loss_map.loss.targets(y_raw.to(X.dtype), k)
     except InputError as exc:
         raise Unsupported(f"the targets do not fit {loss_map.loss.title}: {exc}") from exc
     broadcast = None
-    if loss_map.loss.name != "cross_entropy":
+    if not loss_map.loss.rowwise:
         try:
             shape = torch.broadcast_shapes(P.shape, y_raw.shape)  # type: ignore[no-untyped-call]
         except RuntimeError:

@@ -1,19 +1,16 @@
 """From the user's torch objects to the core's: nn losses → :class:`Loss`, torch.optim → rules.
 
-A torch.nn loss maps to the core loss whose closed form it computes, on the logits Z of
-the model's nn.Linear:
-
-    nn.BCEWithLogitsLoss(reduction, pos_weight)  → "bce"            input Z
-    nn.BCELoss(reduction)                        → "bce"            input σ(Z)
-    nn.CrossEntropyLoss(reduction)               → "cross_entropy"  input Z
-    nn.MSELoss(reduction)                        → "mse"            input Z
-    nn.MarginRankingLoss(margin=0)(z, 0, t)      → "perceptron"     input Z
+A torch.nn loss maps to the registered loss that names its class among its ``twins``
+(its input the logits Z of the model's nn.Linear, or σ(Z) for ``probability_twins``),
+with the options ``Loss.twin_options`` reads off it — e.g. nn.BCEWithLogitsLoss(reduction,
+pos_weight) and nn.BCELoss (input σ(Z)) are binary cross-entropy, and
+nn.MarginRankingLoss(margin=0)(z, 0, t) is the perceptron criterion.
 
 ``reduction="none"`` (the loop reduces the per-element losses itself) is read as "mean"
 unless ``expect`` says "sum". Per-class ``weight``, ``label_smoothing`` and margins ≠ 0
 have no closed form here: such a loss is recorded, not verified by formula.
 
-An optimizer's parameter group maps to the core rule of the same name with the group's
+An optimizer's parameter group maps to the rule whose ``twin`` is its class, with the group's
 hyper-parameters (torch.optim's argument names are the rules' option names). ``expect``
 overrides options on the closed-form side only — the update the user *means* — so a
 setting the optimizer has and the user did not expect shows up as a disagreement.
@@ -30,17 +27,9 @@ import torch
 from torch import nn
 
 from ..errors import InputError
-from ..losses import Loss, get_loss
-from ..optim import UpdateRule, get_optimizer
+from ..losses import Loss, loss_class, loss_names
+from ..optim import UpdateRule, get_optimizer, rule_class, rule_names
 
-# the core rule of each torch.optim class (AdamW before Adam: it is a subclass)
-RULE_NAMES: dict[type[torch.optim.Optimizer], str] = {
-    torch.optim.AdamW: "adamw",
-    torch.optim.Adam: "adam",
-    torch.optim.SGD: "sgd",
-    torch.optim.RMSprop: "rmsprop",
-    torch.optim.Adagrad: "adagrad",
-}
 LOSS_OPTIONS = ("reduction", "pos_weight")
 
 
@@ -72,12 +61,14 @@ def _float(value: Any) -> Any:
     return value
 
 
-def _pos_weight(module: nn.BCEWithLogitsLoss) -> float | list[float] | None:
-    weight = module.pos_weight
-    if weight is None:
-        return None
-    values = [float(v) for v in weight.reshape(-1)]
-    return values[0] if len(values) == 1 else values
+def _core_loss(module: nn.Module) -> type[Loss]:
+    """The registered loss one of whose ``twins`` is ``module``'s class (or a base of it)."""
+    classes = [loss_class(n) for n in loss_names()]
+    for base in type(module).__mro__:
+        for cls in classes:
+            if base.__name__ in cls.twins:
+                return cls
+    raise Unsupported(f"{type(module).__name__} has no closed form in perceptron-lab")
 
 
 def map_loss(module: Any, expect: Mapping[str, Any]) -> LossMap:
@@ -85,44 +76,27 @@ def map_loss(module: Any, expect: Mapping[str, Any]) -> LossMap:
     name = type(module).__name__
     if not isinstance(module, nn.Module):
         raise Unsupported(f"loss_fn is {name}, not an nn.Module loss: its input is not observed")
-    declared: dict[str, Any] = {"reduction": getattr(module, "reduction", None)}
-    takes_probabilities = False
-    if isinstance(module, nn.BCEWithLogitsLoss):
-        core = "bce"
-        declared["pos_weight"] = _pos_weight(module)
-    elif isinstance(module, nn.BCELoss):
-        core, takes_probabilities = "bce", True
-    elif isinstance(module, nn.CrossEntropyLoss):
-        core = "cross_entropy"
-        if module.label_smoothing:
-            raise Unsupported(
-                f"{name}(label_smoothing={module.label_smoothing}) has no closed form"
-            )
-    elif isinstance(module, nn.MSELoss):
-        core = "mse"
-    elif isinstance(module, nn.MarginRankingLoss):
-        core = "perceptron"
-        if module.margin != 0:
-            raise Unsupported(f"{name}(margin={module.margin}): only margin 0 is the perceptron")
-    else:
-        raise Unsupported(f"{name} has no closed form in perceptron-lab")
+    cls = _core_loss(module)
+    try:
+        declared = cls.twin_options(module)
+    except ValueError as exc:
+        raise Unsupported(str(exc)) from exc
     if getattr(module, "weight", None) is not None:
         raise Unsupported(f"{name} with per-class weights has no closed form here")
     options = {k: v for k, v in declared.items() if v is not None}
     if options.get("reduction") == "none":
         options["reduction"] = "mean"
     options |= {k: v for k, v in expect.items() if k in LOSS_OPTIONS}
-    return LossMap(get_loss(core, **options), name, takes_probabilities, declared)
+    takes_probabilities = any(b.__name__ in cls.probability_twins for b in type(module).__mro__)
+    return LossMap(cls(**options), name, takes_probabilities, declared)
 
 
 def rule_name(optimizer: torch.optim.Optimizer) -> str:
-    """The core rule of ``optimizer``'s class (Adam with decoupled decay is AdamW)."""
-    for cls in type(optimizer).__mro__:
-        if cls in RULE_NAMES:
-            name = RULE_NAMES[cls]
-            if name == "adam" and optimizer.defaults.get("decoupled_weight_decay"):
-                return "adamw"
-            return name
+    """The core rule whose ``twin`` is ``optimizer``'s class (or the nearest base of it)."""
+    by_twin = {rule_class(n).twin: rule_class(n) for n in rule_names()}
+    for base in type(optimizer).__mro__:
+        if base.__name__ in by_twin:
+            return by_twin[base.__name__].name_of_twin(optimizer)
     raise Unsupported(f"{type(optimizer).__name__} has no closed form in perceptron-lab")
 
 

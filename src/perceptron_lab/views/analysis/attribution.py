@@ -18,7 +18,7 @@ import torch
 from ...core.observed_step import StepRecord
 from ...engine.replay import replay_step
 from ...engine.trace import Trace
-from .parameters import class_index
+from ...losses import get_loss
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def attribution_data(trace: Trace, step: int) -> Attribution:
     return Attribution(
         step=step,
         X=arr(record.X),
-        labels=None if record.loss_name == "mse" else class_index(record.loss_name, record.y),
+        labels=get_loss(record.loss_name, **record.loss_options).class_index(record.y),
         dZ=arr(record.dZ.closed),
         contributions=arr(sample_contributions(record)),
         dW=arr(record.dW.closed),

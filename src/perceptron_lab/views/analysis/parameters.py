@@ -76,16 +76,3 @@ def epoch_end(trace: Trace, epoch: int) -> Mapping[str, Any]:
         span = f"{have[0]}..{have[-1]}" if have else "none"
         raise InputError("epoch", f"epochs of this run ({span})", str(epoch))
     return rows[-1]
-
-
-def class_index(loss_name: str, targets: torch.Tensor) -> np.ndarray:
-    """(N,) int class indices from targets or predictions in a loss's label set.
-
-    bce: 0/1 (N, 1); perceptron: −1/+1 (N, 1), class (t + 1) / 2; cross_entropy: (N,).
-    """
-    t = targets.detach().to(torch.float64)
-    if t.dim() == 2:
-        t = t[:, 0]
-    if loss_name == "perceptron":
-        t = (t + 1) / 2
-    return t.round().to(torch.int64).cpu().numpy()

@@ -19,7 +19,6 @@ from ...engine.run_data import RunData, run_data
 from ...engine.trace import Trace
 from ...errors import InputError
 from ...losses import Loss
-from .parameters import class_index
 
 MARGIN = 0.1  # of the data's span, around the points
 
@@ -110,4 +109,6 @@ def predicted_regions(
     g1, g2 = np.meshgrid(x1s, x2s)  # (n, n) each
     grid = torch.as_tensor(np.stack([g1.ravel(), g2.ravel()], axis=1), dtype=W.dtype)  # (n², 2)
     Z = grid @ W + B  # (n², k)
-    return x1s, x2s, class_index(loss.name, loss.predict(Z)).reshape(n, n)
+    index = loss.class_index(loss.predict(Z))
+    assert index is not None, "a decision plane is drawn for classifying losses"
+    return x1s, x2s, index.reshape(n, n)

@@ -6,7 +6,7 @@ For a logit z and a label y ∈ {0, 1} the loss is ℓ = −[y·log σ(z) + (1 �
   unstable form DESIGN.md warns against — here it is the object of study.) Once p
   rounds to 0 or 1, log gives −inf: ℓ = inf, and 0·(−inf) = nan for the other label.
   float32 rounds σ(z) to 1 from z ≈ 17 and to 0 below z ≈ −88; float64 from z ≈ 37.
-- ``bce``: torch.nn.BCELoss on the same p, which clamps each log at −100, so ℓ ≤ 100:
+- ``probabilities``: torch.nn.BCELoss on the same p, which clamps each log at −100, so ℓ ≤ 100:
   finite, but flat at 100 where the true loss keeps growing (e.g. y = 0, z > 17 in float32).
 - ``with_logits``: torch.nn.BCEWithLogitsLoss on z itself,
   ℓ = (1 − y)·z + softplus(−z) with the log-sum-exp form, finite for every z
@@ -23,7 +23,7 @@ import torch
 
 from ...data.checks import dtype_from_name
 
-METHODS = ("naive", "bce", "with_logits")
+METHODS = ("naive", "probabilities", "with_logits")
 LABELS = (1, 0)
 Z_RANGE = (-100.0, 100.0)
 POINTS = 2001  # z in steps of 0.1 over Z_RANGE
@@ -46,7 +46,7 @@ def bce_three_ways(z: torch.Tensor, y: torch.Tensor) -> dict[str, torch.Tensor]:
     p = torch.sigmoid(z)  # (n,) rounds to exactly 0 or 1 for large |z|
     return {
         "naive": -(y * torch.log(p) + (1 - y) * torch.log(1 - p)),
-        "bce": torch.nn.BCELoss(reduction="none")(p, y),
+        "probabilities": torch.nn.BCELoss(reduction="none")(p, y),
         "with_logits": torch.nn.BCEWithLogitsLoss(reduction="none")(z, y),
     }
 

@@ -47,8 +47,8 @@ def _summary(b: Board) -> tuple[str, ...]:
     lines = [
         say(
             "setting",
-            loss=say(f"loss_{rec.loss_name}"),
-            rule=say(f"rule_{rec.rule_name}"),
+            loss=say.or_else(f"loss_{rec.loss_name}", b.loss.title.capitalize()),
+            rule=say.or_else(f"rule_{rec.rule_name}", rec.rule_name),
             lr=hyper(rec.lr),
             dtype=dtype,
         ),
@@ -74,7 +74,7 @@ def _given(b: Board) -> Section:
         for key, tensor in entries.items():
             results.append(b.value(f"{SYMBOL[key]}_{{{param}}}", tensor))
             keys[key] = None
-    notes = [say(f"labels_{rec.loss_name}")]
+    notes = [say.or_else(f"labels_{rec.loss_name}", b.loss.labels)]
     if keys:
         names = ", ".join(f"${SYMBOL[key]}$ (`{key}`)" for key in keys)
         notes.append(say("state_before", names=names))

@@ -1,17 +1,16 @@
 """The loss's three sections: its activation, its value (per sample, then reduced), dL/dZ.
 
-Per loss: binary cross-entropy on logits (sigmoid), softmax cross-entropy (softmax),
-mean squared error (identity) and the perceptron criterion (step). Per-element values
-come from the loss object itself (``loss.elements``); the reduction is said out loud.
+The loss object writes its own forms: per-element values (``loss.elements``), ℓ and
+∂ℓ/∂z in TeX and with numbers (``loss.tex_*``); the reduction is said out loud. A loss
+without words in the catalogs is described by its own ``title``, ``formula`` and ``gradient``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
+from . import values
 from .board import Board
 from .solution import Derivation, Section
-from .values import TERMS, hyper, num, term, terms, total
+from .values import TERMS, hyper, num, terms, total
 
 # --- activation -------------------------------------------------------------------
 
@@ -57,7 +56,7 @@ def activation_section(b: Board) -> Section:
                 substitution=tuple(lines),
                 shown=b.shown() if name != "identity" else None,
                 results=(b.quantity("A", rec.A, ACTIVATION_TWIN[name]),),
-                notes=(say(f"activation_note_{rec.loss_name}"),),
+                notes=(say.or_else(f"activation_note_{rec.loss_name}", f"{b.loss.title}: {name}"),),
             ),
         ),
     )
@@ -67,48 +66,23 @@ def activation_section(b: Board) -> Section:
 
 
 def _element_lines(b: Board) -> tuple[str, list[str]]:
-    """ℓ per element (or per sample): the formula and its substitutions."""
+    """ℓ per element (or per sample): the loss's formula and its substitutions."""
     rec, loss = b.rec, b.loss
     Z, A, y = rec.Z.closed, rec.A.closed, rec.y
-    ell = loss.elements(Z, y)  # (N, k), or (N,) for softmax cross-entropy
-    name = rec.loss_name
-    lines: list[str] = []
-    if name == "cross_entropy":
-        for n in b.rows:
-            c = int(y[n])
-            zc = float(Z[n, c])
-            row = [f"\\exp({num(float(v))})" for v in Z[n, : min(b.k, TERMS)]]
-            lines.append(
-                f"\\ell_{{{n + 1}}} = \\log({total(row, b.k)}) - z_{{{n + 1}}}[{c}] "
-                f"= {num(float(ell[n]) + zc)} - {term(zc)} = {num(float(ell[n]))}"
-            )
-        formula = r"\ell_n = -\log \operatorname{softmax}(z_n)[c_n] = \log \sum_{l} \exp(z_n[l]) - z_n[c_n]"
-        return formula, lines
-    p = _pos_weight(b)
+    ell = loss.elements(Z, y)  # (N, k), or (N,) for a rowwise loss
+    if loss.rowwise:
+        shown = min(b.k, TERMS)
+        lines = [
+            loss.tex_row_at(values, Z[n].tolist(), shown, int(y[n]), float(ell[n]), n)
+            for n in b.rows
+        ]
+        return loss.tex_formula("n"), lines
+    lines = []
     for n, j in b.cells:
-        z, yv, e, ix = float(Z[n, j]), float(y[n, j]), float(ell[n, j]), b.ix(n, j)
-        if name == "bce":
-            a = num(float(A[n, j]))
-            weight = f"{hyper(p[j])} \\cdot " if p else ""
-            lines.append(
-                f"\\ell_{{{ix}}} = -\\left[{weight}{num(yv)} \\cdot \\log({a}) + (1 - {num(yv)}) "
-                f"\\cdot \\log(1 - {a})\\right] = {num(e)}"
-            )
-        elif name == "mse":
-            lines.append(f"\\ell_{{{ix}}} = ({num(z)} - {term(yv)})^2 = {num(e)}")
-        else:
-            lines.append(f"\\ell_{{{ix}}} = \\max(0, -{term(yv)} \\cdot {term(z)}) = {num(e)}")
-    sub = "n" if b.k == 1 else "n,j"
-    weight = r"p \cdot " if p else ""
-    formula = {
-        "bce": (
-            rf"\ell_{{{sub}}} = -\left[{weight}y_{{{sub}}} \log \sigma(z_{{{sub}}}) "
-            rf"+ (1 - y_{{{sub}}}) \log(1 - \sigma(z_{{{sub}}}))\right]"
-        ),
-        "mse": rf"\ell_{{{sub}}} = (z_{{{sub}}} - y_{{{sub}}})^2",
-        "perceptron": rf"\ell_{{{sub}}} = \max(0, -t_{{{sub}}} \cdot z_{{{sub}}})",
-    }[name]
-    return formula, lines
+        z, yv, a = float(Z[n, j]), float(y[n, j]), float(A[n, j])
+        at = loss.tex_loss_at(values, z, yv, a, j)
+        lines.append(f"\\ell_{{{b.ix(n, j)}}} = {at} = {num(float(ell[n, j]))}")
+    return loss.tex_formula("n" if b.k == 1 else "n,j"), lines
 
 
 def _pos_weight(b: Board) -> list[float]:
@@ -140,14 +114,12 @@ def loss_section(b: Board) -> Section:
         reduce_formula = rf"L = \sum_{{{over}}} {ell}"
         reduce_line = rf"L = {total(parts, count)} = {value}"
         key = "sum_elements" if elementwise else "sum_samples"
-    notes = [say(f"loss_note_{rec.loss_name}")]
+    notes = [say.or_else(f"loss_note_{rec.loss_name}", loss.formula)]
     if elementwise:
         notes.append(say(f"per_sample_{loss.reduction}", k=b.k))
     if _pos_weight(b):
         notes.append(say("pos_weight", p=", ".join(hyper(v) for v in _pos_weight(b))))
-    module = type(loss.torch_module()).__name__
-    reduction = f"reduction='{loss.reduction}'"
-    via = f"nn.{module}({'margin=0, ' if rec.loss_name == 'perceptron' else ''}{reduction})"
+    via = loss.twin_text()
     per_sample = Derivation(
         say("per_sample_derivation"),
         formula=(formula,),
@@ -178,53 +150,22 @@ def dz_section(b: Board) -> Section:
     elementwise = count != b.N
     div = ("N k" if elementwise else "N") if b.mean else ""
 
-    name = rec.loss_name
+    name, loss = rec.loss_name, b.loss
     p = _pos_weight(b)
-    formulas: dict[str, str] = {
-        "bce": r"\sigma(Z) \cdot (p Y + 1 - Y) - p Y" if p else r"\sigma(Z) - Y",
-        "cross_entropy": r"\operatorname{softmax}(Z) - \operatorname{onehot}(c)",
-        "mse": r"2 \cdot (Z - Y)",
-        "perceptron": r"-T \odot \mathbf{1}[T \odot Z \le 0]",
-    }
-    general = formulas[name]
+    general = loss.tex_gradient()
     formula = (
         rf"\frac{{\partial L}}{{\partial Z}} = \frac{{{general}}}{{{div}}}"
         if b.mean
         else rf"\frac{{\partial L}}{{\partial Z}} = {general}"
     )
-    numerator: Callable[[int, int], str]
-    if name == "bce":
-
-        def numerator(n: int, j: int) -> str:
-            a, yv = num(float(A[n, j])), num(float(y[n, j]))
-            if p:
-                w = hyper(p[j])
-                return f"{a} \\cdot ({w} \\cdot {yv} + 1 - {yv}) - {w} \\cdot {yv}"
-            return f"{a} - {yv}"
-
-    elif name == "cross_entropy":
-
-        def numerator(n: int, j: int) -> str:
-            return f"{num(float(A[n, j]))} - {1 if int(y[n]) == j else 0}"
-
-    elif name == "mse":
-
-        def numerator(n: int, j: int) -> str:
-            return f"2 \\cdot ({num(float(Z[n, j]))} - {term(float(y[n, j]))})"
-
-    else:
-
-        def numerator(n: int, j: int) -> str:
-            t, z = float(y[n, j]), float(Z[n, j])
-            return f"-{term(t)} \\cdot {1 if t * z <= 0 else 0}"
-
     lines = []
     for n, j in b.cells:
-        label = f"z_{{{n + 1}}}[{j}]" if name == "cross_entropy" else f"z_{{{b.ix(n, j)}}}"
-        top = numerator(n, j)
+        label = f"z_{{{n + 1}}}[{j}]" if loss.rowwise else f"z_{{{b.ix(n, j)}}}"
+        yv = float(y[n]) if loss.rowwise else float(y[n, j])
+        top = loss.tex_grad_at(values, float(Z[n, j]), yv, float(A[n, j]), j)
         value = rf"\frac{{{top}}}{{{count}}}" if b.mean else top
         lines.append(rf"\frac{{\partial L}}{{\partial {label}}} = {value} = {num(float(dZ[n, j]))}")
-    notes = [say("dz_note_bce_weighted" if p else f"dz_note_{name}")]
+    notes = [say("dz_note_bce_weighted") if p else say.or_else(f"dz_note_{name}", loss.gradient)]
     notes.append(say("dz_mean", count=count) if b.mean else say("dz_sum", count=count))
     notes.append(say("dz_torch"))
     return Section(

@@ -1,43 +1,27 @@
 """The update section: the rule's hyper-parameters and state, then W and B updated.
 
 Each element's worked update comes from :mod:`.update_rules`; the results are the
-record's: the state after the step and the new parameters, beside PyTorch's.
+record's: the state after the step and the new parameters, beside PyTorch's, and the
+values the rule derives from its state (``UpdateRule.derived``: Adam's m̂, v̂). The rule's
+hyper-parameter symbols and the notes its options call for are the rule's own.
 """
 
 from __future__ import annotations
 
 import torch
 
+from ...optim import UpdateRule, get_optimizer
 from .board import Board
 from .solution import Derivation, Quantity, Section
-from .update_rules import PLANS, SYMBOL, Element, Rule
+from .update_rules import SYMBOL, Element, Rule, plan
 from .values import ELEMENTS, hyper
-
-# (TeX symbol, option, its name's key in the text tables); booleans are written as code
-HYPER: dict[str, tuple[tuple[str, str], ...]] = {
-    "sgd": ((r"\mu", "momentum"), (r"\tau", "dampening"), (r"\lambda", "weight_decay")),
-    "adam": ((r"\beta_1", "betas"), (r"\varepsilon", "eps"), (r"\lambda", "weight_decay")),
-    "rmsprop": (
-        (r"\alpha", "alpha"),
-        (r"\varepsilon", "eps"),
-        (r"\lambda", "weight_decay"),
-        (r"\mu", "momentum"),
-    ),
-    "adagrad": (
-        (r"\eta", "lr_decay"),
-        (r"\lambda", "weight_decay"),
-        (r"s_0", "initial_accumulator_value"),
-        (r"\varepsilon", "eps"),
-    ),
-}
-HYPER["adamw"] = HYPER["adam"]
 
 
 def _hyper_text(b: Board) -> str:
     """``$\\gamma = 0.01$ (learning rate), $\\mu = 0$ (momentum), …``."""
     say, o = b.say, b.rec.rule_options
     parts = [f"$\\gamma = {hyper(b.rec.lr)}$ ({say('opt_lr')})"]
-    for symbol, key in HYPER[b.rec.rule_name]:
+    for symbol, key in _rule(b).symbols:
         if key == "betas":
             b1, b2 = o["betas"]
             parts.append(f"$\\beta_1 = {hyper(b1)}$, $\\beta_2 = {hyper(b2)}$ ({say('opt_betas')})")
@@ -47,6 +31,10 @@ def _hyper_text(b: Board) -> str:
     return ", ".join(parts)
 
 
+def _rule(b: Board) -> UpdateRule:
+    return get_optimizer(b.rec.rule_name, **b.rec.rule_options)
+
+
 def _elements(b: Board, param: str) -> list[Element]:
     rec, k = b.rec, b.k
     theta = rec.W if param == "W" else rec.B
@@ -54,6 +42,7 @@ def _elements(b: Board, param: str) -> list[Element]:
     new = (rec.W_after if param == "W" else rec.B_after).closed
     before = rec.state_before.get(param, {})
     after = {key: twin.closed for key, twin in rec.state_after.get(param, {}).items()}
+    kept = rec.intermediates.get(param, {})
     out = []
     for flat in range(min(theta.numel(), ELEMENTS)):
         index: tuple[int, ...]
@@ -76,6 +65,7 @@ def _elements(b: Board, param: str) -> list[Element]:
                 {key: at(v) for key, v in before.items()},
                 {key: at(v) for key, v in after.items()},
                 at(new),
+                {key: v if isinstance(v, float) else at(v) for key, v in kept.items()},
             )
         )
     return out
@@ -87,18 +77,17 @@ def _parameter(b: Board, param: str) -> Derivation:
     if param == "B" and not b.context.decay_bias:
         decay = 0.0
     rule = Rule(rec.rule_options, b.t, rec.lr, decay)
-    plans = [PLANS[rec.rule_name](e, rule) for e in _elements(b, param)]
+    plans = [plan(_rule(b), e, rule) for e in _elements(b, param)]
     results: list[Quantity] = []
     layer = "weight" if param == "W" else "bias"
     for key, twin in rec.state_after.get(param, {}).items():
         via = f"optimizer.state[linear.{layer}]['{key}']" + (".T" if param == "W" else "")
         results.append(b.quantity(f"{SYMBOL[key]}_{{{param}}}", twin, via))
-    if rec.rule_name in ("adam", "adamw"):
-        b1, b2 = rec.rule_options["betas"]
-        state = rec.state_after[param]
-        v_key = "max_exp_avg_sq" if rec.rule_options["amsgrad"] else "exp_avg_sq"
-        results.append(b.value(f"\\hat{{m}}_{{{param}}}", state["exp_avg"].closed / (1 - b1**b.t)))
-        results.append(b.value(f"\\hat{{v}}_{{{param}}}", state[v_key].closed / (1 - b2**b.t)))
+    kept = rec.intermediates.get(param, {})
+    for key, symbol in _rule(b).shown:
+        value = kept[key]
+        assert isinstance(value, torch.Tensor), key
+        results.append(b.value(f"{symbol}_{{{param}}}", value))
     after = rec.W_after if param == "W" else rec.B_after
     results.append(
         b.quantity(
@@ -130,20 +119,14 @@ def update_section(b: Board) -> Section:
     notes = [say("hyper", values=_hyper_text(b))]
     if rec.lr != rec.rule_options["lr"]:
         notes.append(say("scheduled_lr", lr=hyper(rec.lr), base=hyper(rec.rule_options["lr"])))
-    if name in ("adam", "adamw", "adagrad"):
+    rule = _rule(b)
+    if rule.uses_step:
         source = "t_context" if b.context.rule_step is not None else "t_record"
         notes.append(say(source, t=b.t, step=rec.step))
-    notes += [say(f"rule_note_{name}")]
-    o = rec.rule_options
-    if name == "sgd" and o["momentum"]:
-        notes.append(say("sgd_momentum"))
-    if name in ("adam", "adamw"):
-        notes.append(say("adam_bias"))
-        if o["amsgrad"]:
-            notes.append(say("adam_amsgrad"))
-    if name == "rmsprop" and o["centered"]:
-        notes.append(say("rmsprop_centered"))
+    notes += [say.or_else(f"rule_note_{name}", rule.title)]
+    notes += [say(key) for key in rule.note_keys()]
     if any(rec.state_after.get(p) for p in ("W", "B")):
         notes.append(say("state_layout"))
-    setup = Derivation(say("hyper_derivation", rule=say(f"rule_{name}")), notes=tuple(notes))
+    words = say.or_else(f"rule_{name}", rule.title)
+    setup = Derivation(say("hyper_derivation", rule=words), notes=tuple(notes))
     return Section(say("update_title"), (setup, _parameter(b, "W"), _parameter(b, "B")))

@@ -35,6 +35,10 @@ class Say:
 
         return _PLACEHOLDER.sub(fill, self.table[key])
 
+    def or_else(self, key: str, fallback: str, **values: Any) -> str:
+        """The template ``key``, or ``fallback`` where the tables have none (an outside loss)."""
+        return self(key, **values) if key in self.table else fallback
+
     def labels(self) -> dict[str, str]:
         """The renderers' words: table columns (shared with the other views) and labels."""
         w = words(self.lang)

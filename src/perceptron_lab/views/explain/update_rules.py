@@ -3,7 +3,9 @@
 The rules are torch.optim's (see each rule's docstring in :mod:`perceptron_lab.optim`),
 with the same symbols: γ = lr, μ = momentum, τ = dampening, λ = weight_decay,
 β1, β2 = betas, α = alpha, η = lr_decay, ε = eps. Optimizer state before the step comes
-from ``record.state_before``, after it from ``record.state_after`` (with PyTorch's twin).
+from ``record.state_before``, after it from ``record.state_after`` (with PyTorch's twin);
+every other number the rule computed (the decayed g, m̂, v̂, the denominator, γₜ) is the
+rule's own, from ``record.intermediates`` — the lines here only write them out.
 A momentum buffer is written u (torch's ``momentum_buffer``), keeping b for the bias.
 """
 
@@ -11,8 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
+from ...optim.adagrad import Adagrad
+from ...optim.adam import Adam
+from ...optim.adamw import AdamW
+from ...optim.base import UpdateRule
+from ...optim.rmsprop import RMSprop
+from ...optim.sgd import SGD
 from .values import hyper, num, term
 
 Line = tuple[str, str]  # (formula in general symbols, the same with this element's numbers)
@@ -38,6 +47,7 @@ class Element:
     before: Mapping[str, float]  # optimizer state before (keys present so far)
     after: Mapping[str, float]  # optimizer state after (closed form)
     new: float  # θ after the step (closed form)
+    kept: Mapping[str, float]  # the rule's intermediates for θ (UpdateRule.update's keep)
 
 
 @dataclass(frozen=True)
@@ -53,8 +63,8 @@ class Rule:
 def _gradient(e: Element, r: Rule, decay: bool = True) -> tuple[Line, float]:
     """g = ∂L/∂θ, plus λ·θ when the rule folds weight decay into the gradient."""
     d = rf"\frac{{\partial L}}{{\partial {e.label}}}"
+    g = e.kept.get("g", e.grad)
     if decay and r.decay:
-        g = e.grad + r.decay * e.theta
         sub = rf"g = {d} + \lambda {e.label} = {num(e.grad)} + {hyper(r.decay)} \cdot {term(e.theta)} = {num(g)}"
         return (r"g = \frac{\partial L}{\partial \theta} + \lambda \theta", sub), g
     return (r"g = \frac{\partial L}{\partial \theta}", rf"g = {d} = {num(e.grad)}"), e.grad
@@ -77,17 +87,17 @@ def _sgd(e: Element, r: Rule) -> list[Line]:
                     f"u_t = {hyper(mu)} \\cdot {term(prev)} + (1 - {hyper(tau)}) \\cdot {term(g)} = {num(u)}",
                 )
             )
+        step = e.kept["step_direction"]
         if o["nesterov"]:
             lines.append(
                 (
                     r"g \leftarrow g + \mu u_t",
-                    f"g = {num(g)} + {hyper(mu)} \\cdot {term(u)} = {num(g + mu * u)}",
+                    f"g = {num(g)} + {hyper(mu)} \\cdot {term(u)} = {num(step)}",
                 )
             )
-            g = g + mu * u
         else:
-            lines.append((r"g \leftarrow u_t", f"g = {num(u)}"))
-            g = u
+            lines.append((r"g \leftarrow u_t", f"g = {num(step)}"))
+        g = step
     lines.append(
         (
             r"\theta \leftarrow \theta - \gamma \cdot g",
@@ -104,7 +114,7 @@ def _adam(e: Element, r: Rule, decoupled: bool) -> list[Line]:
     lines = []
     theta = e.theta
     if decoupled and r.decay:
-        theta = e.theta * (1 - r.lr * r.decay)
+        theta = e.kept["theta"]
         lines.append(
             (
                 r"\theta \leftarrow \theta \cdot (1 - \gamma \lambda)",
@@ -137,7 +147,7 @@ def _adam(e: Element, r: Rule, decoupled: bool) -> list[Line]:
             )
         )
         v_used, v_name = vmax, r"v^{\max}_t"
-    m_hat, v_hat = m / (1 - b1**r.t), v_used / (1 - b2**r.t)
+    m_hat, v_hat = e.kept["m_hat"], e.kept["v_hat"]
     lines.append(
         (
             r"\hat{m}_t = \frac{m_t}{1 - \beta_1^{t}}",
@@ -180,7 +190,7 @@ def _rmsprop(e: Element, r: Rule) -> list[Line]:
                 f"\\bar{{g}}_t = {hyper(alpha)} \\cdot {term(gb0)} + (1 - {hyper(alpha)}) \\cdot {term(g)} = {num(gb)}",
             )
         )
-        s = max(v - gb * gb, 0.0) ** 0.5 + eps
+        s = e.kept["denominator"]
         lines.append(
             (
                 r"s = \sqrt{v_t - \bar{g}_t^2} + \varepsilon",
@@ -188,7 +198,7 @@ def _rmsprop(e: Element, r: Rule) -> list[Line]:
             )
         )
     else:
-        s = v**0.5 + eps
+        s = e.kept["denominator"]
         lines.append(
             (r"s = \sqrt{v_t} + \varepsilon", f"s = \\sqrt{{{num(v)}}} + {hyper(eps)} = {num(s)}")
         )
@@ -218,7 +228,7 @@ def _adagrad(e: Element, r: Rule) -> list[Line]:
     o = r.options
     eta, eps, s0 = float(o["lr_decay"]), float(o["eps"]), float(o["initial_accumulator_value"])
     line, g = _gradient(e, r)
-    clr = r.lr / (1 + (r.t - 1) * eta)
+    clr = e.kept["lr_t"]
     s, s_prev = e.after["sum"], e.before.get("sum", s0)
     return [
         line,
@@ -235,10 +245,22 @@ def _adagrad(e: Element, r: Rule) -> list[Line]:
     ]
 
 
-PLANS: dict[str, Callable[[Element, Rule], list[Line]]] = {
-    "sgd": _sgd,
-    "adam": lambda e, r: _adam(e, r, decoupled=False),
-    "adamw": lambda e, r: _adam(e, r, decoupled=True),
-    "rmsprop": _rmsprop,
-    "adagrad": _adagrad,
+def _any_rule(e: Element, r: Rule) -> list[Line]:
+    """A rule without a worked plan here (one registered from outside): θ before and after."""
+    line, _ = _gradient(e, r, decay=False)
+    step = rf"{e.label} \leftarrow {num(e.theta)} \to {num(e.new)}"
+    return [line, (r"\theta \leftarrow \operatorname{rule}(\theta, g)", step)]
+
+
+PLANS: dict[type[UpdateRule], Callable[[Element, Rule], list[Line]]] = {
+    SGD: _sgd,
+    Adam: partial(_adam, decoupled=False),
+    AdamW: partial(_adam, decoupled=True),
+    RMSprop: _rmsprop,
+    Adagrad: _adagrad,
 }
+
+
+def plan(rule: UpdateRule, e: Element, r: Rule) -> list[Line]:
+    """The worked update of element ``e`` under ``rule`` (its class's plan)."""
+    return PLANS.get(type(rule), _any_rule)(e, r)

@@ -13,10 +13,14 @@ from .common import color
 DTYPE_CHOICES = {"float32": ("float32",), "float64": ("float64",), "both": ("float32", "float64")}
 TITLES = {
     "naive": "naive −[y·log σ(z) + (1−y)·log(1−σ(z))]",
-    "bce": "nn.BCELoss(σ(z), y), log clamped at −100",
+    "probabilities": "nn.BCELoss(σ(z), y), log clamped at −100",
     "with_logits": "nn.BCEWithLogitsLoss(z, y)",
 }
-STYLES = {"naive": ("-", 4.0, 0.45), "bce": ("--", 1.6, 1.0), "with_logits": (":", 1.6, 1.0)}
+STYLES = {
+    "naive": ("-", 4.0, 0.45),
+    "probabilities": ("--", 1.6, 1.0),
+    "with_logits": (":", 1.6, 1.0),
+}
 MARKS = {"inf": "red", "nan": "purple"}  # bars along the top where the naive formula fails
 MARK_ROW = 0.97  # axes height of the bars
 

@@ -1,0 +1,151 @@
+"""Adding a loss is adding one class: a Huber loss defined here alone, registered, then used.
+
+The oracle is PyTorch: ``torch.nn.HuberLoss`` for the value and autograd for dL/dZ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import torch
+
+from perceptron_lab import losses
+from perceptron_lab.data import load
+from perceptron_lab.engine.config import TrainConfig
+from perceptron_lab.engine.trace import Trace
+from perceptron_lab.engine.train import Trainer
+from perceptron_lab.losses.activations import IDENTITY
+from perceptron_lab.losses.base import Loss, Numbers, check_shape
+from perceptron_lab.observe import observe
+from perceptron_lab.views.explain import explain
+from perceptron_lab.views.report import render_report
+
+
+class Huber(Loss):
+    """ℓ = ½(z − y)² where |z − y| ≤ δ, else δ·(|z − y| − ½δ); ∂ℓ/∂z = clamp(z − y, −δ, δ)."""
+
+    name = "huber"
+    title = "Huber loss"
+    activation = IDENTITY
+    labels = "real numbers"
+    formula = "ℓ = ½(z − y)² if |z − y| ≤ 1 else |z − y| − ½"
+    gradient = "∂ℓ/∂z = clamp(z − y, −1, 1)"
+    task = "regression"
+    takes = ("regression",)
+    score_name = "r2"
+    tex_loss = r"\operatorname{huber}(z_{s} - y_{s})"
+    tex_grad = r"\operatorname{clamp}(Z - Y, -1, 1)"
+
+    def targets(self, y: torch.Tensor, k: int) -> torch.Tensor:
+        return check_shape(y, k, self.title)
+
+    def output_size(self, y: torch.Tensor) -> int:
+        return 1 if y.dim() == 1 else int(y.shape[1])
+
+    def elements(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        r = (z - y).abs()
+        return torch.where(r <= 1, 0.5 * r**2, r - 0.5)
+
+    def element_gradient(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        return (z - y).clamp(-1, 1)
+
+    def score(self, z: torch.Tensor, y: torch.Tensor) -> float:
+        return float(1 - ((y - z) ** 2).sum() / ((y - y.mean(dim=0)) ** 2).sum())
+
+    def torch_module(self) -> torch.nn.Module:
+        return torch.nn.HuberLoss(reduction=self.reduction, delta=1.0)
+
+    def predict(self, z: torch.Tensor) -> torch.Tensor:
+        return z.clone()
+
+    def tex_loss_at(self, f: Numbers, z: float, y: float, a: float, j: int) -> str:
+        return rf"\operatorname{{huber}}({f.num(z)} - {f.term(y)})"
+
+    def tex_grad_at(self, f: Numbers, z: float, y: float, a: float, j: int) -> str:
+        return rf"\operatorname{{clamp}}({f.num(z)} - {f.term(y)}, -1, 1)"
+
+
+@pytest.fixture
+def huber() -> Iterator[type[Huber]]:
+    assert losses.register_loss(Huber) is Huber
+    yield Huber
+    del losses.CATALOG.registered["huber"]  # the other tests see the package's losses only
+
+
+X = [[1.0, 2.0], [3.0, -1.0], [0.5, 0.5]]
+Y = [3.0, -0.5, 0.25]
+W = [[0.5], [-0.25]]
+B = [0.125]  # binary fractions: the inputs are exact in any dtype
+
+
+def test_a_registered_loss_is_listed_and_built(huber: type[Huber]) -> None:
+    assert losses.loss_names()[-1] == "huber"
+    assert "huber" in losses.losses_of("regression")
+    assert isinstance(losses.get_loss("huber", reduction="sum"), Huber)
+
+
+def test_observe_a_step_agrees_with_torch(huber: type[Huber]) -> None:
+    rec = observe(X, Y, W, B, loss="huber", dtype="float64")[0]
+    Xt, yt = torch.tensor(X, dtype=torch.float64), torch.tensor(Y, dtype=torch.float64)
+    Z = (Xt @ torch.tensor(W, dtype=torch.float64) + 0.125).requires_grad_()
+    L = torch.nn.HuberLoss()(Z, yt[:, None])
+    L.backward()
+    assert float(rec.loss.closed) == pytest.approx(L.item(), abs=1e-15)
+    assert torch.allclose(rec.dZ.closed, Z.grad, atol=1e-15)  # type: ignore[arg-type]
+    # z = XW + B = (0.125, 1.875, 0.25): z − y = −2.875, 2.375 (linear pieces), 0 (square)
+    assert float(rec.loss.closed) == pytest.approx((2.375 + 1.875 + 0) / 3, abs=1e-15)
+    assert [round(float(v), 12) for v in rec.dZ.closed[:, 0]] == [
+        round(-1 / 3, 12),
+        round(1 / 3, 12),
+        0,
+    ]
+    assert rec.loss.disagreement is not None and rec.loss.disagreement <= 1e-15
+
+
+def test_train_explain_and_report_a_run(huber: type[Huber], tmp_path: Path) -> None:
+    data = load("linear", size=40, seed=1)
+    config = TrainConfig(loss="huber", epochs=3, batch_size=10, lr=0.05)
+    Trainer(config, data).run(tmp_path)
+    trace = Trace.load(tmp_path)
+    assert trace.config["config"]["loss"] == "huber"
+    assert trace.summary["score_name"] == "r2"
+    losses_seen = [float(row["loss"]) for row in trace.steps]
+    assert len(losses_seen) == 12 and losses_seen[-1] < losses_seen[0]
+
+    rec = observe(X, Y, W, B, loss="huber", dtype="float64")[0]
+    text = explain(rec)
+    assert "Huber loss" in text and r"\operatorname{huber}(0.1250 - 3)" in text
+    assert r"\operatorname{clamp}(0.1250 - 3, -1, 1)" in text
+    assert "nn.HuberLoss(reduction='mean')" in text
+
+    html = render_report(trace, "en")
+    assert "huber" in html.lower()
+
+
+def test_an_update_keeps_its_named_intermediates() -> None:
+    """The record carries what the rule computed: checked against the rules' definitions."""
+    adam = observe(X, Y, W, B, loss="mse", optimizer="adam", lr=0.1, dtype="float64")[0]
+    g, kept = adam.dW.closed, adam.intermediates["W"]
+    # t = 1: m̂ = (1 − β1)·g / (1 − β1) = g, v̂ = g², denominator √v/√(1 − β2) + ε = |g| + ε
+    assert torch.allclose(kept["m_hat"], g, rtol=1e-12)  # type: ignore[arg-type]
+    assert torch.allclose(kept["v_hat"], g**2, rtol=1e-12)  # type: ignore[arg-type]
+    assert torch.allclose(kept["denominator"], g.abs() + 1e-8, rtol=1e-12)  # type: ignore[arg-type]
+    sgd = observe(
+        X, Y, W, B, loss="mse", lr=0.1, dtype="float64", optimizer_options={"weight_decay": 0.5}
+    )[0]
+    decayed = sgd.dW.closed + 0.5 * torch.tensor(W, dtype=torch.float64)
+    assert torch.equal(sgd.intermediates["W"]["g"], decayed)  # type: ignore[arg-type]
+    adagrad = observe(
+        X,
+        Y,
+        W,
+        B,
+        loss="mse",
+        optimizer="adagrad",
+        lr=0.1,
+        steps=3,
+        optimizer_options={"lr_decay": 0.5},
+    )
+    assert [r.intermediates["B"]["lr_t"] for r in adagrad] == [0.1, 0.1 / 1.5, 0.1 / 2.0]
