@@ -158,7 +158,7 @@ def run_train(args: argparse.Namespace) -> int:
 
     from ..engine import checkpoint
     from ..engine.datasource import data_spec, load_split
-    from ..engine.run_files import Parent
+    from ..engine.run_files import Parent, start_from_row
     from ..engine.trace import Trace
     from ..engine.train import Trainer
     from ..views.run_summary import summary_table
@@ -219,7 +219,7 @@ def run_train(args: argparse.Namespace) -> int:
             raise InputError("--at-step", f"a step between 1 and {last}", str(args.at_step))
         row = before.step(args.at_step)
         keys = trainer.rule.state_keys() if config.optimizer == m.optimizer.name else ()
-        start = checkpoint.Checkpoint.from_row(
+        start = start_from_row(
             row, keys, m.input_size, m.output_size, m.batches_per_epoch, trainer.dtype
         )
         parent = Parent(str(args.branch.resolve()), args.at_step)

@@ -10,16 +10,15 @@ is. Only the latest checkpoint is kept; the history lives in the step table.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-import torch
+if TYPE_CHECKING:
+    import torch
 
-from ..optim import State
+    from ..optim import State
 from .atomic import write_atomic, write_text_atomic
-from .run_files import StepSchema
 
 FOLDER = "checkpoints"
 
@@ -42,35 +41,6 @@ class Checkpoint:
     B: torch.Tensor  # (k,)
     state: dict[str, State]
     position: Position
-
-    @classmethod
-    def from_row(
-        cls,
-        row: Mapping[str, Any],
-        state_keys: tuple[str, ...],
-        d: int,
-        k: int,
-        batches_per_epoch: int,
-        dtype: torch.dtype,
-    ) -> Checkpoint:
-        """The state after a recorded step: its W_after, B_after and state columns.
-
-        The step table keeps every step's state, so a branch can start at any step.
-        """
-
-        def tensor(name: str, shape: tuple[int, ...]) -> torch.Tensor:
-            return torch.tensor(row[name], dtype=torch.float64).to(dtype).reshape(shape)
-
-        state: dict[str, State] = {"W": {}, "B": {}}
-        for key in state_keys:
-            for param, shape in (("W", (d, k)), ("B", (k,))):
-                values = row.get(StepSchema.state_column(param, key))
-                if values is not None:
-                    state[param][key] = tensor(StepSchema.state_column(param, key), shape)
-        t, epoch, batch = int(row["step"]), int(row["epoch"]) - 1, int(row["batch"])
-        nxt = (epoch, batch + 1) if batch + 1 < batches_per_epoch else (epoch + 1, 0)
-        position = Position(t, *nxt, rule_start=t - int(row["rule_step"]))
-        return cls(tensor("W_after", (d, k)), tensor("B_after", (k,)), state, position)
 
 
 def save(root: Path, ckpt: Checkpoint) -> Path:

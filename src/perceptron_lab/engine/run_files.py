@@ -21,11 +21,16 @@ import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
+from . import checkpoint
 from .atomic import atomic_path, write_text_atomic
+from .checkpoint import Checkpoint, Position
 from .config import TrainConfig
+
+if TYPE_CHECKING:
+    import torch
 
 FORMAT_VERSION = 2
 CONFIG_FILE = "config.json"
@@ -187,6 +192,35 @@ class StepSchema:
         return cls(scalars, vectors)
 
 
+def start_from_row(
+    row: Mapping[str, Any],
+    state_keys: tuple[str, ...],
+    d: int,
+    k: int,
+    batches_per_epoch: int,
+    dtype: torch.dtype,
+) -> Checkpoint:
+    """The state after a recorded step: its W_after, B_after and state columns.
+
+    The step table keeps every step's state, so a branch can start at any step.
+    """
+    import torch
+
+    def tensor(name: str, shape: tuple[int, ...]) -> torch.Tensor:
+        return torch.tensor(row[name], dtype=torch.float64).to(dtype).reshape(shape)
+
+    state: dict[str, dict[str, torch.Tensor]] = {"W": {}, "B": {}}
+    for key in state_keys:
+        for param, shape in (("W", (d, k)), ("B", (k,))):
+            column = StepSchema.state_column(param, key)
+            if row.get(column) is not None:
+                state[param][key] = tensor(column, shape)
+    t, epoch, batch = int(row["step"]), int(row["epoch"]) - 1, int(row["batch"])
+    nxt = (epoch, batch + 1) if batch + 1 < batches_per_epoch else (epoch + 1, 0)
+    position = Position(t, *nxt, rule_start=t - int(row["rule_step"]))
+    return Checkpoint(tensor("W_after", (d, k)), tensor("B_after", (k,)), state, position)
+
+
 def read_manifest(root: Path) -> RunManifest:
     """config.json of a run directory, checked: its format version and its fields."""
     path = root / CONFIG_FILE
@@ -338,10 +372,8 @@ class RunWriter:
         if self.samples is not None:
             self.samples.flush()
 
-    def checkpoint(self, ckpt: Any) -> None:
+    def checkpoint(self, ckpt: Checkpoint) -> None:
         """Rows first, then the checkpoint that makes them count (older ones are removed)."""
-        from . import checkpoint
-
         self.flush()
         checkpoint.save(self.root, ckpt)
 
