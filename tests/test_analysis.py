@@ -20,8 +20,10 @@ from perceptron_lab.engine.train import Trainer
 from perceptron_lab.errors import InputError
 from perceptron_lab.losses import get_loss
 from perceptron_lab.observe import observe
-from perceptron_lab.views.analysis import surface as surface_module
-from perceptron_lab.views.analysis.attribution import attribution_data, sample_contributions
+from perceptron_lab.views.analysis import loss_grid as surface_module
+from perceptron_lab.views.analysis.bce_sweep import stability_curves
+from perceptron_lab.views.analysis.contributions import attribution_data, sample_contributions
+from perceptron_lab.views.analysis.loss_grid import grid_loss, loss_surface_grid
 from perceptron_lab.views.analysis.parameters import (
     epoch_end,
     parameter_name,
@@ -29,8 +31,6 @@ from perceptron_lab.views.analysis.parameters import (
     theta_path,
 )
 from perceptron_lab.views.analysis.plane import boundary_line, check_plane, plane, predicted_regions
-from perceptron_lab.views.analysis.stability import stability_curves
-from perceptron_lab.views.analysis.surface import grid_loss, loss_surface_grid
 
 
 def train(out: Path, *argv: str) -> Trace:

@@ -17,7 +17,7 @@ from perceptron_lab.engine.config import TrainConfig
 from perceptron_lab.engine.trace import Trace
 from perceptron_lab.engine.train import Trainer
 from perceptron_lab.losses.activations import IDENTITY
-from perceptron_lab.losses.base import Loss, Numbers, check_shape
+from perceptron_lab.losses.loss import Loss, Numbers, check_shape
 from perceptron_lab.observe import observe
 from perceptron_lab.views.explain import explain
 from perceptron_lab.views.report import render_report
@@ -109,8 +109,8 @@ def test_train_explain_and_report_a_run(huber: type[Huber], tmp_path: Path) -> N
     config = TrainConfig(loss="huber", epochs=3, batch_size=10, lr=0.05)
     Trainer(config, data).run(tmp_path)
     trace = Trace.load(tmp_path)
-    assert trace.config["config"]["loss"] == "huber"
-    assert trace.summary["score_name"] == "r2"
+    assert trace.manifest.config.loss == "huber" and trace.manifest.loss.name == "huber"
+    assert trace.summary is not None and trace.summary.score_name == "r2"
     losses_seen = [float(row["loss"]) for row in trace.steps]
     assert len(losses_seen) == 12 and losses_seen[-1] < losses_seen[0]
 

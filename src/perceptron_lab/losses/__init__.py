@@ -5,7 +5,7 @@ Adding a loss is adding one module whose :class:`Loss` subclass is decorated wit
 explained under its own ``title`` and TeX forms). A loss defined outside the package
 registers the same way. :func:`loss_names` lists the losses from the package's files
 without importing torch (the CLI's ``--loss`` choices); :func:`get_loss` imports a loss's
-module when it is first built. ``Loss`` and ``REDUCTIONS`` are read from :mod:`.base`
+module when it is first built. ``Loss`` and ``REDUCTIONS`` are read from :mod:`.loss`
 on first access, so importing this package costs no torch.
 """
 
@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 from .catalog import Catalog
 
 if TYPE_CHECKING:
-    from .base import REDUCTIONS, Loss
+    from .loss import REDUCTIONS, Loss
 
 DEFAULT_LOSS = "bce"  # the notebook's loss: `observe` and `explain` use it unless told
 AUTO = "auto"  # the loss name that means "the natural loss of the dataset's task"
 
-CATALOG: Catalog[Loss] = Catalog(__name__, __path__, ("activations", "base", "catalog"), "loss")
+CATALOG: Catalog[Loss] = Catalog(__name__, __path__, ("activations", "catalog", "loss"), "loss")
 register_loss = CATALOG.register
 loss_class = CATALOG.get
 loss_names = CATALOG.names
@@ -44,9 +44,9 @@ def auto_loss(task: str) -> str:
 
 def __getattr__(name: str) -> Any:
     if name in ("Loss", "REDUCTIONS"):
-        from . import base
+        from . import loss
 
-        return getattr(base, name)
+        return getattr(loss, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -9,7 +9,7 @@ import torch
 from ..errors import InputError
 from . import register_loss
 from .activations import SIGMOID
-from .base import Loss, Numbers, check_shape, first_bad
+from .loss import Loss, Numbers, check_shape, first_bad
 
 
 def softplus(z: torch.Tensor) -> torch.Tensor:

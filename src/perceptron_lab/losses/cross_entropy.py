@@ -9,7 +9,7 @@ import torch
 from ..errors import InputError
 from . import register_loss
 from .activations import SOFTMAX
-from .base import Loss, Numbers, first_bad
+from .loss import Loss, Numbers, first_bad
 
 if TYPE_CHECKING:
     from ..data import Dataset

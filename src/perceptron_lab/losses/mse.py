@@ -6,7 +6,7 @@ import torch
 
 from . import register_loss
 from .activations import IDENTITY
-from .base import Loss, Numbers, check_shape
+from .loss import Loss, Numbers, check_shape
 
 
 @register_loss

@@ -4,7 +4,7 @@ Adding a rule is adding one module whose :class:`UpdateRule` subclass is decorat
 :func:`register_rule` (a rule defined outside the package registers the same way).
 :func:`rule_names` lists the rules from the package's files without importing torch (the
 CLI's ``--optimizer`` choices); :func:`get_optimizer` imports a rule's module when it is
-first built. ``UpdateRule`` and ``State`` are read from :mod:`.base` on first access, so
+first built. ``UpdateRule`` and ``State`` are read from :mod:`.rule` on first access, so
 importing this package costs no torch. (``schedules`` holds the learning-rate schedules.)
 """
 
@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 from ..losses.catalog import Catalog
 
 if TYPE_CHECKING:
-    from .base import State, UpdateRule
+    from .rule import State, UpdateRule
 
 DEFAULT_OPTIMIZER = "sgd"
 
-CATALOG: Catalog[UpdateRule] = Catalog(__name__, __path__, ("base", "schedules"), "optimizer")
+CATALOG: Catalog[UpdateRule] = Catalog(__name__, __path__, ("rule", "schedules"), "optimizer")
 register_rule = CATALOG.register
 rule_class = CATALOG.get
 rule_names = CATALOG.names
@@ -32,9 +32,9 @@ def get_optimizer(name: str, **options: Any) -> UpdateRule:
 
 def __getattr__(name: str) -> Any:
     if name in ("State", "UpdateRule"):
-        from . import base
+        from . import rule
 
-        return getattr(base, name)
+        return getattr(rule, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

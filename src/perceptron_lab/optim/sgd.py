@@ -10,7 +10,7 @@ import torch
 from ..data.checks import check_fraction
 from ..errors import InputError
 from . import register_rule
-from .base import State, UpdateRule, check_weight_decay
+from .rule import State, UpdateRule, check_weight_decay
 
 
 @register_rule

@@ -1,10 +1,10 @@
 """Numbers the plots draw that the trace does not hold, computed from the trace and the data.
 
-- :mod:`.surface`: the loss over a grid of two parameters, and the optimizer's path;
-- :mod:`.attribution`: each sample's term xₙᵀ·(dL/dZ)ₙ of dL/dW in one step;
+- :mod:`.loss_grid`: the loss over a grid of two parameters, and the optimizer's path;
+- :mod:`.contributions`: each sample's term xₙᵀ·(dL/dZ)ₙ of dL/dW in one step;
 - :mod:`.plane`: a 2-feature run's points, decision boundary and class regions;
-- :mod:`.stability`: binary cross-entropy three ways over a sweep of logits;
-- :mod:`.rundata`: a run's data and parameters read back by its recipe.
+- :mod:`.bce_sweep`: binary cross-entropy three ways over a sweep of logits;
+- :mod:`.parameters`: a run's parameters read back from its step rows.
 
-Views draw these; they never compute them.
+The plots in :mod:`perceptron_lab.views.plots` draw these; they never compute them.
 """

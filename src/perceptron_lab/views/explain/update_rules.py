@@ -19,8 +19,8 @@ from typing import Any
 from ...optim.adagrad import Adagrad
 from ...optim.adam import Adam
 from ...optim.adamw import AdamW
-from ...optim.base import UpdateRule
 from ...optim.rmsprop import RMSprop
+from ...optim.rule import UpdateRule
 from ...optim.sgd import SGD
 from .values import hyper, num, term
 

@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 
 from ...engine.trace import Trace
 from ...errors import InputError
-from ..analysis.attribution import attribution_data
+from ..analysis.contributions import attribution_data
 from ..analysis.plane import plane
 from ..numbers import fmt_tensor
 from .common import color, draw_classifier, run_title

@@ -7,7 +7,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ...errors import InputError
-from ..analysis.stability import LABELS, METHODS, StabilityCurves, stability_curves
+from ..analysis.bce_sweep import LABELS, METHODS, StabilityCurves, stability_curves
 from .common import color
 
 DTYPE_CHOICES = {"float32": ("float32",), "float64": ("float64",), "both": ("float32", "float64")}

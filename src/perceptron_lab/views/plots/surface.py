@@ -9,7 +9,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ...engine.trace import Trace
-from ..analysis.surface import LossSurface, loss_surface_grid
+from ..analysis.loss_grid import LossSurface, loss_surface_grid
 from .common import run_title
 
 LEVELS = 20
