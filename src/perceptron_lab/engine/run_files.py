@@ -37,7 +37,7 @@ CONFIG_FILE = "config.json"
 SUMMARY_FILE = "summary.json"
 STEP_TABLE = "steps"
 SAMPLE_TABLE = "samples"
-PART_ROWS = 2**20  # a merged part holds at most this many numbers' worth of rows (8 MiB)
+PART_NUMBERS = 2**20  # a merged part holds at most this many numbers (8 MiB of float64)
 
 
 @dataclass(frozen=True)
@@ -297,38 +297,43 @@ def truncate_table(folder: Path, last_step: int) -> None:
     _renumber(folder)
 
 
-def merge_parts(folder: Path, numbers_per_part: int = PART_ROWS) -> None:
-    """Rewrite a table folder's parts as few parts of about ``numbers_per_part`` numbers each.
+def merge_parts(folder: Path, numbers_per_part: int = PART_NUMBERS) -> None:
+    """Merge runs of small consecutive parts into parts of at most ``numbers_per_part`` numbers.
 
-    Each merged part is written atomically before the parts it replaces are removed, so a
-    crash leaves every row readable (at worst twice, never half).
+    Parts already that large are left alone, so memory stays bounded by one merged part.
+    A group's rows replace its first part atomically before the others are removed (a
+    crash leaves every row readable, at worst twice, never half).
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     parts = sorted(folder.glob("part-*.parquet"))
-    if len(parts) < 2:
-        return
-    table = pa.concat_tables([pq.read_table(p) for p in parts], promote_options="default")
-    width = max(1, sum(_width(c) for c in table.columns))
-    rows_per_part = max(1, numbers_per_part // width)
-    merged = []
-    for i, start in enumerate(range(0, table.num_rows, rows_per_part)):
-        path = folder / f"merged-{i:05d}.parquet"
-        chunk = table.slice(start, rows_per_part)
-        with atomic_path(path) as tmp:
-            pq.write_table(chunk, tmp)
-        merged.append(path)
+    groups: list[list[Path]] = []
+    held = 0
     for part in parts:
-        part.unlink()
-    for i, path in enumerate(merged):
-        path.rename(folder / f"part-{i:05d}.parquet")
+        meta = pq.ParquetFile(part)
+        numbers = meta.metadata.num_rows * max(1, sum(_width(f.type) for f in meta.schema_arrow))
+        if not groups or held + numbers > numbers_per_part:
+            groups.append([])
+            held = 0
+        groups[-1].append(part)
+        held += numbers
+    if len(groups) == len(parts):
+        return
+    for group in (g for g in groups if len(g) > 1):
+        table = pa.concat_tables([pq.read_table(p) for p in group], promote_options="default")
+        with atomic_path(group[0]) as tmp:  # the group's rows take its first part's place
+            pq.write_table(table, tmp)
+        for part in group[1:]:
+            part.unlink()
+    _renumber(folder)
 
 
-def _width(column: Any) -> int:
+def _width(kind: Any) -> int:
+    """The numbers one value of an Arrow type holds (a fixed-size list: its size)."""
     import pyarrow as pa
 
-    return column.type.list_size if pa.types.is_fixed_size_list(column.type) else 1
+    return int(kind.list_size) if pa.types.is_fixed_size_list(kind) else 1
 
 
 def _renumber(folder: Path) -> None:
