@@ -169,7 +169,12 @@ def run_train(args: argparse.Namespace) -> int:
     if args.at_step is not None and not args.branch:
         raise InputError("--at-step", "--branch RUN_DIR beside it", "--at-step alone")
     parent_dir = args.resume or args.branch
-    before = Trace.load(parent_dir) if parent_dir is not None else None
+    before = None
+    if parent_dir is not None:
+        try:
+            before = Trace.load(parent_dir)
+        except InputError as exc:  # the run directory is the flag's value
+            raise exc.renamed("--resume" if args.resume else "--branch") from None
     if args.resume and before is not None:
         unchanged = argparse.Namespace(**dict.fromkeys(OVERRIDABLE))
         config = _config_from_args(unchanged, before.manifest.config)
