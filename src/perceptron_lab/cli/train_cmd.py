@@ -96,7 +96,9 @@ def add_train_parser(sub: Any) -> None:
     p.add_argument(
         "--branch", type=Path, metavar="RUN_DIR", help="start a new run from another run's step"
     )
-    p.add_argument("--at-step", type=int, help="with --branch: the checkpointed step to start from")
+    p.add_argument(
+        "--at-step", type=int, help="with --branch: the recorded step to start from (any step)"
+    )
     p.add_argument(
         "--tensorboard",
         type=Path,

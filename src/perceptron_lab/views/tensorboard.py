@@ -80,7 +80,7 @@ class TensorBoardCallback:
 
     ``row`` is a step's row as the trace holds it (``Trace.steps``): scalars, and vectors
     as sequences of numbers or tensors (any shape; flattened). ``epoch(metrics)`` writes
-    one entry of ``summary["history"]``. ``purge_step`` (a resumed run: its first new
+    one entry of ``Trace.history``. ``purge_step`` (a resumed run: its first new
     step) makes TensorBoard drop the events an earlier writer left at that step or later;
     without it ``logdir`` must hold no event files yet.
     """
