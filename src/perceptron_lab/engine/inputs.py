@@ -35,11 +35,6 @@ def choose_loss(dataset: Dataset, config: TrainConfig) -> Loss:
     return loss
 
 
-def output_size(dataset: Dataset, loss: Loss) -> int:
-    """k: the outputs the loss needs for the dataset (one per class for softmax)."""
-    return loss.outputs(dataset)
-
-
 def to_tensors(dataset: Dataset, loss: Loss, k: int, dtype: torch.dtype) -> Tensors:
     """X and the loss's targets as tensors (labels checked by the loss)."""
     X = torch.as_tensor(dataset.X, dtype=dtype)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import torch
@@ -37,8 +37,8 @@ from ..optim import UpdateRule, get_optimizer
 from ..optim.schedules import Schedule
 from .batching import Batch, InMemoryBatches
 from .checkpoint import Checkpoint, Position
-from .metrics import score, score_name
 from .run_files import StepSchema
+from .trace import Verification
 
 
 @dataclass(frozen=True)
@@ -110,21 +110,6 @@ class StepLog:
         return log
 
 
-@dataclass
-class Worst:
-    """The verified steps so far and the worst disagreement among them."""
-
-    verified: int = 0
-    value: float = 0.0
-    quantity: str = ""
-    step: int = 0
-
-    def add(self, step: int, quantity: str, value: float) -> None:
-        self.verified += 1
-        if value > self.value or not self.quantity:
-            self.value, self.quantity, self.step = value, quantity, step
-
-
 Sink = Callable[[Row], None]
 
 
@@ -137,7 +122,6 @@ class Settings:
     lr: float  # the base γ (the schedule scales it)
     schedule: Schedule | None
     decay_bias: bool = True  # weight decay on B too (torch's default)
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class Session:
@@ -158,7 +142,7 @@ class Session:
         verify: VerifyPlan,
         dtype: torch.dtype,
         keep_rows: bool = True,
-        worst: Worst | None = None,
+        worst: Verification | None = None,
         log: StepLog | None = None,
         evaluate: Callable[[torch.Tensor, torch.Tensor], dict[str, float]] | None = None,
     ) -> None:
@@ -169,13 +153,13 @@ class Session:
         self.dtype = dtype
         self.origin = start  # the state the session began from (rewind's floor)
         self.current = start
-        self.worst_start = worst or Worst()  # counts of the steps before the origin
+        self.worst_start = worst or Verification()  # counts of the steps before the origin
         self.worst = replace(self.worst_start)
         self.log = log if log is not None else (StepLog(start.position.step) if keep_rows else None)
         self.sinks: list[Sink] = []
         self.evaluate = evaluate  # each epoch's end: the metric columns from W, B after it
         self.tolerance = tolerance(dtype)
-        self.score_name = score_name(settings.loss)
+        self.score_name = settings.loss.score_name
         self._twin = TorchTwin(
             settings.loss, settings.rule, d, k, dtype, decay_bias=settings.decay_bias
         )
@@ -268,7 +252,7 @@ class Session:
             "lr": lr,
             "rule_step": rule_step,
             "loss": loss_value,
-            self.score_name: score(s.loss, Z, batch.y),
+            self.score_name: s.loss.score(Z, batch.y),
             "grad_norm": grad_norm,
             "verified": verified,
             "worst_quantity": gap_name,
@@ -324,7 +308,7 @@ class Session:
         self._batches = None
         self._lr_twin = _LrTwin.at(self.settings, to_step)
 
-    def _worst_upto(self, step: int) -> Worst:
+    def _worst_upto(self, step: int) -> Verification:
         """The verification counts over the steps up to ``step``."""
         worst = replace(self.worst_start)
         floor = self.origin.position.step

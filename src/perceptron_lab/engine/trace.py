@@ -26,14 +26,20 @@ from .run_files import (
 )
 
 
-@dataclass(frozen=True)
+@dataclass
 class Verification:
-    """The verified steps among some rows, and the worst disagreement among them."""
+    """The verified steps so far, and the worst disagreement among them (and where)."""
 
-    verified: int
-    worst: float
-    quantity: str
-    step: int
+    verified: int = 0
+    worst: float = 0.0
+    quantity: str = ""
+    step: int = 0
+
+    def add(self, step: int, quantity: str, gap: float) -> None:
+        """Count one verified step whose worst quantity disagreed by ``gap``."""
+        self.verified += 1
+        if gap > self.worst or not self.quantity:
+            self.worst, self.quantity, self.step = gap, quantity, step
 
 
 @dataclass(frozen=True)
@@ -93,16 +99,13 @@ class Trace:
 
     def verification(self, upto: int | None = None) -> Verification:
         """How many of the rows (up to step ``upto``) were verified, and the worst among them."""
-        verified, worst, quantity, at = 0, 0.0, "", 0
+        seen = Verification()
         for row in self.steps:
             if upto is not None and row["step"] > upto:
                 break
             if row["verified"]:
-                verified += 1
-                gap = float(row["worst_disagreement"])
-                if gap > worst or not quantity:
-                    worst, quantity, at = gap, str(row["worst_quantity"]), int(row["step"])
-        return Verification(verified, worst, quantity, at)
+                seen.add(int(row["step"]), str(row["worst_quantity"]), row["worst_disagreement"])
+        return seen
 
     def _repr_html_(self) -> str:
         """Jupyter's rich display: the run's summary and its first and last steps."""

@@ -29,8 +29,8 @@ from ..optim.schedules import Schedule, parse_schedule
 from . import checkpoint
 from .batching import InMemoryBatches, batches_per_epoch
 from .config import TrainConfig
-from .inputs import Tensors, choose_loss, initial_weights, output_size, to_tensors
-from .metrics import evaluate, score_name
+from .inputs import Tensors, choose_loss, initial_weights, to_tensors
+from .metrics import evaluate
 from .run_files import (
     SAMPLE_TABLE,
     DataInfo,
@@ -42,8 +42,8 @@ from .run_files import (
     StepSchema,
 )
 from .samples import SampleRecorder
-from .session import Row, Session, Settings, VerifyPlan, Worst
-from .trace import Trace
+from .session import Row, Session, Settings, VerifyPlan
+from .trace import Trace, Verification
 
 AUTO_VERIFY_ALL = 2000  # runs up to this many steps verify every step
 AUTO_VERIFIED = 200  # longer runs verify about this many steps
@@ -121,7 +121,7 @@ class Trainer:
         self.data_spec = data_spec or {"source": train.name}
         self.dtype = dtype_from_name(config.dtype)
         self.loss: Loss = choose_loss(train, config)
-        self.k = output_size(train, self.loss)
+        self.k = self.loss.outputs(train)
         self.rule: UpdateRule = get_optimizer(
             config.optimizer, lr=config.lr, **config.optimizer_options
         )
@@ -142,7 +142,7 @@ class Trainer:
         self.checkpoint_every = config.checkpoint_every or max(
             self.batches, math.ceil(self.total_steps / MOST_CHECKPOINTS)
         )
-        self.score_name = score_name(self.loss)
+        self.score_name = self.loss.score_name
 
     # ----------------------------------------------------------------- run files
     def manifest(self, *, parent: Parent | None = None, note: str | None = None) -> RunManifest:
@@ -190,7 +190,7 @@ class Trainer:
         start: checkpoint.Checkpoint | None = None,
         *,
         keep_rows: bool = True,
-        worst: Worst | None = None,
+        worst: Verification | None = None,
     ) -> Session:
         """A :class:`Session` over the training data, from the seed's weights or ``start``.
 
@@ -264,8 +264,7 @@ class Trainer:
         """
         t0 = start.position.step if start is not None else 0
         prior = before.verification(upto=t0) if before is not None and start is not None else None
-        worst = Worst(prior.verified, prior.worst, prior.quantity, prior.step) if prior else None
-        session = self.session(start, keep_rows=out is None, worst=worst)
+        session = self.session(start, keep_rows=out is None, worst=prior)
         manifest = self.manifest(parent=parent, note=note)
         writer = None
         if out is not None:
@@ -339,7 +338,7 @@ class Trainer:
             final=last_metrics,
             verified_steps=session.worst.verified,
             verify_every=self.verify_every,
-            worst_disagreement=session.worst.value,
+            worst_disagreement=session.worst.worst,
             worst_quantity=session.worst.quantity,
             worst_step=session.worst.step,
             tolerance=tolerance(self.dtype),

@@ -27,7 +27,7 @@ import torch
 
 from ..data import Dataset, load, standardize
 from ..engine.config import TrainConfig
-from ..engine.inputs import Tensors, choose_loss, output_size, to_tensors
+from ..engine.inputs import Tensors, choose_loss, to_tensors
 from ..engine.metrics import evaluate
 from ..errors import InputError
 from ..losses import Loss
@@ -122,7 +122,7 @@ def reconcile(
     data, _ = standardize(data)
     steps = plan(data, penalty=penalty, C=C, epochs=epochs, lr=lr, seed=seed)
     loss = choose_loss(data, TrainConfig())  # the task's loss: bce or cross_entropy
-    tensors = to_tensors(data, loss, output_size(data, loss), torch.float64)
+    tensors = to_tensors(data, loss, loss.outputs(data), torch.float64)
     ours, norms = _fit_ours(data, steps, verify_every)
     fits = [_describe("perceptron-lab", steps.ours_settings, ours, tensors, loss, steps)]
     for name, settings, model in _scikit_learn_models(steps):

@@ -25,7 +25,6 @@ from ..core.agreement import disagreement, tolerance
 from ..core.closed_form import closed_step
 from ..core.observed_step import StepRecord, observe_step
 from ..core.twin import TorchTwin
-from ..engine.metrics import score, score_name
 from ..optim import UpdateRule
 from .diagnose import (
     Candidates,
@@ -208,7 +207,7 @@ class StepChecker:
         scalars |= {
             "batch": batch,
             "loss": float(lm.loss.reduce(step.value)),
-            score_name(lm.loss): score(lm.loss, step.Z, step.y),
+            lm.loss.score_name: lm.loss.score(step.Z, step.y),
         }
         return Outcome(scalars, self._vectors(capture, rec), verdict, diagnosis)
 
@@ -259,7 +258,7 @@ class StepChecker:
         if call is not None and isinstance(call.output, torch.Tensor):
             value = float(call.output if call.output.dim() == 0 else call.output.mean())
         lm = self.loss_map
-        scalars |= {"batch": -1, "loss": value, score_name(lm.loss) if lm else "accuracy": math.nan}
+        scalars |= {"batch": -1, "loss": value, lm.loss.score_name if lm else "accuracy": math.nan}
         if self.at is None:
             del scalars["sample_start"], scalars["sample_stop"]
         return Outcome(scalars, self._vectors(capture, None), verdict, diagnosis)

@@ -43,7 +43,7 @@ from torch import nn
 from ..core.agreement import tolerance
 from ..core.observed_step import StepRecord
 from ..engine.config import TrainConfig
-from ..engine.metrics import evaluate, score_name
+from ..engine.metrics import evaluate
 from ..engine.run_data import WATCH_DATA
 from ..engine.run_files import Named, RunManifest, RunSummary, RunWriter, StepSchema
 from ..engine.trace import Trace
@@ -285,7 +285,7 @@ class Watch:
 
         A watched loop's "epoch" is a step: each row carries the train_* metric columns.
         """
-        score = score_name(self._loss_map.loss) if self._loss_map else "accuracy"
+        score = self._loss_map.loss.score_name if self._loss_map else "accuracy"
         scalars = {**scalars, "train_loss": scalars["loss"], f"train_{score}": scalars.get(score)}
         if self._widths is None:
             self._widths = {name: v.numel() for name, v in vectors.items()}
@@ -320,7 +320,7 @@ class Watch:
     # ------------------------------------------------------------------ the end
     def _summary(self, status: str, error: str | None, seconds: float) -> RunSummary:
         lm = self._loss_map
-        name = score_name(lm.loss) if lm else "accuracy"
+        name = lm.loss.score_name if lm else "accuracy"
         worst_step, worst = 0, None
         for i, verdict in enumerate(self.verdicts):
             w = verdict.worst
