@@ -220,7 +220,8 @@ def run_train(args: argparse.Namespace) -> int:
         if args.at_step is None:
             raise InputError("--at-step", "the step to branch from, with --branch", "nothing")
         m = before.manifest
-        assert m.input_size is not None and m.output_size is not None  # a trained run
+        if m.input_size is None or m.output_size is None or m.batches_per_epoch is None:
+            raise InputError("--branch", "a trained run's directory", "a watched loop's")
         last = int(before.steps[-1]["step"]) if before.steps else 0
         if not 1 <= args.at_step <= last:
             raise InputError("--at-step", f"a step between 1 and {last}", str(args.at_step))

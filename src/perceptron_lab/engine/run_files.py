@@ -84,7 +84,7 @@ class RunManifest:
     input_size: int | None  # d; None for a watched model that is not one nn.Linear
     output_size: int | None  # k
     batch_size: int | None
-    batches_per_epoch: int
+    batches_per_epoch: int | None  # None: a watched loop, whose epochs the loop alone knows
     total_steps: int
     verify_every: int
     checkpoint_every: int | None

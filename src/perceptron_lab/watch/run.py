@@ -249,7 +249,7 @@ class Watch:
             input_size=d,
             output_size=k,
             batch_size=cfg.batch_size,
-            batches_per_epoch=1,
+            batches_per_epoch=None,
             total_steps=len(self._rows),
             verify_every=1,
             checkpoint_every=None,

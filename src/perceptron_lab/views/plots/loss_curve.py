@@ -28,7 +28,7 @@ def loss_curve(trace: Trace) -> Figure:
         label="step (its batch)",
     )
     history = trace.history
-    batches = trace.manifest.batches_per_epoch
+    batches = trace.manifest.batches_per_epoch or 1  # a watched loop: its rows are its epochs
     ends = [int(h["epoch"]) * batches for h in history]
     for split, marker in (("train", "o"), ("test", "s")):
         key = f"{split}_loss"

@@ -60,7 +60,11 @@ def settings(trace: Trace, lang: str = "en") -> list[Fact]:
         (w["loss"], _named(m.loss)),
         (w["optimizer"], _named(m.optimizer)),
         (w["schedule"], m.schedule or w["constant"]),
-        (w["batch_size"], f"{m.batch_size} (" + w["batches"].format(n=m.batches_per_epoch) + ")"),
+        (
+            w["batch_size"],
+            f"{m.batch_size}"
+            + (f" ({w['batches'].format(n=m.batches_per_epoch)})" if m.batches_per_epoch else ""),
+        ),
         (w["epochs"], str(m.config.epochs)),
         (w["step_count"], w["of"].format(done=done, total=m.total_steps)),
         (w["seed"], str(m.seed)),
