@@ -1,17 +1,20 @@
-"""Adding a loss is adding one class: a Huber loss defined here alone, registered, then used.
+"""Adding a loss or a rule is adding one class: a Huber loss and a sign-SGD rule defined here
+alone, registered, then trained, explained and reported.
 
-The oracle is PyTorch: ``torch.nn.HuberLoss`` for the value and autograd for dL/dZ.
+The oracle is PyTorch: ``torch.nn.HuberLoss`` for the value and autograd for dL/dZ; for the
+rule, a torch.optim.Optimizer written here the way torch.optim's own are.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import torch
 
-from perceptron_lab import losses
+from perceptron_lab import losses, optim
 from perceptron_lab.data import load
 from perceptron_lab.engine.config import TrainConfig
 from perceptron_lab.engine.trace import Trace
@@ -19,6 +22,8 @@ from perceptron_lab.engine.train import Trainer
 from perceptron_lab.losses.activations import IDENTITY
 from perceptron_lab.losses.loss import Loss, Numbers, check_shape
 from perceptron_lab.observe import observe
+from perceptron_lab.optim.rule import State, UpdateRule
+from perceptron_lab.optim.worked import Element, Line, gradient_line
 from perceptron_lab.views.explain import explain
 from perceptron_lab.views.report import render_report
 
@@ -72,6 +77,59 @@ def huber() -> Iterator[type[Huber]]:
     assert losses.register_loss(Huber) is Huber
     yield Huber
     del losses.CATALOG.registered["huber"]  # the other tests see the package's losses only
+
+
+class TorchSignSGD(torch.optim.Optimizer):
+    """θ ← θ − γ·sign(∂L/∂θ), as a torch.optim optimizer (the twin)."""
+
+    def __init__(self, params: Iterable[Any], lr: float) -> None:
+        super().__init__(params, {"lr": lr})
+
+    @torch.no_grad()
+    def step(self, closure: Any = None) -> None:
+        for group in self.param_groups:
+            for p in group["params"]:
+                p.add_(p.grad.sign(), alpha=-group["lr"])
+
+
+class SignSGD(UpdateRule):
+    """θ ← θ − γ·sign(g): no state, one worked line of its own."""
+
+    name = "signsgd"
+    title = "sign SGD"
+    twin = "TorchSignSGD"
+    counts_steps = False
+
+    def options(self) -> dict[str, Any]:
+        return {"lr": self.lr}
+
+    def update(
+        self,
+        theta: torch.Tensor,
+        g: torch.Tensor,
+        state: State,
+        t: int,
+        lr: float,
+        keep: dict[str, torch.Tensor | float] | None = None,
+    ) -> tuple[torch.Tensor, State]:
+        if keep is not None:
+            keep["g"] = g
+        return theta - lr * g.sign(), {}
+
+    def worked(self, e: Element, f: Numbers) -> list[Line]:
+        line, g = gradient_line(e, 0.0, f)
+        sub = rf"{e.label} \leftarrow {f.num(e.theta)} - {f.hyper(e.lr)} \cdot \operatorname{{sign}}({f.num(g)}) = {f.num(e.new)}"
+        return [line, (r"\theta \leftarrow \theta - \gamma \operatorname{sign}(g)", sub)]
+
+    def torch_optimizer(self, params: Iterable[Any]) -> torch.optim.Optimizer:
+        return TorchSignSGD(params, self.lr)
+
+
+@pytest.fixture
+def signsgd() -> Iterator[type[SignSGD]]:
+    assert optim.register_rule(SignSGD) is SignSGD
+    yield SignSGD
+    del optim.CATALOG.registered["signsgd"]
 
 
 X = [[1.0, 2.0], [3.0, -1.0], [0.5, 0.5]]
@@ -149,3 +207,19 @@ def test_an_update_keeps_its_named_intermediates() -> None:
         optimizer_options={"lr_decay": 0.5},
     )
     assert [r.intermediates["B"]["lr_t"] for r in adagrad] == [0.1, 0.1 / 1.5, 0.1 / 2.0]
+
+
+def test_a_registered_rule_steps_as_its_twin_and_explains_itself(
+    signsgd: type[SignSGD], tmp_path: Path
+) -> None:
+    records = observe(X, Y, W, B, loss="mse", optimizer="signsgd", lr=0.25, steps=2)
+    # z − y = (−2.875, 2.375, 0); Xᵀ(z − y) = (4.25, −8.125): W − 0.25·(+1, −1)
+    assert records[0].W_after.closed.tolist() == [[0.25], [0.0]]
+    for rec in records:
+        assert rec.W_after.disagreement == 0 and rec.B_after.disagreement == 0
+    text = explain(records[0])
+    assert r"\theta \leftarrow \theta - \gamma \operatorname{sign}(g)" in text
+    assert r"w_{1} \leftarrow 0.5000 - 0.25 \cdot \operatorname{sign}(" in text
+    data = load("linear", size=40, seed=1)
+    Trainer(TrainConfig(optimizer="signsgd", epochs=2, batch_size=20, lr=0.01), data).run(tmp_path)
+    assert Trace.load(tmp_path).manifest.config.optimizer == "signsgd"

@@ -5,7 +5,8 @@ Adding a rule is adding one module whose :class:`UpdateRule` subclass is decorat
 :func:`rule_names` lists the rules from the package's files without importing torch (the
 CLI's ``--optimizer`` choices); :func:`get_optimizer` imports a rule's module when it is
 first built. ``UpdateRule`` and ``State`` are read from :mod:`.rule` on first access, so
-importing this package costs no torch. (``schedules`` holds the learning-rate schedules.)
+importing this package costs no torch. (``schedules`` holds the learning-rate schedules,
+``worked`` the pieces a rule writes its worked update with.)
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
 DEFAULT_OPTIMIZER = "sgd"
 
-CATALOG: Catalog[UpdateRule] = Catalog(__name__, __path__, ("rule", "schedules"), "optimizer")
+CATALOG: Catalog[UpdateRule] = Catalog(__name__, __path__, ("rule", "schedules", "worked"), "optimizer")
 register_rule = CATALOG.register
 rule_class = CATALOG.get
 rule_names = CATALOG.names

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 
 from ..data.checks import check_positive
 from . import register_rule
 from .rule import State, UpdateRule, check_weight_decay
+from .worked import Element, Line, gradient_line
+
+if TYPE_CHECKING:
+    from ..losses.loss import Numbers
 
 
 @register_rule
@@ -26,6 +30,7 @@ class Adagrad(UpdateRule):
     name = "adagrad"
     title = "Adagrad"
     twin = "Adagrad"
+    state_symbols = (("sum", "s"),)
     symbols = (
         (r"\eta", "lr_decay"),
         (r"\lambda", "weight_decay"),
@@ -71,14 +76,31 @@ class Adagrad(UpdateRule):
         lr: float,
         keep: dict[str, torch.Tensor | float] | None = None,
     ) -> tuple[torch.Tensor, State]:
-        if self.weight_decay:
-            g = g + self.weight_decay * theta
+        g = self.decayed(g, theta)
         clr = lr / (1 + (t - 1) * self.lr_decay)
         s0 = torch.full_like(theta, self.initial_accumulator_value)
         s = state.get("sum", s0) + g * g
         if keep is not None:
             keep |= {"g": g, "lr_t": clr}
         return theta - clr * g / (s.sqrt() + self.eps), {"sum": s}
+
+    def worked(self, e: Element, f: Numbers) -> list[Line]:
+        line, g = gradient_line(e, self.weight_decay, f)
+        clr = e.kept["lr_t"]
+        s, s_prev = e.after["sum"], e.before.get("sum", self.initial_accumulator_value)
+        return [
+            line,
+            (
+                r"\gamma_t = \frac{\gamma}{1 + (t - 1) \eta}",
+                f"\\gamma_t = \\frac{{{f.hyper(e.lr)}}}{{1 + ({e.t} - 1) \\cdot {f.hyper(self.lr_decay)}}} = {f.num(clr)}",
+            ),
+            (r"s_t = s_{t-1} + g^2", f"s_t = {f.num(s_prev)} + {f.term(g)}^2 = {f.num(s)}"),
+            (
+                r"\theta \leftarrow \theta - \gamma_t \cdot \frac{g}{\sqrt{s_t} + \varepsilon}",
+                f"{e.label} \\leftarrow {f.num(e.theta)} - {f.num(clr)} \\cdot "
+                f"\\frac{{{f.num(g)}}}{{\\sqrt{{{f.num(s)}}} + {f.hyper(self.eps)}}} = {f.num(e.new)}",
+            ),
+        ]
 
     def torch_optimizer(self, params: Iterable[Any]) -> torch.optim.Optimizer:
         return torch.optim.Adagrad(params, **self.options())

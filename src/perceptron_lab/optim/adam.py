@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 
 from ..data.checks import check_positive
 from . import register_rule
 from .rule import State, UpdateRule, check_betas, check_weight_decay
+from .worked import Element, Line, average_line, gradient_line
+
+if TYPE_CHECKING:
+    from ..losses.loss import Numbers
 
 
 @register_rule
@@ -30,6 +34,7 @@ class Adam(UpdateRule):
     name = "adam"
     title = "Adam"
     twin = "Adam"
+    state_symbols = (("exp_avg", "m"), ("exp_avg_sq", "v"), ("max_exp_avg_sq", r"v^{\max}"))
     symbols = ((r"\beta_1", "betas"), (r"\varepsilon", "eps"), (r"\lambda", "weight_decay"))
     uses_step = True
     shown = (("m_hat", r"\hat{m}"), ("v_hat", r"\hat{v}"))
@@ -76,7 +81,7 @@ class Adam(UpdateRule):
             if self.decoupled:
                 theta = theta * (1 - lr * self.weight_decay)
             else:
-                g = g + self.weight_decay * theta
+                g = self.decayed(g, theta)
         zeros = torch.zeros_like(theta)
         m = b1 * state.get("exp_avg", zeros) + (1 - b1) * g
         v = b2 * state.get("exp_avg_sq", zeros) + (1 - b2) * g * g
@@ -90,6 +95,56 @@ class Adam(UpdateRule):
             v_hat = v / (1 - b2**t)
             keep |= {"theta": theta, "g": g, "m_hat": m_hat, "v_hat": v_hat, "denominator": denom}
         return theta - lr * m_hat / denom, new_state
+
+    def worked(self, e: Element, f: Numbers) -> list[Line]:
+        b1, b2 = self.betas
+        lines = []
+        theta = e.theta
+        if self.decoupled and self.weight_decay:
+            theta = e.kept["theta"]
+            lines.append(
+                (
+                    r"\theta \leftarrow \theta \cdot (1 - \gamma \lambda)",
+                    f"{e.label} \\leftarrow {f.num(e.theta)} \\cdot (1 - {f.hyper(e.lr)} \\cdot {f.hyper(self.weight_decay)}) = {f.num(theta)}",
+                )
+            )
+        line, g = gradient_line(e, 0.0 if self.decoupled else self.weight_decay, f)
+        lines.append(line)
+        lines.append(average_line("m", r"\beta_1", b1, ("g", f.term(g)), "exp_avg", e, f))
+        lines.append(
+            average_line("v", r"\beta_2", b2, ("g^2", f"{f.term(g)}^2"), "exp_avg_sq", e, f)
+        )
+        m, v_used, v_name = e.after["exp_avg"], e.after["exp_avg_sq"], "v_t"
+        if self.amsgrad:
+            vmax, vmax0 = e.after["max_exp_avg_sq"], e.before.get("max_exp_avg_sq", 0.0)
+            lines.append(
+                (
+                    r"v^{\max}_t = \max(v^{\max}_{t-1}, v_t)",
+                    f"v^{{\\max}}_t = \\max({f.num(vmax0)}, {f.num(v_used)}) = {f.num(vmax)}",
+                )
+            )
+            v_used, v_name = vmax, r"v^{\max}_t"
+        m_hat, v_hat = e.kept["m_hat"], e.kept["v_hat"]
+        lines.append(
+            (
+                r"\hat{m}_t = \frac{m_t}{1 - \beta_1^{t}}",
+                f"\\hat{{m}}_t = \\frac{{{f.num(m)}}}{{1 - {f.hyper(b1)}^{{{e.t}}}}} = {f.num(m_hat)}",
+            )
+        )
+        lines.append(
+            (
+                rf"\hat{{v}}_t = \frac{{{v_name}}}{{1 - \beta_2^{{t}}}}",
+                f"\\hat{{v}}_t = \\frac{{{f.num(v_used)}}}{{1 - {f.hyper(b2)}^{{{e.t}}}}} = {f.num(v_hat)}",
+            )
+        )
+        lines.append(
+            (
+                r"\theta \leftarrow \theta - \gamma \cdot \frac{\hat{m}_t}{\sqrt{\hat{v}_t} + \varepsilon}",
+                f"{e.label} \\leftarrow {f.num(theta)} - {f.hyper(e.lr)} \\cdot "
+                f"\\frac{{{f.num(m_hat)}}}{{\\sqrt{{{f.num(v_hat)}}} + {f.hyper(self.eps)}}} = {f.num(e.new)}",
+            )
+        )
+        return lines
 
     def note_keys(self) -> tuple[str, ...]:
         return ("adam_bias", "adam_amsgrad") if self.amsgrad else ("adam_bias",)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 
 from ..data.checks import check_fraction, check_positive
 from . import register_rule
 from .rule import State, UpdateRule, check_weight_decay
+from .worked import Element, Line, average_line, gradient_line
+
+if TYPE_CHECKING:
+    from ..losses.loss import Numbers
 
 
 @register_rule
@@ -27,6 +31,7 @@ class RMSprop(UpdateRule):
     name = "rmsprop"
     title = "RMSprop"
     twin = "RMSprop"
+    state_symbols = (("square_avg", "v"), ("grad_avg", r"\bar{g}"), ("momentum_buffer", "u"))
     symbols = (
         (r"\alpha", "alpha"),
         (r"\varepsilon", "eps"),
@@ -78,8 +83,7 @@ class RMSprop(UpdateRule):
         keep: dict[str, torch.Tensor | float] | None = None,
     ) -> tuple[torch.Tensor, State]:
         a = self.alpha
-        if self.weight_decay:
-            g = g + self.weight_decay * theta
+        g = self.decayed(g, theta)
         zeros = torch.zeros_like(theta)
         v = a * state.get("square_avg", zeros) + (1 - a) * g * g
         new_state: State = {"square_avg": v}
@@ -97,6 +101,55 @@ class RMSprop(UpdateRule):
             new_state["momentum_buffer"] = b
             return theta - lr * b, new_state
         return theta - lr * g / s, new_state
+
+    def worked(self, e: Element, f: Numbers) -> list[Line]:
+        line, g = gradient_line(e, self.weight_decay, f)
+        alpha, eps, mu = self.alpha, self.eps, self.momentum
+        v = e.after["square_avg"]
+        lines = [
+            line,
+            average_line("v", r"\alpha", alpha, ("g^2", f"{f.term(g)}^2"), "square_avg", e, f),
+        ]
+        s = e.kept["denominator"]
+        if self.centered:
+            gb = e.after["grad_avg"]
+            lines.append(
+                average_line(r"\bar{g}", r"\alpha", alpha, ("g", f.term(g)), "grad_avg", e, f)
+            )
+            lines.append(
+                (
+                    r"s = \sqrt{v_t - \bar{g}_t^2} + \varepsilon",
+                    f"s = \\sqrt{{{f.num(v)} - {f.term(gb)}^2}} + {f.hyper(eps)} = {f.num(s)}",
+                )
+            )
+        else:
+            lines.append(
+                (
+                    r"s = \sqrt{v_t} + \varepsilon",
+                    f"s = \\sqrt{{{f.num(v)}}} + {f.hyper(eps)} = {f.num(s)}",
+                )
+            )
+        if mu:
+            u, u0 = e.after["momentum_buffer"], e.before.get("momentum_buffer", 0.0)
+            lines.append(
+                (
+                    r"u_t = \mu u_{t-1} + \frac{g}{s}",
+                    f"u_t = {f.hyper(mu)} \\cdot {f.term(u0)} + \\frac{{{f.num(g)}}}{{{f.num(s)}}} = {f.num(u)}",
+                )
+            )
+            step = (
+                r"\theta \leftarrow \theta - \gamma \cdot u_t",
+                f"{f.hyper(e.lr)} \\cdot {f.term(u)}",
+            )
+        else:
+            step = (
+                r"\theta \leftarrow \theta - \gamma \cdot \frac{g}{s}",
+                f"{f.hyper(e.lr)} \\cdot \\frac{{{f.num(g)}}}{{{f.num(s)}}}",
+            )
+        lines.append(
+            (step[0], f"{e.label} \\leftarrow {f.num(e.theta)} - {step[1]} = {f.num(e.new)}")
+        )
+        return lines
 
     def note_keys(self) -> tuple[str, ...]:
         return ("rmsprop_centered",) if self.centered else ()

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import torch
 
 from ..data.checks import check_fraction, check_positive
+from .worked import Element, Line, gradient_line
+
+if TYPE_CHECKING:
+    from ..losses.loss import Numbers
 
 State = dict[str, torch.Tensor]
 
@@ -28,6 +32,8 @@ class UpdateRule(ABC):
     twin: ClassVar[str]  # the torch.optim class that computes it, e.g. "SGD"
     symbols: ClassVar[tuple[tuple[str, str], ...]] = ()  # (TeX symbol, option) of its hypers
     uses_step: ClassVar[bool] = False  # its formulas read the step count t (bias correction…)
+    state_symbols: ClassVar[tuple[tuple[str, str], ...]] = ()  # (state key, its TeX symbol)
+    weight_decay: float = 0.0  # λ; every rule here has one (0: none)
 
     def __init__(self, lr: float) -> None:
         self.lr = check_positive("lr", lr)
@@ -53,6 +59,19 @@ class UpdateRule(ABC):
         rule's own — see each rule. Training passes none, so its hot path does no more.
         """
 
+    def decayed(self, g: torch.Tensor, theta: torch.Tensor) -> torch.Tensor:
+        """g + λ·θ: weight decay folded into the gradient (L2); g itself when λ = 0."""
+        return g + self.weight_decay * theta if self.weight_decay else g
+
+    def worked(self, e: Element, f: Numbers) -> list[Line]:
+        """θ's update written out, formula and numbers (:mod:`.worked`), for this rule's λ.
+
+        A rule registered without its own lines shows θ before and after.
+        """
+        line, _ = gradient_line(e, 0.0, f)
+        step = rf"{e.label} \leftarrow {f.num(e.theta)} \to {f.num(e.new)}"
+        return [line, (r"\theta \leftarrow \operatorname{rule}(\theta, g)", step)]
+
     def note_keys(self) -> tuple[str, ...]:
         """The explanation's notes that this rule's options call for (word keys)."""
         return ()
@@ -74,7 +93,7 @@ class UpdateRule(ABC):
         scikit-learn leaves the intercept out of its penalty; torch.optim decays every
         parameter unless a parameter group says otherwise.
         """
-        if decay_bias or not getattr(self, "weight_decay", 0.0):
+        if decay_bias or not self.weight_decay:
             return self
         return type(self)(**{**self.options(), "weight_decay": 0.0})
 

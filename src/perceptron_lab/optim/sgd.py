@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 
@@ -11,6 +11,10 @@ from ..data.checks import check_fraction
 from ..errors import InputError
 from . import register_rule
 from .rule import State, UpdateRule, check_weight_decay
+from .worked import Element, Line, gradient_line
+
+if TYPE_CHECKING:
+    from ..losses.loss import Numbers
 
 
 @register_rule
@@ -33,6 +37,7 @@ class SGD(UpdateRule):
     twin = "SGD"
     symbols = ((r"\mu", "momentum"), (r"\tau", "dampening"), (r"\lambda", "weight_decay"))
     counts_steps = False
+    state_symbols = (("momentum_buffer", "u"),)
 
     def __init__(
         self,
@@ -75,8 +80,7 @@ class SGD(UpdateRule):
         lr: float,
         keep: dict[str, torch.Tensor | float] | None = None,
     ) -> tuple[torch.Tensor, State]:
-        if self.weight_decay:
-            g = g + self.weight_decay * theta
+        g = self.decayed(g, theta)
         new_state: State = {}
         if self.momentum:
             b = state.get("momentum_buffer")
@@ -86,6 +90,41 @@ class SGD(UpdateRule):
         if keep is not None:
             keep |= {"g": g, "step_direction": g_step if self.momentum else g}
         return theta - lr * (g_step if self.momentum else g), new_state
+
+    def worked(self, e: Element, f: Numbers) -> list[Line]:
+        line, g = gradient_line(e, self.weight_decay, f)
+        lines = [line]
+        mu, tau = self.momentum, self.dampening
+        if mu:
+            u = e.after["momentum_buffer"]
+            if "momentum_buffer" not in e.before:
+                lines.append(("u_t = g", f"u_t = {f.num(u)}"))
+            else:
+                prev = e.before["momentum_buffer"]
+                lines.append(
+                    (
+                        r"u_t = \mu u_{t-1} + (1 - \tau) g",
+                        f"u_t = {f.hyper(mu)} \\cdot {f.term(prev)} + (1 - {f.hyper(tau)}) \\cdot {f.term(g)} = {f.num(u)}",
+                    )
+                )
+            step = e.kept["step_direction"]
+            if self.nesterov:
+                lines.append(
+                    (
+                        r"g \leftarrow g + \mu u_t",
+                        f"g = {f.num(g)} + {f.hyper(mu)} \\cdot {f.term(u)} = {f.num(step)}",
+                    )
+                )
+            else:
+                lines.append((r"g \leftarrow u_t", f"g = {f.num(step)}"))
+            g = step
+        lines.append(
+            (
+                r"\theta \leftarrow \theta - \gamma \cdot g",
+                f"{e.label} \\leftarrow {f.num(e.theta)} - {f.hyper(e.lr)} \\cdot {f.term(g)} = {f.num(e.new)}",
+            )
+        )
+        return lines
 
     def note_keys(self) -> tuple[str, ...]:
         return ("sgd_momentum",) if self.momentum else ()

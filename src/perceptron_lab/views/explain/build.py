@@ -8,6 +8,7 @@ substitution needs besides (1 − β1ᵗ, a λ·θ term) are arithmetic on them,
 from __future__ import annotations
 
 from ...core.observed_step import StepRecord
+from ...optim import get_optimizer
 from ..numbers import fmt_gap
 from . import float32_note
 from .board import Board, StepContext
@@ -15,7 +16,6 @@ from .build_loss import activation_section, dz_section, loss_section
 from .build_update import update_section
 from .solution import Derivation, Explanation, Section
 from .text import Say
-from .update_rules import SYMBOL
 from .values import ELEMENTS, TERMS, hyper, num, products, tensor_text, term, terms, total
 
 
@@ -70,13 +70,14 @@ def _given(b: Board) -> Section:
         b.value("B", rec.B),
     ]
     keys: dict[str, None] = {}
+    symbol = dict(get_optimizer(rec.rule_name, **rec.rule_options).state_symbols)
     for param, entries in rec.state_before.items():
         for key, tensor in entries.items():
-            results.append(b.value(f"{SYMBOL[key]}_{{{param}}}", tensor))
+            results.append(b.value(f"{symbol[key]}_{{{param}}}", tensor))
             keys[key] = None
     notes = [say.or_else(f"labels_{rec.loss_name}", b.loss.labels)]
     if keys:
-        names = ", ".join(f"${SYMBOL[key]}$ (`{key}`)" for key in keys)
+        names = ", ".join(f"${symbol[key]}$ (`{key}`)" for key in keys)
         notes.append(say("state_before", names=names))
     keeps_state = any(rec.state_after.get(p) for p in ("W", "B"))
     if keeps_state and not any(rec.state_before.get(p) for p in ("W", "B")):

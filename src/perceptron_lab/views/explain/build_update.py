@@ -1,7 +1,7 @@
 """The update section: the rule's hyper-parameters and state, then W and B updated.
 
-Each element's worked update comes from :mod:`.update_rules`; the results are the
-record's: the state after the step and the new parameters, beside PyTorch's, and the
+Each element's worked update is the rule's own (``UpdateRule.worked``, written from
+the record's numbers and the rule's intermediates); the results are the record's: the state after the step and the new parameters, beside PyTorch's, and the
 values the rule derives from its state (``UpdateRule.derived``: Adam's m̂, v̂). The rule's
 hyper-parameter symbols and the notes its options call for are the rule's own.
 """
@@ -11,9 +11,10 @@ from __future__ import annotations
 import torch
 
 from ...optim import UpdateRule, get_optimizer
+from ...optim.worked import Element
+from . import values
 from .board import Board
 from .solution import Derivation, Quantity, Section
-from .update_rules import SYMBOL, Element, Rule, plan
 from .values import ELEMENTS, hyper
 
 
@@ -31,8 +32,10 @@ def _hyper_text(b: Board) -> str:
     return ", ".join(parts)
 
 
-def _rule(b: Board) -> UpdateRule:
-    return get_optimizer(b.rec.rule_name, **b.rec.rule_options)
+def _rule(b: Board, param: str = "W") -> UpdateRule:
+    """The record's rule as it updated ``param`` (B without weight decay where the run says)."""
+    rule = get_optimizer(b.rec.rule_name, **b.rec.rule_options)
+    return rule.for_bias(b.context.decay_bias) if param == "B" else rule
 
 
 def _elements(b: Board, param: str) -> list[Element]:
@@ -66,6 +69,8 @@ def _elements(b: Board, param: str) -> list[Element]:
                 {key: at(v) for key, v in after.items()},
                 at(new),
                 {key: v if isinstance(v, float) else at(v) for key, v in kept.items()},
+                b.t,
+                rec.lr,
             )
         )
     return out
@@ -73,21 +78,19 @@ def _elements(b: Board, param: str) -> list[Element]:
 
 def _parameter(b: Board, param: str) -> Derivation:
     rec, say = b.rec, b.say
-    decay = float(rec.rule_options.get("weight_decay", 0.0))
-    if param == "B" and not b.context.decay_bias:
-        decay = 0.0
-    rule = Rule(rec.rule_options, b.t, rec.lr, decay)
-    plans = [plan(_rule(b), e, rule) for e in _elements(b, param)]
+    rule = _rule(b, param)
+    symbol = dict(rule.state_symbols)
+    plans = [rule.worked(e, values) for e in _elements(b, param)]
     results: list[Quantity] = []
     layer = "weight" if param == "W" else "bias"
     for key, twin in rec.state_after.get(param, {}).items():
         via = f"optimizer.state[linear.{layer}]['{key}']" + (".T" if param == "W" else "")
-        results.append(b.quantity(f"{SYMBOL[key]}_{{{param}}}", twin, via))
+        results.append(b.quantity(f"{symbol[key]}_{{{param}}}", twin, via))
     kept = rec.intermediates.get(param, {})
-    for key, symbol in _rule(b).shown:
+    for key, tex in rule.shown:
         value = kept[key]
         assert isinstance(value, torch.Tensor), key
-        results.append(b.value(f"{symbol}_{{{param}}}", value))
+        results.append(b.value(f"{tex}_{{{param}}}", value))
     after = rec.W_after if param == "W" else rec.B_after
     results.append(
         b.quantity(
