@@ -19,8 +19,7 @@ from perceptron_lab.observe import observe
 from perceptron_lab.optim import rule_names
 from perceptron_lab.views.explain import explain, explain_steps, explain_terminal
 from perceptron_lab.views.explain.mathtext import segments, tex_numbers, to_unicode
-from perceptron_lab.views.explain.text_en import EN
-from perceptron_lab.views.explain.text_es import ES
+from perceptron_lab.views.i18n import Words
 from perceptron_lab.views.numbers import fmt
 
 X = [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]
@@ -113,7 +112,7 @@ def test_every_combination_renders_with_the_right_numbers(loss: str, rule: str) 
                 assert number in text, (lang, name, number)
         for name in ("html", "terminal"):  # formulas became readable text
             assert "\\" not in texts[name], name
-        title = EN[f"rule_{rule}"] if lang == "en" else ES[f"rule_{rule}"]
+        title = Words(lang, "explain")(f"rule_{rule}")
         assert title in texts["markdown"]
 
 
@@ -316,12 +315,6 @@ def test_tex_numbers_and_segments() -> None:
         ("code", "nn.Linear"),
         ("text", " b"),
     ]
-
-
-def test_both_languages_have_the_same_keys_and_placeholders() -> None:
-    assert set(EN) == set(ES)
-    for key in EN:
-        assert set(re.findall(r"<\w+>", EN[key])) == set(re.findall(r"<\w+>", ES[key])), key
 
 
 def test_unknown_language_and_format_are_input_errors() -> None:

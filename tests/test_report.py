@@ -190,7 +190,7 @@ def test_write_report_is_atomic_and_replaces(seed_run: Trace, tmp_path: Path) ->
 
 
 def test_bad_language() -> None:
-    with pytest.raises(InputError, match=r"^lang: expected en or es, got 'fr'"):
+    with pytest.raises(InputError, match=r"^lang: expected one of en, es, got 'fr'"):
         render_report(Trace(None, {}, [], [], {}), "fr")
 
 

@@ -200,6 +200,8 @@ def test_views_read_a_watched_run(tmp_path: Path) -> None:
     curve = plots.loss_curve(trace).axes[0]
     [steps] = [line for line in curve.get_lines() if line.get_gid() == "step_loss"]
     assert list(steps.get_ydata()) == trace.column("loss")
+    # the loop's rows are its batches, not epochs over a whole train set: no epoch series
+    assert [line.get_gid() for line in curve.get_lines()] == ["step_loss"]
     assert plots.gradient_norms(trace).axes
 
 

@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 
 DEFAULT_OPTIMIZER = "sgd"
 
-CATALOG: Catalog[UpdateRule] = Catalog(__name__, __path__, ("rule", "schedules", "worked"), "optimizer")
+CATALOG: Catalog[UpdateRule] = Catalog(
+    __name__, __path__, ("rule", "schedules", "worked"), "optimizer"
+)
 register_rule = CATALOG.register
 rule_class = CATALOG.get
 rule_names = CATALOG.names

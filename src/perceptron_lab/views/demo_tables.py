@@ -9,16 +9,16 @@ from rich.table import Table
 
 from ..core.notebook import LR, Demo
 from ..core.observed_step import StepRecord, Twin
-from .i18n import words
+from .i18n import Words
 from .numbers import fmt, fmt_gap, to_json
 
 
-def _table(title: str, w: dict[str, str], rows: list[tuple[str, Twin]]) -> Table:
+def _table(title: str, w: Words, rows: list[tuple[str, Twin]]) -> Table:
     table = Table(title=title, title_justify="left", title_style="bold")
-    table.add_column(w["quantity"])
-    table.add_column(w["by_hand"], justify="right")
-    table.add_column(w["by_torch"], justify="right")
-    table.add_column(w["gap"], justify="right")
+    table.add_column(w("quantity"))
+    table.add_column(w("by_hand"), justify="right")
+    table.add_column(w("by_torch"), justify="right")
+    table.add_column(w("gap"), justify="right")
     for label, twin in rows:
         closed = twin.closed.reshape(-1)
         other = twin.torch.reshape(-1) if twin.torch is not None else None
@@ -35,17 +35,18 @@ def _table(title: str, w: dict[str, str], rows: list[tuple[str, Twin]]) -> Table
 
 def render_text(demo: Demo, lang: str, console: Console) -> None:
     """Print the five examples as tables, each number beside its PyTorch twin."""
-    w = words(lang)
+    w = Words(lang, "demo")
     s = demo.step
-    console.print(_table(w["ex1"], w, [(w["logit"], s.Z)]))
-    console.print(f"  {w['shapes']}   {w['torch_linear']}")
+    console.print(_table(w("ex1"), w, [(w("logit"), s.Z)]))
+    console.print(f"  {w('shapes')}   {w('torch_linear')}")
     note = demo.first_logit
-    inputs = f" {w['and']} ".join(
-        w["stored_as"].format(written=a, stored=b) for a, b in note.rounded_inputs
+    inputs = f" {w('and')} ".join(
+        w("stored_as", written=a, stored=b) for a, b in note.rounded_inputs
     )
     console.print(
         "  "
-        + w["float32_note"].format(
+        + w(
+            "float32_note",
             computed=fmt(note.computed),
             inputs=inputs,
             exact=f"{note.stored_exact:.10e}",
@@ -54,30 +55,28 @@ def render_text(demo: Demo, lang: str, console: Console) -> None:
         highlight=False,
     )
     console.print()
-    table = _table(w["ex2"], w, [(w["prob"], s.A), (w["bce"], s.loss)])
+    table = _table(w("ex2"), w, [(w("prob"), s.A), (w("loss_value"), s.loss)])
     table.add_row(
-        w["bce_notebook"], fmt(demo.notebook_bce), fmt(float(s.loss.torch or s.loss.closed)), ""
+        w("loss_by_notebook"), fmt(demo.notebook_bce), fmt(float(s.loss.torch or s.loss.closed)), ""
     )
     console.print(table)
-    console.print(f"  {w['f_ex2']}\n  {w['torch_sigmoid']}")
+    console.print(f"  {w('f_ex2')}\n  {w('torch_sigmoid')}")
     console.print()
-    console.print(_table(w["ex3"], w, [(w["dZ"], s.dZ), (w["dW"], s.dW), (w["dB"], s.dB)]))
-    console.print(f"  {w['f_ex3']}\n  {w['torch_grad']}")
+    console.print(_table(w("ex3"), w, [(w("dZ"), s.dZ), (w("dW"), s.dW), (w("dB"), s.dB)]))
+    console.print(f"  {w('f_ex3')}\n  {w('torch_grad')}")
     console.print()
-    console.print(
-        _table(w["ex4"].format(lr=LR), w, [(w["new_W"], s.W_after), (w["new_B"], s.B_after)])
-    )
-    console.print(f"  {w['f_ex4']}\n  {w['torch_step'].format(lr=LR)}")
+    console.print(_table(w("ex4", lr=LR), w, [(w("new_W"), s.W_after), (w("new_B"), s.B_after)]))
+    console.print(f"  {w('f_ex4')}\n  {w('torch_step', lr=LR)}")
     console.print()
     t5 = Table(
-        title=w["ex5"].format(epochs=len(demo.epochs), seed=demo.seed),
+        title=w("ex5", epochs=len(demo.epochs), seed=demo.seed),
         title_justify="left",
         title_style="bold",
     )
-    t5.add_column(w["epoch"], justify="right")
-    t5.add_column(f"{w['loss']} ({w['by_hand']})", justify="right")
-    t5.add_column(f"{w['loss']} ({w['by_torch']})", justify="right")
-    t5.add_column(w["gap"], justify="right")
+    t5.add_column(w("epoch"), justify="right")
+    t5.add_column(f"{w('loss')} ({w('by_hand')})", justify="right")
+    t5.add_column(f"{w('loss')} ({w('by_torch')})", justify="right")
+    t5.add_column(w("gap"), justify="right")
     for rec in demo.epochs:
         other = rec.loss.torch
         t5.add_row(
@@ -87,10 +86,10 @@ def render_text(demo: Demo, lang: str, console: Console) -> None:
             fmt_gap(rec.loss.disagreement),
         )
     console.print(t5)
-    console.print(f"  {w['seed_note'].format(seed=demo.seed)}")
+    console.print(f"  {w('seed_note', seed=demo.seed)}")
     console.print()
     name, gap = worst(demo)
-    console.print(w["verified"].format(gap=fmt_gap(gap), name=name))
+    console.print(w("verified", gap=fmt_gap(gap), name=name))
 
 
 def worst(demo: Demo) -> tuple[str, float]:

@@ -13,10 +13,9 @@ from html import escape
 
 from ..core.observed_step import StepRecord
 from ..engine.trace import Trace
-from .i18n import default_language, words
+from .i18n import Words, default_language
 from .numbers import fmt_gap, fmt_tensor
 from .report import facts
-from .report.words import report_words
 
 HEAD = 5  # first step rows a Trace shows
 TAIL = 5  # last step rows a Trace shows
@@ -44,11 +43,11 @@ def _facts(rows: Iterable[tuple[str, str]]) -> str:
 def step_record_html(record: StepRecord, lang: str | None = None) -> str:
     """One step: W and B before it, then every quantity by formula, by PyTorch, and their gap."""
     lang = lang or default_language()
-    rw = report_words(lang)  # checks the language
-    w = words(lang)
+    rw = Words(lang, "report")  # checks the language
+    w = Words(lang, "demo")
     opts = ", ".join(f"{k}={v}" for k, v in record.rule_options.items() if k != "lr")
     title = (
-        f"{rw['step']} {record.step} · {record.loss_name} · {record.rule_name} "
+        f"{rw('step')} {record.step} · {record.loss_name} · {record.rule_name} "
         f"(lr={record.lr:g}{', ' + opts if opts else ''})"
     )
     rows = [["W", fmt_tensor(record.W), "", ""], ["B", fmt_tensor(record.B), "", ""]]
@@ -57,12 +56,12 @@ def step_record_html(record: StepRecord, lang: str | None = None) -> str:
         rows.append([name, fmt_tensor(twin.closed), other, fmt_gap(twin.disagreement)])
     name, gap = record.worst
     if not record.verified:
-        verdict = rw["not_verified"]
+        verdict = rw("not_verified")
     elif gap > record.tolerance:
-        verdict = rw["over"].format(gap=fmt_gap(gap), name=name, tol=record.tolerance)
+        verdict = rw("over", gap=fmt_gap(gap), name=name, tol=record.tolerance)
     else:
-        verdict = w["verified"].format(gap=fmt_gap(gap), name=name)
-    table = _table([w["quantity"], w["by_hand"], w["by_torch"], w["gap"]], rows)
+        verdict = w("verified", gap=fmt_gap(gap), name=name)
+    table = _table([w("quantity"), w("by_hand"), w("by_torch"), w("gap")], rows)
     return (
         f'<div class="perceptron-lab step" lang="{lang}"><strong>{escape(title)}</strong>'
         f"{table}<p>{escape(verdict)}</p></div>"
@@ -72,7 +71,7 @@ def step_record_html(record: StepRecord, lang: str | None = None) -> str:
 def trace_html(trace: Trace, lang: str | None = None) -> str:
     """A run: settings, metrics and verification, then the first and last step rows."""
     lang = lang or default_language()
-    rw = report_words(lang)
+    rw = Words(lang, "report")
     score = trace.score_name
     n = len(trace.steps)
     picked = list(range(n)) if n <= HEAD + TAIL else [*range(HEAD), *range(n - TAIL, n)]
@@ -81,13 +80,13 @@ def trace_html(trace: Trace, lang: str | None = None) -> str:
     note = ""
     if len(picked) < n:
         rows.insert(HEAD, ["…"] * len(header))
-        note = f"<p>{escape(rw['first_last'].format(head=HEAD, tail=TAIL, total=n))}</p>"
+        note = f"<p>{escape(rw('first_last', head=HEAD, tail=TAIL, total=n))}</p>"
     summary = [
         *facts.settings(trace, lang),
         *facts.metrics(trace, lang),
         *facts.verification(trace, lang),
     ]
-    title = f"{rw['run']} — {trace.manifest.data.name}" + (
+    title = f"{rw('run')} — {trace.manifest.data.name}" + (
         f" ({trace.path})" if trace.path is not None else ""
     )
     return (

@@ -74,7 +74,7 @@ def watch(
 
 def __getattr__(name: str) -> Any:
     """The rest of the public API, imported on first use."""
-    if name in ("Diagnosis", "DiagnosisError"):
+    if name in ("CAUSES", "Diagnosis", "DiagnosisError"):
         from . import diagnose
 
         return getattr(diagnose, name)
@@ -82,10 +82,6 @@ def __getattr__(name: str) -> Any:
         from .run import Watch
 
         return Watch
-    if name == "CAUSES":
-        from .messages import CAUSES
-
-        return CAUSES
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -26,6 +26,7 @@ from ..core.closed_form import closed_step
 from ..core.observed_step import StepRecord, observe_step
 from ..core.twin import TorchTwin
 from ..optim import UpdateRule
+from ..views.i18n import Words
 from .diagnose import (
     Candidates,
     Diagnosis,
@@ -37,7 +38,6 @@ from .diagnose import (
 from .finite import entries, finite_differences, link, model_loss, to64
 from .linear import LinearStep, linear_step, scales
 from .mapping import LossMap, Unsupported, map_rule
-from .messages import say
 from .recorder import ParamStep, StepCapture
 from .rundir import DataStore
 from .verify import WAYS, Verdict, fd_checks, linear_checks, rule_count, rule_state, update_checks
@@ -276,7 +276,7 @@ class StepChecker:
             return None
         n = link(call.output, P) if isinstance(call.output, torch.Tensor) else None
         if n is None:
-            self.note("no_fd", why=say(self.lang, "fd_link"))
+            self.note("no_fd", why=Words(self.lang, "watch")("fd_link"))
             return None
         names = [p.name for p in capture.params]
         rest = loss_call.args[1:] if loss_call.args else ()
@@ -300,7 +300,7 @@ class StepChecker:
             observed = observed.sum() if reduction == "sum" else observed.mean()
         at = torch.tensor(loss_at(theta), dtype=torch.float64)
         if disagreement(at, observed) > 100 * tolerance(observed.dtype):
-            self.note("no_fd", why=say(self.lang, "fd_reproduce"))
+            self.note("no_fd", why=Words(self.lang, "watch")("fd_reproduce"))
             return None
         total = sum(t.numel() for t in theta)
         which = entries(total, self.max_fd_entries)

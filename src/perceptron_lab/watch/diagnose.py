@@ -37,22 +37,35 @@ from ..errors import VerificationError
 from ..losses import get_loss
 from ..losses.activations import SIGMOID
 from ..optim import UpdateRule
+from ..views.i18n import Words
 from .finite import sigmoids
 from .linear import LinearStep, grads_from_dz
 from .mapping import LossMap
-from .messages import say, word
 from .recorder import ParamStep
 from .verify import Check, predicted_update
 
 HYPOTHESIS_FACTOR = 100  # a cause matches within 100 × the dtype's tolerance
-TRANSLATED = ("got", "want", "against", "where")  # fields that are words of messages.TEXT
+TRANSLATED = ("got", "want", "against", "where")  # fields that are words of the catalog
+# the causes a diagnosis names, each one a sentence of the catalog's "watch" section
+CAUSES = (
+    "not_zeroed",
+    "reduction",
+    "broadcast",
+    "probabilities_to_logits_loss",
+    "logits_to_probability_loss",
+    "double_sigmoid",
+    "weight_decay",
+    "weight_decay_loss",
+    "optimizer_settings",
+    "unexplained",
+)
 
 
 @dataclass(frozen=True)
 class Diagnosis:
     """A disagreement between the loop and the closed form, and the cause that explains it."""
 
-    cause: str  # one of messages.CAUSES
+    cause: str  # one of CAUSES
     step: int
     quantity: str  # the check that failed worst
     disagreement: float  # its gap
@@ -253,8 +266,9 @@ def settings_hypotheses(
 
 
 def _message(lang: str, step: int, cause: str, fields: Mapping[str, Any]) -> str:
-    filled = {k: word(lang, v) if k in TRANSLATED and v else v for k, v in fields.items()}
-    return say(lang, "step", step=step, text=say(lang, cause, **filled))
+    words = Words(lang, "watch")
+    filled = {k: words(v) if k in TRANSLATED and v else v for k, v in fields.items()}
+    return words("step", step=step, text=words(cause, **filled))
 
 
 def _fit(loop: tuple[torch.Tensor, ...], value: torch.Tensor | None, h: Hypothesis) -> float:
@@ -301,7 +315,7 @@ def diagnose(
         "against": worst.against,
         "gap": worst.gap,
         "tol": worst.tolerance,
-        "tried": ", ".join(dict.fromkeys(tried)) or word(lang, "nothing"),
+        "tried": ", ".join(dict.fromkeys(tried)) or Words(lang, "watch")("nothing"),
     }
     return Diagnosis(
         "unexplained",

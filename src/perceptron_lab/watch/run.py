@@ -49,12 +49,12 @@ from ..engine.run_files import Named, RunManifest, RunSummary, RunWriter, StepSc
 from ..engine.trace import Trace
 from ..engine.train import versions
 from ..errors import InputError
+from ..views.i18n import Words, check_language
 from . import MAX_FD_ENTRIES
 from .checker import StepChecker
 from .diagnose import Diagnosis, DiagnosisError
 from .linear import find_linear
 from .mapping import LossMap, Unsupported, check_expect, group_options, map_loss, rule_name
-from .messages import check_language, say
 from .recorder import Recorder, StepCapture
 from .rundir import DataStore, data_info
 from .verify import WAYS, Verdict
@@ -304,7 +304,7 @@ class Watch:
 
     def _note(self, key: str, **fields: Any) -> None:
         if key not in self._notes:
-            self._notes[key] = say(self.lang, key, **fields)
+            self._notes[key] = Words(self.lang, "watch")(key, **fields)
 
     def _shape(self) -> tuple[int | None, int | None]:
         """(d, k) of the nn.Linear (weight is (k, d)), or (None, None) for other models."""

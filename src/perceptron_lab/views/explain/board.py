@@ -8,9 +8,9 @@ import torch
 
 from ...core.observed_step import StepRecord, Twin
 from ...losses import Loss, get_loss
+from ..i18n import Words
 from ..numbers import fmt_gap
 from .solution import Quantity
-from .text import Say
 from .values import COLS, ROWS, tensor_text
 
 
@@ -28,7 +28,7 @@ class StepContext:
 class Board:
     """The record with its sizes (N, d, k), the samples and outputs written out, and words."""
 
-    def __init__(self, rec: StepRecord, say: Say, context: StepContext | None = None) -> None:
+    def __init__(self, rec: StepRecord, say: Words, context: StepContext | None = None) -> None:
         self.rec = rec
         self.say = say
         self.context = context or StepContext()

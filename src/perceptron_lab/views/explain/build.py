@@ -9,19 +9,19 @@ from __future__ import annotations
 
 from ...core.observed_step import StepRecord
 from ...optim import get_optimizer
+from ..i18n import Words
 from ..numbers import fmt_gap
 from . import float32_note
 from .board import Board, StepContext
 from .build_loss import activation_section, dz_section, loss_section
 from .build_update import update_section
 from .solution import Derivation, Explanation, Section
-from .text import Say
 from .values import ELEMENTS, TERMS, hyper, num, products, tensor_text, term, terms, total
 
 
 def build(record: StepRecord, lang: str = "en", context: StepContext | None = None) -> Explanation:
     """The worked solution of ``record`` in ``lang``."""
-    say = Say(lang)
+    say = Words(lang, "explain")
     b = Board(record, say, context)
     return Explanation(
         lang=lang,
@@ -37,8 +37,17 @@ def build(record: StepRecord, lang: str = "en", context: StepContext | None = No
             update_section(b),
         ),
         closing=_closing(b),
-        words=say.labels(),
+        words=_labels(say),
     )
+
+
+def _labels(say: Words) -> dict[str, str]:
+    """The renderers' words: the table columns (the demo's) and the labels of a derivation."""
+    table = Words(say.lang, "demo")
+    return {
+        **{key: table(key) for key in ("quantity", "by_hand", "by_torch", "gap")},
+        **{key: say(f"word_{key}") for key in ("formula", "shapes", "numbers")},
+    }
 
 
 def _summary(b: Board) -> tuple[str, ...]:

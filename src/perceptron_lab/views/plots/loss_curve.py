@@ -13,7 +13,8 @@ def loss_curve(trace: Trace) -> Figure:
     """Per-step training loss (the step's batch) and per-epoch loss over the whole train set.
 
     Epoch e is drawn at its last step, e·(batches per epoch); the test loss appears when
-    the run held data out (``--test-size``).
+    the run held data out (``--test-size``). A watched loop has no epochs of its own: its
+    rows' metrics are the loop's batch losses, the step curve itself, so only that is drawn.
     """
     if not trace.steps:
         raise InputError("trace", "a run with at least one step", "no steps")
@@ -27,8 +28,8 @@ def loss_curve(trace: Trace) -> Figure:
         gid="step_loss",
         label="step (its batch)",
     )
-    history = trace.history
-    batches = trace.manifest.batches_per_epoch or 1  # a watched loop: its rows are its epochs
+    history = [] if trace.manifest.is_watched else trace.history
+    batches = trace.manifest.batches_per_epoch or 1
     ends = [int(h["epoch"]) * batches for h in history]
     for split, marker in (("train", "o"), ("test", "s")):
         key = f"{split}_loss"

@@ -14,9 +14,9 @@ from typing import Any
 from ... import __version__
 from ...engine.trace import Trace
 from ...errors import InputError
+from ..i18n import Words
 from . import facts
 from .figures import pictures
-from .words import report_words
 
 
 def explained_steps(trace: Trace, lang: str = "en") -> tuple[str, list[str]]:
@@ -27,14 +27,14 @@ def explained_steps(trace: Trace, lang: str = "en") -> tuple[str, list[str]]:
     from ...engine.replay import replay_step
     from ..explain import explain_steps, step_context
 
-    w = report_words(lang)
+    w = Words(lang, "report")
     if not trace.steps:
-        return "", [w["no_steps"]]
+        return "", [w("no_steps")]
     ends = sorted({int(trace.steps[0]["step"]), int(trace.steps[-1]["step"])})
     try:
         records = [replay_step(trace, n) for n in ends]
     except InputError as exc:
-        return "", [w["failed"].format(what=w["explanations"], error=exc)]
+        return "", [w("failed", what=w("explanations"), error=exc)]
     contexts = [step_context(trace, n) for n in ends]
     return explain_steps(records, lang, "html", contexts), []
 
@@ -43,7 +43,7 @@ def report_context(trace: Trace, lang: str = "en") -> dict[str, Any]:
     """The template's variables for the report of ``trace`` in ``lang`` ('en' or 'es')."""
     from markupsafe import Markup
 
-    w = report_words(lang)
+    w = Words(lang, "report")
     name = trace.manifest.data.name
     figures, figure_notes = pictures(trace, lang)
     explanation, explanation_notes = explained_steps(trace, lang)
@@ -51,8 +51,8 @@ def report_context(trace: Trace, lang: str = "en") -> dict[str, Any]:
     return {
         "lang": lang,
         "w": w,
-        "title": f"{w['title']} — {name}",
-        "made_by": w["made_by"].format(version=__version__, source=source),
+        "title": f"{w('title')} — {name}",
+        "made_by": w("made_by", version=__version__, source=source),
         "settings": facts.settings(trace, lang),
         "metrics": facts.metrics(trace, lang),
         "history": facts.history(trace, lang),

@@ -13,8 +13,8 @@ from typing import Any
 
 from ...engine.run_files import Named
 from ...engine.trace import Trace
+from ..i18n import Words
 from ..numbers import fmt, fmt_gap
-from .words import report_words
 
 Fact = tuple[str, str]  # (label, value)
 VECTOR_MOST = 8  # numbers of W or B shown in one cell of the step table
@@ -38,65 +38,65 @@ def _named(named: Named) -> str:
 
 def settings(trace: Trace, lang: str = "en") -> list[Fact]:
     """Status, data, model, loss, optimizer, schedule, batches, seed, dtype, versions."""
-    w = report_words(lang)
+    w = Words(lang, "report")
     m, summary = trace.manifest, trace.summary
     data = m.data
-    facts: list[Fact] = [(w["status"], summary.status if summary else w["unknown"])]
+    facts: list[Fact] = [(w("status"), summary.status if summary else w("unknown"))]
     if summary and summary.error:
-        facts.append((w["error"], summary.error))
+        facts.append((w("error"), summary.error))
     source = str(data.recipe.get("source", ""))
-    facts.append((w["data"], data.name if source in ("", data.name) else f"{data.name} ({source})"))
+    facts.append((w("data"), data.name if source in ("", data.name) else f"{data.name} ({source})"))
     size = f"{data.n_samples} × {data.n_features}"
     if data.test_samples:
-        size += "; " + w["held_out"].format(n=data.test_samples)
+        size += "; " + w("held_out", n=data.test_samples)
     if m.config.standardize:
-        size += "; " + w["standardized"]
-    facts += [(w["size"], size), (w["task"], str(data.task))]
+        size += "; " + w("standardized")
+    facts += [(w("size"), size), (w("task"), str(data.task))]
     if data.classes:
-        facts.append((w["classes"], ", ".join(data.classes)))
+        facts.append((w("classes"), ", ".join(data.classes)))
     done = summary.steps if summary else (int(trace.steps[-1]["step"]) if trace.steps else 0)
     facts += [
-        (w["model"], f"{m.input_size} → {m.output_size}"),
-        (w["loss"], _named(m.loss)),
-        (w["optimizer"], _named(m.optimizer)),
-        (w["schedule"], m.schedule or w["constant"]),
+        (w("model"), f"{m.input_size} → {m.output_size}"),
+        (w("loss"), _named(m.loss)),
+        (w("optimizer"), _named(m.optimizer)),
+        (w("schedule"), m.schedule or w("constant")),
         (
-            w["batch_size"],
+            w("batch_size"),
             f"{m.batch_size}"
-            + (f" ({w['batches'].format(n=m.batches_per_epoch)})" if m.batches_per_epoch else ""),
+            + (f" ({w('batches', n=m.batches_per_epoch)})" if m.batches_per_epoch else ""),
         ),
-        (w["epochs"], str(m.config.epochs)),
-        (w["step_count"], w["of"].format(done=done, total=m.total_steps)),
-        (w["seed"], str(m.seed)),
-        (w["dtype"], m.config.dtype),
+        (w("epochs"), str(m.config.epochs)),
+        (w("step_count"), w("of", done=done, total=m.total_steps)),
+        (w("seed"), str(m.seed)),
+        (w("dtype"), m.config.dtype),
     ]
     if m.parent is not None:
-        facts.append((w["parent"], w["parent_value"].format(run=m.parent.run, step=m.parent.step)))
-    facts.append((w["versions"], ", ".join(f"{k} {v}" for k, v in m.versions.items())))
-    facts.append((w["fingerprint"], data.fingerprint))
+        facts.append((w("parent"), w("parent_value", run=m.parent.run, step=m.parent.step)))
+    facts.append((w("versions"), ", ".join(f"{k} {v}" for k, v in m.versions.items())))
+    facts.append((w("fingerprint"), data.fingerprint))
     if summary is not None:
         rate = summary.steps_per_second or 0.0
-        facts.append((w["time"], w["rate"].format(seconds=summary.seconds, rate=rate)))
+        facts.append((w("time"), w("rate", seconds=summary.seconds, rate=rate)))
     return facts
 
 
 def metrics(trace: Trace, lang: str = "en") -> list[Fact]:
     """The final loss and accuracy (or R²) on the training set and the held-out set."""
-    w = report_words(lang)
+    w = Words(lang, "report")
     final = trace.summary.final if trace.summary else {}
     score = trace.score_name
     facts: list[Fact] = []
     for split in ("train", "test"):
-        for key, label in (("loss", w["loss"]), (score, w[score])):
+        for key, label in (("loss", w("loss")), (score, w(score))):
             value = final.get(f"{split}_{key}")
             if value is not None:
-                facts.append((f"{label} ({w[split]})", fmt(float(value))))
+                facts.append((f"{label} ({w(split)})", fmt(float(value))))
     return facts
 
 
 def history(trace: Trace, lang: str = "en") -> TableText:
     """One row per epoch: the loss and score on the training (and held-out) set."""
-    w = report_words(lang)
+    w = Words(lang, "report")
     score = trace.score_name
     epochs = trace.history
     keys = [
@@ -105,8 +105,8 @@ def history(trace: Trace, lang: str = "en") -> TableText:
         for key in ("loss", score)
         if epochs and f"{split}_{key}" in epochs[0]
     ]
-    header = [w["epoch"]] + [
-        f"{w[key.split('_', 1)[1]]} ({w[key.split('_', 1)[0]]})" for key in keys
+    header = [w("epoch")] + [
+        f"{w(key.split('_', 1)[1])} ({w(key.split('_', 1)[0])})" for key in keys
     ]
     rows = [
         [str(entry["epoch"])]
@@ -118,7 +118,7 @@ def history(trace: Trace, lang: str = "en") -> TableText:
 
 def verification(trace: Trace, lang: str = "en") -> list[Fact]:
     """How many steps PyTorch checked, the worst disagreement, where, and the tolerance."""
-    w = report_words(lang)
+    w = Words(lang, "report")
     seen = trace.verification()
     summary = trace.summary
     every = summary.verify_every if summary else trace.manifest.verify_every
@@ -126,12 +126,12 @@ def verification(trace: Trace, lang: str = "en") -> list[Fact]:
     within = tol is not None and seen.worst <= tol
     key = "verified_all" if every == 1 else "verified_value"
     return [
-        (w["verified_steps"], w[key].format(n=seen.verified, total=len(trace), every=every)),
-        (w["worst"], fmt_gap(seen.worst)),
-        (w["quantity"], seen.quantity or "—"),
-        (w["step"], str(seen.step) if seen.quantity else "—"),
-        (w["tolerance"], "—" if tol is None else f"{tol:.0e}"),
-        (w["within"], w["yes"] if within else w["no"]),
+        (w("verified_steps"), w(key, n=seen.verified, total=len(trace), every=every)),
+        (w("worst"), fmt_gap(seen.worst)),
+        (w("quantity"), seen.quantity or "—"),
+        (w("step"), str(seen.step) if seen.quantity else "—"),
+        (w("tolerance"), "—" if tol is None else f"{tol:.0e}"),
+        (w("within"), w("yes") if within else w("no")),
     ]
 
 
@@ -145,14 +145,14 @@ def vector(values: Sequence[float], most: int = VECTOR_MOST) -> str:
 
 def step_header(score: str, lang: str = "en") -> list[str]:
     """The step table's column names."""
-    w = report_words(lang)
+    w = Words(lang, "report")
     keys = ("step", "epoch", "lr", "loss", score, "grad_norm", "verified", "worst")
-    return [w[k] for k in keys] + [w["W_after"], w["B_after"]]
+    return [w(k) for k in keys] + [w("W_after"), w("B_after")]
 
 
 def step_cells(row: Mapping[str, Any], score: str, lang: str = "en") -> list[str]:
     """One step row as strings, in :func:`step_header`'s order."""
-    w = report_words(lang)
+    w = Words(lang, "report")
 
     def number(key: str) -> str:
         value = row.get(key)
@@ -169,7 +169,7 @@ def step_cells(row: Mapping[str, Any], score: str, lang: str = "en") -> list[str
         number("loss"),
         number(score),
         number("grad_norm"),
-        w["yes"] if row.get("verified") else w["no"],
+        w("yes") if row.get("verified") else w("no"),
         worst,
         vector(row["W_after"]),
         vector(row["B_after"]),
@@ -185,14 +185,14 @@ def spread(n: int, limit: int) -> list[int]:
 
 def step_table(trace: Trace, lang: str = "en", limit: int = MAX_ROWS) -> TableText:
     """Every step's numbers (at most ``limit`` rows, evenly spaced, with a note if fewer)."""
-    w = report_words(lang)
+    w = Words(lang, "report")
     steps = trace.steps
     score = trace.score_name
     picked = spread(len(steps), limit)
     notes = []
     if len(picked) < len(steps):
-        notes.append(w["sampled"].format(total=len(steps), shown=len(picked)))
+        notes.append(w("sampled", total=len(steps), shown=len(picked)))
     if steps and len(steps[0]["W_after"]) > VECTOR_MOST:
-        notes.append(w["vector_cut"].format(n=VECTOR_MOST))
+        notes.append(w("vector_cut", n=VECTOR_MOST))
     rows = [step_cells(steps[i], score, lang) for i in picked]
     return TableText(step_header(score, lang), rows, notes)

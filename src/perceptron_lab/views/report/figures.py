@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ...engine.trace import Trace
 from ...errors import InputError
-from .words import report_words
+from ..i18n import Words
 
 
 @dataclass(frozen=True)
@@ -48,40 +48,42 @@ def pictures(trace: Trace, lang: str = "en") -> tuple[list[Picture], list[str]]:
 
     from .. import plots
 
-    w = report_words(lang)
+    w = Words(lang, "report")
     if not trace.steps:
-        return [], [w["no_steps"]]
+        return [], [w("no_steps")]
     first = int(trace.steps[0]["step"])
     wanted: list[tuple[str, str, Callable[[], Figure]]] = [
-        ("loss", w["loss_curve"], lambda: plots.loss_curve(trace)),
-        ("gradients", w["gradients"], lambda: plots.gradient_norms(trace)),
+        ("loss", w("loss_curve"), lambda: plots.loss_curve(trace)),
+        ("gradients", w("gradients"), lambda: plots.gradient_norms(trace)),
     ]
     notes: list[str] = []
     if trace.manifest.input_size is None:  # a watched loop of a bigger model
-        notes.append(w["no_recipe"])
+        notes.append(w("no_recipe"))
     else:
         if in_plane(trace):
             wanted += [
-                ("boundary", w["boundary"], lambda: plots.decision_boundary(trace)),
+                ("boundary", w("boundary"), lambda: plots.decision_boundary(trace)),
                 (
                     "attribution",
-                    w["attribution"].format(step=first),
+                    w("attribution", step=first),
                     lambda: plots.attribution(trace, first),
                 ),
             ]
         else:
             notes.append(
-                w["no_plane"].format(
-                    features=trace.manifest.data.n_features, task=trace.manifest.data.task
+                w(
+                    "no_plane",
+                    features=trace.manifest.data.n_features,
+                    task=trace.manifest.data.task,
                 )
             )
-        wanted.append(("surface", w["surface"], lambda: plots.loss_surface(trace)))
+        wanted.append(("surface", w("surface"), lambda: plots.loss_surface(trace)))
     found: list[Picture] = []
     for key, title, draw in wanted:
         try:  # a run whose data file has moved still gets the rest of its report
             png = plots.figure_bytes(draw(), "png")
         except InputError as exc:
-            notes.append(w["failed"].format(what=title, error=exc))
+            notes.append(w("failed", what=title, error=exc))
             continue
         found.append(Picture(key, title, data_uri(png)))
     return found, notes

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from ...engine.atomic import write_text_atomic
 from ...engine.trace import Trace
+from ..i18n import check_language
 from .context import report_context
-from .words import report_words
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -38,7 +38,7 @@ def environment() -> Environment:
 
 def render_report(source: Trace | str | Path, lang: str = "en") -> str:
     """The report of a run (a :class:`Trace` or its directory) as one HTML document."""
-    report_words(lang)  # a bad language fails before any work
+    check_language(lang)  # a bad language fails before any work
     trace = source if isinstance(source, Trace) else Trace.load(source)
     return environment().get_template(TEMPLATE).render(report_context(trace, lang))
 

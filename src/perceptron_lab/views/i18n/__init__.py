@@ -1,0 +1,72 @@
+"""Every word the views and ``watch`` print, in English and Spanish: one catalog.
+
+The tables are :mod:`.en` and :mod:`.es`, one section each for the demo, the
+explanation, the report and the watch; both languages hold the same keys with the same
+placeholders (a test checks it). A template's placeholders are ``<name>``, or
+``<name:spec>`` with a format spec (``<gap:.1e>``) — angle brackets, not braces, so a
+template can hold TeX such as ``$\\frac{1}{N}$`` as it is.
+
+Words keyed by a loss's or a rule's name (``loss_bce``, ``rule_sgd``) live here beside
+the others; a loss or rule registered from outside the package has none, and
+:meth:`Words.or_else` falls back to the class's own English.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+from ...errors import InputError
+from .en import WORDS as EN
+from .es import WORDS as ES
+
+LANGUAGES = ("en", "es")
+CATALOG: dict[str, dict[str, dict[str, str]]] = {"en": EN, "es": ES}
+PLACEHOLDER = re.compile(r"<(\w+)(?::([^<>]*))?>")
+
+
+def default_language() -> str:
+    """Spanish when the locale says so (LC_ALL, LC_MESSAGES or LANG start with 'es'), else English."""
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value:
+            return "es" if value.lower().startswith("es") else "en"
+    return "en"
+
+
+def check_language(lang: str | None) -> str:
+    """``lang``, or the locale's language when None; anything but en/es is an InputError."""
+    lang = default_language() if lang is None else lang
+    if lang not in LANGUAGES:
+        raise InputError("lang", f"one of {', '.join(LANGUAGES)}", repr(lang))
+    return lang
+
+
+class Words:
+    """One section of one language: ``words(key, **values)`` is the template, filled in.
+
+    A placeholder without a value is left as written (``<name>``), so a template can be
+    filled in two passes.
+    """
+
+    def __init__(self, lang: str | None, section: str) -> None:
+        self.lang = check_language(lang)
+        self.section = section
+        self.table = CATALOG[self.lang][section]
+
+    def __call__(self, key: str, **values: Any) -> str:
+        def fill(m: re.Match[str]) -> str:
+            name, spec = m.group(1), m.group(2)
+            if name not in values:
+                return m.group(0)
+            return format(values[name], spec) if spec else str(values[name])
+
+        return PLACEHOLDER.sub(fill, self.table[key])
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.table
+
+    def or_else(self, key: str, fallback: str, **values: Any) -> str:
+        """The template ``key``, or ``fallback`` where the catalog has none (an outside loss)."""
+        return self(key, **values) if key in self.table else fallback

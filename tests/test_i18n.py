@@ -1,0 +1,65 @@
+"""The words catalog: both languages say the same things, and templates fill as written."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from perceptron_lab.errors import InputError
+from perceptron_lab.views.i18n import CATALOG, LANGUAGES, PLACEHOLDER, Words, default_language
+
+
+def test_both_languages_have_the_same_sections_keys_and_placeholders() -> None:
+    en, es = CATALOG["en"], CATALOG["es"]
+    assert set(en) == set(es) == {"demo", "explain", "report", "watch"}
+    for section in en:
+        assert set(en[section]) == set(es[section]), section
+        for key, text in en[section].items():
+            # the same names with the same format specs (a Spanish <gap:.1e> too)
+            ours = sorted(PLACEHOLDER.findall(text))
+            theirs = sorted(PLACEHOLDER.findall(es[section][key]))
+            assert ours == theirs, (section, key)
+
+
+@pytest.mark.parametrize("section", ["demo", "report", "watch"])
+def test_no_template_is_left_in_the_brace_syntax(section: str) -> None:
+    """TeX braces belong to the explanation; elsewhere ``{name}`` would be a lost placeholder."""
+    for lang in LANGUAGES:
+        for key, text in CATALOG[lang][section].items():
+            assert not re.search(r"\{\w+(:[^{}]*)?\}", text), (lang, key, text)
+
+
+def test_a_template_fills_names_and_format_specs() -> None:
+    watch = Words("en", "watch")
+    line = watch("reduction", factor=3.0, got="summed", count=12, want="mean")
+    assert "the loop's gradient is 3 × the closed form's" in line and "over its 12 elements" in line
+    report = Words("es", "report")
+    assert report("rate", seconds=1.5, rate=12345.6) == "1.50 s · 12,346 pasos/s"
+    assert report("over", gap="2e-04", name="dL/dW", tol=1e-5).endswith("tolerancia 1e-05.")
+    # a placeholder without a value stays as written; TeX braces are left alone
+    assert Words("en", "explain")("title") == "Step <step>: the worked solution"
+    assert "{" in "".join(CATALOG["en"]["explain"].values())
+
+
+def test_a_literal_brace_survives() -> None:
+    text = Words("en", "watch")("none_reduction", module="MSELoss")
+    assert "expect={'reduction': 'sum'}" in text and "MSELoss(reduction='none')" in text
+
+
+def test_or_else_falls_back_for_an_outside_name() -> None:
+    say = Words("en", "explain")
+    assert say.or_else("rule_sgd", "x") == "stochastic gradient descent (SGD)"
+    assert say.or_else("rule_signsgd", "sign SGD") == "sign SGD"
+    assert "rule_sgd" in say and "rule_signsgd" not in say
+
+
+def test_language_comes_from_the_locale_and_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "es_AR.UTF-8")
+    assert default_language() == "es" and Words(None, "demo").lang == "es"
+    monkeypatch.setenv("LC_ALL", "C")
+    assert default_language() == "en"
+    with pytest.raises(InputError, match="lang: expected one of en, es, got 'fr'"):
+        Words("fr", "demo")
