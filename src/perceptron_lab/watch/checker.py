@@ -69,10 +69,6 @@ def _flat(tensors: list[torch.Tensor]) -> torch.Tensor:
     return torch.cat([t.detach().to("cpu", torch.float64).reshape(-1) for t in tensors])
 
 
-def _grad(p: ParamStep) -> torch.Tensor:
-    return torch.zeros_like(p.before) if p.grad is None else p.grad
-
-
 def _decay_bias(rule: UpdateRule, rule_B: UpdateRule) -> bool:
     """True if B is updated by the same rule as W, False if only without weight decay."""
     if rule_B.options() == rule.options():
@@ -117,6 +113,8 @@ class StepChecker:
     def __call__(self, capture: StepCapture) -> Outcome:
         """Check one step (with the hooks quiet and the random state saved by the caller)."""
         self._moved(capture)
+        if any(p.edited for p in capture.params):
+            self.note("gradient_edit", step=capture.t, edit=self._edit(capture.params))
         if capture.closure:
             self.note("closure", step=capture.t)
             return self._recorded(capture, checkable=False)
@@ -133,6 +131,23 @@ class StepChecker:
             except Unsupported as exc:
                 self.note("no_closed_form", why=str(exc))
         return self._recorded(capture, checkable=True)
+
+    def _edit(self, params: tuple[ParamStep, ...]) -> str:
+        """What the loop did to the gradient between backward() and step(), in words.
+
+        A clip by norm scales every gradient by one factor c < 1 (``clip_grad_norm_``); a
+        clip by value v leaves min(max(g, −v), v) (``clip_grad_value_``).
+        """
+        words = Words(self.lang, "watch")
+        before = _flat([p.loss_grad for p in params])
+        after = _flat([p.grad if p.grad is not None else p.loss_grad for p in params])
+        c = float(after @ before) / max(float(before @ before), 1e-300)
+        if 0 < c < 1 and torch.allclose(after, c * before, rtol=1e-5, atol=1e-12):
+            return words("clipped_norm", norm=float(after.norm()), before=float(before.norm()))
+        v = float(after.abs().max())
+        if torch.allclose(after, before.clamp(-v, v), rtol=1e-6, atol=1e-12):
+            return words("clipped_value", value=v)
+        return words("changed")
 
     def _one_linear(self, capture: StepCapture, lm: LossMap, w_at: int, b_at: int) -> Outcome:
         """A one-nn.Linear step: verified three ways."""
@@ -173,7 +188,7 @@ class StepChecker:
             by_index = {w_at: (closed.dW.T, size["dW"].T), b_at: (closed.dB, size["dB"])}
             closed_flat = _flat([by_index[i][0] for i in range(2)])
             scale_flat = _flat([by_index[i][1] for i in range(2)])
-            loop_flat = _flat([_grad(p) for p in capture.params])
+            loop_flat = _flat([p.loss_grad for p in capture.params])
             checks += fd_checks(
                 loop_flat[fd.which],
                 fd.values,
@@ -217,7 +232,7 @@ class StepChecker:
         rules = [self._rule(p) for p in params] if checkable else []
         checks = update_checks(params, rules, [p.name for p in params], capture.t) if rules else []
         fd = self._fd(capture) if checkable else None
-        loop = _flat([_grad(p) for p in params])
+        loop = _flat([p.loss_grad for p in params])
         if fd is not None:
             checks += fd_checks(loop[fd.which], fd.values, None, None, params[0].before.dtype)
         known = [r for r in rules if r is not None]
@@ -359,7 +374,7 @@ class StepChecker:
             "rule_step": t_rule,
             "n_samples": n,
             "lr": float(params[0].hyper["lr"]),
-            "grad_norm": math.sqrt(sum(float((_grad(p).double() ** 2).sum()) for p in params)),
+            "grad_norm": math.sqrt(sum(float((p.loss_grad.double() ** 2).sum()) for p in params)),
             "verified": verdict.verified,
             "worst_quantity": worst.quantity if worst else "",
             "worst_disagreement": worst.gap if worst else 0.0,
@@ -382,12 +397,12 @@ class StepChecker:
             before, after = _flat([p.before for p in params]), _flat([p.after for p in params])
             return {
                 "W_before": before,
-                "dW": _flat([_grad(p) for p in params]),
+                "dW": _flat([p.loss_grad for p in params]),
                 "W_after": after,
                 "update_W": after - before,
             }
         w, b = params[self.at[0]], params[self.at[1]]
-        gW, gB = _grad(w).T, _grad(b)  # W = weight.T
+        gW, gB = w.loss_grad.T, b.loss_grad  # W = weight.T
         vectors = {
             "W_before": w.before.T,
             "B_before": b.before,

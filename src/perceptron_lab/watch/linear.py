@@ -64,10 +64,6 @@ def find_linear(model: nn.Module, params: list[torch.Tensor]) -> nn.Linear:
     return layer
 
 
-def _grad(g: torch.Tensor | None, like: torch.Tensor) -> torch.Tensor:
-    return torch.zeros_like(like) if g is None else g
-
-
 def linear_step(
     capture: StepCapture, loss_map: LossMap, weight_at: int, bias_at: int
 ) -> LinearStep:
@@ -113,8 +109,8 @@ def linear_step(
         value=loss_call.output,
         W=core(w.before),
         B=b.before,
-        dW=core(_grad(w.grad, w.before)),
-        dB=_grad(b.grad, b.before),
+        dW=core(w.loss_grad),
+        dB=b.loss_grad,
         left_W=None if left_w is None else core(left_w),
         left_B=left_b,
         W_after=core(w.after),

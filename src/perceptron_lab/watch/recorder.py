@@ -5,7 +5,11 @@ Three kinds of hook, all public PyTorch API and all removed on exit:
 - forward hooks on the model and on its nn.Linear: the batch X, the logits Z, the output;
 - a forward hook on the loss module: its input, its target, its value — and each
   parameter's ``.grad`` at that moment, i.e. what is left over from earlier backward
-  passes before this one adds to it;
+  passes before this one adds to it; a hook on the loss value's own gradient says
+  whether a ``backward()`` went through it (a loss computed only to be printed, with
+  autograd on, has none and is not taken for gradient accumulation);
+- each parameter's post-accumulate-grad hook: ``.grad`` as the backward pass left it,
+  so that an edit between ``backward()`` and ``step()`` (gradient clipping) is seen;
 - the optimizer's step pre- and post-hooks: parameters, gradients and optimizer state
   just before ``optimizer.step()`` and just after.
 
@@ -76,12 +80,32 @@ class ParamStep:
 
     name: str  # its name in model.named_parameters()
     before: torch.Tensor
-    grad: torch.Tensor | None  # what the loop's backward passes left in .grad
+    grad: torch.Tensor | None  # .grad as optimizer.step() received it
+    backward: torch.Tensor | None  # .grad as the last backward pass left it (None: unseen)
     after: torch.Tensor
     state_before: dict[str, torch.Tensor]  # optimizer.state[p], torch.optim's keys
     state_after: dict[str, torch.Tensor]
     group: int  # index into optimizer.param_groups
     hyper: dict[str, Any]  # that group's hyper-parameters at the step
+
+    @property
+    def loss_grad(self) -> torch.Tensor:
+        """dL/dθ as the loop's backward passes left it (zeros if there is none).
+
+        The gradient the loss gave, which the closed form and finite differences check;
+        :attr:`grad` may differ from it when the loop edits ``.grad`` before the step.
+        """
+        g = self.backward if self.backward is not None else self.grad
+        return torch.zeros_like(self.before) if g is None else g
+
+    @property
+    def edited(self) -> bool:
+        """The loop changed ``.grad`` between its backward pass and ``optimizer.step()``."""
+        return (
+            self.backward is not None
+            and self.grad is not None
+            and not torch.equal(self.backward, self.grad)
+        )
 
 
 @dataclass(frozen=True)
@@ -91,10 +115,23 @@ class StepCapture:
     t: int  # 1-based count of optimizer.step() calls seen
     model_call: Call | None  # the model's last forward with autograd on before the loss call
     linear_call: Call | None  # the same for the model's nn.Linear
-    loss_call: LossCall | None  # the last loss call with autograd on
-    loss_calls: int  # loss calls with autograd on since the previous step
+    loss_call: LossCall | None  # the last loss call a backward pass went through
+    loss_calls: int  # loss calls a backward pass went through since the previous step
     params: tuple[ParamStep, ...]
     closure: bool  # optimizer.step(closure): the closure re-ran the loop inside the step
+
+
+@dataclass
+class _Seen:
+    """One loss call, the model's forwards it was fed, and whether a backward went through."""
+
+    call: LossCall
+    fed: tuple[Call | None, Call | None]
+    backward: bool = False
+
+    def went_through(self, grad: torch.Tensor) -> None:
+        """The loss value's gradient hook: a backward pass reached this call."""
+        self.backward = True
 
 
 def _state(optimizer: torch.optim.Optimizer, p: torch.Tensor) -> dict[str, torch.Tensor]:
@@ -134,9 +171,9 @@ class Recorder:
     def _reset(self) -> None:
         self._model_call: Call | None = None
         self._linear_call: Call | None = None
-        self._loss_call: LossCall | None = None
-        self._loss_calls = 0
-        self._fed: tuple[Call | None, Call | None] = (None, None)  # the forwards the loss saw
+        # each loss call with the forwards it saw, and whether a backward went through it
+        self._losses: list[_Seen] = []
+        self._backward: dict[int, torch.Tensor] = {}  # parameter index → .grad after backward
 
     # ------------------------------------------------------------------ install
     def install(self) -> None:
@@ -148,6 +185,9 @@ class Recorder:
             )
         if isinstance(self.loss_fn, nn.Module):
             self.handles.append(self.loss_fn.register_forward_hook(self._on_loss, with_kwargs=True))
+        for i, (_, p, _) in enumerate(self.params):
+            hook = self._after_backward(i)
+            self.handles.append(p.register_post_accumulate_grad_hook(hook))  # type: ignore[no-untyped-call]
         self.handles.append(self.optimizer.register_step_pre_hook(self._on_pre_step))
         self.handles.append(self.optimizer.register_step_post_hook(self._on_post_step))
 
@@ -183,9 +223,18 @@ class Recorder:
     def _on_loss(self, module: nn.Module, args: tuple[Any, ...], kwargs: Any, out: Any) -> None:
         if self._seen():
             leftover = tuple(_copy(p.grad) for _, p, _ in self.params)
-            self._loss_call = LossCall(_copy(args), _copy(kwargs), _copy(out), leftover)
-            self._loss_calls += 1
-            self._fed = (self._model_call, self._linear_call)
+            call = LossCall(_copy(args), _copy(kwargs), _copy(out), leftover)
+            seen = _Seen(call, (self._model_call, self._linear_call))
+            self._losses.append(seen)
+            if isinstance(out, torch.Tensor) and out.requires_grad:
+                out.register_hook(seen.went_through)  # type: ignore[no-untyped-call]
+
+    def _after_backward(self, i: int) -> Callable[[torch.Tensor], None]:
+        def hook(p: torch.Tensor) -> None:
+            if not self.paused and p.grad is not None:
+                self._backward[i] = p.grad.detach().clone()
+
+        return hook
 
     def _on_pre_step(self, optimizer: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         if self.paused:
@@ -207,19 +256,26 @@ class Recorder:
                 name=name,
                 before=before,
                 grad=grad,
+                backward=self._backward.get(i),
                 after=p.detach().clone(),
                 state_before=state,
                 state_after=_state(self.optimizer, p),
                 group=g,
                 hyper={k: v for k, v in groups[g].items() if k != "params"},
             )
-            for (name, p, g), (before, grad, state) in zip(self.params, self._pending, strict=True)
+            for i, ((name, p, g), (before, grad, state)) in enumerate(
+                zip(self.params, self._pending, strict=True)
+            )
         )
+        # the loss calls a backward went through; if none was seen (a loss outside a
+        # module hook's view), every call with autograd on
+        used = [s for s in self._losses if s.backward] or self._losses
+        last = used[-1] if used else None
         capture = StepCapture(
             self.t,
-            *(self._fed if self._loss_call else (self._model_call, self._linear_call)),
-            self._loss_call,
-            self._loss_calls,
+            *(last.fed if last else (self._model_call, self._linear_call)),
+            last.call if last else None,
+            len(used),
             params,
             self._closure,
         )

@@ -318,11 +318,19 @@ WORDS: dict[str, dict[str, str]] = {
             "step <step>: the parameters changed outside optimizer.step() since the previous "
             "step (by up to <gap:.1e>)"
         ),
+        "closure": "step <step>: optimizer.step(closure) is recorded, not verified",
         "accumulation": (
-            "step <step>: <calls> loss calls with autograd on before one optimizer.step(): "
+            "step <step>: <calls> backward passes through the loss before one optimizer.step(): "
             "gradient accumulation is recorded, not verified"
         ),
-        "closure": "step <step>: optimizer.step(closure) is recorded, not verified",
+        "gradient_edit": (
+            "step <step>: the gradient was <edit> between backward() and optimizer.step(); "
+            "the loss's gradient is checked as backward() left it, the update against the "
+            "gradient the optimizer received"
+        ),
+        "clipped_norm": "clipped to norm <norm:.4g> (from <before:.4g>)",
+        "clipped_value": "clipped to values within ±<value:.4g>",
+        "changed": "changed (not a clip by norm or by value)",
         "unseen": "step <step>: <why>",
         "none_reduction": (
             "<module>(reduction='none'): the loop's own reduction is taken as 'mean' "

@@ -315,11 +315,19 @@ WORDS: dict[str, dict[str, str]] = {
             "paso <step>: los parámetros cambiaron fuera de optimizer.step() desde el paso "
             "anterior (hasta <gap:.1e>)"
         ),
+        "closure": "paso <step>: optimizer.step(closure) se registra, no se verifica",
         "accumulation": (
-            "paso <step>: <calls> llamadas a la pérdida con autograd antes de un "
+            "paso <step>: <calls> pasadas hacia atrás por la pérdida antes de un "
             "optimizer.step(): la acumulación de gradientes se registra, no se verifica"
         ),
-        "closure": "paso <step>: optimizer.step(closure) se registra, no se verifica",
+        "gradient_edit": (
+            "paso <step>: el gradiente fue <edit> entre backward() y optimizer.step(); el "
+            "gradiente de la pérdida se verifica tal como lo dejó backward(), la actualización "
+            "con el gradiente que recibió el optimizador"
+        ),
+        "clipped_norm": "recortado a norma <norm:.4g> (desde <before:.4g>)",
+        "clipped_value": "recortado a valores dentro de ±<value:.4g>",
+        "changed": "modificado (no es un recorte por norma ni por valor)",
         "unseen": "paso <step>: <why>",
         "none_reduction": (
             "<module>(reduction='none'): la reducción propia del bucle se toma como 'mean' "

@@ -1,0 +1,137 @@
+"""``watch`` around loops written as tutorials and books write them: no false alarm.
+
+Each loop is the author's style with one ``with watch(...)`` line added; the oracle is
+the same loop run unwatched (its parameters must come out identical) and PyTorch's own
+clipping utilities (the gradient the optimizer received).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+from perceptron_lab import watch
+
+
+def _blobs() -> tuple[torch.Tensor, torch.Tensor]:
+    """200 samples, three features on different scales (1, 10, 100), a 0/1 target."""
+    g = torch.Generator().manual_seed(0)
+    X = torch.randn(200, 3, generator=g) * torch.tensor([1.0, 10.0, 100.0])
+    y = (X[:, 0] + 0.1 * X[:, 1] > 0).float().unsqueeze(1)
+    return X, y
+
+
+def clipped_loop(clip: Callable[[nn.Module], object], watched: bool) -> tuple[nn.Linear, object]:
+    """A DataLoader loop with BCEWithLogitsLoss, SGD with momentum, clipping before step()."""
+    X, y = _blobs()
+    torch.manual_seed(1)
+    loader = DataLoader(TensorDataset(X, y), batch_size=32, shuffle=True)
+    model = nn.Linear(3, 1)
+    criterion = nn.BCEWithLogitsLoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+
+    def train() -> None:
+        for _epoch in range(2):
+            for xb, yb in loader:
+                optimizer.zero_grad()
+                loss = criterion(model(xb), yb)
+                loss.backward()
+                clip(model)
+                optimizer.step()
+
+    if not watched:
+        train()
+        return model, None
+    with watch(model, optimizer, criterion) as run:
+        train()
+    return model, run
+
+
+CLIPS = {
+    "norm": (
+        lambda m: nn.utils.clip_grad_norm_(m.parameters(), max_norm=1.0),
+        "clipped to norm 1 ",
+    ),
+    "value": (lambda m: nn.utils.clip_grad_value_(m.parameters(), clip_value=0.5), "±0.5"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(CLIPS))
+def test_a_clipped_loop_is_verified_and_the_clip_named(kind: str) -> None:
+    clip, words = CLIPS[kind]
+    plain, _ = clipped_loop(clip, watched=False)
+    model, run = clipped_loop(clip, watched=True)
+    summary = run.summary  # type: ignore[attr-defined]
+    assert summary.steps == 14 and summary.verified_steps == 14
+    assert summary.watch["fully_verified"] and not summary.watch["diagnoses"]
+    [note] = summary.watch["notes"]
+    assert note.startswith("step 1: the gradient was clipped") and words in note
+    # the loop is unchanged by watching it
+    assert torch.equal(model.weight, plain.weight) and torch.equal(model.bias, plain.bias)
+
+
+def test_an_unclipped_step_of_a_clipping_loop_is_not_called_edited() -> None:
+    # max_norm so large that clip_grad_norm_ scales by 1: nothing changed, nothing said
+    _, run = clipped_loop(lambda m: nn.utils.clip_grad_norm_(m.parameters(), 1e9), watched=True)
+    assert run.summary.watch["notes"] == []  # type: ignore[attr-defined]
+
+
+def d2l_style(watched: bool) -> tuple[nn.Module, object, list[str]]:
+    """Linear regression as the book writes it: a per-epoch loss printed with autograd on."""
+    g = torch.Generator().manual_seed(0)
+    true_w, true_b = torch.tensor([2, -3.4]), 4.2
+    features = torch.randn(1000, 2, generator=g)
+    labels = (features @ true_w + true_b + 0.01 * torch.randn(1000, generator=g)).reshape(-1, 1)
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Linear(2, 1))
+    loss = nn.MSELoss()
+    trainer = torch.optim.SGD(net.parameters(), lr=0.03)
+    printed: list[str] = []
+
+    def train() -> None:
+        for epoch in range(2):
+            for i in range(0, 1000, 100):
+                X, y = features[i : i + 100], labels[i : i + 100]
+                l = loss(net(X), y)  # the book names it l
+                trainer.zero_grad()
+                l.backward()
+                trainer.step()
+            l = loss(net(features), labels)
+            printed.append(f"epoch {epoch + 1}, loss {l:f}")  # as the book prints it
+
+    if not watched:
+        train()
+        return net, None, printed
+    with watch(net, trainer, loss) as run:
+        train()
+    return net, run, printed
+
+
+def test_an_evaluation_loss_with_autograd_on_is_not_accumulation() -> None:
+    plain, _, printed_plain = d2l_style(watched=False)
+    net, run, printed = d2l_style(watched=True)
+    summary = run.summary  # type: ignore[attr-defined]
+    assert summary.verified_steps == summary.steps == 20
+    assert summary.watch["notes"] == [] and summary.watch["fully_verified"]
+    assert printed == printed_plain and torch.equal(net[0].weight, plain[0].weight)
+
+
+def test_real_accumulation_is_still_told() -> None:
+    """Two backward passes before one step: recorded, said, not verified."""
+    X, y = _blobs()
+    model = nn.Linear(3, 1)
+    criterion = nn.BCEWithLogitsLoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+    with watch(model, optimizer, criterion) as run:
+        for _ in range(2):
+            optimizer.zero_grad()
+            for half in (slice(0, 100), slice(100, 200)):
+                (criterion(model(X[half]), y[half]) / 2).backward()
+            optimizer.step()
+    [note] = run.summary.watch["notes"]
+    assert note.startswith("step 1: 2 backward passes through the loss before one optimizer.step()")
+    assert run.summary.verified_steps == 0
