@@ -15,6 +15,7 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from perceptron_lab import watch
+from perceptron_lab.watch import DiagnosisError
 
 
 def _blobs() -> tuple[torch.Tensor, torch.Tensor]:
@@ -72,6 +73,17 @@ def test_a_clipped_loop_is_verified_and_the_clip_named(kind: str) -> None:
     assert note.startswith("step 1: the gradient was clipped") and words in note
     # the loop is unchanged by watching it
     assert torch.equal(model.weight, plain.weight) and torch.equal(model.bias, plain.bias)
+
+
+def test_any_other_edit_of_grad_is_named_and_the_update_still_verified() -> None:
+    def nudge(m: nn.Module) -> None:
+        m.weight.grad[0, 0] += 0.3  # type: ignore[index]
+
+    _, run = clipped_loop(nudge, watched=True)
+    summary = run.summary  # type: ignore[attr-defined]
+    assert summary.watch["fully_verified"] and summary.verified_steps == 14
+    [note] = summary.watch["notes"]
+    assert "the gradient was changed (not a clip by norm or by value)" in note
 
 
 def test_an_unclipped_step_of_a_clipping_loop_is_not_called_edited() -> None:
@@ -135,3 +147,69 @@ def test_real_accumulation_is_still_told() -> None:
     [note] = run.summary.watch["notes"]
     assert note.startswith("step 1: 2 backward passes through the loss before one optimizer.step()")
     assert run.summary.verified_steps == 0
+
+
+class LinearRegression(nn.Module):
+    """The textbook manual model: two nn.Parameters, y = w·x + b."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.w = nn.Parameter(torch.randn(1, requires_grad=True))
+        self.b = nn.Parameter(torch.randn(1, requires_grad=True))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.w * x + self.b
+
+
+@pytest.mark.parametrize(
+    ("dtype", "before", "watched"), [(torch.float32, 480, 120), (torch.float64, 800, 100)]
+)
+def test_finite_differences_near_convergence_are_no_false_alarm(
+    dtype: torch.dtype, before: int, watched: int
+) -> None:
+    """The gradient tends to 0 while the loss does not: a relative error of it must not fail.
+
+    The loop runs unwatched for its first epochs (to where the unscaled check used to fail:
+    step 506 in float32, 837 in float64), then watched for the rest.
+    """
+    torch.manual_seed(42)
+    x = torch.rand(100, 1, dtype=dtype)
+    y = 1 + 2 * x + 0.1 * torch.randn(100, 1, dtype=dtype)
+    model = LinearRegression().to(dtype)
+    optimizer = torch.optim.SGD(model.parameters(), lr=1e-1)
+    loss_fn = nn.MSELoss(reduction="mean")
+
+    def train(epochs: int) -> None:
+        for _ in range(epochs):
+            model.train()
+            yhat = model(x)
+            loss = loss_fn(yhat, y)
+            loss.backward()
+            optimizer.step()
+            optimizer.zero_grad()
+
+    train(before)
+    with watch(model, optimizer, loss_fn) as run:
+        train(watched)
+    verified = run.summary.watch["verified"]
+    assert verified["finite_differences"] == verified["update"] == watched
+    assert not run.summary.watch["diagnoses"]
+    # the gradient is near 0 by now; the check still holds it to the float32/64 rounding
+    gaps = [row["fd_autograd_disagreement"] for row in run.trace.steps]
+    assert max(gaps) < (1e-5 if dtype == torch.float32 else 1e-8)
+
+
+def test_a_planted_mistake_in_the_manual_model_is_still_named() -> None:
+    """The scaled check still sees a gradient left over from the previous step."""
+    torch.manual_seed(42)
+    x = torch.rand(100, 1)
+    y = 1 + 2 * x + 0.1 * torch.randn(100, 1)
+    model = LinearRegression()
+    optimizer = torch.optim.SGD(model.parameters(), lr=1e-1)
+    loss_fn = nn.MSELoss(reduction="mean")
+    planted = "step 2: gradients not zeroed between steps"
+    with pytest.raises(DiagnosisError, match=planted), watch(model, optimizer, loss_fn):
+        for _ in range(5):
+            loss = loss_fn(model(x), y)
+            loss.backward()
+            optimizer.step()  # no zero_grad()

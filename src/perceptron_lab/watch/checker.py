@@ -35,7 +35,7 @@ from .diagnose import (
     linear_hypotheses,
     settings_hypotheses,
 )
-from .finite import entries, finite_differences, link, model_loss, to64
+from .finite import entries, finite_differences, link, model_loss, rounding, term_scale, to64
 from .linear import LinearStep, linear_step, scales
 from .mapping import LossMap, Unsupported, map_rule
 from .recorder import ParamStep, StepCapture
@@ -52,6 +52,8 @@ class FiniteDifferences:
     values: torch.Tensor  # (m,) float64
     which: torch.Tensor  # (m,) indices into the flattened parameters
     total: int  # how many entries there are
+    noise: torch.Tensor  # (m,) what rounding alone can move each difference by
+    scale: torch.Tensor | None  # (m,) the per-sample terms' size, where the loss splits
 
 
 @dataclass(frozen=True)
@@ -194,6 +196,7 @@ class StepChecker:
                 fd.values,
                 closed_flat[fd.which],
                 scale_flat[fd.which],
+                fd.noise,
                 step.dtype,
             )
         ran = {"autograd": True, "closed_form": True, "finite_differences": fd is not None}
@@ -234,7 +237,8 @@ class StepChecker:
         fd = self._fd(capture) if checkable else None
         loop = _flat([p.loss_grad for p in params])
         if fd is not None:
-            checks += fd_checks(loop[fd.which], fd.values, None, None, params[0].before.dtype)
+            dtype = params[0].before.dtype
+            checks += fd_checks(loop[fd.which], fd.values, None, fd.scale, fd.noise, dtype)
         known = [r for r in rules if r is not None]
         ran = {
             "autograd": fd is not None,
@@ -322,7 +326,20 @@ class StepChecker:
         if len(which) < total:
             self.note("fd_capped", checked=len(which), total=total)
         values = finite_differences(loss_at, theta, which)
-        return FiniteDifferences(values, which, total)
+        noise = rounding(float(at), theta, which)
+        terms = term_scale(
+            self.model,
+            names,
+            theta,
+            call.args,
+            self.loss64,
+            n,
+            loss_call.target,
+            P.shape,
+            reduction,
+        )
+        scale = None if terms is None or call.kwargs or len(rest) != 1 or rest_kw else terms[which]
+        return FiniteDifferences(values, which, total, noise, scale)
 
     def _rule(self, param: ParamStep) -> UpdateRule | None:
         try:

@@ -12,6 +12,13 @@ float32 loop and coarse next to float64's 1e-16, which is why it is compared wit
 ``L`` is the loss as the loop computes it: the user's model (``torch.func.functional_call``
 with float64 copies of its parameters), whatever the loop applied between the model's
 output and the loss (found by :func:`link`), and a float64 copy of the loss module.
+
+Near convergence dL/dθ tends to 0 while L does not, so a plain relative error of a
+gradient is bound to fail there. Two sizes keep the comparison honest, as the core's
+agreement measure does: the rounding of the differences themselves, at most
+:data:`FD_ROUNDING`·ε·|L|/h (:func:`rounding`), and the size of the terms the gradient
+sums — the per-sample gradients, mean |∂ℓₙ/∂θ| (:func:`term_scale`), which a float32
+loop's rounding is relative to.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from ..core.agreement import disagreement, tolerance
 
 FD_RELATIVE_STEP = 1e-6  # h = 1e-6·max(1, |θ|)
 FD_TOLERANCE = 1e-6  # finite differences against a float64 closed form
+FD_ROUNDING = 16  # L's float64 rounding, in units of ε·|L|, that the differences may carry
 SIGMOID_CHAINS = (0, 1, 2)  # the loss input is Z, σ(Z) or σ(σ(Z))
 
 
@@ -106,6 +114,64 @@ def model_loss(
             return float(loss.sum() if reduction == "sum" else loss.mean())
 
     return value
+
+
+def _steps(theta: Sequence[torch.Tensor], which: torch.Tensor) -> torch.Tensor:
+    """h = 1e-6·max(1, |θᵢ|) at the flattened entries ``which``."""
+    flat = torch.cat([t.detach().to(torch.float64).reshape(-1) for t in theta])[which]
+    return FD_RELATIVE_STEP * flat.abs().clamp(min=1.0)
+
+
+def rounding(loss_value: float, theta: Sequence[torch.Tensor], which: torch.Tensor) -> torch.Tensor:
+    """How far rounding alone can move each central difference: FD_ROUNDING·ε·|L| / h."""
+    eps = torch.finfo(torch.float64).eps
+    return FD_ROUNDING * eps * abs(loss_value) / _steps(theta, which)
+
+
+def term_scale(
+    model: nn.Module,
+    names: Sequence[str],
+    theta: Sequence[torch.Tensor],
+    args: tuple[Any, ...],
+    loss64: nn.Module,
+    n_sigmoids: int,
+    target: torch.Tensor,
+    input_shape: torch.Size,
+    reduction: str = "mean",
+) -> torch.Tensor | None:
+    """mean (or, under "sum", the sum) of |∂ℓₙ/∂θ| over the samples n, flattened.
+
+    The loss is taken one sample at a time (a batch of one, in float64) with
+    ``torch.func``: the terms whose sum is dL/dθ. None where the model or the loss does not
+    split into samples that way (its first argument and the target are not batched alike,
+    or ``torch.func`` cannot run it).
+    """
+    batch = args[0] if args and isinstance(args[0], torch.Tensor) else None
+    n = batch.shape[0] if batch is not None and batch.dim() else None
+    if n is None or target.dim() == 0 or target.shape[0] != n or input_shape[0] != n:
+        return None
+    fixed = {n: to64(t.detach()) for n, t in model.named_parameters() if n not in names}
+    fixed |= {n: to64(t.detach()) for n, t in model.named_buffers()}
+    rest = to64(args[1:])
+
+    def one(theta64: tuple[torch.Tensor, ...], x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        params = dict(zip(names, theta64, strict=True)) | fixed
+        out = torch.func.functional_call(model, params, (x.unsqueeze(0), *rest))
+        p = sigmoids(out, n_sigmoids).reshape(1, *input_shape[1:])
+        loss: torch.Tensor = loss64(p, y.unsqueeze(0))
+        return loss.sum() if reduction == "sum" else loss.mean()
+
+    theta64 = tuple(t.detach().to(torch.float64) for t in theta)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            grads = torch.func.vmap(torch.func.grad(one), in_dims=(None, 0, 0))(
+                theta64, to64(batch), to64(target)
+            )
+    except Exception:  # any model torch.func cannot split: no scale, said by None
+        return None
+    terms = torch.cat([g.abs().reshape(g.shape[0], -1) for g in grads], dim=1)
+    return terms.sum(0) if reduction == "sum" else terms.mean(0)
 
 
 def finite_differences(

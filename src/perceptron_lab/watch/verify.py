@@ -184,17 +184,33 @@ def fd_checks(
     fd: torch.Tensor,
     closed: torch.Tensor | None,
     scale: torch.Tensor | None,
+    noise: torch.Tensor,
     dtype: torch.dtype,
 ) -> list[Check]:
     """Finite differences against the float64 closed form and against autograd.
 
     All arguments are the same checked entries of the flattened parameters (float64).
+    ``scale`` is the size of the terms the gradient sums; ``noise`` what rounding alone
+    can move a difference by — an absolute error a check of tolerance τ allows by taking
+    noise/τ into its scale, so a gradient near 0 is not held to a relative error of it.
     """
+
+    def sized(tol: float) -> torch.Tensor:
+        allowed = noise / tol
+        return allowed if scale is None else torch.maximum(scale, allowed)
+
     checks: list[Check] = []
     if closed is not None:
         checks.append(
-            compare("dL/dθ (closed form)", "finite_differences", closed, fd, FD_TOLERANCE, scale)
+            compare(
+                "dL/dθ (closed form)",
+                "finite_differences",
+                closed,
+                fd,
+                FD_TOLERANCE,
+                sized(FD_TOLERANCE),
+            )
         )
     tol = max(FD_TOLERANCE, 10 * tolerance(dtype))
-    checks.append(compare("dL/dθ (autograd)", "finite_differences", loop, fd, tol, scale))
+    checks.append(compare("dL/dθ (autograd)", "finite_differences", loop, fd, tol, sized(tol)))
     return checks
