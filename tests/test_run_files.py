@@ -203,6 +203,7 @@ def test_watch_writes_the_same_format_as_the_trainer(finished: Path, tmp_path: P
     assert shown.returncode == 0 and "finished" in shown.stdout, shown.stderr
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # 5 epochs
 def test_a_scikit_learn_fit_writes_no_run_directory(monkeypatch: pytest.MonkeyPatch) -> None:
     """The estimator's trace is built in memory: no temporary directory is made."""
     import tempfile

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -16,7 +17,11 @@ from sklearn.preprocessing import StandardScaler
 from perceptron_lab.errors import InputError
 from perceptron_lab.sklearn import PerceptronClassifier, PerceptronRegressor
 
-pytestmark = pytest.mark.usefixtures("one_torch_thread")
+pytestmark = [
+    pytest.mark.usefixtures("one_torch_thread"),
+    # short fits on purpose; test_sklearn.py tests the warning itself
+    pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -202,3 +207,39 @@ def test_partial_fit_streams_chunks_of_any_size(iris: tuple[np.ndarray, np.ndarr
     assert steps[4]["W_before"] == steps[3]["W_after"]  # the second call starts where it stopped
     assert clf.n_iter_ == 2 and len(clf.loss_curve_) == 2
     np.testing.assert_array_equal(clf.coef_.T.reshape(-1), steps[-1]["W_after"])
+
+
+def test_the_regressor_fits_diabetes_with_its_defaults() -> None:
+    """Features on a 0.05 scale, a target around 152: standardized, the defaults fit."""
+    from sklearn.datasets import load_diabetes
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.linear_model import LinearRegression
+
+    X, y = load_diabetes(return_X_y=True)
+    ols = LinearRegression().fit(X, y)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        ours = PerceptronRegressor(random_state=0).fit(X, y)
+    assert not [w for w in seen if issubclass(w.category, ConvergenceWarning)]
+    assert ours.score(X, y) >= 0.45 and ours.score(X, y) == pytest.approx(ols.score(X, y), abs=0.01)
+    # coef_ and intercept_ are in the data's units: predict is X·coef_ᵀ + intercept_
+    np.testing.assert_allclose(ours.predict(X), X @ ours.coef_[0] + ours.intercept_[0], rtol=1e-12)
+    # trained to the end, the standardized run lands on least squares in the data's units
+    long = PerceptronRegressor(max_iter=2000, random_state=0).fit(X, y)
+    np.testing.assert_allclose(long.coef_[0], ols.coef_, rtol=1e-4, atol=1e-2)
+    assert long.intercept_[0] == pytest.approx(ols.intercept_, abs=1e-6)
+    # the trace is the standardized run's: y' has variance 1, so its mean squared error
+    # at least squares is 1 − R²
+    assert long.loss_curve_[-1] == pytest.approx(1 - ols.score(X, y), rel=1e-9)
+
+
+def test_an_unstandardized_fit_that_has_not_settled_warns() -> None:
+    from sklearn.datasets import load_diabetes
+    from sklearn.exceptions import ConvergenceWarning
+
+    X, y = load_diabetes(return_X_y=True)
+    with pytest.warns(ConvergenceWarning, match=r"still fell by .* over the last 20 of 200"):
+        raw = PerceptronRegressor(standardize=False, random_state=0).fit(X, y)
+    assert raw.score(X, y) < 0  # the intercept has only crawled towards mean(y) = 152
+    with pytest.raises(InputError, match="standardize: expected True, False or None, got 'yes'"):
+        PerceptronRegressor(standardize="yes").fit(X, y)

@@ -13,7 +13,11 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from perceptron_lab.sklearn import PerceptronClassifier, PerceptronRegressor
 
-pytestmark = pytest.mark.usefixtures("one_torch_thread")
+pytestmark = [
+    pytest.mark.usefixtures("one_torch_thread"),
+    # short fits on purpose; test_sklearn.py tests the warning itself
+    pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning"),
+]
 
 
 @parametrize_with_checks([PerceptronClassifier(), PerceptronRegressor()])

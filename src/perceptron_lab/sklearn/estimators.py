@@ -23,16 +23,24 @@ some of the classes.
 
 Notation as everywhere: X (N, d), W (d, k), B (k,), Z = XW + B. scikit-learn's ``coef_``
 is Wᵀ (k, d) — nn.Linear's weight — and ``intercept_`` is B.
+
+With ``standardize`` (the regressor's default) the run trains on X' = (X − μ)/σ and, for
+the regressor, y' = (y − m)/s, with μ, σ, m, s of the first fit's data; ``trace_`` and
+``loss_curve_`` are that run's. ``coef_`` and ``intercept_`` are in the data's own units:
+z' = X'W + B is z = X·(W/σ) + (B − (μ/σ)·W), and ŷ = m + s·z'. A fit whose loss is still
+falling at the end warns (``ConvergenceWarning``), as scikit-learn's SGD estimators do.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import replace
 from typing import Any, ClassVar
 
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
@@ -40,6 +48,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..data import Dataset, Task
 from ..data.checks import DTYPES
+from ..data.prepare import Standardizer
 from ..engine import checkpoint
 from ..engine.batching import batches_per_epoch
 from ..engine.config import TrainConfig
@@ -52,6 +61,7 @@ from ..optim.adam import Adam
 from ..optim.schedules import parse_schedule
 
 SEED_RANGE = 2**31 - 1  # seeds drawn for random_state=None or a RandomState
+SETTLED = 1e-3  # a loss that fell by less, relatively, over the last tenth of fit has settled
 
 
 def _choices(*names: str) -> str:
@@ -97,6 +107,10 @@ _PARAMETERS = """
         the two agree; None: only the first and the last step of each fit.
     dtype : {{"float64", "float32"}}, default="float64"
         The precision of training.
+    standardize : bool or None, default=None
+        Train on standardized features{target} (mean and standard deviation of the first
+        fit's data); ``coef_`` and ``intercept_`` are still in the data's own units.
+        None: {standardize_default}.
 
     Attributes
     ----------
@@ -107,7 +121,8 @@ _PARAMETERS = """
     n_iter_ : int
         Epochs trained (counted over ``partial_fit`` calls).
     loss_curve_ : list of float
-        The mean loss over the training data after each epoch.
+        The mean loss over the training data after each epoch (standardized, when
+        ``standardize``).
     trace_ : Trace
         The recorded run, one row per step (``trace_.step(t)["dW"]``, …), in memory.
     seed_ : int
@@ -123,6 +138,7 @@ class _PerceptronEstimator(BaseEstimator):  # type: ignore[misc]
     """A single-layer network Z = XW + B trained by perceptron-lab's trainer."""
 
     _tasks: ClassVar[tuple[str, ...]]  # the tasks whose losses it takes
+    _standardizes: ClassVar[bool]  # what standardize=None means
     # fitted attributes (annotations only: nothing is set before fit)
     coef_: np.ndarray  # (k, d) = Wᵀ
     intercept_: np.ndarray  # (k,) = B
@@ -144,6 +160,7 @@ class _PerceptronEstimator(BaseEstimator):  # type: ignore[misc]
         random_state: Any = None,
         verify_every: int | None = None,
         dtype: str = "float64",
+        standardize: bool | None = None,
     ) -> None:
         self.loss = loss
         self.optimizer = optimizer
@@ -156,6 +173,7 @@ class _PerceptronEstimator(BaseEstimator):  # type: ignore[misc]
         self.random_state = random_state
         self.verify_every = verify_every
         self.dtype = dtype
+        self.standardize = standardize
 
     # ----------------------------------------------------------------- settings
     def _check_params(self) -> None:
@@ -173,6 +191,14 @@ class _PerceptronEstimator(BaseEstimator):  # type: ignore[misc]
         _check_count("verify_every", self.verify_every, allow_none=True)
         if self.schedule is not None:
             parse_schedule(self.schedule)
+        if self.standardize not in (None, True, False):
+            raise InputError("standardize", "True, False or None", repr(self.standardize))
+
+    def _scales(self, X: np.ndarray, y: np.ndarray, classes: tuple[Any, ...] | None) -> None:
+        """Fit μ, σ of X (and m, s of a regression target) for ``standardize``, or none."""
+        on = self._standardizes if self.standardize is None else bool(self.standardize)
+        self._x_scaler = Standardizer().fit(X) if on else None
+        self._y_scaler = Standardizer().fit(y[:, None]) if on and classes is None else None
 
     def _config(self, epochs: int, last_step: int) -> TrainConfig:
         """The run's settings; ``last_step`` is the step this call ends on."""
@@ -212,6 +238,12 @@ class _PerceptronEstimator(BaseEstimator):  # type: ignore[misc]
         """Train on X (N, d) and encoded y (N,): ``max_iter`` epochs, or one more (partial)."""
         self._check_params()
         start: checkpoint.Checkpoint | None = getattr(self, "_checkpoint", None)
+        if start is None:
+            self._scales(X, y, classes)
+        if self._x_scaler is not None:
+            X = self._x_scaler.transform(X)
+        if self._y_scaler is not None:
+            y = self._y_scaler.transform(y[:, None])[:, 0]
         epochs_before = 0 if start is None else start.position.epoch
         epochs = epochs_before + (1 if partial else self.max_iter)
         n = len(X)
@@ -241,10 +273,37 @@ class _PerceptronEstimator(BaseEstimator):  # type: ignore[misc]
         trace = result.trace
         self.trace_ = replace(trace, steps=[*(before.steps if before else ()), *trace.steps])
         self.loss_name_ = trainer.loss.name
-        self.coef_ = result.W.T.numpy().copy()  # (k, d) = Wᵀ
-        self.intercept_ = result.B.numpy().copy()  # (k,)
+        W, B = result.W.double().numpy(), result.B.double().numpy()  # (d, k), (k,)
+        if self._x_scaler is not None:
+            mu, sigma = self._x_scaler.mean_, self._x_scaler.scale_
+            assert mu is not None and sigma is not None  # fitted above
+            W = W / sigma[:, None]
+            B = B - mu @ W
+        if self._y_scaler is not None:
+            m, s = self._y_scaler.mean_, self._y_scaler.scale_
+            assert m is not None and s is not None
+            W, B = W * s[0], B * s[0] + m[0]
+        self.coef_ = W.T.copy()  # (k, d) = Wᵀ, in the data's units
+        self.intercept_ = B.copy()  # (k,)
         self.n_iter_ = result.summary.epochs_done
         self.loss_curve_ = [float(h["train_loss"]) for h in self.trace_.history]
+        if not partial:
+            self._warn_unsettled()
+
+    def _warn_unsettled(self) -> None:
+        """A ConvergenceWarning if the loss still fell by more than SETTLED over fit's last tenth."""
+        curve = self.loss_curve_
+        tail = max(2, len(curve) // 10)
+        if len(curve) <= tail or not np.isfinite(curve[-1]):
+            return
+        fell = (curve[-tail] - curve[-1]) / max(abs(curve[-1]), np.finfo(np.float64).tiny)
+        if fell > SETTLED:
+            warnings.warn(
+                f"{type(self).__name__}: the training loss still fell by {fell:.2%} over the "
+                f"last {tail} of {len(curve)} epochs; raise max_iter or learning_rate",
+                ConvergenceWarning,
+                stacklevel=4,
+            )
 
     def _forget(self) -> None:
         """Drop what a previous fit learned (fit starts afresh; partial_fit continues)."""
@@ -257,9 +316,9 @@ class _PerceptronEstimator(BaseEstimator):  # type: ignore[misc]
         """Z = XW + B (N, k) for new X, checked against what fit saw."""
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=np.float64)
-        W, B = self._checkpoint.W, self._checkpoint.B  # (d, k), (k,)
-        features = torch.from_numpy(np.array(X, dtype=np.float64)).to(W.dtype)  # (N, d)
-        return torch.addmm(B, features, W)  # (N, k)
+        W = torch.from_numpy(self.coef_.T.copy())  # (d, k), in the data's units
+        B = torch.from_numpy(self.intercept_.copy())  # (k,)
+        return torch.addmm(B, torch.from_numpy(np.array(X, dtype=np.float64)), W)  # (N, k)
 
     def _fitted_loss(self) -> Loss:
         return get_loss(self.loss_name_)
@@ -294,10 +353,13 @@ class PerceptronClassifier(ClassifierMixin, _PerceptronEstimator):  # type: igno
             losses=_choices(AUTO, *losses_of("binary", "multiclass")),
             auto=f"{auto_loss('binary')} for two classes, {auto_loss('multiclass')} for more",
             k="k = 1 for two classes with a binary loss, else one row per class",
+            target="",
+            standardize_default="False (the features as given, as LogisticRegression takes them)",
             **_RULES,
         )
     )
     _tasks = ("binary", "multiclass")
+    _standardizes = False
 
     def fit(self, X: Any, y: Any) -> PerceptronClassifier:
         """Train ``max_iter`` epochs from the seed's initial weights."""
@@ -390,10 +452,13 @@ class PerceptronRegressor(RegressorMixin, _PerceptronEstimator):  # type: ignore
             losses=_choices(AUTO, *losses_of("regression")),
             auto=auto_loss("regression"),
             k="k = 1",
+            target=" and a standardized target",
+            standardize_default="True (the target's units need not suit the learning rate)",
             **_RULES,
         )
     )
     _tasks = ("regression",)
+    _standardizes = True
 
     def fit(self, X: Any, y: Any) -> PerceptronRegressor:
         """Train ``max_iter`` epochs from the seed's initial weights."""

@@ -154,10 +154,15 @@ def _fit_ours(
     data: Dataset, steps: Plan, verify_every: int | None
 ) -> tuple[Any, list[tuple[int, float]]]:
     """perceptron-lab's fit and ‖W‖ after chosen epochs (read from its trace)."""
+    from sklearn.exceptions import ConvergenceWarning
+
     from .estimators import PerceptronClassifier
 
     model = PerceptronClassifier(**steps.ours, verify_every=verify_every)
-    model.fit(data.X, data.y)
+    with warnings.catch_warnings():
+        # the comparison shows how far each fit got (‖W‖ by epoch, the gaps): no warning
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(data.X, data.y)
     last_of_epoch = {row["epoch"]: row["W_after"] for row in model.trace_.steps}
     norms = [
         (epoch, float(np.linalg.norm(last_of_epoch[epoch])))
