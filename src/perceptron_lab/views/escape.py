@@ -3,15 +3,14 @@
 Feature, class and target names, the data's name and paths come from a user's file (its
 header, its cells, its name), so they may hold any character: ``$`` starts math for
 matplotlib, which fails on ``$\\undefinedmacro$``; ``\\ % & _ { }`` are commands to LaTeX;
-``<script>`` runs in HTML; ``[bold]`` is a style to rich. Each output has one function
-here, and every view that puts such text into that output calls it.
+``<script>`` runs in HTML. Each output has one function here, and every view that puts
+such text into that output calls it. (The terminal needs none: a rich ``Text`` is never
+read as markup.)
 """
 
 from __future__ import annotations
 
 from html import escape as _html_escape
-
-from rich.markup import escape as _rich_escape
 
 _LATEX = {
     "\\": r"\textbackslash{}",
@@ -51,8 +50,3 @@ def latex(text: str) -> str:
 def html(text: str) -> str:
     """Text for HTML, in an element or in a quoted attribute: ``& < > " '`` as entities."""
     return _html_escape(text, quote=True)
-
-
-def terminal(text: str) -> str:
-    """Text for a rich renderable that reads markup: each ``[`` of a would-be tag escaped."""
-    return _rich_escape(text)
