@@ -27,20 +27,22 @@ from perceptron_lab.views.plots import figure_bytes
 
 LONG = ('"><b>' + "long name " * 29)[:288] + "$ \\ % _ & {}"  # 300 characters
 assert len(LONG) == 300
-HOSTILE = [
-    "$",
-    "\\",
-    "%",
-    "_",
-    "&",
-    "{}",
-    "$\\undefinedmacro$",
-    "<script>window.__pwned=1</script>",
-    "<script>alert(1)</script>",
-    '"><img src=x onerror=alert(1)>',
-    "[bold]x[/bold] [/]",
-    LONG,
-]
+CASES = {  # an id for pytest → the hostile text
+    "dollar": "$",
+    "backslash": "\\",
+    "percent": "%",
+    "underscore": "_",
+    "ampersand": "&",
+    "braces": "{}",
+    "macro": "$\\undefinedmacro$",
+    "script-flag": "<script>window.__pwned=1</script>",
+    "script-alert": "<script>alert(1)</script>",
+    "img-onerror": '"><img src=x onerror=alert(1)>',
+    "rich-markup": "[bold]x[/bold] [/]",
+    "300-chars": LONG,
+}
+HOSTILE = list(CASES.values())
+IDS = list(CASES)
 CLASSES = HOSTILE  # every hostile string is a class label
 FEATURES = ["$\\undefinedmacro$ 100% a_b & {}", LONG]
 TARGET = "<script>alert(1)</script> $ \\ %"
@@ -84,7 +86,7 @@ def trace(run: Path) -> Trace:
 # -- one function per output: each shows every hostile string as typed -----------------
 
 
-@pytest.mark.parametrize("text", HOSTILE)
+@pytest.mark.parametrize("text", HOSTILE, ids=IDS)
 def test_mathtext_draws_the_text_as_typed(text: str) -> None:
     fig = Figure()
     fig.text(0.1, 0.5, escape.mathtext(text))
@@ -100,7 +102,7 @@ _TEX_PRINTS = {
 _TEX_COMMAND = re.compile("|".join(re.escape(k) for k in sorted(_TEX_PRINTS, key=len)[::-1]))
 
 
-@pytest.mark.parametrize("text", HOSTILE)
+@pytest.mark.parametrize("text", HOSTILE, ids=IDS)
 def test_latex_prints_the_text_as_typed(text: str) -> None:
     tex = escape.latex(text)
     bare = _TEX_COMMAND.sub("", tex)
@@ -123,7 +125,7 @@ class _Reader(HTMLParser):
         self.text += data
 
 
-@pytest.mark.parametrize("text", HOSTILE)
+@pytest.mark.parametrize("text", HOSTILE, ids=IDS)
 def test_html_is_text_in_an_element_and_in_an_attribute(text: str) -> None:
     reader = _Reader()
     reader.feed(f'<p title="{escape.html(text)}">{escape.html(text)}</p>')
@@ -138,7 +140,11 @@ def test_html_is_text_in_an_element_and_in_an_attribute(text: str) -> None:
 
 def commands(run: Path, out: Path) -> dict[str, list[str]]:
     """Each command a user would run on the hostile run, writing under ``out``."""
-    table = {"show": ["show", str(run)]}
+    data = run.parent / f"{DATA}.csv"
+    table = {
+        "train": ["train", str(data), "--epochs", "1", "--quiet", "--out", str(out / "again")],
+        "show": ["show", str(run)],
+    }
     for fmt in EXPLAIN_FORMATS:
         table[f"explain-{fmt}"] = ["explain", str(run), "--step", "1", "--format", fmt]
     for kind in PLOT_KINDS:
@@ -159,6 +165,7 @@ def commands(run: Path, out: Path) -> dict[str, list[str]]:
 COMMANDS = sorted(commands(Path("run"), Path("out")))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_runs_on_hostile_names(
     command: str, run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -182,14 +189,16 @@ def test_the_animation_has_frames(run: Path, tmp_path: Path) -> None:
 
 
 def _plot_cases() -> list[Any]:
-    """(kind, where, the text expected there) for each name a kind draws."""
-    cases = [(kind, "title", shown(DATA)) for kind in PLOT_KINDS]
+    """(kind, where, the text expected there) for each name a kind draws, with an id."""
+    cases = [(kind, "title", shown(DATA), "data-name") for kind in PLOT_KINDS]
+    features = {"feature-1": FEATURES[0], "feature-2": FEATURES[1]}
     for kind in ("boundary", "attribution"):
-        cases += [(kind, "axis", shown(name)) for name in FEATURES]
-        cases += [(kind, "legend", f"class {shown(name)}") for name in CLASSES]
+        cases += [(kind, "axis", shown(name), key) for key, name in features.items()]
+        cases += [(kind, "legend", f"class {shown(name)}", key) for key, name in CASES.items()]
     # --params 0,12 (k = 12 outputs): W[1,1] of the first feature, W[2,1] of the second
-    cases += [("surface", "axis", shown(f"W[{i + 1},1] ({n})", 48)) for i, n in enumerate(FEATURES)]
-    return [pytest.param(*case, id=f"{case[0]}-{case[1]}-{i}") for i, case in enumerate(cases)]
+    for i, (key, name) in enumerate(features.items()):
+        cases.append(("surface", "axis", shown(f"W[{i + 1},1] ({name})", 48), key))
+    return [pytest.param(*case[:3], id="-".join((case[0], case[1], case[3]))) for case in cases]
 
 
 @pytest.fixture(scope="module")
@@ -262,6 +271,7 @@ def opened(browser: Any, pages: dict[str, Path]) -> dict[str, dict[str, Any]]:
     return {name: watched(browser, path) for name, path in pages.items()}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", ["report", "explain", "jupyter"])
 def test_no_payload_runs_in_the_browser(page: str, opened: dict[str, dict[str, Any]]) -> None:
     seen = opened[page]
@@ -273,7 +283,7 @@ def test_no_payload_runs_in_the_browser(page: str, opened: dict[str, dict[str, A
     assert all(src == "data:" for src in seen["images"])  # the report's own plots only
 
 
-@pytest.mark.parametrize("name", [DATA, *CLASSES])
+@pytest.mark.parametrize("name", [DATA, *CLASSES], ids=["data-name", *IDS])
 def test_the_report_reads_each_name_whole(name: str, opened: dict[str, dict[str, Any]]) -> None:
     assert " ".join(name.split()) in opened["report"]["text"]
 
