@@ -73,3 +73,31 @@ def browser() -> Iterator[Any]:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield browser
         browser.close()
+
+
+def open_offline(browser: Any, path: Path) -> tuple[Any, list[str], list[str]]:
+    """The page at ``path``, what went wrong in it and what it asked for beyond itself.
+
+    Errors: console errors, uncaught exceptions, and every dialog (an ``alert`` is a
+    script that ran; it is dismissed). Requests for anything but the page itself and
+    ``data:`` URIs are refused and listed: a self-contained page makes none.
+    """
+    page = browser.new_page()
+    own = path.resolve().as_uri()
+    errors: list[str] = []
+    blocked: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
+
+    def route(r: Any) -> None:
+        url = r.request.url
+        if url == own or url.startswith("data:"):
+            r.continue_()
+        else:
+            blocked.append(url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.goto(own, wait_until="load")
+    return page, errors, blocked

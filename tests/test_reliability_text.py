@@ -25,6 +25,8 @@ from perceptron_lab.engine.trace import Trace
 from perceptron_lab.views import escape
 from perceptron_lab.views.plots import figure_bytes
 
+from .conftest import open_offline
+
 LONG = ('"><b>' + "long name " * 29)[:288] + "$ \\ % _ & {}"  # 300 characters
 assert len(LONG) == 300
 CASES = {  # an id for pytest → the hostile text
@@ -240,27 +242,16 @@ def pages(run: Path, trace: Trace, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 def watched(browser: Any, path: Path) -> dict[str, Any]:
-    """Open ``path`` with every request but the page's own refused: what ran, what it asked."""
-    page = browser.new_page()
-    own = path.resolve().as_uri()
-    seen: dict[str, Any] = {"dialogs": [], "requests": [], "errors": []}
-    page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
-    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
-    page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
-
-    def route(r: Any) -> None:
-        if r.request.url == own or r.request.url.startswith("data:"):
-            r.continue_()
-        else:
-            seen["requests"].append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.goto(own, wait_until="load")
-    seen["pwned"] = page.evaluate("typeof window.__pwned")
-    seen["scripts"] = page.evaluate("document.scripts.length")
-    seen["images"] = page.evaluate("Array.from(document.images, i => i.src.slice(0, 5))")
-    seen["text"] = " ".join(page.evaluate("document.body.textContent").split())
+    """What Chromium did with the page at ``path``: errors, requests, scripts, flag, text."""
+    page, errors, blocked = open_offline(browser, path)
+    seen = {
+        "errors": errors,  # dialogs among them
+        "blocked": blocked,
+        "pwned": page.evaluate("typeof window.__pwned"),
+        "scripts": page.evaluate("document.scripts.length"),
+        "images": page.evaluate("Array.from(document.images, i => i.src.slice(0, 5))"),
+        "text": " ".join(page.evaluate("document.body.textContent").split()),
+    }
     page.close()
     return seen
 
@@ -275,11 +266,10 @@ def opened(browser: Any, pages: dict[str, Path]) -> dict[str, dict[str, Any]]:
 @pytest.mark.parametrize("page", ["report", "explain", "jupyter"])
 def test_no_payload_runs_in_the_browser(page: str, opened: dict[str, dict[str, Any]]) -> None:
     seen = opened[page]
-    assert seen["dialogs"] == []
+    assert seen["errors"] == []  # no alert() dialog, no error
     assert seen["pwned"] == "undefined"
     assert seen["scripts"] == 0
-    assert seen["requests"] == []  # none but the page itself (an <img src=x> would ask)
-    assert seen["errors"] == []
+    assert seen["blocked"] == []  # no request but the page itself (an <img src=x> would ask)
     assert all(src == "data:" for src in seen["images"])  # the report's own plots only
 
 
