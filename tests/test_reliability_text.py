@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import html
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,7 @@ CLASSES = HOSTILE  # every hostile string is a class label
 FEATURES = ["$\\undefinedmacro$ 100% a_b & {}", LONG]
 TARGET = "<script>alert(1)</script> $ \\ %"
 DATA = '$\\undefinedmacro$ [bold] 100%_&{} "><img src=x onerror=alert(1)>'  # the file's stem
+RUN = "run $\\undefinedmacro$ [bold] 100%_&{}"  # the run directory's name: in paths shown
 PLOT_KINDS = ("loss", "boundary", "surface", "gradients", "attribution")
 EXPLAIN_FORMATS = ("terminal", "markdown", "latex", "html")
 
@@ -74,7 +76,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for i in range(3 * len(CLASSES)):
             c = i % len(CLASSES)
             writer.writerow([c % 4 + 0.1 * i, c // 4 - 0.05 * i, CLASSES[c]])
-    out = root / "run"
+    out = root / RUN
     argv = ["train", str(data), "--epochs", "2", "--batch-size", "12", "--quiet", "--out", str(out)]
     assert main(argv) == 0
     return out
@@ -183,6 +185,18 @@ def test_show_prints_the_data_name_as_typed(run: Path, capsys: pytest.CaptureFix
     assert DATA in " ".join(capsys.readouterr().out.replace("│", " ").split())
 
 
+def test_a_missing_parent_is_named_as_typed(run: Path, tmp_path: Path) -> None:
+    parent = tmp_path / RUN
+    shutil.copytree(run, parent)
+    child = tmp_path / "child"
+    argv = ["train", "--branch", str(parent), "--at-step", "2", "--quiet", "--out", str(child)]
+    assert main(argv) == 0
+    shutil.rmtree(parent)  # the surface then says where it looked for the parent
+    svg = tmp_path / "surface.svg"
+    assert main(["plot", str(child), "--kind", "surface", "--out", str(svg)]) == 0
+    assert any(f"parent run not found at {parent}" in t for t in svg_texts(svg.read_bytes()))
+
+
 def test_the_animation_has_frames(run: Path, tmp_path: Path) -> None:
     gif = tmp_path / "a.gif"
     assert main(["plot", str(run), "--kind", "animation", "--out", str(gif)]) == 0
@@ -273,7 +287,7 @@ def test_no_payload_runs_in_the_browser(page: str, opened: dict[str, dict[str, A
     assert all(src == "data:" for src in seen["images"])  # the report's own plots only
 
 
-@pytest.mark.parametrize("name", [DATA, *CLASSES], ids=["data-name", *IDS])
+@pytest.mark.parametrize("name", [DATA, RUN, *CLASSES], ids=["data-name", "run-dir", *IDS])
 def test_the_report_reads_each_name_whole(name: str, opened: dict[str, dict[str, Any]]) -> None:
     assert " ".join(name.split()) in opened["report"]["text"]
 
