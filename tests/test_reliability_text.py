@@ -28,7 +28,7 @@ from perceptron_lab.views.plots import figure_bytes
 
 from .conftest import open_offline
 
-LONG = ('"><b>' + "long name " * 29)[:288] + "$ \\ % _ & {}"  # 300 characters
+LONG = '"><b>' + "x" * 283 + "$ \\ % _ & {}"  # 300 characters, most with no space to wrap at
 assert len(LONG) == 300
 CASES = {  # an id for pytest → the hostile text
     "dollar": "$",
@@ -265,6 +265,9 @@ def watched(browser: Any, path: Path) -> dict[str, Any]:
         "scripts": page.evaluate("document.scripts.length"),
         "images": page.evaluate("Array.from(document.images, i => i.src.slice(0, 5))"),
         "text": " ".join(page.evaluate("document.body.textContent").split()),
+        "overflow": page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        ),
     }
     page.close()
     return seen
@@ -290,6 +293,10 @@ def test_no_payload_runs_in_the_browser(page: str, opened: dict[str, dict[str, A
 @pytest.mark.parametrize("name", [DATA, RUN, *CLASSES], ids=["data-name", "run-dir", *IDS])
 def test_the_report_reads_each_name_whole(name: str, opened: dict[str, dict[str, Any]]) -> None:
     assert " ".join(name.split()) in opened["report"]["text"]
+
+
+def test_the_long_name_does_not_widen_the_report(opened: dict[str, dict[str, Any]]) -> None:
+    assert opened["report"]["overflow"] == 0  # no sideways scrolling of the whole page
 
 
 def test_the_jupyter_table_reads_the_data_name(opened: dict[str, dict[str, Any]]) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from html import escape as _html_escape
 
-_LATEX = {
+_LATEX = {  # TeX's special characters, then the few beyond Latin-1 that prose uses
     "\\": r"\textbackslash{}",
     "{": r"\{",
     "}": r"\}",

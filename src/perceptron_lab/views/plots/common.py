@@ -1,6 +1,6 @@
 """Pieces several plots share: a run's title, points by class, a classifier in the plane.
 
-Every name from the user (data, features, classes, paths) passes through :func:`label`:
+Every name from the user (data, features, classes) passes through :func:`label`:
 shortened to what a plot has room for, and never read as matplotlib's ``$…$`` math.
 
 Figures are ``matplotlib.figure.Figure`` objects made directly, never through pyplot,
