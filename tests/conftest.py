@@ -1,11 +1,25 @@
-"""Shared fixtures: the notebook's data."""
+"""Shared fixtures: the notebook's data, and a headless Chromium for the HTML outputs."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 import torch
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's chromium, never a downloaded browser
+ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 # The seed notebook's printed numbers of examples 1–4 (logits, probabilities, BCE,
 # dL/dW, dL/dB, new W, new B), as PyTorch prints them.
@@ -43,3 +57,47 @@ def notebook() -> dict[str, torch.Tensor]:
         "W": torch.tensor([[0.5], [-0.3]]),
         "B": torch.tensor([0.1]),
     }
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium by Playwright; CI (CI=true) fails without it, elsewhere it skips."""
+    if not CHROMIUM.is_file():
+        why = f"{CHROMIUM} is missing: `apt-get install chromium` to run the browser test"
+        if os.environ.get("CI"):
+            pytest.fail(why)
+        pytest.skip(why)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+def open_offline(browser: Any, path: Path) -> tuple[Any, list[str], list[str]]:
+    """The page at ``path``, what went wrong in it and what it asked for beyond itself.
+
+    Errors: console errors, uncaught exceptions, and every dialog (an ``alert`` is a
+    script that ran; it is dismissed). Requests for anything but the page itself and
+    ``data:`` URIs are refused and listed: a self-contained page makes none.
+    """
+    page = browser.new_page()
+    own = path.resolve().as_uri()
+    errors: list[str] = []
+    blocked: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
+
+    def route(r: Any) -> None:
+        url = r.request.url
+        if url == own or url.startswith("data:"):
+            r.continue_()
+        else:
+            blocked.append(url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.goto(own, wait_until="load")
+    return page, errors, blocked

@@ -7,8 +7,6 @@ install it (`apt-get install chromium`).
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,56 +18,12 @@ from perceptron_lab.views.numbers import fmt, fmt_gap
 from perceptron_lab.views.report import write_report
 from perceptron_lab.views.report.facts import vector
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from .conftest import open_offline
+
 RUNS = {
     "moons": ["moons", "--size", "120", "--epochs", "2", "--batch-size", "32"],
     "seed": [],  # `perceptron-lab train`: the notebook's data, its defaults
 }
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.is_file():
-        why = f"{CHROMIUM} is missing: `apt-get install chromium` to run the browser test"
-        if os.environ.get("CI"):
-            pytest.fail(why)
-        pytest.skip(why)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
-
-
-def open_offline(browser: Any, path: Path) -> tuple[Any, list[str], list[str]]:
-    """The page at ``path`` with its console errors and the non-file, non-data requests it made."""
-    page = browser.new_page()
-    errors: list[str] = []
-    blocked: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-
-    def route(r: Any) -> None:
-        url = r.request.url
-        if url.startswith(("file:", "data:")):
-            r.continue_()
-        else:
-            blocked.append(url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.goto(path.resolve().as_uri(), wait_until="load")
-    return page, errors, blocked
 
 
 def test_the_checks_catch_a_page_that_fetches(browser: Any, tmp_path: Path) -> None:

@@ -9,10 +9,10 @@ of text is escaped; numbers are written with :func:`~perceptron_lab.views.number
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from html import escape
 
 from ..core.observed_step import StepRecord
 from ..engine.trace import Trace
+from .escape import html as escape
 from .i18n import Words, default_language
 from .numbers import fmt_gap, fmt_tensor
 from .report import facts

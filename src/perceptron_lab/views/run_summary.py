@@ -1,4 +1,8 @@
-"""A run's summary and one step's numbers as terminal tables. Reads the trace only."""
+"""A run's summary and one step's numbers as terminal tables. Reads the trace only.
+
+rich reads markup (``[bold]``) in a cell given as a string, so a cell holding the user's
+text (the data's name, a path, an error that quotes a column) is a ``Text``: shown as typed.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from rich.table import Table
+from rich.text import Text
 
 from ..engine.trace import Trace
 from .numbers import fmt, fmt_gap
@@ -28,13 +33,15 @@ def summary_table(trace: Trace) -> Table:
     table.add_column("value")
     table.add_row("status", summary.status if summary else "unfinished (running, or killed)")
     if summary and summary.error:
-        table.add_row("error", summary.error)
+        table.add_row("error", Text(summary.error))
     data = m.data
     test = data.test_samples
     table.add_row(
         "data",
-        f"{data.name} — {data.n_samples} samples × {data.n_features} features ({data.task})"
-        + (f", {test} held out for test" if test else ""),
+        Text(
+            f"{data.name} — {data.n_samples} samples × {data.n_features} features ({data.task})"
+            + (f", {test} held out for test" if test else "")
+        ),
     )
     table.add_row(
         "model",
@@ -73,7 +80,7 @@ def summary_table(trace: Trace) -> Table:
             "time", f"{summary.seconds:.2f} s" + (f" · {rate:,.0f} steps/s" if rate else "")
         )
     elif trace.path is not None:
-        table.add_row("resume", f"perceptron-lab train --resume {trace.path}")
+        table.add_row("resume", Text(f"perceptron-lab train --resume {trace.path}"))
     return table
 
 

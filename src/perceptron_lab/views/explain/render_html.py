@@ -7,8 +7,7 @@ run report). Classes name the parts for that page's stylesheet: ``formula``,
 
 from __future__ import annotations
 
-from html import escape
-
+from ..escape import html as escape
 from .mathtext import segments, to_unicode
 from .solution import Derivation, Explanation, Quantity
 

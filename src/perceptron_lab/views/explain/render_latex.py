@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..escape import latex as escape
 from .mathtext import segments, tex_numbers
 from .solution import Derivation, Explanation, Quantity
 
@@ -21,30 +22,6 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 \setlength{\parindent}{0pt}
 \setlength{\parskip}{0.5em}
 """
-
-_ESCAPES = {
-    "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
-    "$": r"\$",
-    "&": r"\&",
-    "%": r"\%",
-    "#": r"\#",
-    "_": r"\_",
-    "^": r"\^{}",
-    "~": r"\~{}",
-    "…": r"\ldots{}",
-    "—": "---",
-    "–": "--",
-    "×": r"$\times$",
-    "·": r"$\cdot$",
-    "→": r"$\to$",
-}
-
-
-def escape(text: str) -> str:
-    """Plain text safe for LaTeX's text mode."""
-    return "".join(_ESCAPES.get(ch, ch) for ch in text)
 
 
 def prose(text: str) -> str:

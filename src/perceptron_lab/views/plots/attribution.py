@@ -11,7 +11,7 @@ from ...errors import InputError
 from ..analysis.contributions import attribution_data
 from ..analysis.plane import plane
 from ..numbers import fmt_tensor
-from .common import color, draw_classifier, run_title
+from .common import axis_labels, color, draw_classifier, label, run_title
 
 LONGEST = 0.12  # the longest arrow, as a share of the window's diagonal
 
@@ -50,7 +50,7 @@ def attribution(trace: Trace, step: int, output: int = 0) -> Figure:
             s=18,
             color=color(i),
             gid=f"batch_{i}",
-            label=f"class {name}",
+            label=f"class {label(name)}",
         )
     U, V = att.contributions[:, 0, output], att.contributions[:, 1, output]  # (n,) each
     longest = float(np.hypot(U, V).max()) if len(U) else 0.0
@@ -74,8 +74,7 @@ def attribution(trace: Trace, step: int, output: int = 0) -> Figure:
         "W moves against it",
         fontsize=10,
     )
-    ax.set_xlabel(points.features[0])
-    ax.set_ylabel(points.features[1])
+    axis_labels(ax, points)
     fig.suptitle(f"Attribution — {run_title(trace)}", fontsize=10)
     ax.legend(fontsize=8, loc="best")
     fig.tight_layout()

@@ -1,5 +1,8 @@
 """Pieces several plots share: a run's title, points by class, a classifier in the plane.
 
+Every name from the user (data, features, classes) passes through :func:`label`:
+shortened to what a plot has room for, and never read as matplotlib's ``$…$`` math.
+
 Figures are ``matplotlib.figure.Figure`` objects made directly, never through pyplot,
 so no global state and no display is touched (saving renders with Agg).
 """
@@ -13,8 +16,10 @@ from matplotlib.axes import Axes
 
 from ...engine.trace import Trace
 from ..analysis.plane import Plane, boundary_line, predicted_regions
+from ..escape import mathtext
 
 REGION_ALPHA = 0.15
+NAME_LENGTH = 40  # characters of a name a plot shows: a longer one is cut and ends in "…"
 
 
 def color(i: int) -> str:
@@ -22,10 +27,20 @@ def color(i: int) -> str:
     return f"C{i % 10}"
 
 
+def label(text: str, longest: int = NAME_LENGTH) -> str:
+    """A user's name as a plot's text: at most ``longest`` characters, drawn as typed.
+
+    A 300-character column name would push the axes off the figure, so it is cut and
+    ends in "…" (tables keep it whole); ``$`` and backslashes show literally.
+    """
+    short = text if len(text) <= longest else text[: longest - 1] + "…"
+    return mathtext(short)
+
+
 def run_title(trace: Trace) -> str:
     """'blobs · bce · sgd (lr 0.01)': a run's data, loss and update rule."""
     m = trace.manifest
-    return f"{m.data.name} · {m.loss.name} · {m.optimizer.name} (lr {m.config.lr})"
+    return f"{label(m.data.name)} · {m.loss.name} · {m.optimizer.name} (lr {m.config.lr})"
 
 
 def draw_points(ax: Axes, plane: Plane) -> None:
@@ -37,7 +52,7 @@ def draw_points(ax: Axes, plane: Plane) -> None:
             plane.X[mine][:, 1],
             s=14,
             color=color(i),
-            label=f"class {name}",
+            label=f"class {label(name)}",
             gid=f"class_{i}",
         )
         if plane.X_test is not None and plane.labels_test is not None:
@@ -52,8 +67,13 @@ def draw_points(ax: Axes, plane: Plane) -> None:
             )
     ax.set_xlim(*plane.xlim)
     ax.set_ylim(*plane.ylim)
-    ax.set_xlabel(plane.features[0])
-    ax.set_ylabel(plane.features[1])
+    axis_labels(ax, plane)
+
+
+def axis_labels(ax: Axes, plane: Plane) -> None:
+    """The plane's axes named by its two features."""
+    ax.set_xlabel(label(plane.features[0]))
+    ax.set_ylabel(label(plane.features[1]))
 
 
 def draw_classifier(

@@ -10,7 +10,8 @@ from matplotlib.figure import Figure
 
 from ...engine.trace import Trace
 from ..analysis.loss_grid import LossSurface, loss_surface_grid
-from .common import run_title
+from ..escape import mathtext
+from .common import NAME_LENGTH, label, run_title
 
 LEVELS = 20
 
@@ -56,11 +57,11 @@ def draw_surface(surface: LossSurface, title: str) -> Figure:
     )
     ax.plot(*surface.path[0], marker="o", color="C3", ls="none", gid="start", label="start")
     ax.plot(*surface.path[-1], marker="*", ms=12, color="C3", ls="none", gid="end", label="end")
-    ax.set_xlabel(surface.names[0])
-    ax.set_ylabel(surface.names[1])
+    ax.set_xlabel(label(surface.names[0], longest=NAME_LENGTH + 8))  # "W[1,1] (…)" around it
+    ax.set_ylabel(label(surface.names[1], longest=NAME_LENGTH + 8))
     note = "other parameters at their final values"
     if surface.parent_missing:
-        note += f"; parent run not found at {surface.parent_missing}"
+        note += f"; parent run not found at {mathtext(surface.parent_missing)}"
     ax.set_title(f"Loss surface — {title}\n{note}", fontsize=10)
     ax.legend(fontsize=8)
     fig.tight_layout()
