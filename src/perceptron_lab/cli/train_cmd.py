@@ -275,10 +275,6 @@ def run_train(args: argparse.Namespace) -> int:
             "a new directory for the branch (a branch never writes into its parent run)",
             repr(str(args.out)),
         )
-    out: Path | None = args.resume or args.out
-    if out is not None:
-        with _out_flag(args):  # before any data is loaded: refused at once, nothing written
-            check_place(out, resume=bool(args.resume), overwrite=args.overwrite)
     parent_dir = args.resume or args.branch
     before = None
     if parent_dir is not None:
@@ -286,6 +282,10 @@ def run_train(args: argparse.Namespace) -> int:
             before = Trace.load(parent_dir)
         except InputError as exc:  # the run directory is the flag's value
             raise exc.renamed("--resume" if args.resume else "--branch") from None
+    out: Path | None = args.resume or args.out
+    if out is not None:
+        with _out_flag(args):  # before any data is loaded: refused at once, nothing written
+            check_place(out, resume=bool(args.resume), overwrite=args.overwrite)
     if args.resume and before is not None:
         config = _resumed_config(args.epochs, before.manifest)
     else:
