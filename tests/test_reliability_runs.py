@@ -374,7 +374,7 @@ def test_resume_is_bit_identical_for_every_rule(
     options = ["--optimizer", "sgd", "--momentum", "0.9"] if rule == "sgd-momentum" else []
     argv: list[str | Path] = ["moons", "--size", "40", "--batch-size", "4", "--epochs", "2"]
     argv += options or ["--optimizer", rule]
-    argv += ["--checkpoint-every", "5", "--quiet"]
+    argv += ["--checkpoint-every", "7", "--quiet"]  # an epoch ends between two (step 10)
     whole, cut = tmp_path / "whole", tmp_path / "cut"
     train(*argv, "--out", whole)
     _interrupted(monkeypatch, [*argv, "--out", cut], at)
