@@ -220,6 +220,27 @@ def test_overwrite_into_a_new_or_empty_directory_just_writes(tmp_path: Path, mad
     assert len(Trace.load(run)) == 3
 
 
+@pytest.mark.parametrize("how", ["new", "resume"])
+def test_a_killed_writers_leftovers_are_not_in_the_way(
+    finished: Path, tmp_path: Path, how: str
+) -> None:
+    """Killed before its first file, or mid-write: its lock and temporaries are debris."""
+    if how == "new":
+        run = tmp_path / "run"
+        run.mkdir()
+        (run / LOCK_FILE).write_text("4242\n")
+        (run / ".config.json.k1ll3d.tmp").write_text('{"half')
+        train(*SHORT, "--out", run)
+    else:
+        run = copy_run(finished, tmp_path)
+        (run / "summary.json").unlink()
+        (run / "checkpoints" / ".step-00000002.safetensors.k1ll3d.tmp").write_bytes(b"half")
+        (run / "steps" / ".part-00001.parquet.k1ll3d.tmp").write_bytes(b"half")
+        train("--resume", run, "--quiet")
+    assert Trace.load(run).finished
+    assert not list(run.rglob("*.tmp"))
+
+
 # --------------------------------------------------------------- 2. a branch into its parent
 @pytest.mark.parametrize(
     "spelling, overwrite",

@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -391,7 +392,8 @@ def is_run(root: Path) -> bool:
 def check_place(root: Path, *, resume: bool = False, overwrite: bool = False) -> None:
     """Refuse a directory a run may not be written into; changes nothing.
 
-    A new run (``resume`` False) needs a new or empty directory, or a run to replace with
+    A new run (``resume`` False) needs a new or empty directory (a killed writer's lock and
+    temporaries count as empty), or a run to replace with
     ``overwrite``; a directory holding anything else is refused even then (its files are
     not the run format's to remove). A continued run needs its run directory. A symbolic
     link is refused: its target is named, and is what to give.
@@ -414,7 +416,7 @@ def check_place(root: Path, *, resume: bool = False, overwrite: bool = False) ->
         if not is_run(root):
             raise InputError("out", "the run directory to continue", f"{str(root)!r}: no run")
         return
-    if all(p.name == LOCK_FILE for p in root.iterdir()):
+    if all(_debris(p) for p in root.iterdir()):
         return
     if not is_run(root):
         raise InputError(
@@ -427,12 +429,21 @@ def check_place(root: Path, *, resume: bool = False, overwrite: bool = False) ->
         raise RunInTheWay(root)
 
 
+def _debris(path: Path) -> bool:
+    """What a writer killed before its first file leaves: the lock, a temporary config.json."""
+    return path.name == LOCK_FILE or any(
+        fnmatch(path.name, f".{pattern}.*.tmp") for folder, pattern in RUN_FILES if folder == "."
+    )
+
+
 def claim(root: Path, *, resume: bool = False, overwrite: bool = False) -> RunLock:
     """Lock ``root`` for writing a run (:func:`check_place` first); with ``overwrite``, empty it.
 
     The check runs before the lock (a refused directory gets no lock file) and again under
-    it (no other writer can change it then). ``overwrite`` removes the old run's own files
-    (:data:`RUN_FILES`), so none of its checkpoints or rows can outlive it.
+    it (no other writer can change it then). Holding it, no temporary of the run format
+    (:data:`RUN_FILES`) can be another writer's, so a killed writer's are removed; a new run
+    also removes the format's files — with ``overwrite`` the old run's, so none of its
+    checkpoints or rows can outlive it.
     """
     check_place(root, resume=resume, overwrite=overwrite)
     root.mkdir(parents=True, exist_ok=True)
@@ -442,16 +453,16 @@ def claim(root: Path, *, resume: bool = False, overwrite: bool = False) -> RunLo
     except InputError:
         lock.release(remove=True)
         raise
-    if overwrite and not resume:
-        _remove_run_files(root)
+    _remove_run_files(root, temporaries_only=resume)
     return lock
 
 
-def _remove_run_files(root: Path) -> None:
-    """The files of :data:`RUN_FILES` and their temporaries; folders left empty go too."""
+def _remove_run_files(root: Path, *, temporaries_only: bool = False) -> None:
+    """The files of :data:`RUN_FILES` and their temporaries (or only those); empty folders."""
     for folder, pattern in RUN_FILES:
         where = root / folder
-        for path in [*where.glob(pattern), *where.glob(f".{pattern}.*.tmp")]:
+        found = [] if temporaries_only else list(where.glob(pattern))
+        for path in [*found, *where.glob(f".{pattern}.*.tmp")]:
             path.unlink()
         if folder != "." and where.is_dir() and not any(where.iterdir()):
             where.rmdir()
