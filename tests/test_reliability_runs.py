@@ -413,6 +413,32 @@ def test_resume_is_bit_identical_for_every_rule(
     assert sa["epochs_done"] == 2
 
 
+def test_a_merge_killed_midway_is_repaired_by_the_resume(tmp_path: Path) -> None:
+    """The last merge writes a group's rows into its first part, then removes the others:
+    killed between, the rows are there twice; the resume keeps each once, counts each once."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    run = tmp_path / "run"
+    train("moons", "--size", "40", "--batch-size", "4", "--epochs", "2", "--quiet", "--out", run)
+    whole = {k: v for k, v in snapshot(run).items() if k != "summary.json"}
+    summary = json.loads((run / "summary.json").read_text())
+    merged = pq.read_table(run / "steps" / "part-00000.parquet")
+    pq.write_table(
+        merged.filter(pc.greater(merged["step"], 7)), run / "steps" / "part-00001.parquet"
+    )
+    (run / "summary.json").unlink()
+    assert len(Trace.load(run)) == 33  # 20 rows, 13 of them twice
+    train("--resume", run, "--quiet")
+    assert [r["step"] for r in Trace.load(run)] == list(range(1, 21))
+    assert {k: v for k, v in snapshot(run).items() if k != "summary.json"} == whole
+    again = json.loads((run / "summary.json").read_text())
+    timings = ("seconds", "steps_per_second")
+    assert {k: v for k, v in again.items() if k not in timings} == {
+        k: v for k, v in summary.items() if k not in timings
+    }
+
+
 @pytest.mark.slow
 def test_sigkill_at_random_moments_then_resume_is_bit_identical_for_every_rule(
     forkserver: ForkServerContext, tmp_path: Path

@@ -292,20 +292,30 @@ def read_table(folder: Path) -> list[dict[str, Any]]:
 
 
 def truncate_table(folder: Path, last_step: int) -> None:
-    """Drop every row after ``last_step`` (a run resuming from its checkpoint)."""
+    """Drop every row after ``last_step`` (a run resuming from its checkpoint).
+
+    Also the rows a part repeats from the parts before it: each part's steps follow the
+    last part's, but a merge killed midway (:func:`merge_parts`) leaves a group's rows twice.
+    """
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
+    seen = 0  # the last step of the parts before
     for part in sorted(folder.glob("part-*.parquet")):
         table = pq.read_table(part)
-        if table.num_rows == 0 or pc.max(table["step"]).as_py() <= last_step:
+        if table.num_rows == 0:
             continue
-        kept = table.filter(pc.less_equal(table["step"], last_step))
+        steps = table["step"]
+        if pc.min(steps).as_py() > seen and pc.max(steps).as_py() <= last_step:
+            seen = pc.max(steps).as_py()
+            continue
+        kept = table.filter(pc.and_(pc.greater(steps, seen), pc.less_equal(steps, last_step)))
         if kept.num_rows == 0:
             part.unlink()
-        else:
-            with atomic_path(part) as tmp:
-                pq.write_table(kept, tmp)
+            continue
+        with atomic_path(part) as tmp:
+            pq.write_table(kept, tmp)
+        seen = pc.max(kept["step"]).as_py()
     _renumber(folder)
 
 

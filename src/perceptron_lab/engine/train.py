@@ -33,6 +33,7 @@ from .inputs import Tensors, choose_loss, initial_weights, to_tensors
 from .metrics import evaluate
 from .run_files import (
     SAMPLE_TABLE,
+    STEP_TABLE,
     DataInfo,
     Named,
     Parent,
@@ -40,6 +41,7 @@ from .run_files import (
     RunSummary,
     RunWriter,
     StepSchema,
+    read_table,
 )
 from .samples import SampleRecorder
 from .session import Row, Session, Settings, VerifyPlan
@@ -261,9 +263,8 @@ class Trainer:
         records it); ``on_epoch`` each epoch's metrics.
         """
         t0 = start.position.step if start is not None else 0
-        prior = before.verification(upto=t0) if before is not None and start is not None else None
-        session = self.session(start, keep_rows=out is None, worst=prior)
         manifest = self.manifest(parent=parent, note=note)
+        self.check_start(start)  # before the writer touches the directory
         writer = None
         if out is not None:
             resume = before is not None
@@ -276,6 +277,12 @@ class Trainer:
                 writer.samples = SampleRecorder(
                     out / SAMPLE_TABLE, self.loss, self.config.sample_cap
                 )
+        prior = None
+        if before is not None and start is not None:
+            if writer is not None:  # the rows the writer kept (it repairs a killed run's)
+                before = replace(before, steps=read_table(writer.root / STEP_TABLE))
+            prior = before.verification(upto=t0)
+        session = self.session(start, keep_rows=out is None, worst=prior)
         # the epochs done before the checkpoint (rows after it, of an interrupted run, are redone)
         epochs_before = start.position.epoch if before is not None and start is not None else 0
         metric_names = StepSchema.metric_columns(self.score_name, self.test_t is not None)
