@@ -324,7 +324,8 @@ def merge_parts(folder: Path, numbers_per_part: int = PART_NUMBERS) -> None:
 
     Parts already that large are left alone, so memory stays bounded by one merged part.
     A group's rows replace its first part atomically before the others are removed (a
-    crash leaves every row readable, at worst twice, never half).
+    crash leaves every row readable, at worst twice — which a resume repairs, see
+    :func:`truncate_table` — never half).
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
