@@ -21,6 +21,7 @@ import os
 import random
 import shutil
 import subprocess
+from collections.abc import Callable
 from multiprocessing.context import ForkServerContext
 from pathlib import Path
 
@@ -148,9 +149,9 @@ def _dangling_link(where: Path) -> tuple[Path, str]:
     [_not_a_run, _config_not_a_run, _a_file, _link_to_a_run, _link_to_an_empty_dir, _dangling_link],
 )
 def test_out_that_is_not_a_place_for_a_run_is_refused_even_with_overwrite(
-    tmp_path: Path, place: object, overwrite: bool
+    tmp_path: Path, place: Callable[[Path], tuple[Path, str]], overwrite: bool
 ) -> None:
-    out, needle = place(tmp_path)  # type: ignore[operator]
+    out, needle = place(tmp_path)
     before = snapshot(tmp_path)
     links = {p: os.readlink(p) for p in tmp_path.iterdir() if p.is_symlink()}
     flags = ["--overwrite"] if overwrite else []
@@ -399,7 +400,8 @@ def test_resume_is_bit_identical_for_every_rule(
     whole, cut = tmp_path / "whole", tmp_path / "cut"
     train(*argv, "--out", whole)
     _interrupted(monkeypatch, [*argv, "--out", cut], at)
-    assert Trace.load(cut).summary.status == "interrupted"  # type: ignore[union-attr]
+    stopped = Trace.load(cut).summary
+    assert stopped is not None and stopped.status == "interrupted"
     train("--resume", cut, "--quiet")
     a, b = Trace.load(cut), Trace.load(whole)
     assert [r["rule_step"] for r in a] == list(range(1, 21))
@@ -607,9 +609,9 @@ SUFFIX = {"report": ".html", "explain": ".md", "plot": ".png"}
     ],
 )
 def test_writers_replace_nothing_but_a_regular_file(
-    finished: Path, tmp_path: Path, command: str, target: object
+    finished: Path, tmp_path: Path, command: str, target: Callable[[Path, str], tuple[Path, str]]
 ) -> None:
-    path, kind = target(tmp_path, SUFFIX[command])  # type: ignore[operator]
+    path, kind = target(tmp_path, SUFFIX[command])
     before = snapshot(tmp_path)
     assert_refused(
         local(*WRITERS[command](finished, path)),
