@@ -208,7 +208,7 @@ def test_cli_writes_the_report(
     assert args.run(args) == 0
     assert capsys.readouterr().out.strip() == str(out)
     assert '<html lang="es">' in out.read_text(encoding="utf-8")
-    with pytest.raises(InputError, match="--out: expected a file path"):
+    with pytest.raises(InputError, match="--out: expected a regular file or a new file name"):
         args = parser().parse_args(["report", str(seed_run.path), "-o", str(tmp_path)])
         args.run(args)
     with pytest.raises(SystemExit):

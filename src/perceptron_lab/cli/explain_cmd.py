@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..engine.atomic import check_replaceable, write_text_atomic
 from ..errors import InputError
 from . import options
 from .step_cmd import DEFAULTS, observe_numbers
@@ -44,15 +45,21 @@ def add_explain_parser(sub: Any) -> None:
         help="terminal, markdown ($…$ math), latex (a whole document) or html (a fragment); "
         "default: terminal, or with --out the file's kind (.md, .tex, .html)",
     )
-    p.add_argument("--out", type=Path, metavar="FILE", help="write the explanation to FILE")
+    p.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="write the explanation to FILE (a new one or a regular file to replace); "
+        "- for stdout in --format (default: markdown)",
+    )
     p.set_defaults(run=run_explain)
 
 
 def _format(args: argparse.Namespace) -> str:
     fmt: str | None = args.format
     if args.out is not None:
-        if args.out.is_dir():
-            raise InputError("--out", "a file path", f"the directory {str(args.out)!r}")
+        if not options.is_stdout(args.out):
+            check_replaceable(args.out, "--out")
         if fmt == "terminal":
             raise InputError("--format", "markdown, latex or html with --out", "terminal")
         return fmt or SUFFIXES.get(args.out.suffix.lower(), "markdown")
@@ -110,11 +117,9 @@ def run_explain(args: argparse.Namespace) -> int:
     from ..views.explain import explain_steps
 
     text = explain_steps(records, args.lang, fmt, contexts)
-    if args.out is None:
+    if args.out is None or options.is_stdout(args.out):
         sys.stdout.write(text)
         return 0
-    from ..engine.atomic import write_text_atomic
-
     write_text_atomic(args.out, text)
     print(f"explanation written to {args.out}")
     return 0

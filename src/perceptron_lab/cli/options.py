@@ -157,3 +157,18 @@ def run_and_step(step_help: str, optional: bool = False) -> argparse.ArgumentPar
     p = _parent(run_dir(optional))
     p.add_argument("--step", type=int, help=step_help)
     return p
+
+
+STDOUT = "-"  # as a file option's value: standard output, where the command supports it
+
+
+def is_stdout(path: Path | None) -> bool:
+    """Whether a file option says ``-``: write to standard output."""
+    return path is not None and str(path) == STDOUT
+
+
+def path(text: str) -> Path:
+    """A path option's value: '' is refused (it would mean the current directory)."""
+    if not text:
+        raise argparse.ArgumentTypeError("expected a path, got '' (the current directory)")
+    return Path(text)

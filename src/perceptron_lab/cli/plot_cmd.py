@@ -69,6 +69,7 @@ def parse_ints(argument: str, text: str) -> list[int]:
 
 def _output(args: argparse.Namespace) -> Path:
     """Check the kind and its options; the file to write."""
+    from ..engine.atomic import check_replaceable
     from ..views.plots.save import FORMATS, image_format
 
     if args.kind not in KINDS:
@@ -90,6 +91,7 @@ def _output(args: argparse.Namespace) -> Path:
         image_format(out, ("gif",) if args.kind == "animation" else FORMATS)
     except InputError as exc:  # the path it checked is the one --out gives
         raise exc.renamed("out") from None
+    check_replaceable(out, "--out")  # before the work of drawing
     return out
 
 

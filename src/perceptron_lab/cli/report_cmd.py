@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
 from . import options
 
 
@@ -28,16 +28,23 @@ def add_report_parser(sub: Any) -> None:
         "--out",
         type=Path,
         metavar="FILE",
-        help="the HTML file to write (default: RUN_DIR/report.html)",
+        help="the HTML file to write, a new one or a regular file to replace; - for stdout "
+        "(default: RUN_DIR/report.html)",
     )
     p.set_defaults(run=run_report)
 
 
 def run_report(args: argparse.Namespace) -> int:
-    """Render the report, write it atomically and print its path."""
+    """Render the report, write it atomically and print its path (or print it: ``-o -``)."""
+    from ..engine.atomic import check_replaceable
+
     out: Path = args.out if args.out is not None else args.run_dir / "report.html"
-    if out.is_dir():
-        raise InputError("--out", "a file path ending in .html", f"the directory {str(out)!r}")
+    if options.is_stdout(out):
+        from ..views.report import render_report
+
+        sys.stdout.write(render_report(args.run_dir, args.lang))
+        return 0
+    check_replaceable(out, "--out")  # before the work of rendering
     from ..views.report import write_report
 
     print(write_report(args.run_dir, out, args.lang))

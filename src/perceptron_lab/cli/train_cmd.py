@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,17 @@ OVERRIDABLE = (
     "weight_decay",
 )
 DEFAULTS: dict[str, Any] = {"loss": AUTO, "optimizer": DEFAULT_OPTIMIZER, "lr": 0.01, "epochs": 5}
+# options a resumed run would ignore (it keeps its settings): given with --resume, refused
+RESUME_FIXED = (
+    *(name for name in OVERRIDABLE if name != "epochs"),
+    "seed",
+    "test_size",
+    "standardize",
+    "dtype",
+    "capture_samples",
+    "overwrite",
+)
+DATA_OPTIONS = ("target", "features", "size")  # with --resume: only beside DATASET
 
 
 def add_train_parser(sub: Any) -> None:
@@ -86,15 +99,29 @@ def add_train_parser(sub: Any) -> None:
         action="store_true",
         help="also record each sample's Z, activation, loss and gradient",
     )
-    p.add_argument("--out", type=Path, help="run directory to write (trace, checkpoints, summary)")
     p.add_argument(
-        "--resume",
-        type=Path,
-        metavar="RUN_DIR",
-        help="continue a killed run from its last checkpoint",
+        "--out",
+        type=options.path,
+        help="run directory to write (trace, checkpoints, summary): a new or empty directory "
+        "(not a symbolic link); one holding another run only with --overwrite",
     )
     p.add_argument(
-        "--branch", type=Path, metavar="RUN_DIR", help="start a new run from another run's step"
+        "--overwrite",
+        action="store_true",
+        help="--out may hold another run: its files are removed first (other files stay)",
+    )
+    p.add_argument(
+        "--resume",
+        type=options.path,
+        metavar="RUN_DIR",
+        help="continue a killed run from its last checkpoint, with its own settings and data "
+        "(other options are refused); --epochs N more than the run's makes it longer",
+    )
+    p.add_argument(
+        "--branch",
+        type=options.path,
+        metavar="RUN_DIR",
+        help="start a new run from another run's step (into a new --out, never its own)",
     )
     p.add_argument(
         "--at-step", type=int, help="with --branch: the recorded step to start from (any step)"
@@ -112,7 +139,8 @@ def add_train_parser(sub: Any) -> None:
         help="TensorBoard every K steps (default: every step up to 1000, else ~1000 steps)",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.set_defaults(run=run_train)
+    fixed = {name: p.get_default(name) for name in (*RESUME_FIXED, *DATA_OPTIONS)}
+    p.set_defaults(run=run_train, unset=fixed)
 
 
 def add_show_parser(sub: Any) -> None:
@@ -155,12 +183,81 @@ def _config_from_args(args: argparse.Namespace, base: Any) -> Any:
     return replace(cfg, **given, optimizer_options=options)
 
 
+def _refuse_ignored(args: argparse.Namespace) -> None:
+    """With --resume, refuse the options a resumed run would ignore, naming the first.
+
+    A resumed run keeps its settings and its data (DATASET is checked against them); a
+    run with other settings is a branch. --out may only name the run itself.
+    """
+    data_options = DATA_OPTIONS if args.dataset is None else ()
+    for name in (*RESUME_FIXED, *data_options):
+        value = getattr(args, name)
+        if value != args.unset[name]:
+            raise InputError(
+                name,
+                "none with --resume (a resumed run keeps its settings; for others, "
+                "--branch RUN_DIR --at-step N --out NEW)",
+                "given" if value is True else repr(value),
+            )
+    if args.out is not None and args.out.resolve() != args.resume.resolve():
+        raise InputError(
+            "--out",
+            f"none with --resume, or the run's own directory {str(args.resume)!r}",
+            repr(str(args.out)),
+        )
+
+
+def _resumed_config(epochs: int | None, manifest: Any) -> Any:
+    """The resumed run's TrainConfig: its own, made longer by --epochs N > its epochs.
+
+    A longer run keeps its verify and checkpoint intervals (they would follow the new
+    length otherwise); the manifest records the new epochs and total steps.
+    """
+    config = manifest.config
+    if epochs is None or epochs == config.epochs:
+        return config
+    if epochs < config.epochs:
+        raise InputError(
+            "epochs",
+            f"at least the run's {config.epochs} epochs with --resume (it can grow, not shrink)",
+            str(epochs),
+        )
+    return replace(
+        config,
+        epochs=epochs,
+        verify_every=manifest.verify_every,
+        checkpoint_every=manifest.checkpoint_every,
+    )
+
+
+@contextlib.contextmanager
+def _out_flag(args: argparse.Namespace) -> Iterator[None]:
+    """Errors about the run directory written, named by the flag that gave it, fix in flags."""
+    from ..engine.run_files import RunInTheWay
+
+    try:
+        yield
+    except RunInTheWay as exc:
+        d = exc.root
+        raise InputError(
+            "--out",
+            exc.expected,
+            exc.got,
+            hint=f"continue it with --resume {d}, branch from it with --branch {d} --at-step N "
+            "--out NEW, or replace it with --overwrite",
+        ) from None
+    except InputError as exc:
+        if exc.argument == "out":
+            raise exc.renamed("--resume" if args.resume else "--out") from None
+        raise
+
+
 def run_train(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from ..engine import checkpoint
     from ..engine.datasource import data_spec, load_split
-    from ..engine.run_files import Parent, start_from_row
+    from ..engine.run_files import Parent, check_place, start_from_row
     from ..engine.trace import Trace
     from ..engine.train import Trainer
     from ..views.run_summary import summary_table
@@ -170,6 +267,14 @@ def run_train(args: argparse.Namespace) -> int:
         raise InputError("--resume", "either --resume or --branch, not both", "both")
     if args.at_step is not None and not args.branch:
         raise InputError("--at-step", "--branch RUN_DIR beside it", "--at-step alone")
+    if args.resume:
+        _refuse_ignored(args)
+    if args.branch and args.out and args.out.resolve() == args.branch.resolve():
+        raise InputError(
+            "--out",
+            "a new directory for the branch (a branch never writes into its parent run)",
+            repr(str(args.out)),
+        )
     parent_dir = args.resume or args.branch
     before = None
     if parent_dir is not None:
@@ -177,13 +282,14 @@ def run_train(args: argparse.Namespace) -> int:
             before = Trace.load(parent_dir)
         except InputError as exc:  # the run directory is the flag's value
             raise exc.renamed("--resume" if args.resume else "--branch") from None
+    out: Path | None = args.resume or args.out
+    if out is not None:
+        with _out_flag(args):  # before any data is loaded: refused at once, nothing written
+            check_place(out, resume=bool(args.resume), overwrite=args.overwrite)
     if args.resume and before is not None:
-        unchanged = argparse.Namespace(**dict.fromkeys(OVERRIDABLE))
-        config = _config_from_args(unchanged, before.manifest.config)
-        out: Path | None = args.resume
+        config = _resumed_config(args.epochs, before.manifest)
     else:
         config = _config_from_args(args, before.manifest.config if before else None)
-        out = args.out
     if args.dataset is not None or before is None:
         spec = data_spec(
             args.dataset,
@@ -202,15 +308,17 @@ def run_train(args: argparse.Namespace) -> int:
     parent = None
     if args.resume and before is not None:
         start = checkpoint.latest(args.resume)
-        if args.dataset is None and before.manifest.data.fingerprint != train.fingerprint:
+        if before.manifest.data.fingerprint != train.fingerprint:
+            source = before.manifest.data.recipe.get("source")
             raise InputError(
-                "data",
-                f"the data the run was trained on ({before.manifest.data.recipe.get('source')})",
-                "data with another fingerprint",
+                "dataset",
+                f"the data the run was trained on ({source})",
+                f"{args.dataset or source}, whose data differ from them (another fingerprint)",
             )
         trainer.check_start(start)
         done = before.summary
-        if done is not None and done.status == "finished":  # nothing to do, nothing written
+        longer = config.epochs > before.manifest.config.epochs
+        if done is not None and done.status == "finished" and not longer:  # nothing to do
             if args.format == "json":
                 print(json.dumps(done.to_json(), indent=1))
             else:
@@ -226,10 +334,12 @@ def run_train(args: argparse.Namespace) -> int:
         if not 1 <= args.at_step <= last:
             raise InputError("--at-step", f"a step between 1 and {last}", str(args.at_step))
         row = before.step(args.at_step)
-        keys = trainer.rule.state_keys() if config.optimizer == m.optimizer.name else ()
+        keys = trainer.rule.state_keys()
         start = start_from_row(
             row, keys, m.input_size, m.output_size, m.batches_per_epoch, trainer.dtype
         )
+        if config.optimizer != m.optimizer.name:
+            start = start.fresh_rule()
         parent = Parent(str(args.branch.resolve()), args.at_step)
     board = None
     if args.tensorboard is not None:
@@ -239,16 +349,18 @@ def run_train(args: argparse.Namespace) -> int:
         purge = start.position.step + 1 if args.resume is not None and start is not None else None
         board = TensorBoardCallback(args.tensorboard, every=every, purge_step=purge)
     try:
-        result = _train_with_progress(
-            trainer,
-            out,
-            start,
-            before if args.resume else None,
-            parent,
-            console,
-            quiet=args.quiet or args.format == "json",
-            board=board,
-        )
+        with _out_flag(args):
+            result = _train_with_progress(
+                trainer,
+                out,
+                start,
+                before if args.resume else None,
+                parent,
+                console,
+                quiet=args.quiet or args.format == "json",
+                board=board,
+                overwrite=args.overwrite,
+            )
     finally:
         if board is not None:
             board.close()
@@ -271,10 +383,11 @@ def _train_with_progress(
     console: Any,
     quiet: bool,
     board: Any = None,
+    overwrite: bool = False,
 ) -> Any:
     """Run the trainer under a rich progress bar (refreshed at most ~10 times a second)."""
     hooks = {"on_step": board, "on_epoch": board.epoch if board is not None else None}
-    given = {"start": start, "before": before, "parent": parent, **hooks}
+    given = {"start": start, "before": before, "parent": parent, "overwrite": overwrite, **hooks}
     if quiet:
         return trainer.run(out, **given)
     import time

@@ -10,7 +10,7 @@ is. Only the latest checkpoint is kept; the history lives in the step table.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +31,8 @@ class Position:
     epoch: int  # 0-based epoch of the next batch
     batch: int  # 0-based batch within that epoch
     rule_start: int = 0  # the step after which the current update rule began (a branch's K)
+    # the rule's own step count t at the next step is step + 1 - rule_start: kept here, never
+    # inferred from the optimizer state (plain SGD has none, and its t goes on after a resume)
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,14 @@ class Checkpoint:
     B: torch.Tensor  # (k,)
     state: dict[str, State]
     position: Position
+
+    def fresh_rule(self) -> Checkpoint:
+        """The same W, B and place, with an empty optimizer state whose updates count anew.
+
+        How a changed update rule starts (a branch): its t is 1 at the next step.
+        """
+        fresh = replace(self.position, rule_start=self.position.step)
+        return replace(self, state={"W": {}, "B": {}}, position=fresh)
 
 
 def save(root: Path, ckpt: Checkpoint) -> Path:

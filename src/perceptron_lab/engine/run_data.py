@@ -22,10 +22,10 @@ from ..losses import Loss, get_loss
 from .config import TrainConfig
 from .datasource import load_split
 from .inputs import Tensors, choose_loss, to_tensors
+from .run_files import WATCH_DATA
 from .trace import Trace
 
 WATCH_SOURCE = "watch"  # data.source of a watched run
-WATCH_DATA = "data.npz"  # its batches: arrays X (rows, d) and y (targets in the loss's label set)
 
 
 @dataclass(frozen=True)

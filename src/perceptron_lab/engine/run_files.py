@@ -7,12 +7,20 @@
     samples/part-NNNNN.parquet  per-sample rows (only with per-sample capture)
     checkpoints/step-N.*        the latest checkpoint: W, B, optimizer state, position
     summary.json                RunSummary, written when training ends or stops
+    data.npz                    a watched loop's batches (watch only)
+    writer.lock                 the writer's lock (engine.run_lock) and its pid
 
 The trainer and ``watch`` write through :class:`RunWriter`; every view reads through
 :class:`~perceptron_lab.engine.trace.Trace`, which reads with :func:`read_manifest` and
 :func:`read_summary`. Per-epoch metrics live once, in the step table (the ``train_*`` and
 ``test_*`` columns of each epoch's last row). Every file is written atomically; the step
 table is kept in few parts (small parts are merged when a run finishes).
+
+A writer never writes over anything by accident: a new run goes into a new or empty
+directory, or replaces a run only when asked (``overwrite``: the run's own files above
+are removed first, any other file is left alone); a directory holding anything else, or
+a symbolic link, is refused; a run being continued must be a run; and one process at a
+time writes a directory (:class:`~perceptron_lab.engine.run_lock.RunLock`).
 """
 
 from __future__ import annotations
@@ -20,14 +28,16 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from . import checkpoint
-from .atomic import atomic_path, write_text_atomic
+from .atomic import atomic_path, kind_of, write_text_atomic
 from .checkpoint import Checkpoint, Position
 from .config import TrainConfig
+from .run_lock import LOCK_FILE, RunLock
 
 if TYPE_CHECKING:
     import torch
@@ -37,6 +47,8 @@ CONFIG_FILE = "config.json"
 SUMMARY_FILE = "summary.json"
 STEP_TABLE = "steps"
 SAMPLE_TABLE = "samples"
+WATCH_DATA = "data.npz"  # a watched loop's batches: X (rows, d) and y (in the loss's label set)
+MANIFEST_KEYS = ("config", "data", "loss", "optimizer")  # every format version's config.json has
 PART_NUMBERS = 2**20  # a merged part holds at most this many numbers (8 MiB of float64)
 
 
@@ -280,20 +292,30 @@ def read_table(folder: Path) -> list[dict[str, Any]]:
 
 
 def truncate_table(folder: Path, last_step: int) -> None:
-    """Drop every row after ``last_step`` (a run resuming from its checkpoint)."""
+    """Drop every row after ``last_step`` (a run resuming from its checkpoint).
+
+    Also the rows a part repeats from the parts before it: each part's steps follow the
+    last part's, but a merge killed midway (:func:`merge_parts`) leaves a group's rows twice.
+    """
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
+    seen = 0  # the last step of the parts before
     for part in sorted(folder.glob("part-*.parquet")):
         table = pq.read_table(part)
-        if table.num_rows == 0 or pc.max(table["step"]).as_py() <= last_step:
+        if table.num_rows == 0:
             continue
-        kept = table.filter(pc.less_equal(table["step"], last_step))
+        steps = table["step"]
+        if pc.min(steps).as_py() > seen and pc.max(steps).as_py() <= last_step:
+            seen = pc.max(steps).as_py()
+            continue
+        kept = table.filter(pc.and_(pc.greater(steps, seen), pc.less_equal(steps, last_step)))
         if kept.num_rows == 0:
             part.unlink()
-        else:
-            with atomic_path(part) as tmp:
-                pq.write_table(kept, tmp)
+            continue
+        with atomic_path(part) as tmp:
+            pq.write_table(kept, tmp)
+        seen = pc.max(kept["step"]).as_py()
     _renumber(folder)
 
 
@@ -302,7 +324,8 @@ def merge_parts(folder: Path, numbers_per_part: int = PART_NUMBERS) -> None:
 
     Parts already that large are left alone, so memory stays bounded by one merged part.
     A group's rows replace its first part atomically before the others are removed (a
-    crash leaves every row readable, at worst twice, never half).
+    crash leaves every row readable, at worst twice — which a resume repairs, see
+    :func:`truncate_table` — never half).
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -341,11 +364,129 @@ def _renumber(folder: Path) -> None:
         part.rename(folder / f"part-{i:05d}.parquet")
 
 
+# the files a run writes, (folder, glob) — all that ``overwrite`` removes, with their temporaries
+RUN_FILES = (
+    (".", CONFIG_FILE),
+    (".", SUMMARY_FILE),
+    (".", WATCH_DATA),
+    (STEP_TABLE, "part-*.parquet"),
+    (SAMPLE_TABLE, "part-*.parquet"),
+    (checkpoint.FOLDER, "step-*"),
+)
+
+
+class RunInTheWay(InputError):
+    """``out`` holds another run: continue it, branch from it, or replace it (``overwrite``).
+
+    Its own class so that each interface words the fix in its own terms (the CLI: flags).
+    """
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(
+            "out",
+            "a new or empty directory",
+            f"{str(root)!r}, which holds another run",
+            hint="continue it, branch from it into a new directory, or replace it (overwrite=True)",
+        )
+        self.root = root
+
+
+def is_run(root: Path) -> bool:
+    """Whether ``root`` holds a run: a config.json that is a run's manifest (any version)."""
+    try:
+        data = json.loads((root / CONFIG_FILE).read_text())
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return isinstance(data, dict) and all(key in data for key in MANIFEST_KEYS)
+
+
+def check_place(root: Path, *, resume: bool = False, overwrite: bool = False) -> None:
+    """Refuse a directory a run may not be written into; changes nothing.
+
+    A new run (``resume`` False) needs a new or empty directory (a killed writer's lock and
+    temporaries count as empty), or a run to replace with
+    ``overwrite``; a directory holding anything else is refused even then (its files are
+    not the run format's to remove). A continued run needs its run directory. A symbolic
+    link is refused: its target is named, and is what to give.
+    """
+    if root.is_symlink():
+        raise InputError(
+            "out",
+            "a directory that is not a symbolic link",
+            f"{str(root)!r} → {str(root.readlink())!r}",
+            hint="give the directory it points to",
+        )
+    if not root.exists():
+        if resume:
+            raise InputError("out", "the run directory to continue", f"{str(root)!r}: none")
+        return
+    kind = kind_of(root)
+    if kind != "a directory":
+        raise InputError("out", "a directory", f"{str(root)!r}, {kind or 'a regular file'}")
+    if resume:
+        if not is_run(root):
+            raise InputError("out", "the run directory to continue", f"{str(root)!r}: no run")
+        return
+    if all(_debris(p) for p in root.iterdir()):
+        return
+    if not is_run(root):
+        raise InputError(
+            "out",
+            "a new or empty directory, or a run directory",
+            f"{str(root)!r}, which is not empty and holds no run",
+            hint="a run is never written among other files: choose a new directory",
+        )
+    if not overwrite:
+        raise RunInTheWay(root)
+
+
+def _debris(path: Path) -> bool:
+    """What a writer killed before its first file leaves: the lock, a temporary config.json."""
+    return path.name == LOCK_FILE or any(
+        fnmatch(path.name, f".{pattern}.*.tmp") for folder, pattern in RUN_FILES if folder == "."
+    )
+
+
+def claim(root: Path, *, resume: bool = False, overwrite: bool = False) -> RunLock:
+    """Lock ``root`` for writing a run (:func:`check_place` first); with ``overwrite``, empty it.
+
+    The check runs before the lock (a refused directory gets no lock file) and again under
+    it (no other writer can change it then). Holding it, no temporary of the run format
+    (:data:`RUN_FILES`) can be another writer's, so a killed writer's are removed; a new run
+    also removes the format's files — with ``overwrite`` the old run's, so none of its
+    checkpoints or rows can outlive it.
+    """
+    check_place(root, resume=resume, overwrite=overwrite)
+    root.mkdir(parents=True, exist_ok=True)
+    lock = RunLock(root)
+    try:
+        check_place(root, resume=resume, overwrite=overwrite)
+    except InputError:
+        lock.release(remove=True)
+        raise
+    _remove_run_files(root, temporaries_only=resume)
+    return lock
+
+
+def _remove_run_files(root: Path, *, temporaries_only: bool = False) -> None:
+    """The files of :data:`RUN_FILES` and their temporaries (or only those); empty folders."""
+    for folder, pattern in RUN_FILES:
+        where = root / folder
+        found = [] if temporaries_only else list(where.glob(pattern))
+        for path in [*found, *where.glob(f".{pattern}.*.tmp")]:
+            path.unlink()
+        if folder != "." and where.is_dir() and not any(where.iterdir()):
+            where.rmdir()
+
+
 class RunWriter:
     """Writes one run directory: the manifest now, rows as they come, the summary at the end.
 
-    ``start_step`` > 0 continues a run (resume, or a branch written into a new directory):
-    rows after it are dropped and a stale summary.json is removed.
+    It holds the directory's lock (:func:`claim`) from the start until :meth:`finish` or
+    :meth:`close`. ``resume`` continues the run in ``root`` from ``start_step`` (rows after
+    it are dropped and a stale summary.json is removed); otherwise ``root`` must be new or
+    empty, or a run that ``overwrite`` replaces. A branch is a new run whose first row is
+    ``start_step + 1``.
     """
 
     def __init__(
@@ -356,10 +497,12 @@ class RunWriter:
         *,
         start_step: int = 0,
         samples: Any = None,
+        resume: bool = False,
+        overwrite: bool = False,
     ) -> None:
         from .column_table import ColumnTable
 
-        root.mkdir(parents=True, exist_ok=True)
+        self.lock = claim(root, resume=resume, overwrite=overwrite)
         write_text_atomic(root / CONFIG_FILE, json.dumps(manifest.to_json(), indent=1))
         truncate_table(root / STEP_TABLE, start_step)
         truncate_table(root / SAMPLE_TABLE, start_step)
@@ -390,3 +533,8 @@ class RunWriter:
         merge_parts(self.root / STEP_TABLE)
         merge_parts(self.root / SAMPLE_TABLE)
         write_text_atomic(self.root / SUMMARY_FILE, json.dumps(summary.to_json(), indent=1))
+        self.close()
+
+    def close(self) -> None:
+        """Let another process write the directory (finish does; again: nothing)."""
+        self.lock.release()

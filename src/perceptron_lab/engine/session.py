@@ -345,11 +345,7 @@ class Session:
             options.pop("lr", None)
             rule = get_optimizer(name, lr=base_lr, **options)
             if rule.name != s.rule.name:
-                start = replace(
-                    start,
-                    state={"W": {}, "B": {}},
-                    position=replace(start.position, rule_start=at_step),
-                )
+                start = start.fresh_rule()
         loss = s.loss
         if loss_options is not None:
             loss = get_loss(loss.name, **{**loss.options(), **loss_options})

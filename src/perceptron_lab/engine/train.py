@@ -33,6 +33,7 @@ from .inputs import Tensors, choose_loss, initial_weights, to_tensors
 from .metrics import evaluate
 from .run_files import (
     SAMPLE_TABLE,
+    STEP_TABLE,
     DataInfo,
     Named,
     Parent,
@@ -40,6 +41,7 @@ from .run_files import (
     RunSummary,
     RunWriter,
     StepSchema,
+    read_table,
 )
 from .samples import SampleRecorder
 from .session import Row, Session, Settings, VerifyPlan
@@ -210,11 +212,6 @@ class Trainer:
                     p: {k: v.to(self.dtype) for k, v in s.items()} for p, s in start.state.items()
                 },
             )
-            if not any(start.state.get(p) for p in ("W", "B")):
-                # a fresh optimizer state (a branch that changed the rule) counts its updates anew
-                start = replace(
-                    start, position=replace(start.position, rule_start=start.position.step)
-                )
         cfg = self.config
         source = InMemoryBatches(
             self.train_t.X, self.train_t.y, self.batch_size, cfg.seed, cfg.shuffle
@@ -250,6 +247,7 @@ class Trainer:
         before: Trace | None = None,
         parent: Parent | None = None,
         note: str | None = None,
+        overwrite: bool = False,
         on_progress: Callable[[Progress], None] | None = None,
         on_step: Callable[[Mapping[str, Any]], None] | None = None,
         on_epoch: Callable[[Mapping[str, Any]], None] | None = None,
@@ -257,22 +255,36 @@ class Trainer:
         """Train from the seed's weights, or from ``start`` (resume / branch), to the last epoch.
 
         ``before`` is the run being continued (its rows up to ``start`` count in the
-        summary's verification and history). Without ``out`` the rows stay in memory and
-        the result's trace is built from them. ``on_progress`` gets a :class:`Progress`
+        summary's verification and history), in its own directory: ``out`` is it. Without
+        ``before``, ``out`` must be new or empty, or a run that ``overwrite`` replaces
+        (:class:`RunWriter`). Without ``out`` the rows stay in memory and the result's
+        trace is built from them. ``on_progress`` gets a :class:`Progress`
         after each step; ``on_step`` the step's row (scalars and tensors, as the trace
         records it); ``on_epoch`` each epoch's metrics.
         """
         t0 = start.position.step if start is not None else 0
-        prior = before.verification(upto=t0) if before is not None and start is not None else None
-        session = self.session(start, keep_rows=out is None, worst=prior)
         manifest = self.manifest(parent=parent, note=note)
+        self.check_start(start)  # before the writer touches the directory
         writer = None
         if out is not None:
-            samples = None
-            if self.config.capture_samples:
-                samples = SampleRecorder(out / SAMPLE_TABLE, self.loss, self.config.sample_cap)
-            writer = RunWriter(out, manifest, self.schema(), start_step=t0, samples=samples)
-        epochs_before = len(before.history) if before is not None and start is not None else 0
+            resume = before is not None
+            if before is not None and before.path and before.path.resolve() != out.resolve():
+                raise InputError("out", f"the resumed run's directory, {before.path}", str(out))
+            writer = RunWriter(
+                out, manifest, self.schema(), start_step=t0, resume=resume, overwrite=overwrite
+            )
+            if self.config.capture_samples:  # after the writer: the directory is checked
+                writer.samples = SampleRecorder(
+                    out / SAMPLE_TABLE, self.loss, self.config.sample_cap
+                )
+        prior = None
+        if before is not None and start is not None:
+            if writer is not None:  # the rows the writer kept (it repairs a killed run's)
+                before = replace(before, steps=read_table(writer.root / STEP_TABLE))
+            prior = before.verification(upto=t0)
+        session = self.session(start, keep_rows=out is None, worst=prior)
+        # the epochs done before the checkpoint (rows after it, of an interrupted run, are redone)
+        epochs_before = start.position.epoch if before is not None and start is not None else 0
         metric_names = StepSchema.metric_columns(self.score_name, self.test_t is not None)
         last_metrics: dict[str, float] = {}
         began = time.perf_counter()
@@ -324,6 +336,10 @@ class Trainer:
             status, failure = "verification failed", exc
         except KeyboardInterrupt as exc:
             status, failure = "interrupted", exc
+        except BaseException:
+            if writer is not None:
+                writer.close()  # an unforeseen error: the rows so far stay, the lock goes
+            raise
         elapsed = time.perf_counter() - began
         state = session.state
         if status != "finished" or not last_metrics:

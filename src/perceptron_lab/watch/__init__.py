@@ -48,7 +48,8 @@ def watch(
     """Observe the loop inside ``with watch(model, optimizer, loss_fn) as run:``.
 
     ``out``: write a run directory (config.json, steps/, data.npz, summary.json) when the
-    block ends. ``lang``: "en" or "es" for diagnoses and notes (default: the locale's).
+    block ends — a new or empty directory, locked while it is written (as the trainer's).
+    ``lang``: "en" or "es" for diagnoses and notes (default: the locale's).
     ``expect``: settings the user means, where they differ from the objects' own — loss
     options (``reduction``, ``pos_weight``) or the optimizer's (``weight_decay``, ``lr``, …);
     the closed form uses them, so the objects' own values show up as a diagnosed mistake.
