@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -158,8 +159,8 @@ def _config_from_args(args: argparse.Namespace, base: Any) -> Any:
 def run_train(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from ..engine import checkpoint
     from ..engine.datasource import data_spec, load_split
+    from ..engine.run_data import same_data
     from ..engine.run_files import Parent, start_from_row
     from ..engine.trace import Trace
     from ..engine.train import Trainer
@@ -201,13 +202,9 @@ def run_train(args: argparse.Namespace) -> int:
     start = None
     parent = None
     if args.resume and before is not None:
-        start = checkpoint.latest(args.resume)
-        if args.dataset is None and before.manifest.data.fingerprint != train.fingerprint:
-            raise InputError(
-                "data",
-                f"the data the run was trained on ({before.manifest.data.recipe.get('source')})",
-                "data with another fingerprint",
-            )
+        start = before.checkpoint()
+        if args.dataset is None:
+            same_data(before.manifest.data, train)
         trainer.check_start(start)
         done = before.summary
         if done is not None and done.status == "finished":  # nothing to do, nothing written
@@ -321,7 +318,15 @@ def run_show(args: argparse.Namespace) -> int:
     from ..engine.trace import Trace
     from ..views.run_summary import step_row_table, summary_table
 
-    trace = Trace.load(args.run_dir)
+    trace = Trace.load(args.run_dir, partial=True)  # what it has, and a line on what it left out
+    if trace.skipped:
+        first, more = trace.skipped[0], len(trace.skipped) - 1
+        also = f" (and {more} more)" if more else ""
+        print(
+            f"perceptron-lab show: warning: skipped what is damaged: expected {first.expected}, "
+            f"got {first.got}{also}",
+            file=sys.stderr,
+        )
     if args.step is not None:
         row = trace.step(args.step)
         if args.format == "json":

@@ -44,8 +44,7 @@ from ..core.agreement import tolerance
 from ..core.observed_step import StepRecord
 from ..engine.config import TrainConfig
 from ..engine.metrics import evaluate
-from ..engine.run_data import WATCH_DATA
-from ..engine.run_files import Named, RunManifest, RunSummary, RunWriter, StepSchema
+from ..engine.run_files import WATCH_DATA, Named, RunManifest, RunSummary, RunWriter, StepSchema
 from ..engine.trace import Trace
 from ..engine.train import versions
 from ..errors import InputError

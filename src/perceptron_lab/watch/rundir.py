@@ -22,8 +22,8 @@ from pathlib import Path
 import torch
 
 from ..engine.atomic import write_atomic
-from ..engine.run_data import WATCH_DATA as DATA_FILE
 from ..engine.run_data import WATCH_SOURCE as SOURCE
+from ..engine.run_files import WATCH_DATA as DATA_FILE
 from ..engine.run_files import DataInfo
 from ..losses import Loss
 
