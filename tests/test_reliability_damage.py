@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -48,8 +49,8 @@ def killed_run(out: Path, seed: int) -> Path:
     train, test = load_split(spec, test_size=0.0, seed=seed, scale=False)
     config = TrainConfig(epochs=3, batch_size=8, seed=seed, checkpoint_every=2)
 
-    def kill(row: object) -> None:
-        if row["step"] > 8:  # type: ignore[index]
+    def kill(row: Mapping[str, Any]) -> None:
+        if row["step"] > 8:
             raise Killed
 
     with pytest.raises(Killed):
@@ -96,7 +97,7 @@ def truncate(path: Path) -> Path:
     return path
 
 
-def edit_config(run: Path, change: Callable[[dict[str, object]], None]) -> Path:
+def edit_config(run: Path, change: Callable[[dict[str, Any]], None]) -> Path:
     path = run / "config.json"
     config = json.loads(path.read_text())
     change(config)
@@ -104,15 +105,15 @@ def edit_config(run: Path, change: Callable[[dict[str, object]], None]) -> Path:
     return path
 
 
-def set_lr(config: dict[str, object]) -> None:
-    config["config"]["lr"] = 0.5  # type: ignore[index]
+def set_lr(config: dict[str, Any]) -> None:
+    config["config"]["lr"] = 0.5
 
 
-def set_epochs(config: dict[str, object]) -> None:
-    config["config"]["epochs"] = 99  # type: ignore[index]
+def set_epochs(config: dict[str, Any]) -> None:
+    config["config"]["epochs"] = 99
 
 
-def set_type(config: dict[str, object]) -> None:
+def set_type(config: dict[str, Any]) -> None:
     config["input_size"] = "two"
 
 
