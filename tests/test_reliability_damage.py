@@ -78,6 +78,15 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return made
 
 
+def assert_warned(stderr: str, *needles: str) -> None:
+    """One warning line on stderr holding every needle, no traceback."""
+    line = stderr.strip()
+    assert len(line.splitlines()) == 1 and "warning: skipped" in line, line
+    assert "Traceback" not in line
+    for needle in needles:
+        assert needle in line, (needle, line)
+
+
 def copy_run(runs: dict[str, Path], which: str, where: Path) -> Path:
     run = where / which
     shutil.copytree(runs[which], run)
@@ -125,35 +134,57 @@ def edit_step(path: Path, step: int) -> Path:
 
 
 Damage = Callable[[Path, dict[str, Path]], Path]
+CHANGED = "changed since the run ended"  # summary.json's checksum of the file disagrees
 
-# damage to a finished run → (the file to name, whether show can work from the rest)
-FINISHED: dict[str, tuple[Damage, bool]] = {
-    "truncated part": (lambda run, runs: truncate(part(run)), True),
-    "truncated config.json": (lambda run, runs: truncate(run / "config.json"), False),
-    "truncated summary.json": (lambda run, runs: truncate(run / "summary.json"), False),
+# damage to a finished run → (the file to name, whether show can work from the rest, why)
+FINISHED: dict[str, tuple[Damage, bool, str]] = {
+    "truncated part": (lambda run, runs: truncate(part(run)), True, CHANGED),
+    "truncated config.json": (
+        lambda run, runs: truncate(run / "config.json"),
+        False,
+        "a readable JSON file",
+    ),
+    "truncated summary.json": (
+        lambda run, runs: truncate(run / "summary.json"),
+        False,
+        "a readable JSON file",
+    ),
     "truncated checkpoint": (
         lambda run, runs: truncate(checkpoint_file(run, "safetensors")),
         True,
+        CHANGED,
     ),
-    "deleted part": (lambda run, runs: _unlinked(part(run)), True),
+    "deleted part": (lambda run, runs: _unlinked(part(run)), True, "no such file"),
     "duplicated part": (
         lambda run, runs: _copied(part(run), run / "steps" / "part-00001.parquet"),
         True,
+        "added after the run ended",
     ),
     "part of another run": (
         lambda run, runs: _copied(part(runs["other"]), part(run)),
         True,
+        CHANGED,
     ),
     "config.json emptied to {}": (
         lambda run, runs: _written(run / "config.json", "{}"),
         False,
+        "a complete config.json",
     ),
-    "config.json lr edited": (lambda run, runs: edit_config(run, set_lr), False),
-    "config.json epochs edited": (lambda run, runs: edit_config(run, set_epochs), False),
-    "config.json field of the wrong type": (lambda run, runs: edit_config(run, set_type), False),
+    "config.json lr edited": (lambda run, runs: edit_config(run, set_lr), False, CHANGED),
+    "config.json epochs edited": (
+        lambda run, runs: edit_config(run, set_epochs),
+        False,
+        "config.epochs × batches_per_epoch = 495, got total_steps = 15",
+    ),
+    "config.json field of the wrong type": (
+        lambda run, runs: edit_config(run, set_type),
+        False,
+        "input_size of type int | None, got 'two'",
+    ),
     "checkpoint step edited": (
         lambda run, runs: edit_step(checkpoint_file(run, "json"), 999),
         True,
+        CHANGED,
     ),
 }
 
@@ -187,39 +218,63 @@ def test_a_damaged_finished_run_is_named(
     runs: dict[str, Path], tmp_path: Path, damage: str, command: str
 ) -> None:
     run = copy_run(runs, "finished", tmp_path)
-    harm, partial = FINISHED[damage]
+    harm, partial, why = FINISHED[damage]
     named = harm(run, runs)
     before = snapshot(tmp_path)
     done = cli(*COMMANDS[command](run, tmp_path))
     if command == "show" and partial:  # show prints what it has and names what it skipped
         assert done.returncode == 0, done.stderr
-        warning = done.stderr.strip()
-        assert len(warning.splitlines()) == 1 and "warning" in warning, warning
-        assert str(named) in warning and "Traceback" not in warning
+        assert_warned(done.stderr, str(named), why)
         assert "finished" in done.stdout
     else:
-        assert_refused(done, str(named))
+        assert_refused(done, str(named), why)
     assert snapshot(tmp_path) == before
 
 
-# damage to a killed run (four parts, a checkpoint at step 8) → the file to name
-KILLED: dict[str, Damage] = {
-    "truncated last part": lambda run, runs: truncate(part(run, -1)),
-    "deleted middle part": lambda run, runs: (_unlinked(part(run, 1)), part(run, 1))[1],
-    "deleted last part": lambda run, runs: (_unlinked(part(run, -1)), checkpoint_file(run, "json"))[
-        1
-    ],
-    "duplicated part": lambda run, runs: _copied(
-        part(run, 0), run / "steps" / "part-00004.parquet"
+HELD = "a checkpoint of a step the run holds"
+
+# damage to a killed run (four parts, a checkpoint at step 8) → (the file to name, why)
+KILLED: dict[str, tuple[Damage, str]] = {
+    "truncated last part": (
+        lambda run, runs: truncate(part(run, -1)),
+        "a readable Parquet part",
     ),
-    "part of another run": lambda run, runs: _copied(part(runs["killed_other"], 2), part(run, 2)),
-    "checkpoint step edited": lambda run, runs: edit_step(checkpoint_file(run, "json"), 999),
-    "checkpoint renamed to step 999": lambda run, runs: _renamed_checkpoint(run, 999),
-    "checkpoint of another run": lambda run, runs: _copied(
-        checkpoint_file(runs["killed_other"], "safetensors"), checkpoint_file(run, "safetensors")
+    "deleted middle part": (
+        lambda run, runs: (_unlinked(part(run, 1)), part(run, 1))[1],  # names the next part
+        "steps from 3 on, one each, got steps 5..6",
     ),
-    "checkpoint deleted": lambda run, runs: _deleted_checkpoint(run),
-    "truncated checkpoint": lambda run, runs: truncate(checkpoint_file(run, "safetensors")),
+    "deleted last part": (
+        lambda run, runs: (_unlinked(part(run, -1)), checkpoint_file(run, "json"))[1],
+        HELD + " (steps 1..6 of 15), got step 8",
+    ),
+    "duplicated part": (
+        lambda run, runs: _copied(part(run, 0), run / "steps" / "part-00004.parquet"),
+        "steps from 9 on, one each, got steps 1..2",
+    ),
+    "part of another run": (
+        lambda run, runs: _copied(part(runs["killed_other"], 2), part(run, 2)),
+        "a part of run",
+    ),
+    "checkpoint step edited": (
+        lambda run, runs: edit_step(checkpoint_file(run, "json"), 999),
+        "the step its name says (step-00000008), got step 999",
+    ),
+    "checkpoint renamed to step 999": (
+        lambda run, runs: _renamed_checkpoint(run, 999),
+        HELD + " (steps 1..8 of 15), got step 999",
+    ),
+    "checkpoint of another run": (
+        lambda run, runs: _copied(
+            checkpoint_file(runs["killed_other"], "safetensors"),
+            checkpoint_file(run, "safetensors"),
+        ),
+        "the W the step table holds after step 8, got other values",
+    ),
+    "checkpoint deleted": (lambda run, runs: _deleted_checkpoint(run), "the checkpoint of a step"),
+    "truncated checkpoint": (
+        lambda run, runs: truncate(checkpoint_file(run, "safetensors")),
+        "a readable checkpoint",
+    ),
 }
 
 
@@ -247,7 +302,8 @@ def test_a_damaged_killed_run_is_named(
     runs: dict[str, Path], tmp_path: Path, damage: str, command: str
 ) -> None:
     run = copy_run(runs, "killed", tmp_path)
-    named = KILLED[damage](run, runs)
+    harm, why = KILLED[damage]
+    named = harm(run, runs)
     before = snapshot(tmp_path)
     done = cli(*COMMANDS[command](run, tmp_path))
     checkpoint_only = damage in (
@@ -259,12 +315,10 @@ def test_a_damaged_killed_run_is_named(
         assert done.returncode == 0 and not done.stderr, done.stderr
     elif command == "show":
         assert done.returncode == 0, done.stderr
-        warning = done.stderr.strip()
-        assert len(warning.splitlines()) == 1 and "warning" in warning, warning
-        assert str(named) in warning and "Traceback" not in warning
+        assert_warned(done.stderr, str(named), why)
         assert "unfinished" in " ".join(done.stdout.split())
     else:
-        assert_refused(done, str(named))
+        assert_refused(done, str(named), why)
     assert snapshot(tmp_path) == before
 
 

@@ -122,7 +122,11 @@ def add_show_parser(sub: Any) -> None:
         "show",
         parents=[options.run_and_step("the step to show (1-based)"), options.text_or_json()],
         help="a run's summary, or one step's numbers",
-        description="Print a run directory's summary, or with --step N that step's numbers.",
+        description=(
+            "Print a run directory's summary, or with --step N that step's numbers. Of a run "
+            "whose step table or checkpoint is damaged it prints what it could read, and one "
+            "warning line naming what it skipped (every other command refuses such a run)."
+        ),
     )
     p.set_defaults(run=run_show)
 

@@ -261,6 +261,8 @@ def read_manifest(root: Path) -> RunManifest:
     if not path.is_file():
         raise InputError("path", f"a run directory with {CONFIG_FILE}", repr(str(root)))
     data = _json(path)
+    if "config" not in data:  # not a manifest of any version: emptied or replaced
+        raise InputError("path", f"a complete {CONFIG_FILE}", f"no settings (config) in {path}")
     version = data.get("format_version", 1)
     if version != FORMAT_VERSION:
         raise InputError(
@@ -271,13 +273,18 @@ def read_manifest(root: Path) -> RunManifest:
         )
     try:
         manifest = RunManifest.from_json(data)
-    except (KeyError, TypeError, ValueError) as exc:
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
         raise InputError("path", f"a complete {CONFIG_FILE}", f"{path}: {exc}") from None
-    for name, value, kind in _fields(manifest):
-        if not _conforms(value, kind):
-            raise InputError("path", f"{name} of type {_type_name(kind)}", f"{value!r} in {path}")
+    _check_types(manifest, path)
     _check_sizes(manifest, path)
     return manifest
+
+
+def _check_types(record: Any, path: Path) -> None:
+    """Each field of a record read from ``path`` (and of its parts) is of its annotated type."""
+    for name, value, kind in _fields(record):
+        if not _conforms(value, kind):
+            raise InputError("path", f"{name} of type {_type_name(kind)}", f"{value!r} in {path}")
 
 
 def _fields(record: Any, prefix: str = "") -> Iterator[tuple[str, Any, Any]]:
@@ -314,20 +321,21 @@ def _type_name(kind: Any) -> str:
 
 def _check_sizes(m: RunManifest, path: Path) -> None:
     """A trained run's sizes follow from its settings and data: an edit of one shows."""
-    import math
-
     if m.batches_per_epoch is None or m.batch_size is None:  # a watched loop's are its own
         return
+    if m.batch_size < 1:
+        raise InputError("path", "batch_size >= 1", f"batch_size = {m.batch_size} in {path}")
     sizes = {
-        "batches_per_epoch": math.ceil(m.data.n_samples / m.batch_size),
-        "total_steps": m.config.epochs * m.batches_per_epoch,
+        "batches_per_epoch": (
+            "data.n_samples / batch_size, rounded up",
+            -(-m.data.n_samples // m.batch_size),
+        ),
+        "total_steps": ("config.epochs × batches_per_epoch", m.config.epochs * m.batches_per_epoch),
     }
-    for name, expected in sizes.items():
+    for name, (how, expected) in sizes.items():
         if getattr(m, name) != expected:
             raise InputError(
-                "path",
-                f"{name} = {expected}, as its data and settings give",
-                f"{getattr(m, name)} in {path}",
+                "path", f"{how} = {expected}", f"{name} = {getattr(m, name)} in {path}"
             )
 
 
@@ -340,7 +348,8 @@ def read_summary(root: Path) -> RunSummary | None:
         summary = RunSummary.from_json(_json(path))
     except TypeError as exc:
         raise InputError("path", f"a complete {SUMMARY_FILE}", f"{path}: {exc}") from None
-    if not isinstance(summary.files, dict):
+    _check_types(summary, path)
+    if summary.files is None:
         raise InputError("path", "the checksums of the run's files", f"none in {path}")
     return summary
 
@@ -410,7 +419,7 @@ def read_steps(root: Path, manifest: RunManifest, damage: Damage) -> list[dict[s
     import pyarrow.compute as pc
 
     expected = manifest.parent.step + 1 if manifest.parent else 1
-    rows: list[dict[str, Any]] = []
+    tables = []
     for part, table in _parts(root / STEP_TABLE, damage):
         if table is None:
             break
@@ -423,20 +432,25 @@ def read_steps(root: Path, manifest: RunManifest, damage: Damage) -> list[dict[s
             first, last = pc.min(table["step"]).as_py(), pc.max(table["step"]).as_py()
             damage(part, f"steps from {expected} on, one each", f"steps {first}..{last}")
             break
-        rows += table.to_pylist()
+        tables.append(table)
         expected += len(steps)
-    return rows
+    return _rows(tables)
 
 
 def read_table(folder: Path, damage: Damage | None = None) -> list[dict[str, Any]]:
     """All rows of a table folder, in order; a damaged part is an error naming it (or kept)."""
-    import pyarrow as pa
-
     tables = []
     for _, table in _parts(folder, damage or Damage()):
         if table is None:
             break
         tables.append(table)
+    return _rows(tables)
+
+
+def _rows(tables: list[Any]) -> list[dict[str, Any]]:
+    """The rows of consecutive parts (a column one part lacks is null in its rows)."""
+    import pyarrow as pa
+
     if not tables:
         return []
     rows: list[dict[str, Any]] = pa.concat_tables(tables, promote_options="default").to_pylist()
