@@ -117,7 +117,8 @@ def test_a_damaged_file_is_an_input_error_naming_it(
     with pytest.raises(InputError, match=str(path)):
         Trace.load(run)
     shown = run_cli("show", str(run))
-    assert shown.returncode == 2
+    # show works from the rest of a run whose step table is damaged, and says what it skipped
+    assert shown.returncode == (0 if which == "parquet part" else 2)
     assert "Traceback" not in shown.stderr
     assert str(path) in shown.stderr and len(shown.stderr.strip().splitlines()) == 1
 
@@ -128,7 +129,7 @@ def test_a_run_of_another_format_version_says_retrain(
 ) -> None:
     run = copy_of(finished, tmp_path)
     config = json.loads((run / "config.json").read_text())
-    assert config["format_version"] == 2
+    assert config["format_version"] == 3
     if version is None:
         del config["format_version"]
     else:
@@ -198,7 +199,7 @@ def test_watch_writes_the_same_format_as_the_trainer(finished: Path, tmp_path: P
     for name in ("config.json", "summary.json"):
         ours, theirs = (json.loads((run / name).read_text()) for run in (watched, finished))
         assert sorted(ours) == sorted(theirs), name
-    assert json.loads((watched / "config.json").read_text())["format_version"] == 2
+    assert json.loads((watched / "config.json").read_text())["format_version"] == 3
     shown = run_cli("show", str(watched))
     assert shown.returncode == 0 and "finished" in shown.stdout, shown.stderr
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -149,7 +150,11 @@ def add_show_parser(sub: Any) -> None:
         "show",
         parents=[options.run_and_step("the step to show (1-based)"), options.text_or_json()],
         help="a run's summary, or one step's numbers",
-        description="Print a run directory's summary, or with --step N that step's numbers.",
+        description=(
+            "Print a run directory's summary, or with --step N that step's numbers. Of a run "
+            "whose step table or checkpoint is damaged it prints what it could read, and one "
+            "warning line naming what it skipped (every other command refuses such a run)."
+        ),
     )
     p.set_defaults(run=run_show)
 
@@ -255,8 +260,8 @@ def _out_flag(args: argparse.Namespace) -> Iterator[None]:
 def run_train(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from ..engine import checkpoint
     from ..engine.datasource import data_spec, load_split
+    from ..engine.run_data import same_data
     from ..engine.run_files import Parent, check_place, start_from_row
     from ..engine.trace import Trace
     from ..engine.train import Trainer
@@ -307,13 +312,15 @@ def run_train(args: argparse.Namespace) -> int:
     start = None
     parent = None
     if args.resume and before is not None:
-        start = checkpoint.latest(args.resume)
-        if before.manifest.data.fingerprint != train.fingerprint:
+        start = before.checkpoint()
+        if args.dataset is None:
+            same_data(before.manifest.data, train)  # the run's own file, changed since
+        elif before.manifest.data.fingerprint != train.fingerprint:
             source = before.manifest.data.recipe.get("source")
             raise InputError(
                 "dataset",
                 f"the data the run was trained on ({source})",
-                f"{args.dataset or source}, whose data differ from them (another fingerprint)",
+                f"{args.dataset}, whose data differ from them (another fingerprint)",
             )
         trainer.check_start(start)
         done = before.summary
@@ -434,7 +441,15 @@ def run_show(args: argparse.Namespace) -> int:
     from ..engine.trace import Trace
     from ..views.run_summary import step_row_table, summary_table
 
-    trace = Trace.load(args.run_dir)
+    trace = Trace.load(args.run_dir, partial=True)  # what it has, and a line on what it left out
+    if trace.skipped:
+        first, more = trace.skipped[0], len(trace.skipped) - 1
+        also = f" (and {more} more)" if more else ""
+        print(
+            f"perceptron-lab show: warning: skipped what is damaged: expected {first.expected}, "
+            f"got {first.got}{also}",
+            file=sys.stderr,
+        )
     if args.step is not None:
         row = trace.step(args.step)
         if args.format == "json":

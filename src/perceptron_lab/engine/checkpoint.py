@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     import torch
 
     from ..optim import State
+from ..errors import InputError
 from .atomic import write_atomic, write_text_atomic
 
 FOLDER = "checkpoints"
@@ -72,21 +73,49 @@ def save(root: Path, ckpt: Checkpoint) -> Path:
     return meta
 
 
+def newest(root: Path) -> tuple[Path, Position] | None:
+    """The newest complete checkpoint's JSON file and its position (None: no checkpoint).
+
+    The position must be whole numbers and its step the one the file's name says: an
+    edited checkpoint is an InputError naming the file.
+    """
+    for meta in sorted((root / FOLDER).glob("step-*.json"), reverse=True):
+        if not meta.with_suffix(".safetensors").is_file():
+            continue
+        try:
+            position = Position(**json.loads(meta.read_text())["position"])
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+            raise InputError("path", "a checkpoint's position", f"{exc!r} in {meta}") from None
+        numbers = asdict(position).values()
+        if not all(isinstance(n, int) and not isinstance(n, bool) for n in numbers):
+            raise InputError("path", "a position of whole numbers", f"{position} in {meta}")
+        if meta.stem != f"step-{position.step:08d}":
+            raise InputError(
+                "path", f"the step its name says ({meta.stem})", f"step {position.step} in {meta}"
+            )
+        return meta, position
+    return None
+
+
 def latest(root: Path) -> Checkpoint | None:
-    """The newest complete checkpoint, None if there is none."""
+    """The newest complete checkpoint, None if there is none; a damaged one is an InputError."""
+    from safetensors import SafetensorError
     from safetensors.torch import load_file
 
-    folder = root / FOLDER
-    for meta in sorted(folder.glob("step-*.json"), reverse=True):
-        weights = meta.with_suffix(".safetensors")
-        if not weights.is_file():
-            continue
+    found = newest(root)
+    if found is None:
+        return None
+    meta, position = found
+    weights = meta.with_suffix(".safetensors")
+    try:
         tensors = load_file(str(weights))
-        state: dict[str, State] = {"W": {}, "B": {}}
-        for key, value in tensors.items():
-            if key.startswith("state."):
-                _, param, name = key.split(".", 2)
-                state[param][name] = value
-        position = Position(**json.loads(meta.read_text())["position"])
-        return Checkpoint(tensors["W"], tensors["B"], state, position)
-    return None
+    except (OSError, SafetensorError) as exc:
+        raise InputError("path", "a readable checkpoint", f"{exc} in {weights}") from None
+    if not {"W", "B"} <= tensors.keys():
+        raise InputError("path", "a checkpoint holding W and B", f"{sorted(tensors)} in {weights}")
+    state: dict[str, State] = {"W": {}, "B": {}}
+    for key, value in tensors.items():
+        if key.startswith("state."):
+            _, param, name = key.split(".", 2)
+            state.setdefault(param, {})[name] = value
+    return Checkpoint(tensors["W"], tensors["B"], state, position)

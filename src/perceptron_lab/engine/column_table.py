@@ -30,8 +30,10 @@ class ColumnTable:
         capacity: int = 2048,
         *,
         scalars: dict[str, str] | None = None,
+        metadata: dict[bytes, bytes] | None = None,
     ) -> None:
         self.folder = folder
+        self.metadata = metadata  # every part's Parquet key-value metadata (the run's id)
         self.types = scalars or {}  # column -> Arrow type name (int64, float64, bool_, string)
         self.capacity = capacity
         self.columns: dict[str, tuple[int, int]] = {}  # name -> (offset, width) in the buffer
@@ -83,7 +85,6 @@ class ColumnTable:
         if self.n == 0:
             return
         import pyarrow as pa
-        import pyarrow.parquet as pq
 
         n = self.n
         arrays: dict[str, Any] = {
@@ -98,11 +99,17 @@ class ColumnTable:
             )
             mask = pa.array([not flag for flag in self.present[name]], type=pa.bool_())
             arrays[name] = pa.FixedSizeListArray.from_arrays(values, width, mask=mask)
-        table = pa.table(arrays)
-        path = self.folder / f"part-{self.next_part:05d}.parquet"
-        write_atomic(path, lambda tmp: pq.write_table(table, tmp))
+        table = pa.table(arrays, metadata=self.metadata)
+        write_part(self.folder / f"part-{self.next_part:05d}.parquet", table)
         self.next_part += 1
         self.n = 0
         self.scalars = {}
         self.buffer.fill_(float("nan"))
         self.present = {name: [] for name in self.columns}
+
+
+def write_part(path: Path, table: Any) -> None:
+    """One Parquet part, atomically, with page checksums (readers verify them)."""
+    import pyarrow.parquet as pq
+
+    write_atomic(path, lambda tmp: pq.write_table(table, tmp, write_page_checksum=True))

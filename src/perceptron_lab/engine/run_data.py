@@ -22,10 +22,10 @@ from ..losses import Loss, get_loss
 from .config import TrainConfig
 from .datasource import load_split
 from .inputs import Tensors, choose_loss, to_tensors
-from .run_files import WATCH_DATA
+from .run_files import WATCH_DATA, DataInfo
 from .trace import Trace
 
-WATCH_SOURCE = "watch"  # data.source of a watched run
+WATCH_SOURCE = "watch"  # data.source of a watched run; its batches are in WATCH_DATA
 
 
 @dataclass(frozen=True)
@@ -55,17 +55,54 @@ def is_watched(trace: Trace) -> bool:
 
 
 def run_data(trace: Trace) -> RunData:
-    """The run's training (and test) data, with its loss and dtype."""
+    """The run's training (and test) data, with its loss and dtype; changed data is refused.
+
+    A watched run's data.npz is vouched for by summary.json's checksums instead.
+    """
     cfg = trace.manifest.config
     dtype = dtype_from_name(cfg.dtype)
     if is_watched(trace):
         return _watched(trace, cfg, dtype)
-    train, test = load_split(
-        trace.manifest.data.recipe, test_size=cfg.test_size, seed=cfg.seed, scale=cfg.standardize
-    )
+    train, test = _load(trace)
+    same_data(trace.manifest.data, train)
     loss = choose_loss(train, cfg)
     d, k = shape(trace)
     return RunData(loss, d, k, dtype, train, test, to_tensors(train, loss, k, dtype))
+
+
+def _load(trace: Trace) -> tuple[Dataset, Dataset | None]:
+    """(train, test) by the run's recipe: split and standardized as the trainer had them."""
+    cfg = trace.manifest.config
+    return load_split(
+        trace.manifest.data.recipe, test_size=cfg.test_size, seed=cfg.seed, scale=cfg.standardize
+    )
+
+
+def same_data(info: DataInfo, train: Dataset) -> None:
+    """Refuse training data whose fingerprint is not the run's: its numbers would not be."""
+    if train.fingerprint != info.fingerprint:
+        raise InputError(
+            "data",
+            f"the data the run was trained on (fingerprint {info.fingerprint[:12]}…)",
+            f"{info.recipe.get('source')}, changed since the run "
+            f"(fingerprint {train.fingerprint[:12]}…)",
+            hint="restore the data, or train a new run on it",
+        )
+
+
+def check_data(trace: Trace) -> None:
+    """Refuse a run whose data changed since it was trained, before a view draws from it.
+
+    Data that cannot be loaded (a file moved) is left for the view to note where it
+    needs the samples; data that loads but differs would make every replayed number wrong.
+    """
+    if is_watched(trace):
+        return
+    try:
+        train, _ = _load(trace)
+    except InputError:
+        return
+    same_data(trace.manifest.data, train)
 
 
 def watched_data(trace: Trace) -> tuple[torch.Tensor, torch.Tensor]:

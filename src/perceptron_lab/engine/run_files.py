@@ -11,10 +11,17 @@
     writer.lock                 the writer's lock (engine.run_lock) and its pid
 
 The trainer and ``watch`` write through :class:`RunWriter`; every view reads through
-:class:`~perceptron_lab.engine.trace.Trace`, which reads with :func:`read_manifest` and
-:func:`read_summary`. Per-epoch metrics live once, in the step table (the ``train_*`` and
-``test_*`` columns of each epoch's last row). Every file is written atomically; the step
-table is kept in few parts (small parts are merged when a run finishes).
+:class:`~perceptron_lab.engine.trace.Trace`, which reads with :func:`read_manifest`,
+:func:`read_summary` and :func:`read_steps`. Per-epoch metrics live once, in the step table
+(the ``train_*`` and ``test_*`` columns of each epoch's last row). Every file is written
+atomically; the step table is kept in few parts (small parts are merged when a run finishes).
+
+What lets a reader trust the files: config.json holds the format version and the run's id;
+each step part holds the run's id in its Parquet key-value metadata (and Parquet's own row
+count and page checksums), and its steps must follow the previous part's without a gap or
+an overlap; summary.json holds the SHA-256 of every file of the run as it ended (the
+manifest, each part, the checkpoint, a watched loop's data). A resumed run appends parts
+under the same id and a merge re-stamps the parts it writes, so both keep the checks true.
 
 A writer never writes over anything by accident: a new run goes into a new or empty
 directory, or replaces a run only when asked (``overwrite``: the run's own files above
@@ -25,16 +32,18 @@ time writes a directory (:class:`~perceptron_lab.engine.run_lock.RunLock`).
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+import uuid
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass, field, replace
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from . import checkpoint
-from .atomic import atomic_path, kind_of, write_text_atomic
+from .atomic import kind_of, write_text_atomic
 from .checkpoint import Checkpoint, Position
 from .config import TrainConfig
 from .run_lock import LOCK_FILE, RunLock
@@ -42,13 +51,14 @@ from .run_lock import LOCK_FILE, RunLock
 if TYPE_CHECKING:
     import torch
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: a run id in config.json and in each step part, checksums in the summary
 CONFIG_FILE = "config.json"
 SUMMARY_FILE = "summary.json"
 STEP_TABLE = "steps"
 SAMPLE_TABLE = "samples"
 WATCH_DATA = "data.npz"  # a watched loop's batches: X (rows, d) and y (in the loss's label set)
 MANIFEST_KEYS = ("config", "data", "loss", "optimizer")  # every format version's config.json has
+RUN_ID_KEY = b"perceptron_lab.run_id"  # a step part's key-value metadata: the run it belongs to
 PART_NUMBERS = 2**20  # a merged part holds at most this many numbers (8 MiB of float64)
 
 
@@ -106,6 +116,7 @@ class RunManifest:
     watch: dict[str, Any] | None = None  # a watched loop: its model, modules and checks
     parameters: list[Any] | None = None  # a watched model's (name, shape) when not one layer
     note: str | None = None  # who made the run, e.g. a scikit-learn estimator's repr
+    run_id: str | None = None  # set by RunWriter; every step part of the run carries it
     format_version: int = FORMAT_VERSION
 
     @property
@@ -152,6 +163,7 @@ class RunSummary:
     W: list[Any] | None  # (d, k)
     B: list[Any] | None  # (k,)
     watch: dict[str, Any] | None = None
+    files: dict[str, str] | None = None  # set by RunWriter: relative path → SHA-256 at the end
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -233,12 +245,35 @@ def start_from_row(
     return Checkpoint(tensor("W_after", (d, k)), tensor("B_after", (k,)), state, position)
 
 
+class Damage:
+    """What a reader found wrong with a run's files: raised at once, or kept (``keep``).
+
+    Every finding is an InputError naming the file, what it should hold and what it holds.
+    A view that can work from the rest (``show``) keeps them and says what it skipped.
+    """
+
+    def __init__(self, keep: bool = False) -> None:
+        self.keep = keep
+        self.found: list[InputError] = []
+
+    def __call__(self, path: Path, expected: str, got: str) -> None:
+        self.add(InputError("path", expected, f"{got} in {path}"))
+
+    def add(self, error: InputError) -> None:
+        """Raise ``error``, or keep it."""
+        if not self.keep:
+            raise error
+        self.found.append(error)
+
+
 def read_manifest(root: Path) -> RunManifest:
-    """config.json of a run directory, checked: its format version and its fields."""
+    """config.json of a run directory, checked: its format version, its fields and their types."""
     path = root / CONFIG_FILE
     if not path.is_file():
         raise InputError("path", f"a run directory with {CONFIG_FILE}", repr(str(root)))
     data = _json(path)
+    if "config" not in data:  # not a manifest of any version: emptied or replaced
+        raise InputError("path", f"a complete {CONFIG_FILE}", f"no settings (config) in {path}")
     version = data.get("format_version", 1)
     if version != FORMAT_VERSION:
         raise InputError(
@@ -248,9 +283,71 @@ def read_manifest(root: Path) -> RunManifest:
             hint="train it again with this version of perceptron-lab",
         )
     try:
-        return RunManifest.from_json(data)
-    except (KeyError, TypeError, ValueError) as exc:
+        manifest = RunManifest.from_json(data)
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
         raise InputError("path", f"a complete {CONFIG_FILE}", f"{path}: {exc}") from None
+    _check_types(manifest, path)
+    _check_sizes(manifest, path)
+    return manifest
+
+
+def _check_types(record: Any, path: Path) -> None:
+    """Each field of a record read from ``path`` (and of its parts) is of its annotated type."""
+    for name, value, kind in _fields(record):
+        if not _conforms(value, kind):
+            raise InputError("path", f"{name} of type {_type_name(kind)}", f"{value!r} in {path}")
+
+
+def _fields(record: Any, prefix: str = "") -> Iterator[tuple[str, Any, Any]]:
+    """(dotted name, value, annotated type) of each field of a manifest and of its parts."""
+    import dataclasses
+    import typing
+
+    hints = typing.get_type_hints(type(record))
+    for f in dataclasses.fields(record):
+        value = getattr(record, f.name)
+        yield prefix + f.name, value, hints[f.name]
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            yield from _fields(value, f"{prefix}{f.name}.")
+
+
+def _conforms(value: Any, kind: Any) -> bool:
+    """Whether a value read from JSON is of an annotated type (containers: their kind only)."""
+    import types
+    import typing
+
+    if kind is Any:
+        return True
+    if typing.get_origin(kind) in (typing.Union, types.UnionType):
+        return any(_conforms(value, k) for k in typing.get_args(kind))
+    if kind in (int, float):  # JSON has no int/float divide of its own; bool is no number
+        numbers = (int,) if kind is int else (int, float)
+        return isinstance(value, numbers) and not isinstance(value, bool)
+    return isinstance(value, typing.get_origin(kind) or kind)
+
+
+def _type_name(kind: Any) -> str:
+    return kind.__name__ if isinstance(kind, type) else str(kind).replace("typing.", "")
+
+
+def _check_sizes(m: RunManifest, path: Path) -> None:
+    """A trained run's sizes follow from its settings and data: an edit of one shows."""
+    if m.batches_per_epoch is None or m.batch_size is None:  # a watched loop's are its own
+        return
+    if m.batch_size < 1:
+        raise InputError("path", "batch_size >= 1", f"batch_size = {m.batch_size} in {path}")
+    sizes = {
+        "batches_per_epoch": (
+            "data.n_samples / batch_size, rounded up",
+            -(-m.data.n_samples // m.batch_size),
+        ),
+        "total_steps": ("config.epochs × batches_per_epoch", m.config.epochs * m.batches_per_epoch),
+    }
+    for name, (how, expected) in sizes.items():
+        if getattr(m, name) != expected:
+            raise InputError(
+                "path", f"{how} = {expected}", f"{name} = {getattr(m, name)} in {path}"
+            )
 
 
 def read_summary(root: Path) -> RunSummary | None:
@@ -259,9 +356,13 @@ def read_summary(root: Path) -> RunSummary | None:
     if not path.is_file():
         return None
     try:
-        return RunSummary.from_json(_json(path))
+        summary = RunSummary.from_json(_json(path))
     except TypeError as exc:
         raise InputError("path", f"a complete {SUMMARY_FILE}", f"{path}: {exc}") from None
+    _check_types(summary, path)
+    if summary.files is None:
+        raise InputError("path", "the checksums of the run's files", f"none in {path}")
+    return summary
 
 
 def _json(path: Path) -> dict[str, Any]:
@@ -274,21 +375,111 @@ def _json(path: Path) -> dict[str, Any]:
     return data
 
 
-def read_table(folder: Path) -> list[dict[str, Any]]:
-    """All rows of a table folder, in order; a damaged part is an error naming it."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+def run_files(root: Path) -> list[Path]:
+    """The files summary.json vouches for: config.json, every part, the checkpoint, data.npz."""
+    from .checkpoint import FOLDER
 
+    found = [root / CONFIG_FILE, root / WATCH_DATA]
+    for folder in (STEP_TABLE, SAMPLE_TABLE):
+        found += sorted((root / folder).glob("part-*.parquet"))
+    found += sorted((root / FOLDER).glob("step-*"))
+    return [path for path in found if path.is_file()]
+
+
+def checksums(root: Path) -> dict[str, str]:
+    """Relative path → SHA-256 of each of :func:`run_files`."""
+    return {str(path.relative_to(root)): _sha256(path) for path in run_files(root)}
+
+
+def _sha256(path: Path) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def check_files(root: Path, summary: RunSummary | None, damage: Damage) -> None:
+    """Every file summary.json lists is there with its bytes, and no other part or checkpoint.
+
+    A run without a summary (still going, or killed) has only its parts' own checks. An
+    edited config.json is raised even when ``damage`` keeps: nothing can be read without it.
+    """
+    if summary is None or summary.files is None:
+        return
+    held = checksums(root)
+    for rel, digest in summary.files.items():
+        if rel not in held:
+            damage(root / rel, f"a file {SUMMARY_FILE} lists", "no such file")
+        elif held[rel] != digest:
+            (damage if rel != CONFIG_FILE else Damage())(
+                root / rel,
+                f"the bytes {SUMMARY_FILE} vouches for (SHA-256 {digest[:12]}…)",
+                f"a file changed since the run ended (SHA-256 {held[rel][:12]}…)",
+            )
+    for rel in sorted(held.keys() - summary.files.keys()):
+        damage(
+            root / rel, f"only the files {SUMMARY_FILE} lists", "a file added after the run ended"
+        )
+
+
+def read_steps(root: Path, manifest: RunManifest, damage: Damage) -> list[dict[str, Any]]:
+    """The step table: parts of this run, whose steps follow on from the first step.
+
+    The first step is 1, or a branch's parent step + 1. A part that cannot be read, was
+    written by another run, or leaves a gap or an overlap is damage; when ``damage`` keeps
+    it, the rows before that part are returned and the later parts are skipped.
+    """
+    import pyarrow.compute as pc
+
+    expected = manifest.parent.step + 1 if manifest.parent else 1
     tables = []
-    for part in sorted(folder.glob("part-*.parquet")):
-        try:
-            tables.append(pq.read_table(part))
-        except (OSError, pa.ArrowException) as exc:
-            raise InputError("path", "readable Parquet parts", f"{part}: {exc}") from None
+    for part, table in _parts(root / STEP_TABLE, damage):
+        if table is None:
+            break
+        stamp = (table.schema.metadata or {}).get(RUN_ID_KEY, b"").decode()
+        if stamp != manifest.run_id:
+            damage(part, f"a part of run {manifest.run_id} ({CONFIG_FILE})", f"run {stamp!r}")
+            break
+        steps = table["step"].to_pylist()
+        if steps != list(range(expected, expected + len(steps))):
+            first, last = pc.min(table["step"]).as_py(), pc.max(table["step"]).as_py()
+            damage(part, f"steps from {expected} on, one each", f"steps {first}..{last}")
+            break
+        tables.append(table)
+        expected += len(steps)
+    return _rows(tables)
+
+
+def read_table(folder: Path, damage: Damage | None = None) -> list[dict[str, Any]]:
+    """All rows of a table folder, in order; a damaged part is an error naming it (or kept)."""
+    tables = []
+    for _, table in _parts(folder, damage or Damage()):
+        if table is None:
+            break
+        tables.append(table)
+    return _rows(tables)
+
+
+def _rows(tables: list[Any]) -> list[dict[str, Any]]:
+    """The rows of consecutive parts (a column one part lacks is null in its rows)."""
+    import pyarrow as pa
+
     if not tables:
         return []
     rows: list[dict[str, Any]] = pa.concat_tables(tables, promote_options="default").to_pylist()
     return rows
+
+
+def _parts(folder: Path, damage: Damage) -> Iterator[tuple[Path, Any]]:
+    """(part, its table) in order; (part, None) for one that cannot be read, after the damage."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    for part in sorted(folder.glob("part-*.parquet")):
+        try:
+            table = pq.read_table(part, page_checksum_verification=True)
+        except (OSError, pa.ArrowException) as exc:
+            damage(part, "a readable Parquet part", f"unreadable bytes ({type(exc).__name__})")
+            table = None
+        yield part, table
 
 
 def truncate_table(folder: Path, last_step: int) -> None:
@@ -299,6 +490,8 @@ def truncate_table(folder: Path, last_step: int) -> None:
     """
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
+
+    from .column_table import write_part
 
     seen = 0  # the last step of the parts before
     for part in sorted(folder.glob("part-*.parquet")):
@@ -313,8 +506,7 @@ def truncate_table(folder: Path, last_step: int) -> None:
         if kept.num_rows == 0:
             part.unlink()
             continue
-        with atomic_path(part) as tmp:
-            pq.write_table(kept, tmp)
+        write_part(part, kept)
         seen = pc.max(kept["step"]).as_py()
     _renumber(folder)
 
@@ -325,10 +517,13 @@ def merge_parts(folder: Path, numbers_per_part: int = PART_NUMBERS) -> None:
     Parts already that large are left alone, so memory stays bounded by one merged part.
     A group's rows replace its first part atomically before the others are removed (a
     crash leaves every row readable, at worst twice — which a resume repairs, see
-    :func:`truncate_table` — never half).
+    :func:`truncate_table` — never half). A merged part keeps its first part's key-value
+    metadata (the run's id).
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
+
+    from .column_table import write_part
 
     parts = sorted(folder.glob("part-*.parquet"))
     groups: list[list[Path]] = []
@@ -344,9 +539,10 @@ def merge_parts(folder: Path, numbers_per_part: int = PART_NUMBERS) -> None:
     if len(groups) == len(parts):
         return
     for group in (g for g in groups if len(g) > 1):
-        table = pa.concat_tables([pq.read_table(p) for p in group], promote_options="default")
-        with atomic_path(group[0]) as tmp:  # the group's rows take its first part's place
-            pq.write_table(table, tmp)
+        tables = [pq.read_table(p) for p in group]
+        table = pa.concat_tables(tables, promote_options="default")
+        # the group's rows take its first part's place
+        write_part(group[0], table.replace_schema_metadata(tables[0].schema.metadata))
         for part in group[1:]:
             part.unlink()
     _renumber(folder)
@@ -486,7 +682,8 @@ class RunWriter:
     :meth:`close`. ``resume`` continues the run in ``root`` from ``start_step`` (rows after
     it are dropped and a stale summary.json is removed); otherwise ``root`` must be new or
     empty, or a run that ``overwrite`` replaces. A branch is a new run whose first row is
-    ``start_step + 1``.
+    ``start_step + 1``. A resumed run keeps the id in its config.json; any other run gets a
+    new one; the manifest and every step part are stamped with it.
     """
 
     def __init__(
@@ -503,13 +700,23 @@ class RunWriter:
         from .column_table import ColumnTable
 
         self.lock = claim(root, resume=resume, overwrite=overwrite)
-        write_text_atomic(root / CONFIG_FILE, json.dumps(manifest.to_json(), indent=1))
+        self.run_id = _run_id(root) if resume else uuid.uuid4().hex
+        self._write_manifest(root, manifest)
         truncate_table(root / STEP_TABLE, start_step)
         truncate_table(root / SAMPLE_TABLE, start_step)
         (root / SUMMARY_FILE).unlink(missing_ok=True)
         self.root = root
-        self.table = ColumnTable(root / STEP_TABLE, schema.vectors, scalars=schema.scalars)
+        self.table = ColumnTable(
+            root / STEP_TABLE,
+            schema.vectors,
+            scalars=schema.scalars,
+            metadata={RUN_ID_KEY: self.run_id.encode()},
+        )
         self.samples = samples  # a SampleRecorder writing into root / SAMPLE_TABLE, or None
+
+    def _write_manifest(self, root: Path, manifest: RunManifest) -> None:
+        stamped = replace(manifest, run_id=self.run_id)
+        write_text_atomic(root / CONFIG_FILE, json.dumps(stamped.to_json(), indent=1))
 
     def put(self, scalars: Mapping[str, Any], vectors: Mapping[str, Any]) -> None:
         """One step's row (a vector missing from ``vectors`` is null)."""
@@ -526,15 +733,24 @@ class RunWriter:
         checkpoint.save(self.root, ckpt)
 
     def finish(self, summary: RunSummary, manifest: RunManifest | None = None) -> None:
-        """The last rows, the parts merged, summary.json (and ``manifest`` if it changed)."""
+        """The last rows, the parts merged, summary.json with the checksums of every file
+        (and ``manifest`` if it changed)."""
         self.flush()
         if manifest is not None:
-            write_text_atomic(self.root / CONFIG_FILE, json.dumps(manifest.to_json(), indent=1))
+            self._write_manifest(self.root, manifest)
         merge_parts(self.root / STEP_TABLE)
         merge_parts(self.root / SAMPLE_TABLE)
-        write_text_atomic(self.root / SUMMARY_FILE, json.dumps(summary.to_json(), indent=1))
+        vouched = replace(summary, files=checksums(self.root))
+        write_text_atomic(self.root / SUMMARY_FILE, json.dumps(vouched.to_json(), indent=1))
         self.close()
 
     def close(self) -> None:
         """Let another process write the directory (finish does; again: nothing)."""
         self.lock.release()
+
+
+def _run_id(root: Path) -> str:
+    """The id in ``root``'s config.json (a run continued in place), or a new one."""
+    path = root / CONFIG_FILE
+    found = _json(path).get("run_id") if path.is_file() else None
+    return found if isinstance(found, str) else uuid.uuid4().hex

@@ -12,7 +12,7 @@ from typing import Any
 import torch
 
 from ..losses import Loss
-from .atomic import write_atomic
+from .column_table import write_part
 
 
 class SampleRecorder:
@@ -77,11 +77,9 @@ class SampleRecorder:
         if not self.rows:
             return
         import pyarrow as pa
-        import pyarrow.parquet as pq
 
-        table = pa.Table.from_pylist(self.rows)
         path = self.folder / f"part-{len(self.parts):05d}.parquet"
-        write_atomic(path, lambda tmp: pq.write_table(table, tmp))
+        write_part(path, pa.Table.from_pylist(self.rows))
         self.parts.append(path)
         self.kept += len(self.rows)
         self.rows = []

@@ -11,19 +11,26 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
+from . import checkpoint
 from .run_files import (
+    CONFIG_FILE,
     SAMPLE_TABLE,
-    STEP_TABLE,
+    Damage,
     RunManifest,
     RunSummary,
     StepSchema,
+    check_files,
     read_manifest,
+    read_steps,
     read_summary,
     read_table,
 )
+
+if TYPE_CHECKING:
+    from .checkpoint import Checkpoint
 
 
 @dataclass
@@ -51,6 +58,7 @@ class Trace:
     steps: Sequence[Mapping[str, Any]]
     samples: Sequence[Mapping[str, Any]] = ()
     summary: RunSummary | None = None
+    skipped: tuple[InputError, ...] = ()  # what Trace.load(..., partial=True) found damaged
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -120,19 +128,89 @@ class Trace:
         return pd.DataFrame(list(self.steps))
 
     @classmethod
-    def load(cls, path: str | Path) -> Trace:
-        """Read a run directory back (value for value what was written)."""
+    def load(cls, path: str | Path, *, partial: bool = False) -> Trace:
+        """Read a run directory back (value for value what was written), checked.
+
+        A damaged file is an InputError naming it. With ``partial``, damage to the step
+        table, the per-sample table or the checkpoint is kept in ``skipped`` instead: the
+        rows before the first damaged part are read, the later ones left out (config.json
+        and summary.json must still be whole).
+        """
         root = Path(path)
+        damage = Damage(keep=partial)
         manifest = read_manifest(root)
-        return cls(
-            path=root,
-            manifest=manifest,
-            steps=read_table(root / STEP_TABLE),
-            samples=read_table(root / SAMPLE_TABLE),
-            summary=read_summary(root),
-        )
+        summary = read_summary(root)
+        check_files(root, summary, damage)
+        steps = read_steps(root, manifest, damage)
+        samples = read_table(root / SAMPLE_TABLE, damage)
+        try:
+            _check_checkpoint_step(root, manifest, steps)
+        except InputError as exc:
+            damage.add(exc)
+        return cls(root, manifest, steps, samples, summary, tuple(damage.found))
+
+    def checkpoint(self) -> Checkpoint | None:
+        """The run directory's latest checkpoint, checked against the manifest and the trace.
+
+        W and B must have the manifest's shapes and equal the step table's W_after and
+        B_after of the checkpoint's step: a checkpoint edited or taken from another run is
+        an InputError naming it, not a run resumed from numbers it never had.
+        """
+        import torch
+
+        if self.path is None:
+            return None
+        ckpt = checkpoint.latest(self.path)
+        if ckpt is None and self.steps:  # rows are written before the checkpoint that counts them
+            raise InputError(
+                "path",
+                f"the checkpoint of a step the step table holds (up to {self.steps[-1]['step']})",
+                f"none in {self.path / checkpoint.FOLDER}",
+                hint="train the run again",
+            )
+        if ckpt is None:
+            return None
+        t = ckpt.position.step
+        where = self.path / checkpoint.FOLDER / f"step-{t:08d}.safetensors"
+        m = self.manifest
+        shapes = ((m.input_size, m.output_size), (m.output_size,))
+        if (tuple(ckpt.W.shape), tuple(ckpt.B.shape)) != shapes:
+            raise InputError(
+                "path",
+                f"W of shape {shapes[0]} and B of shape {shapes[1]}, as {CONFIG_FILE} says",
+                f"{tuple(ckpt.W.shape)} and {tuple(ckpt.B.shape)} in {where}",
+            )
+        row = self.step(t)
+        for name, value in (("W", ckpt.W), ("B", ckpt.B)):
+            recorded = torch.tensor(row[f"{name}_after"], dtype=torch.float64)
+            if not torch.equal(value.double().reshape(-1), recorded):
+                raise InputError(
+                    "path",
+                    f"the {name} the step table holds after step {t}",
+                    f"other values in {where}",
+                )
+        return ckpt
 
 
 def _score_of(steps: Sequence[Mapping[str, Any]]) -> str:
     """The score column of an unfinished run: r2 or accuracy, whichever the rows hold."""
     return "r2" if steps and "r2" in steps[0] else "accuracy"
+
+
+def _check_checkpoint_step(
+    root: Path, manifest: RunManifest, steps: Sequence[Mapping[str, Any]]
+) -> None:
+    """The checkpoint's step is a step of the run that the step table holds."""
+    found = checkpoint.newest(root)
+    if found is None:
+        return
+    meta, position = found
+    first = int(steps[0]["step"]) if steps else 1
+    last = int(steps[-1]["step"]) if steps else 0
+    if not first <= position.step <= min(last, manifest.total_steps):
+        held = f"steps {first}..{last}" if steps else "no steps"
+        raise InputError(
+            "path",
+            f"a checkpoint of a step the run holds ({held} of {manifest.total_steps})",
+            f"step {position.step} in {meta}",
+        )

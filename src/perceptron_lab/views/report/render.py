@@ -38,8 +38,11 @@ def environment() -> Environment:
 
 def render_report(source: Trace | str | Path, lang: str = "en") -> str:
     """The report of a run (a :class:`Trace` or its directory) as one HTML document."""
+    from ...engine.run_data import check_data
+
     check_language(lang)  # a bad language fails before any work
     trace = source if isinstance(source, Trace) else Trace.load(source)
+    check_data(trace)  # changed data is refused: the replayed steps and plots would be wrong
     return environment().get_template(TEMPLATE).render(report_context(trace, lang))
 
 
