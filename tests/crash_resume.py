@@ -44,6 +44,9 @@ PRELOAD = [
 ]
 TOTAL_STEPS = 90  # of run_args: 120 samples in batches of 4, 3 epochs
 TIMINGS = ("seconds", "steps_per_second")  # the summary's fields a kill may change
+# each run has its own id, so the manifest's bytes (and their checksum) differ between an
+# uninterrupted run and a resumed one; the rows and the checkpoint are compared whole
+OWN = ("run_id",)
 
 
 def run_args(rule: str) -> list[str]:
@@ -122,12 +125,15 @@ def state_of(root: Path) -> dict[str, Any]:
     from .cli_run import snapshot
 
     summary = json.loads((root / "summary.json").read_text())
-    for key in TIMINGS:
+    for key in (*TIMINGS, "files"):
         summary.pop(key)
+    config = json.loads((root / "config.json").read_text())
+    for key in OWN:
+        config.pop(key)
     return {
         "steps": list(Trace.load(root).steps),
         "checkpoint": snapshot(root / "checkpoints"),
-        "config": json.loads((root / "config.json").read_text()),
+        "config": config,
         "summary": summary,
     }
 

@@ -59,6 +59,7 @@ SAMPLE_TABLE = "samples"
 WATCH_DATA = "data.npz"  # a watched loop's batches: X (rows, d) and y (in the loss's label set)
 MANIFEST_KEYS = ("config", "data", "loss", "optimizer")  # every format version's config.json has
 RUN_ID_KEY = b"perceptron_lab.run_id"  # a step part's key-value metadata: the run it belongs to
+MERGED_KEY = b"perceptron_lab.merged_through"  # a merged part's metadata: its last step
 PART_NUMBERS = 2**20  # a merged part holds at most this many numbers (8 MiB of float64)
 
 
@@ -425,11 +426,15 @@ def read_steps(root: Path, manifest: RunManifest, damage: Damage) -> list[dict[s
 
     The first step is 1, or a branch's parent step + 1. A part that cannot be read, was
     written by another run, or leaves a gap or an overlap is damage; when ``damage`` keeps
-    it, the rows before that part are returned and the later parts are skipped.
+    it, the rows before that part are returned and the later parts are skipped. The one
+    overlap that is not damage is what a killed :func:`merge_parts` leaves: parts after a
+    merged part whose steps it already holds (their copies), skipped here and removed by a
+    resume (:func:`truncate_table`).
     """
     import pyarrow.compute as pc
 
     expected = manifest.parent.step + 1 if manifest.parent else 1
+    merged_through = 0  # the last step a merged part before holds
     tables = []
     for part, table in _parts(root / STEP_TABLE, damage):
         if table is None:
@@ -439,12 +444,15 @@ def read_steps(root: Path, manifest: RunManifest, damage: Damage) -> list[dict[s
             damage(part, f"a part of run {manifest.run_id} ({CONFIG_FILE})", f"run {stamp!r}")
             break
         steps = table["step"].to_pylist()
+        if steps and steps[0] < expected and max(steps) <= merged_through:
+            continue  # a killed merge's leftover: rows the merged part holds
         if steps != list(range(expected, expected + len(steps))):
             first, last = pc.min(table["step"]).as_py(), pc.max(table["step"]).as_py()
             damage(part, f"steps from {expected} on, one each", f"steps {first}..{last}")
             break
         tables.append(table)
         expected += len(steps)
+        merged_through = int((table.schema.metadata or {}).get(MERGED_KEY, merged_through))
     return _rows(tables)
 
 
@@ -516,9 +524,9 @@ def merge_parts(folder: Path, numbers_per_part: int = PART_NUMBERS) -> None:
 
     Parts already that large are left alone, so memory stays bounded by one merged part.
     A group's rows replace its first part atomically before the others are removed (a
-    crash leaves every row readable, at worst twice — which a resume repairs, see
-    :func:`truncate_table` — never half). A merged part keeps its first part's key-value
-    metadata (the run's id).
+    crash leaves every row readable, at worst twice — which the reader knows by the merged
+    part's last step (``MERGED_KEY``) and a resume repairs, see :func:`truncate_table` —
+    never half). A merged part keeps its first part's key-value metadata (the run's id).
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -542,7 +550,9 @@ def merge_parts(folder: Path, numbers_per_part: int = PART_NUMBERS) -> None:
         tables = [pq.read_table(p) for p in group]
         table = pa.concat_tables(tables, promote_options="default")
         # the group's rows take its first part's place
-        write_part(group[0], table.replace_schema_metadata(tables[0].schema.metadata))
+        last = str(max(int(t["step"][-1].as_py()) for t in tables if t.num_rows)).encode()
+        meta = {**(tables[0].schema.metadata or {}), MERGED_KEY: last}
+        write_part(group[0], table.replace_schema_metadata(meta))
         for part in group[1:]:
             part.unlink()
     _renumber(folder)

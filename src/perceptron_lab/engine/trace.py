@@ -161,7 +161,11 @@ class Trace:
         if self.path is None:
             return None
         ckpt = checkpoint.latest(self.path)
-        if ckpt is None and self.steps:  # rows are written before the checkpoint that counts them
+        every = self.manifest.checkpoint_every
+        # rows are written before the checkpoint that counts them: rows short of the first
+        # checkpoint's step are a run killed before it (resumed from the start); rows past it
+        # without one are a checkpoint lost
+        if ckpt is None and self.steps and (every is None or self.steps[-1]["step"] >= every):
             raise InputError(
                 "path",
                 f"the checkpoint of a step the step table holds (up to {self.steps[-1]['step']})",
