@@ -38,24 +38,32 @@ def add_compare_parser(sub: Any) -> None:
         "none: no penalty, and ‖W‖ by epoch (default: l2)",
     )
     p.add_argument(
-        "--C", type=float, default=1.0, help="LogisticRegression's inverse penalty (default: 1.0)"
+        "--C",
+        type=options.bounded("C"),
+        default=1.0,
+        help="LogisticRegression's inverse penalty (default: 1.0)",
     )
     p.add_argument(
         "--epochs",
-        type=int,
+        type=options.bounded("epochs"),
         default=3000,
         help="perceptron-lab's full-batch epochs (default: 3000)",
     )
     p.add_argument(
         "--lr",
-        type=float,
+        type=options.bounded("lr"),
         default=0.05,
         help="Adam's learning rate, cosine-annealed (default: 0.05)",
     )
-    p.add_argument("--seed", type=int, default=0, help="seed of every model (default: 0)")
+    p.add_argument(
+        "--seed",
+        type=options.bounded("seed"),
+        default=0,
+        help="seed of every model (default: 0)",
+    )
     p.add_argument(
         "--verify-every",
-        type=int,
+        type=options.bounded("verify_every"),
         help="verify every K-th step against PyTorch (default: the first and the last)",
     )
     p.set_defaults(run=run_compare)

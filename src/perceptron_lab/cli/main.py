@@ -13,7 +13,7 @@ from typing import NoReturn
 
 from .. import __version__
 from ..errors import InputError, PerceptronLabError
-from .options import command_parser, flag
+from .options import check_bounds, command_parser, flag, state_bounds
 
 
 class _Parser(argparse.ArgumentParser):
@@ -56,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
         add_compare_parser,
     ):
         add(sub)
+    for command in sub.choices.values():
+        state_bounds(command)
     return parser
 
 
@@ -68,6 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     where = f"perceptron-lab {args.command}: error:"
     try:
+        check_bounds(command_parser(parser, args.command), args)
         code: int = args.run(args)
     except InputError as exc:
         shown = exc.renamed(flag(command_parser(parser, args.command), exc.argument))

@@ -48,14 +48,31 @@ def add_train_parser(sub: Any) -> None:
         ),
     )
     p.add_argument("dataset", nargs="?", help="built-in dataset name or data file (default: seed)")
-    p.add_argument("--momentum", type=float, help="momentum of sgd or rmsprop")
-    p.add_argument("--weight-decay", type=float, help="weight decay λ of the update rule")
-    p.add_argument("--epochs", type=int, help="epochs (default: 5)")
     p.add_argument(
-        "--batch-size", type=int, help="samples per step (default: all, full batch; 1: online)"
+        "--momentum",
+        type=options.bounded("momentum"),
+        help="momentum of sgd or rmsprop",
     )
     p.add_argument(
-        "--seed", type=int, default=0, help="seed of the weights, split and order (default: 0)"
+        "--weight-decay",
+        type=options.bounded("weight_decay"),
+        help="weight decay λ of the update rule",
+    )
+    p.add_argument(
+        "--epochs",
+        type=options.bounded("epochs"),
+        help="epochs (default: 5)",
+    )
+    p.add_argument(
+        "--batch-size",
+        type=options.bounded("batch_size"),
+        help="samples per step (default: all, full batch; 1: online)",
+    )
+    p.add_argument(
+        "--seed",
+        type=options.bounded("seed"),
+        default=0,
+        help="seed of the weights, split and order (default: 0)",
     )
     p.add_argument(
         "--schedule",
@@ -64,17 +81,20 @@ def add_train_parser(sub: Any) -> None:
     )
     p.add_argument(
         "--verify-every",
-        type=int,
+        type=options.bounded("verify_every"),
         help="verify every K-th step against PyTorch "
         "(default: every step up to 2000 steps, else about 200 steps)",
     )
     p.add_argument(
         "--checkpoint-every",
-        type=int,
+        type=options.bounded("checkpoint_every"),
         help="checkpoint every K steps (default: each epoch, at most about 50 times a run)",
     )
     p.add_argument(
-        "--test-size", type=float, default=0.0, help="fraction held out for testing (default: 0)"
+        "--test-size",
+        type=options.bounded("test_size"),
+        default=0.0,
+        help="fraction held out for testing (default: 0)",
     )
     p.add_argument(
         "--standardize",
@@ -97,7 +117,9 @@ def add_train_parser(sub: Any) -> None:
         "--branch", type=Path, metavar="RUN_DIR", help="start a new run from another run's step"
     )
     p.add_argument(
-        "--at-step", type=int, help="with --branch: the recorded step to start from (any step)"
+        "--at-step",
+        type=options.bounded("at_step"),
+        help="with --branch: the recorded step to start from (any step)",
     )
     p.add_argument(
         "--tensorboard",
@@ -107,7 +129,7 @@ def add_train_parser(sub: Any) -> None:
     )
     p.add_argument(
         "--tensorboard-every",
-        type=int,
+        type=options.bounded("every"),
         metavar="K",
         help="TensorBoard every K steps (default: every step up to 1000, else ~1000 steps)",
     )

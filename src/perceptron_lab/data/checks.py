@@ -1,7 +1,8 @@
-"""Turning user input into checked tensors: shape, dtype, finiteness.
+"""Turning user input into checked tensors and numbers: shape, dtype, finiteness, bounds.
 
 Every check raises :class:`~perceptron_lab.errors.InputError` naming the argument,
-what was expected and what came.
+what was expected and what came. Numbers are checked against the one table of bounds,
+:mod:`perceptron_lab.bounds`.
 """
 
 from __future__ import annotations

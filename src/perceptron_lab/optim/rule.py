@@ -14,7 +14,8 @@ from typing import Any, ClassVar
 
 import torch
 
-from ..data.checks import check_fraction, check_positive
+from ..bounds import bounded
+from ..data.checks import check_fraction
 
 State = dict[str, torch.Tensor]
 
@@ -30,7 +31,7 @@ class UpdateRule(ABC):
     uses_step: ClassVar[bool] = False  # its formulas read the step count t (bias correction…)
 
     def __init__(self, lr: float) -> None:
-        self.lr = check_positive("lr", lr)
+        self.lr = bounded("lr", lr)
 
     @abstractmethod
     def options(self) -> dict[str, Any]:
@@ -109,5 +110,5 @@ def check_betas(betas: tuple[float, float]) -> tuple[float, float]:
 
 
 def check_weight_decay(value: float) -> float:
-    """λ ≥ 0."""
-    return check_positive("weight_decay", value, allow_zero=True)
+    """λ in its bounds (perceptron_lab.bounds.BOUNDS: [0, 1000])."""
+    return float(bounded("weight_decay", value))

@@ -1,0 +1,254 @@
+"""Every input is bounded and every refusal names its true cause (issue 9).
+
+Each numeric option of each command is read through one table of bounds
+(``perceptron_lab.bounds.BOUNDS``): out of bounds, or not a number, is exit 2 and one
+line naming the flag — never an endless run, an exhausted memory or a traceback; the
+library refuses the same values, naming its parameters. In-process where no subprocess
+is needed, so the file stays fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from perceptron_lab.bounds import BOUNDS, INT64_MAX, Bound
+from perceptron_lab.cli import build_parser
+from perceptron_lab.cli.main import main
+from perceptron_lab.cli.options import bounded, command_parser
+from perceptron_lab.errors import InputError
+
+from .cli_run import snapshot
+
+NUMBERS = ["--X", "1,2;3,4;5,6", "--y", "1,0,1", "--W", "0.5;-0.3", "--B", "0.1"]
+# what each command needs beside one numeric flag for its parser to accept the line
+BASE = {
+    "demo": [],
+    "step": NUMBERS,
+    "train": [],
+    "show": ["RUN"],
+    "explain": [],
+    "plot": ["--kind", "loss"],
+    "report": ["RUN"],
+    "export": ["RUN", "--tensorboard", "TB"],
+    "compare": [],
+}
+
+
+def _numeric_flags() -> list[tuple[str, str, str]]:
+    """(command, flag, library name) of every bounded option of every command."""
+    parser = build_parser()
+    found = []
+    for command in BASE:
+        for action in command_parser(parser, command)._actions:
+            if isinstance(action.type, bounded):
+                found.append((command, max(action.option_strings, key=len), str(action.type)))
+    return found
+
+
+def _outside(bound: Bound) -> list[str]:
+    """Texts just outside ``bound``, far outside it (1e23) and not a number of its kind."""
+    if bound.kind is int:
+        below = str(int(bound.low) - 1)
+        above = str(int(bound.high) + 1)
+        return [below, above, "1e23", "2.5"]
+    below = str(bound.low) if bound.low_open else str(bound.low - 1)
+    above = str(bound.high) if bound.high_open else str(bound.high * 10)
+    return [below, above, "nan", "inf", "x"]
+
+
+FLAGS = _numeric_flags()
+CASES = [(c, f, n, text) for c, f, n in FLAGS for text in _outside(BOUNDS[n])]
+
+
+def refused_in_process(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
+    """``main(argv)`` exits 2 with one line on stderr and nothing on stdout; the line."""
+    capsys.readouterr()
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+    return err.strip()
+
+
+def test_every_numeric_option_of_every_command_is_bounded() -> None:
+    parser = build_parser()
+    for command in BASE:
+        for action in command_parser(parser, command)._actions:
+            assert action.type not in (int, float), (command, action.dest)
+    assert {c for c, _, _ in FLAGS} == {c for c in BASE if c != "report"}
+    assert len(FLAGS) >= 25
+
+
+@pytest.mark.parametrize(("command", "option", "name", "text"), CASES)
+def test_a_number_out_of_bounds_is_one_line_naming_the_flag(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    command: str,
+    option: str,
+    name: str,
+    text: str,
+) -> None:
+    before = snapshot(tmp_path)
+    argv = [a.replace("RUN", str(tmp_path)) for a in BASE[command]]
+    line = refused_in_process(capsys, [command, *argv, option, text])
+    expected = BOUNDS[name].describe()
+    assert line.startswith(f"perceptron-lab {command}: error: {option}: expected {expected}, got ")
+    assert text in line
+    assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize(("command", "option", "name"), FLAGS)
+def test_the_help_states_the_bounds(command: str, option: str, name: str) -> None:
+    sub = command_parser(build_parser(), command)
+    (action,) = [a for a in sub._actions if option in a.option_strings]
+    assert BOUNDS[name].describe() in str(action.help)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: _config(epochs=10**23), "epochs: expected an integer in [1, 1000000], got 10"),
+        (lambda: _config(lr=1e23), "lr: expected a number in (0, 1000], got 1e+23"),
+        (lambda: _config(seed=2**64), "seed: expected an integer in [0, 2**63-1], got"),
+        (lambda: _config(test_size="x"), "test_size: expected a number in [0, 1), got 'x'"),
+        (lambda: _config(epochs=True), "epochs: expected an integer in [1, 1000000], got True"),
+        (lambda: _config(batch_size=2.0), "batch_size: expected an integer in [1, 2**63-1]"),
+        (lambda: _config(lr=float("nan")), "lr: expected a number in (0, 1000], got nan"),
+        (lambda: _observe(steps=True), "steps: expected an integer in [1, 10000], got True"),
+        (lambda: _observe(steps=10**23), "steps: expected an integer in [1, 10000]"),
+        (lambda: _observe(lr=1e23), "lr: expected a number in (0, 1000], got 1e+23"),
+        (lambda: _sgd(momentum=1.0), "momentum: expected a number in [0, 1), got 1.0"),
+        (lambda: _sgd(weight_decay=1e9), "weight_decay: expected a number in [0, 1000]"),
+        (lambda: _demo(epochs=10**23), "epochs: expected an integer in [1, 1000000]"),
+        (lambda: _demo(seed=-1), "seed: expected an integer in [0, 2**63-1], got -1"),
+        (lambda: _load("blobs", size=10**23), "size: expected an integer in [2, 1000000]"),
+        (lambda: _load("blobs", seed=2**63), "seed: expected an integer in [0, 2**63-1]"),
+        (lambda: _reconcile(epochs=10**23), "epochs: expected an integer in [1, 1000000]"),
+        (lambda: _reconcile(C=float("inf")), "C: expected a number in (0, 1000000000000]"),
+        (lambda: _trainer(np.zeros((3, 2))), "train: expected a Dataset, got ndarray"),
+        (lambda: _trainer("iris"), "train: expected a Dataset, got str"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_the_library_refuses_the_same_values_naming_its_parameter(
+    call: Callable[[], Any], message: str
+) -> None:
+    with pytest.raises(InputError) as caught:
+        call()
+    assert str(caught.value).startswith(message)
+    assert "np." not in str(caught.value)
+
+
+def test_numpy_numbers_are_accepted_and_shown_plainly() -> None:
+    from perceptron_lab.bounds import bounded as check
+
+    assert check("epochs", np.int64(3)) == 3 and type(check("epochs", np.int64(3))) is int
+    assert check("lr", np.float32(0.5)) == 0.5
+    with pytest.raises(InputError, match=r"got 0$"):
+        check("epochs", np.int64(0))
+    with pytest.raises(InputError, match=r"got True$"):
+        check("epochs", np.bool_(True))
+
+
+def test_the_largest_seed_trains_with_shuffled_batches() -> None:
+    from perceptron_lab.data import load
+    from perceptron_lab.engine.config import TrainConfig
+    from perceptron_lab.engine.train import Trainer
+
+    result = Trainer(TrainConfig(epochs=2, batch_size=2, seed=INT64_MAX), load("seed")).run()
+    assert result.summary.steps == 4
+
+
+def test_a_run_past_the_most_steps_is_refused_before_it_starts() -> None:
+    from perceptron_lab.data import load
+
+    with pytest.raises(InputError, match=r"^epochs: expected at most 66666 epochs of 150"):
+        _trainer(load("iris"), epochs=1_000_000, batch_size=1)
+
+
+@pytest.mark.parametrize(
+    ("call", "argument"),
+    [
+        (lambda: _demo(epochs=1_000_000), "epochs"),  # every epoch's record is kept
+        (lambda: _observe(steps=10_000, X=np.ones((2000, 3))), "steps"),
+        (lambda: _in_memory_run(epochs=1_000_000), "epochs"),  # no out=: rows kept
+    ],
+)
+def test_what_would_not_fit_in_memory_is_refused_before_it_starts(
+    call: Callable[[], Any], argument: str
+) -> None:
+    with pytest.raises(InputError, match=rf"^{argument}: expected at most \d+ steps here"):
+        call()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["demo", "--epochs", "1000000"],
+        ["step", *NUMBERS, "--steps", "10000", "--X", ";".join(["1,2"] * 3000)],
+    ],
+)
+def test_the_cli_refuses_what_would_not_fit_in_memory(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    line = refused_in_process(capsys, argv)
+    assert "kept in memory" in line and "GiB at most" in line
+
+
+def _config(**given: Any) -> Any:
+    from perceptron_lab.engine.config import TrainConfig
+
+    return TrainConfig(**given)
+
+
+def _observe(X: Any = None, **given: Any) -> Any:
+    from perceptron_lab.observe import observe
+
+    X = [[1.0, 2.0], [3.0, 4.0]] if X is None else X
+    return observe(X, [1.0] * len(X), [[0.5], [-0.3], [0.1]][: len(X[0])], [0.1], **given)
+
+
+def _sgd(**given: Any) -> Any:
+    from perceptron_lab.optim import get_optimizer
+
+    return get_optimizer("sgd", **given)
+
+
+def _demo(**given: Any) -> Any:
+    from perceptron_lab.core.notebook import run_demo
+
+    return run_demo(**given)
+
+
+def _load(name: str, **given: Any) -> Any:
+    from perceptron_lab.data import load
+
+    return load(name, **given)
+
+
+def _reconcile(**given: Any) -> Any:
+    from perceptron_lab.sklearn.reconcile import reconcile
+
+    return reconcile("iris", **given)
+
+
+def _trainer(train: Any, **given: Any) -> Any:
+    from perceptron_lab.engine.train import Trainer
+
+    return Trainer(_config(**given), train)
+
+
+def _in_memory_run(**given: Any) -> Any:
+    from perceptron_lab.data import load
+
+    return _trainer(load("seed"), **given).run()
+
+
+def test_a_number_in_bounds_is_parsed_as_its_kind() -> None:
+    args = build_parser().parse_args(["train", "--epochs", "7", "--lr", "0.5", "--seed", "3"])
+    assert (args.epochs, args.lr, args.seed) == (7, 0.5, 3)
+    assert type(args.epochs) is int and type(args.lr) is float
