@@ -9,7 +9,11 @@ is needed, so the file stays fast.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import errno
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +26,7 @@ from perceptron_lab.cli.main import main
 from perceptron_lab.cli.options import bounded, command_parser
 from perceptron_lab.errors import InputError
 
-from .cli_run import snapshot
+from .cli_run import cli, snapshot
 
 NUMBERS = ["--X", "1,2;3,4;5,6", "--y", "1,0,1", "--W", "0.5;-0.3", "--B", "0.1"]
 # what each command needs beside one numeric flag for its parser to accept the line
@@ -252,3 +256,119 @@ def test_a_number_in_bounds_is_parsed_as_its_kind() -> None:
     args = build_parser().parse_args(["train", "--epochs", "7", "--lr", "0.5", "--seed", "3"])
     assert (args.epochs, args.lr, args.seed) == (7, 0.5, 3)
     assert type(args.epochs) is int and type(args.lr) is float
+
+
+# ---------------------------------------------------------------- files and streams
+def failed_in_process(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
+    """``main(argv)`` exits 1 (the system refused a file) with one line on stderr; the line."""
+    capsys.readouterr()
+    assert main(argv) == 1
+    _, err = capsys.readouterr()
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+    return err.strip()
+
+
+@pytest.fixture
+def tmpfs(tmp_path: Path) -> Iterator[Path]:
+    """A 2 MB tmpfs (needs root and a system that lets the test mount one)."""
+    mount = tmp_path / "tmpfs"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+def _fill(folder: Path, leave: int) -> None:
+    """Fill ``folder``'s file system but ``leave`` bytes."""
+    stat = os.statvfs(folder)
+    (folder / "filler").write_bytes(b"0" * max(stat.f_bavail * stat.f_frsize - leave, 0))
+
+
+@pytest.mark.parametrize(
+    ("out", "reason"),
+    [
+        (lambda root: root / "a-file" / "run", "Not a directory (ENOTDIR)"),
+        (lambda root: root / ("x" * 300) / "run", "File name too long (ENAMETOOLONG)"),
+    ],
+    ids=["under-a-regular-file", "component-over-255-bytes"],
+)
+def test_an_out_the_system_refuses_is_one_line_naming_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, out: Callable[[Path], Path], reason: str
+) -> None:
+    (tmp_path / "a-file").write_text("keep me")
+    before = snapshot(tmp_path)
+    line = failed_in_process(capsys, ["train", "--quiet", "--out", str(out(tmp_path))])
+    assert line.startswith("perceptron-lab train: error: ") and line.endswith(reason)
+    assert snapshot(tmp_path) == before
+
+
+def test_a_full_disk_simulated_is_one_line_and_the_file_before_it_stays(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run, page = tmp_path / "run", tmp_path / "step.md"
+    assert main(["train", "--quiet", "--epochs", "1", "--out", str(run)]) == 0
+    assert main(["explain", str(run), "--step", "1", "--out", str(page)]) == 0
+    before = snapshot(tmp_path)
+
+    def full(path: Path, *args: Any, **kwargs: Any) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    monkeypatch.setattr(Path, "write_text", full)
+    line = failed_in_process(capsys, ["explain", str(run), "--step", "1", "--out", str(page)])
+    assert line.endswith("No space left on device (ENOSPC)") and str(tmp_path) in line
+    line = failed_in_process(capsys, ["train", "--quiet", "--out", str(tmp_path / "new")])
+    assert line.endswith("No space left on device (ENOSPC)")
+    assert {k: v for k, v in snapshot(tmp_path).items() if k in before} == before
+
+
+@pytest.mark.parametrize(
+    ("argv", "code"),
+    [
+        (
+            ["train", "iris", "--epochs", "50", "--batch-size", "10", "--quiet", "--out", "FS/run"],
+            1,
+        ),
+        (["report", "FS/done"], 1),
+        (["plot", "FS/done", "--kind", "loss"], 1),
+        (["train", "--resume", "FS/done", "--quiet"], 0),  # finished: nothing to write
+    ],
+    ids=["train", "report", "plot", "resume"],
+)
+def test_a_full_tmpfs_is_one_line_and_earlier_files_stay(
+    capsys: pytest.CaptureFixture[str], tmpfs: Path, argv: list[str], code: int
+) -> None:
+    done = tmpfs / "done"
+    assert main(["train", "--quiet", "--epochs", "1", "--out", str(done)]) == 0
+    _fill(tmpfs, leave=4096)
+    before = snapshot(done)
+    capsys.readouterr()
+    assert main([a.replace("FS", str(tmpfs)) for a in argv]) == code
+    err = capsys.readouterr().err.strip()
+    if code:
+        assert len(err.splitlines()) == 1 and err.endswith("No space left on device (ENOSPC)")
+    assert {k: v for k, v in snapshot(done).items() if k in before} == before
+
+
+def test_a_closed_pipe_ends_the_output_quietly() -> None:
+    command = [sys.executable, "-m", "perceptron_lab.cli", "step", *NUMBERS, "--steps", "100"]
+    proc = subprocess.Popen(
+        [*command, "--format", "json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline().strip() == b"["
+    proc.stdout.close()  # as | head -1 does
+    with proc.stderr:
+        err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141 and err == "", err
+
+
+def test_an_ascii_terminal_gets_replacements_not_a_crash() -> None:
+    result = cli("demo", env={"PYTHONIOENCODING": "ascii"})
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert "Example 1" in result.stdout
