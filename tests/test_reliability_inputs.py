@@ -372,3 +372,185 @@ def test_an_ascii_terminal_gets_replacements_not_a_crash() -> None:
     result = cli("demo", env={"PYTHONIOENCODING": "ascii"})
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-2000:]
     assert "Example 1" in result.stdout
+
+
+# ---------------------------------------------------------------- messages that name the cause
+@pytest.mark.parametrize(
+    ("rows", "dtype", "message"),
+    [
+        ("1,2;3,1e308;5,6", "float32", "X: expected numbers that float32 can hold"),
+        ("1,2;3,1e39;5,6", "float32", "got 1e+39 at row 2, column 2"),
+    ],
+)
+def test_a_value_the_dtype_cannot_hold_is_refused_at_load_not_called_divergence(
+    rows: str, dtype: str, message: str
+) -> None:
+    from perceptron_lab.data.checks import parse_matrix
+    from perceptron_lab.observe import observe
+
+    with pytest.raises(InputError) as caught:
+        observe(parse_matrix("X", rows), [1, 0, 1], [[0.5], [-0.3]], [0.1], dtype=dtype)
+    assert message in str(caught.value) and "float64" in str(caught.value)
+
+
+def test_inline_numbers_are_parsed_in_the_dtype_asked_for(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    X = ["--X", "1,2;3,1e39;5,6", "--y", "1,0,1", "--W", "0.5;-0.3", "--B", "0.1"]
+    assert main(["step", *X, "--dtype", "float64", "--format", "json"]) == 0
+    line = refused_in_process(capsys, ["step", *X])
+    assert "--X: expected numbers that float32 can hold" in line and "1e+39" in line
+
+
+def test_a_feature_float32_cannot_hold_names_its_row_and_column(tmp_path: Path) -> None:
+    from perceptron_lab.data import load
+    from perceptron_lab.engine.train import Trainer
+
+    path = tmp_path / "huge.csv"
+    path.write_text("a,b,label\n1,2,1\n3,1e308,0\n5,6,1\n")
+    with pytest.raises(
+        InputError, match=r"^X: .*float32 can hold.*got 1e\+308 at row 2, column 'b'"
+    ):
+        Trainer(_config(), load(path))
+    Trainer(_config(dtype="float64", epochs=1), load(path))  # float64 holds it
+
+
+def test_an_overflowing_gradient_norm_is_not_blamed_on_w() -> None:
+    from perceptron_lab.data import from_arrays
+    from perceptron_lab.engine.train import Trainer
+    from perceptron_lab.errors import DivergenceError
+
+    X = np.array([[1.0, 2.0], [3.0, 1e30], [5.0, 6.0]])
+    with pytest.raises(DivergenceError) as caught:
+        Trainer(_config(epochs=3), from_arrays(X, np.array([1, 0, 1]))).run()
+    assert caught.value.quantity != "W" or caught.value.step > 1
+    assert "scale the features" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("labels", "needles"),
+    [
+        (["true", "False", "TRUE", "false"], ["'False' and 'false'", "letter case"]),
+        ([" cat", "Cat", "cat", "dog"], ["'Cat' and 'cat'", "letter case"]),
+    ],
+)
+def test_labels_that_differ_only_in_case_are_refused_naming_them(
+    labels: list[str], needles: list[str]
+) -> None:
+    from perceptron_lab.data import from_arrays
+
+    with pytest.raises(InputError) as caught:
+        from_arrays(np.ones((4, 1)), np.array(labels))
+    for needle in needles:
+        assert needle in str(caught.value)
+
+
+def test_labels_are_stripped_and_integers_kept_exact(tmp_path: Path) -> None:
+    from perceptron_lab.data import from_arrays, load
+
+    path = tmp_path / "big.csv"
+    path.write_text("a,label\n1,1\n2,4611686018427387904\n3,4611686018427387905\n4,1\n")
+    assert load(path).classes == (1, 2**62, 2**62 + 1)
+
+    stripped = from_arrays(np.ones((4, 1)), np.array([" cat", "cat ", "dog", "dog"]))
+    assert stripped.classes == ("cat", "dog")
+    big = [1, 2**62, 2**62 + 1, 1]
+    for given in (np.array(big), np.array(big, dtype=object)):
+        assert from_arrays(np.ones((4, 1)), given).classes == (1, 2**62, 2**62 + 1)
+
+
+@pytest.mark.parametrize("suffix", [".npy", ".npz"])
+def test_a_text_file_named_npy_is_our_message_never_an_unsafe_load(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, suffix: str
+) -> None:
+    path = tmp_path / f"data{suffix}"
+    path.write_text("a,b\n1,2\n")
+    line = refused_in_process(capsys, ["train", str(path), "--quiet"])
+    assert f"not a valid {suffix} file" in line and "pickle" not in line
+
+
+def test_observe_takes_a_dataframe_like_arrays() -> None:
+    import pandas as pd
+
+    from perceptron_lab.observe import observe
+
+    frame = pd.DataFrame({"a": [1.0, 3.0, 5.0], "b": [2.0, 4.0, 6.0]})
+    got = observe(frame, pd.Series([1, 0, 1]), [[0.5], [-0.3]], [0.1])
+    want = observe(frame.to_numpy(), [1, 0, 1], [[0.5], [-0.3]], [0.1])
+    assert float(got[0].loss.closed) == float(want[0].loss.closed)
+
+
+def test_watch_into_an_existing_file_names_out(tmp_path: Path) -> None:
+    import torch
+
+    from perceptron_lab import watch
+
+    existing = tmp_path / "a-file"
+    existing.write_text("keep me")
+    model = torch.nn.Linear(2, 1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(InputError, match=r"^out: expected a run directory"):
+        watch(model, optimizer, torch.nn.BCEWithLogitsLoss(), out=existing)
+    assert existing.read_text() == "keep me"
+
+
+# ---------------------------------------------------------------- strict JSON of a diverged run
+@pytest.fixture(scope="module")
+def diverged(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A run that diverges at step 6 (diabetes, lr 1000), and what train --format json printed."""
+    out = tmp_path_factory.mktemp("diverged") / "run"
+    result = cli(
+        "train",
+        "diabetes",
+        "--lr",
+        "1000",
+        "--epochs",
+        "20",
+        "--quiet",
+        "--format",
+        "json",
+        "--out",
+        out,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "step 6: loss" in result.stderr
+    return out, result.stdout
+
+
+def _strict(text: str) -> Any:
+    import json
+
+    def refuse(name: str) -> None:
+        raise AssertionError(f"{name} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_a_diverged_train_prints_strict_json_saying_so(diverged: tuple[Path, str]) -> None:
+    out, printed = diverged
+    summary = _strict(printed)
+    assert summary["status"] == "diverged" and "step 6" in summary["error"]
+    assert _strict((out / "summary.json").read_text()) == summary
+
+
+def test_show_json_of_a_diverged_run_is_strict(
+    capsys: pytest.CaptureFixture[str], diverged: tuple[Path, str]
+) -> None:
+    out, _ = diverged
+    for argv in (
+        ["show", str(out), "--format", "json"],
+        ["show", str(out), "--step", "6", "--format", "json"],
+    ):
+        capsys.readouterr()
+        assert main(argv) == 0
+        _strict(capsys.readouterr().out)
+
+
+def test_a_surface_a_diverged_run_overflows_is_one_line(
+    capsys: pytest.CaptureFixture[str], diverged: tuple[Path, str]
+) -> None:
+    out, _ = diverged
+    line = refused_in_process(
+        capsys, ["plot", str(out), "--kind", "surface", "--out", str(out.parent / "s.png")]
+    )
+    assert "RUN_DIR: expected a run whose loss is finite" in line

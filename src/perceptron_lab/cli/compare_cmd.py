@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
+from ..engine import strict_json
 from . import options
 
 
@@ -87,7 +87,7 @@ def run_compare(args: argparse.Namespace) -> int:
         verify_every=args.verify_every,
     )
     if args.format == "json":
-        print(json.dumps(comparison.to_dict(), indent=1))
+        print(strict_json.dumps(comparison.to_dict()))
     else:
         Console(highlight=False).print(comparison_view(comparison))
     return 0

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 from ..bounds import KEPT_BYTES, record_bytes
+from ..engine import strict_json
 from . import options
 
 
@@ -46,7 +46,7 @@ def run_demo(args: argparse.Namespace) -> int:
     if args.format == "json":
         from ..views.demo_tables import render_json
 
-        print(json.dumps(render_json(demo), indent=2))
+        print(strict_json.dumps(render_json(demo), indent=2))
         return 0
     from rich.console import Console
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from ..engine import strict_json
+from ..errors import InputError, PerceptronLabError
 from ..losses import AUTO, loss_names
 from ..optim import DEFAULT_OPTIMIZER
 from . import options
@@ -234,7 +234,7 @@ def run_train(args: argparse.Namespace) -> int:
         done = before.summary
         if done is not None and done.status == "finished":  # nothing to do, nothing written
             if args.format == "json":
-                print(json.dumps(done.to_json(), indent=1))
+                print(strict_json.dumps(done.to_json()))
             else:
                 console.print(f"{args.resume} has finished ({done.steps} steps): nothing to resume")
             return 0
@@ -271,11 +271,15 @@ def run_train(args: argparse.Namespace) -> int:
             quiet=args.quiet or args.format == "json",
             board=board,
         )
+    except PerceptronLabError as exc:  # diverged or failed verification: its JSON too
+        if args.format == "json" and exc.summary is not None:
+            print(strict_json.dumps(exc.summary.to_json()))
+        raise
     finally:
         if board is not None:
             board.close()
     if args.format == "json":
-        print(json.dumps(result.summary.to_json(), indent=1))
+        print(strict_json.dumps(result.summary.to_json()))
     else:
         trace = result.trace or Trace.load(out)  # type: ignore[arg-type]
         console.print(summary_table(trace))
@@ -347,13 +351,13 @@ def run_show(args: argparse.Namespace) -> int:
     if args.step is not None:
         row = trace.step(args.step)
         if args.format == "json":
-            print(json.dumps(dict(row), indent=1))
+            print(strict_json.dumps(dict(row)))
         else:
             Console(highlight=False).print(step_row_table(row))
         return 0
     if args.format == "json":
         summary = trace.summary.to_json() if trace.summary else None
-        print(json.dumps({"config": trace.manifest.to_json(), "summary": summary}, indent=1))
+        print(strict_json.dumps({"config": trace.manifest.to_json(), "summary": summary}))
     else:
         Console(highlight=False).print(summary_table(trace))
     return 0

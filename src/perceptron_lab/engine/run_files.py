@@ -28,6 +28,7 @@ from . import checkpoint
 from .atomic import atomic_path, write_text_atomic
 from .checkpoint import Checkpoint, Position
 from .config import TrainConfig
+from .strict_json import finite
 
 if TYPE_CHECKING:
     import torch
@@ -142,7 +143,8 @@ class RunSummary:
     watch: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        """Strict JSON: a diverged run's non-finite numbers as null (its status says why)."""
+        return finite(asdict(self))  # type: ignore[no-any-return]
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> RunSummary:

@@ -23,7 +23,7 @@ from ..bounds import MOST_STEPS, check_kept, row_bytes
 from ..core.agreement import tolerance
 from ..data import Dataset
 from ..data.checks import dtype_from_name
-from ..errors import DivergenceError, InputError, VerificationError
+from ..errors import DivergenceError, InputError, PerceptronLabError, VerificationError
 from ..losses import Loss
 from ..optim import UpdateRule, get_optimizer
 from ..optim.schedules import Schedule, parse_schedule
@@ -349,6 +349,8 @@ class Trainer:
         state = session.state
         if status != "finished" or not last_metrics:
             last_metrics = self.epoch_metrics(state.W, state.B)
+        if status == "finished" and not all(map(math.isfinite, last_metrics.values())):
+            status = "diverged"  # the last update overflowed the loss of the whole set
         summary = RunSummary(
             status=status,
             error=str(failure) if failure else None,
@@ -373,6 +375,8 @@ class Trainer:
             writer.finish(summary)
         else:
             trace = Trace(None, manifest, [r.record() for r in session.rows], summary=summary)
+        if isinstance(failure, PerceptronLabError):
+            failure.summary = summary  # the CLI prints it (JSON) beside the one-line error
         if failure is not None:
             raise failure
         return RunResult(state.W, state.B, summary, out, session, trace)
