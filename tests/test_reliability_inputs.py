@@ -26,7 +26,7 @@ from perceptron_lab.cli.main import main
 from perceptron_lab.cli.options import bounded, command_parser
 from perceptron_lab.errors import InputError
 
-from .cli_run import cli, snapshot
+from .cli_run import assert_refused, cli, snapshot
 
 NUMBERS = ["--X", "1,2;3,4;5,6", "--y", "1,0,1", "--W", "0.5;-0.3", "--B", "0.1"]
 # what each command needs beside one numeric flag for its parser to accept the line
@@ -554,3 +554,41 @@ def test_a_surface_a_diverged_run_overflows_is_one_line(
         capsys, ["plot", str(out), "--kind", "surface", "--out", str(out.parent / "s.png")]
     )
     assert "RUN_DIR: expected a run whose loss is finite" in line
+
+
+def test_messages_show_plain_values_not_numpy_reprs(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "inf.csv"
+    path.write_text("a,b,label\n1,2,1\n3,1e309,0\n5,6,1\n")
+    line = refused_in_process(capsys, ["train", str(path), "--quiet"])
+    assert "got '1e309' in row 2 (line 3), column 'b'" in line and "np." not in line
+
+
+def test_an_out_on_a_read_only_file_system_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmpfs: Path
+) -> None:
+    (tmpfs / "kept").write_text("keep me")
+    subprocess.run(["mount", "-o", "remount,ro", str(tmpfs)], check=True)
+    line = failed_in_process(capsys, ["train", "--quiet", "--out", str(tmpfs / "run")])
+    assert line.endswith("Read-only file system (EROFS)") and str(tmpfs) in line
+    assert (tmpfs / "kept").read_text() == "keep me" and not (tmpfs / "run").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "flag"),
+    [
+        (["train", "--seed", "1e23"], "--seed"),
+        (["train", "blobs", "--size", str(10**23)], "--size"),
+        (["explain", "--steps", str(10**23), *NUMBERS], "--steps"),
+        (["demo", "--epochs", str(10**23)], "--epochs"),
+        (["compare", "--epochs", "1e23"], "--epochs"),
+        (["train", "--lr", "1e23"], "--lr"),
+    ],
+)
+def test_the_battery_s_typos_end_in_one_line_as_a_user_runs_them(
+    tmp_path: Path, argv: list[str], flag: str
+) -> None:
+    before = snapshot(tmp_path)
+    assert_refused(cli(*argv, cwd=tmp_path, timeout=60), f"{flag}: expected ")
+    assert snapshot(tmp_path) == before

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from perceptron_lab.bounds import plain
 from perceptron_lab.data.dataset import TASKS, Task
 from perceptron_lab.errors import InputError
 
@@ -41,12 +42,12 @@ def is_missing(value: Any) -> bool:
 
 def describe_bad(value: Any) -> str:
     """How a cell that is not a finite number reads in a message: 'NaN', 'inf', 'an empty cell'."""
-    if isinstance(value, str | bytes):
-        return repr(value) if value.strip() else "an empty cell"
+    if isinstance(value, str | bytes):  # NumPy's str_ shown as the text: '1e309'
+        return plain(value) if value.strip() else "an empty cell"
     try:
         number = float(value)
     except (TypeError, ValueError):
-        return "an empty cell" if is_missing(value) else repr(value)
+        return "an empty cell" if is_missing(value) else plain(value)
     return "NaN" if np.isnan(number) else str(number)
 
 
