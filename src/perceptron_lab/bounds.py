@@ -44,7 +44,11 @@ class Bound:
         return above and below
 
 
-# every bounded numeric parameter, by its library name (the CLI's flags parse through it)
+# every bounded numeric parameter, by its library name (the CLI's flags parse through it).
+# Why these ends: seeds and counts fit the int64 a run stores (torch takes seeds that
+# size); 10⁶ samples or epochs is past any lesson and still ends; observed steps are
+# kept whole, so 10⁴; no useful learning rate or weight decay is near 1000 (beyond it a
+# step only overflows); momentum and test_size are fractions of 1; C spans sklearn's use.
 BOUNDS: dict[str, Bound] = {
     "seed": Bound(int, 0, INT64_MAX),
     "size": Bound(int, 2, 1_000_000),  # samples of a synthetic dataset
