@@ -554,6 +554,9 @@ def test_a_surface_a_diverged_run_overflows_is_one_line(
         capsys, ["plot", str(out), "--kind", "surface", "--out", str(out.parent / "s.png")]
     )
     assert "RUN_DIR: expected a run whose loss is finite" in line
+    page = out.parent / "report.html"
+    assert main(["report", str(out), "--out", str(page)]) == 0  # the surface left out, noted
+    assert "overflows at every point" in page.read_text()
 
 
 def test_messages_show_plain_values_not_numpy_reprs(
