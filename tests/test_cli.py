@@ -135,11 +135,11 @@ def test_step_command_runs_any_rule(capsys: pytest.CaptureFixture[str]) -> None:
         ),
         (
             ["step", "--X", "1,2;3,4", "--y", "1,0", "--W", "0.5;-0.3", "--B", "0.1", "--lr", "0"],
-            "lr: expected a number > 0, got 0",
+            "--lr: expected a number in (0, 1000], got 0",
         ),
         (
             ["step", "--X", "1,2;3,4", "--y", "1,0", "--W", "0.5;-0.3", "--B", "0.1", "--lr", "-1"],
-            "lr: expected a number > 0, got -1",
+            "--lr: expected a number in (0, 1000], got -1",
         ),
         (
             [
@@ -178,7 +178,7 @@ def test_step_command_runs_any_rule(capsys: pytest.CaptureFixture[str]) -> None:
             "--X: expected rows of equal length",
         ),
         (["demo", "--lang", "fr"], "argument --lang: invalid choice: 'fr'"),
-        (["demo", "--epochs", "0"], "--epochs: expected an integer >= 1, got 0"),
+        (["demo", "--epochs", "0"], "--epochs: expected an integer in [1, 1000000], got 0"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(argv: list[str], message: str) -> None:

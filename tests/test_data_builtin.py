@@ -119,7 +119,7 @@ def test_builtin_feature_selection_and_task_override() -> None:
     ("kwargs", "argument", "facts"),
     [
         ({"source": "iris", "size": 10}, "size", ["iris", "blobs"]),
-        ({"source": "blobs", "size": 1}, "size", ["integer >= 2", "1"]),
+        ({"source": "blobs", "size": 1}, "size", ["an integer in [2, 1000000]", "1"]),
         ({"source": "blobs", "seed": -1}, "seed", ["-1"]),
         ({"source": "iris", "target": "species"}, "target", ["iris"]),
         ({"source": "iris", "features": ["petal"]}, "features", ["'petal'", "sepal length (cm)"]),

@@ -83,11 +83,11 @@ def test_run_dir_step_matches_the_trace(run_dir: Path, capsys: pytest.CaptureFix
         ([], "RUN_DIR: expected a run directory, or --X with --y, --W and --B, got neither"),
         (["RUN"], "--step: expected the step to explain (1-based) beside RUN_DIR, got nothing"),
         (["RUN", "--step", "99"], "--step: expected a step between 1 and 4, got 99"),
-        (["RUN", "--step", "0"], "--step: expected an integer >= 1, got 0"),
+        (["RUN", "--step", "0"], "--step: expected an integer in [1, 2**63-1], got 0"),
         (["RUN", "--step", "1", "--loss", "mse"], "--loss: expected no --loss with RUN_DIR"),
         (["--X", "1,2", "--y", "1"], "--W: expected --W beside --X, got nothing"),
         ([*NUMBERS, "--step", "2"], "--step: expected --steps K with --X"),
-        ([*NUMBERS, "--steps", "0"], "--steps: expected an integer >= 1, got 0"),
+        ([*NUMBERS, "--steps", "0"], "--steps: expected an integer in [1, 10000], got 0"),
         ([*NUMBERS, "--X", "1,2;3"], "--X: expected rows of equal length"),
         (
             [*NUMBERS, "--format", "terminal", "--out", "x.md"],

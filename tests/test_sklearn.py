@@ -157,10 +157,11 @@ def test_string_labels_and_a_random_state_of_none() -> None:
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"learning_rate": -1}, "learning_rate: expected a number > 0, got -1"),
-        ({"alpha": -0.5}, "alpha: expected a number >= 0, got -0.5"),
-        ({"max_iter": 0}, "max_iter: expected an integer >= 1, got 0"),
-        ({"batch_size": 2.5}, "batch_size: expected an integer >= 1 or None, got 2.5"),
+        ({"learning_rate": -1}, "learning_rate: expected a number in (0, 1000], got -1"),
+        ({"learning_rate": 1e23}, "learning_rate: expected a number in (0, 1000], got 1e+23"),
+        ({"alpha": -0.5}, "alpha: expected a number in [0, 1000], got -0.5"),
+        ({"max_iter": 0}, "max_iter: expected an integer in [1, 1000000], got 0"),
+        ({"batch_size": 2.5}, "batch_size: expected an integer in [1, 2**63-1], got 2.5"),
         ({"loss": "mse"}, "loss: expected one of auto, bce, cross_entropy, perceptron, got 'mse'"),
         ({"optimizer": "lbfgs"}, "optimizer: expected one of adagrad, adam, adamw, rmsprop, sgd"),
         ({"dtype": "float16"}, "dtype: expected one of float32, float64, got 'float16'"),

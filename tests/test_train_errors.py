@@ -40,10 +40,10 @@ CASES = [
         ["diabetes", "--loss", "cross_entropy"],
         "--loss: expected a loss for a real-valued target (cross_entropy takes integer",
     ),
-    (["seed", "--epochs", "0"], "--epochs: expected an integer >= 1, got 0"),
-    (["seed", "--lr", "-1"], "lr: expected a number > 0, got -1"),
+    (["seed", "--epochs", "0"], "--epochs: expected an integer in [1, 1000000], got 0"),
+    (["seed", "--lr", "-1"], "--lr: expected a number in (0, 1000], got -1"),
     (["seed", "--schedule", "step:step_size=0"], "step_size"),
-    (["seed", "--batch-size", "0"], "--batch-size: expected an integer >= 1, got 0"),
+    (["seed", "--batch-size", "0"], "--batch-size: expected an integer in [1, 2**63-1], got 0"),
 ]
 
 

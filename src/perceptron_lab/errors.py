@@ -9,9 +9,13 @@ non-finite number.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class PerceptronLabError(Exception):
     """Base of every error perceptron-lab raises on purpose."""
+
+    summary: Any = None  # the RunSummary of the run it stopped, when training raised it
 
 
 class InputError(PerceptronLabError, ValueError):

@@ -10,6 +10,7 @@ from typing import Any
 
 import torch
 
+from .bounds import bounded, check_kept, record_bytes
 from .core.observed_step import StepRecord, observe_step
 from .core.twin import TorchTwin
 from .data.checks import as_matrix, as_tensor, check_parameters, dtype_from_name
@@ -38,8 +39,7 @@ def observe(
     >>> round(float(records[0].loss.closed), 4)
     0.6591
     """
-    if not isinstance(steps, int) or steps < 1:
-        raise InputError("steps", "an integer >= 1", repr(steps))
+    steps = bounded("steps", steps)
     kind = dtype_from_name(dtype)
     loss_fn = get_loss(loss, **(loss_options or {}))
     rule = get_optimizer(optimizer, lr=lr, **(optimizer_options or {}))
@@ -47,6 +47,8 @@ def observe(
     Wt = as_matrix("W", W, dtype=kind)
     Bt = as_tensor("B", B, dtype=kind, ndim=(0, 1)).reshape(-1)
     check_parameters(Xt, Wt, Bt)
+    n, d = Xt.shape
+    check_kept("steps", steps, record_bytes(n, d, Wt.shape[1]))
     yt = as_tensor("y", y, dtype=kind)
     if yt.shape[0] != Xt.shape[0]:
         raise InputError("y", f"{Xt.shape[0]} labels, one per row of X", f"{yt.shape[0]}")

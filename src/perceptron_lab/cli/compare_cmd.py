@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
+from ..engine import strict_json
 from . import options
 
 
@@ -38,24 +38,32 @@ def add_compare_parser(sub: Any) -> None:
         "none: no penalty, and ‖W‖ by epoch (default: l2)",
     )
     p.add_argument(
-        "--C", type=float, default=1.0, help="LogisticRegression's inverse penalty (default: 1.0)"
+        "--C",
+        type=options.bounded("C"),
+        default=1.0,
+        help="LogisticRegression's inverse penalty (default: 1.0)",
     )
     p.add_argument(
         "--epochs",
-        type=int,
+        type=options.bounded("epochs"),
         default=3000,
         help="perceptron-lab's full-batch epochs (default: 3000)",
     )
     p.add_argument(
         "--lr",
-        type=float,
+        type=options.bounded("lr"),
         default=0.05,
         help="Adam's learning rate, cosine-annealed (default: 0.05)",
     )
-    p.add_argument("--seed", type=int, default=0, help="seed of every model (default: 0)")
+    p.add_argument(
+        "--seed",
+        type=options.bounded("seed"),
+        default=0,
+        help="seed of every model (default: 0)",
+    )
     p.add_argument(
         "--verify-every",
-        type=int,
+        type=options.bounded("verify_every"),
         help="verify every K-th step against PyTorch (default: the first and the last)",
     )
     p.set_defaults(run=run_compare)
@@ -79,7 +87,7 @@ def run_compare(args: argparse.Namespace) -> int:
         verify_every=args.verify_every,
     )
     if args.format == "json":
-        print(json.dumps(comparison.to_dict(), indent=1))
+        print(strict_json.dumps(comparison.to_dict()))
     else:
         Console(highlight=False).print(comparison_view(comparison))
     return 0

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
-from ..errors import InputError
+from ..bounds import KEPT_BYTES, record_bytes
+from ..engine import strict_json
 from . import options
 
 
@@ -23,9 +23,18 @@ def add_demo_parser(sub: Any) -> None:
         ),
     )
     p.add_argument(
-        "--seed", type=int, default=0, help="seed of example 5's random start (default: 0)"
+        "--seed",
+        type=options.bounded("seed"),
+        default=0,
+        help="seed of example 5's random start (default: 0)",
     )
-    p.add_argument("--epochs", type=int, default=5, help="epochs of example 5 (default: 5)")
+    p.add_argument(
+        "--epochs",
+        type=options.bounded("epochs"),
+        default=5,
+        help="epochs of example 5, each kept in memory: "
+        f"at most {KEPT_BYTES // record_bytes(3, 2, 1)} (default: 5)",
+    )
     p.set_defaults(run=run_demo)
 
 
@@ -33,13 +42,11 @@ def run_demo(args: argparse.Namespace) -> int:
     """Run the five examples; print their tables or their JSON."""
     from ..core.notebook import run_demo as notebook_demo
 
-    if args.epochs < 1:
-        raise InputError("epochs", "an integer >= 1", str(args.epochs))
     demo = notebook_demo(seed=args.seed, epochs=args.epochs)
     if args.format == "json":
         from ..views.demo_tables import render_json
 
-        print(json.dumps(render_json(demo), indent=2))
+        print(strict_json.dumps(render_json(demo), indent=2))
         return 0
     from rich.console import Console
 

@@ -76,8 +76,6 @@ def _from_run(args: argparse.Namespace) -> tuple[list[Any], list[Any]]:
             )
     if args.step is None:
         raise InputError("--step", "the step to explain (1-based) beside RUN_DIR", "nothing")
-    if args.step < 1:
-        raise InputError("--step", "an integer >= 1", str(args.step))
     record, context = load_run_step(args.run_dir, args.step)
     return [record], [context]
 

@@ -31,7 +31,7 @@ def add_export_parser(sub: Any) -> None:
     )
     p.add_argument(
         "--every",
-        type=int,
+        type=options.bounded("every"),
         metavar="K",
         help="write every K-th step, the first and the last "
         "(default: every step up to 1000 steps, else about 1000 evenly spaced steps)",

@@ -1,19 +1,25 @@
 """The command line: the parser, assembled from one module per command, and its errors.
 
 Errors in the user's input print one line on stderr, naming the flag the user typed,
-and exit with code 2; no traceback. Heavy imports happen per command.
+and exit with code 2; no traceback. A file the system will not write or read (a full
+disk, a read-only folder, a name too long) is one line naming the file and the reason
+in words, exit code 1. A closed pipe (``| head``) ends the command quietly, as Unix
+tools do; a terminal that cannot show a character gets a replacement, not a crash.
+Heavy imports happen per command.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
 from .. import __version__
 from ..errors import InputError, PerceptronLabError
-from .options import command_parser, flag
+from .options import check_bounds, command_parser, flag, state_bounds
 
 
 class _Parser(argparse.ArgumentParser):
@@ -56,11 +62,16 @@ def build_parser() -> argparse.ArgumentParser:
         add_compare_parser,
     ):
         add(sub)
+    for command in sub.choices.values():
+        state_bounds(command)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``perceptron-lab`` script."""
+    for stream in (sys.stdout, sys.stderr):  # e.g. PYTHONIOENCODING=ascii: '?' for 'γ'
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
@@ -68,6 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     where = f"perceptron-lab {args.command}: error:"
     try:
+        check_bounds(command_parser(parser, args.command), args)
         code: int = args.run(args)
     except InputError as exc:
         shown = exc.renamed(flag(command_parser(parser, args.command), exc.argument))
@@ -76,7 +88,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PerceptronLabError as exc:
         print(f"{where} {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the reader left (| head): no more output, no traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + 13  # as a tool killed by SIGPIPE
+    except OSError as exc:
+        print(f"{where} {os_error(exc, args)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("perceptron-lab: interrupted", file=sys.stderr)
         return 130
     return code
+
+
+def os_error(exc: OSError, args: argparse.Namespace) -> str:
+    """The file and the reason in words: 'run/config.json: No space left on device (ENOSPC)'.
+
+    A write through a file object (pyarrow, matplotlib) names no file: then the one the
+    command was writing, its --out (or --resume, or RUN_DIR), stands for it.
+    """
+    reason = os.strerror(exc.errno) if exc.errno else str(exc)
+    if exc.errno is not None and exc.errno in errno.errorcode:
+        reason += f" ({errno.errorcode[exc.errno]})"
+    fallback = (getattr(args, name, None) for name in ("out", "resume", "run_dir"))
+    where = exc.filename if exc.filename is not None else next(filter(None, fallback), None)
+    return f"{where}: {reason}" if where is not None else reason

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 FORMATS = ("text", "json")
 DTYPES = ("float32", "float64")
@@ -43,6 +44,43 @@ def _shown(action: argparse.Action) -> str:
     if action.option_strings:
         return max(action.option_strings, key=len)
     return str(action.metavar or action.dest.upper())
+
+
+class bounded(str):
+    """An argparse ``type`` for the library's number ``name`` (BOUNDS): the number, if it is one.
+
+    Text that is not a number in the bounds stays text, for :func:`check_bounds` to refuse as an
+    InputError naming the parameter, which the CLI prints as every other error (one line,
+    naming the flag): ``--epochs: expected an integer in [1, 1000000], got '1e23'``.
+    """
+
+    def __call__(self, text: str) -> Any:
+        from ..bounds import parse_bounded
+        from ..errors import InputError
+
+        try:
+            return parse_bounded(str(self), text)
+        except InputError:
+            return text
+
+
+def check_bounds(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse a bounded option of ``parser`` left as text: an InputError naming the parameter."""
+    from ..bounds import parse_bounded
+
+    for action in parser._actions:
+        value = getattr(args, action.dest, None)
+        if isinstance(action.type, bounded) and isinstance(value, str):
+            parse_bounded(str(action.type), value)  # raises: the text is out of bounds
+
+
+def state_bounds(parser: argparse.ArgumentParser) -> None:
+    """Append each bounded option's bounds to its help: 'epochs (default: 5); an integer in …'."""
+    from ..bounds import BOUNDS
+
+    for action in parser._actions:
+        if isinstance(action.type, bounded):
+            action.help = f"{action.help}; {BOUNDS[str(action.type)].describe()}"
 
 
 def command_parser(parser: argparse.ArgumentParser, command: str) -> argparse.ArgumentParser:
@@ -81,7 +119,11 @@ def columns() -> argparse.ArgumentParser:
     p.add_argument(
         "--features", help="feature columns of a file, comma-separated (default: all others)"
     )
-    p.add_argument("--size", type=int, help="samples of a synthetic dataset (blobs, moons, linear)")
+    p.add_argument(
+        "--size",
+        type=bounded("size"),
+        help="samples of a synthetic dataset (blobs, moons, linear)",
+    )
     return p
 
 
@@ -122,7 +164,11 @@ def update_rule(
         choices=rule_names(),
         help=f"{prefix}the update rule (default: {DEFAULT_OPTIMIZER})",
     )
-    p.add_argument("--lr", type=float, help=f"{prefix}the learning rate (default: 0.01)")
+    p.add_argument(
+        "--lr",
+        type=bounded("lr"),
+        help=f"{prefix}the learning rate (default: 0.01)",
+    )
     return p
 
 
@@ -136,7 +182,11 @@ def numbers(required: bool, prefix: str = "") -> argparse.ArgumentParser:
     given.add_argument("--W", required=required, help="weights W (d, k), e.g. '0.5;-0.3'")
     given.add_argument("--B", required=required, help="bias B (k,), e.g. '0.1'")
     steps = _parent()
-    steps.add_argument("--steps", type=int, help=f"{prefix}how many steps (default: 1)")
+    steps.add_argument(
+        "--steps",
+        type=bounded("steps"),
+        help=f"{prefix}how many steps (default: 1)",
+    )
     return _parent(
         given, update_rule(loss_names(), DEFAULT_LOSS, prefix), steps, dtype(None, prefix)
     )
@@ -155,7 +205,7 @@ def run_dir(
 def run_and_step(step_help: str, optional: bool = False) -> argparse.ArgumentParser:
     """RUN_DIR --step N: one step of a run."""
     p = _parent(run_dir(optional))
-    p.add_argument("--step", type=int, help=step_help)
+    p.add_argument("--step", type=bounded("step"), help=step_help)
     return p
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
+from ..engine import strict_json
 from ..losses import DEFAULT_LOSS
 from ..optim import DEFAULT_OPTIMIZER
 from . import options
@@ -59,7 +59,7 @@ def run_step(args: argparse.Namespace) -> int:
     if args.format == "json":
         from ..views.demo_tables import step_json
 
-        print(json.dumps([step_json(r) for r in records], indent=1))
+        print(strict_json.dumps([step_json(r) for r in records]))
         return 0
     from rich.console import Console
 

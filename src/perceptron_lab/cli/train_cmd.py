@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from ..engine import strict_json
+from ..errors import InputError, PerceptronLabError
 from ..losses import AUTO, loss_names
 from ..optim import DEFAULT_OPTIMIZER
 from . import options
@@ -62,14 +62,31 @@ def add_train_parser(sub: Any) -> None:
         ),
     )
     p.add_argument("dataset", nargs="?", help="built-in dataset name or data file (default: seed)")
-    p.add_argument("--momentum", type=float, help="momentum of sgd or rmsprop")
-    p.add_argument("--weight-decay", type=float, help="weight decay λ of the update rule")
-    p.add_argument("--epochs", type=int, help="epochs (default: 5)")
     p.add_argument(
-        "--batch-size", type=int, help="samples per step (default: all, full batch; 1: online)"
+        "--momentum",
+        type=options.bounded("momentum"),
+        help="momentum of sgd or rmsprop",
     )
     p.add_argument(
-        "--seed", type=int, default=0, help="seed of the weights, split and order (default: 0)"
+        "--weight-decay",
+        type=options.bounded("weight_decay"),
+        help="weight decay λ of the update rule",
+    )
+    p.add_argument(
+        "--epochs",
+        type=options.bounded("epochs"),
+        help="epochs (default: 5)",
+    )
+    p.add_argument(
+        "--batch-size",
+        type=options.bounded("batch_size"),
+        help="samples per step (default: all, full batch; 1: online)",
+    )
+    p.add_argument(
+        "--seed",
+        type=options.bounded("seed"),
+        default=0,
+        help="seed of the weights, split and order (default: 0)",
     )
     p.add_argument(
         "--schedule",
@@ -78,17 +95,20 @@ def add_train_parser(sub: Any) -> None:
     )
     p.add_argument(
         "--verify-every",
-        type=int,
+        type=options.bounded("verify_every"),
         help="verify every K-th step against PyTorch "
         "(default: every step up to 2000 steps, else about 200 steps)",
     )
     p.add_argument(
         "--checkpoint-every",
-        type=int,
+        type=options.bounded("checkpoint_every"),
         help="checkpoint every K steps (default: each epoch, at most about 50 times a run)",
     )
     p.add_argument(
-        "--test-size", type=float, default=0.0, help="fraction held out for testing (default: 0)"
+        "--test-size",
+        type=options.bounded("test_size"),
+        default=0.0,
+        help="fraction held out for testing (default: 0)",
     )
     p.add_argument(
         "--standardize",
@@ -125,7 +145,9 @@ def add_train_parser(sub: Any) -> None:
         help="start a new run from another run's step (into a new --out, never its own)",
     )
     p.add_argument(
-        "--at-step", type=int, help="with --branch: the recorded step to start from (any step)"
+        "--at-step",
+        type=options.bounded("at_step"),
+        help="with --branch: the recorded step to start from (any step)",
     )
     p.add_argument(
         "--tensorboard",
@@ -135,7 +157,7 @@ def add_train_parser(sub: Any) -> None:
     )
     p.add_argument(
         "--tensorboard-every",
-        type=int,
+        type=options.bounded("every"),
         metavar="K",
         help="TensorBoard every K steps (default: every step up to 1000, else ~1000 steps)",
     )
@@ -327,7 +349,7 @@ def run_train(args: argparse.Namespace) -> int:
         longer = config.epochs > before.manifest.config.epochs
         if done is not None and done.status == "finished" and not longer:  # nothing to do
             if args.format == "json":
-                print(json.dumps(done.to_json(), indent=1))
+                print(strict_json.dumps(done.to_json()))
             else:
                 console.print(f"{args.resume} has finished ({done.steps} steps): nothing to resume")
             return 0
@@ -368,11 +390,15 @@ def run_train(args: argparse.Namespace) -> int:
                 board=board,
                 overwrite=args.overwrite,
             )
+    except PerceptronLabError as exc:  # diverged or failed verification: its JSON too
+        if args.format == "json" and exc.summary is not None:
+            print(strict_json.dumps(exc.summary.to_json()))
+        raise
     finally:
         if board is not None:
             board.close()
     if args.format == "json":
-        print(json.dumps(result.summary.to_json(), indent=1))
+        print(strict_json.dumps(result.summary.to_json()))
     else:
         trace = result.trace or Trace.load(out)  # type: ignore[arg-type]
         console.print(summary_table(trace))
@@ -453,13 +479,13 @@ def run_show(args: argparse.Namespace) -> int:
     if args.step is not None:
         row = trace.step(args.step)
         if args.format == "json":
-            print(json.dumps(dict(row), indent=1))
+            print(strict_json.dumps(dict(row)))
         else:
             Console(highlight=False).print(step_row_table(row))
         return 0
     if args.format == "json":
         summary = trace.summary.to_json() if trace.summary else None
-        print(json.dumps({"config": trace.manifest.to_json(), "summary": summary}, indent=1))
+        print(strict_json.dumps({"config": trace.manifest.to_json(), "summary": summary}))
     else:
         Console(highlight=False).print(summary_table(trace))
     return 0

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import torch
 
+from ..bounds import bounded, check_kept, record_bytes
 from ..losses.bce import BCEWithLogits
 from ..optim.sgd import SGD
 from .notebook_model import Perceptron
@@ -50,7 +51,12 @@ def notebook_tensors() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.
 
 
 def run_demo(seed: int = DEFAULT_SEED, epochs: int = DEFAULT_EPOCHS) -> Demo:
-    """Compute the five examples (each number both ways, verified)."""
+    """Compute the five examples (each number both ways, verified).
+
+    Example 5 keeps every epoch's record in memory: ``epochs`` is bounded by that too.
+    """
+    seed, epochs = bounded("seed", seed), bounded("epochs", epochs)
+    check_kept("epochs", epochs, record_bytes(3, 2, 1))
     X, y, W, B = notebook_tensors()
     loss = BCEWithLogits()
     rule = SGD(lr=LR)

@@ -14,6 +14,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from perceptron_lab.bounds import bounded
 from perceptron_lab.data.arrays import from_arrays
 from perceptron_lab.data.columns import FeatureSpec, Table, resolve_features
 from perceptron_lab.data.dataset import Dataset
@@ -186,12 +187,8 @@ def _check_size(size: int | None, seed: int, name: str, synthetic: bool) -> int:
                 "size", f"no size for '{name}' (only {generated} are generated)", repr(size)
             )
         return 0
-    if not isinstance(seed, int | np.integer) or isinstance(seed, bool) or seed < 0:
-        raise InputError("seed", "an integer >= 0", repr(seed))
-    size = DEFAULT_SIZE if size is None else size
-    if not isinstance(size, int | np.integer) or isinstance(size, bool) or size < 2:
-        raise InputError("size", "an integer >= 2 (the number of samples)", repr(size))
-    return int(size)
+    bounded("seed", seed)
+    return int(bounded("size", DEFAULT_SIZE if size is None else size))
 
 
 def _retask(dataset: Dataset, task: str | None) -> Dataset:

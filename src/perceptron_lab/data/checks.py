@@ -1,13 +1,17 @@
-"""Turning user input into checked tensors: shape, dtype, finiteness.
+"""Turning user input into checked tensors and numbers: shape, dtype, finiteness, bounds.
 
 Every check raises :class:`~perceptron_lab.errors.InputError` naming the argument,
-what was expected and what came.
+what was expected and what came. Numbers are checked against the one table of bounds,
+:mod:`perceptron_lab.bounds`.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import torch
 
 from ..errors import InputError
@@ -32,9 +36,15 @@ def as_tensor(
 ) -> torch.Tensor:
     """Convert ``value`` (list, NumPy array, tensor, number) to a finite tensor.
 
-    The result is a fresh tensor of ``dtype`` on ``device`` with ``ndim`` in ``ndim``.
+    The result is a fresh tensor of ``dtype`` on ``device`` with ``ndim`` in ``ndim``. A
+    pandas DataFrame or Series is read as its values, as NumPy arrays are. A list is read
+    by NumPy (Python's floats stay float64 until ``dtype``: 1e39 is a float64, not inf).
     """
+    if hasattr(value, "to_numpy"):  # pandas: its values
+        value = value.to_numpy()
     try:
+        if isinstance(value, list | tuple | np.ndarray):  # a copy torch may write to
+            value = np.array(value)
         tensor = torch.as_tensor(value).detach()
     except (TypeError, ValueError, RuntimeError) as exc:
         raise InputError(name, "an array of numbers", _describe(value)) from exc
@@ -45,21 +55,40 @@ def as_tensor(
         raise InputError(name, f"a {shapes} array", f"shape {tuple(tensor.shape)}")
     if tensor.numel() == 0:
         raise InputError(name, "at least one value", f"shape {tuple(tensor.shape)}")
+    given = tensor
     tensor = tensor.to(dtype=dtype, device=device, copy=True)
-    check_finite(name, tensor)
+    check_finite(name, tensor, given)
     return tensor
 
 
-def check_finite(name: str, tensor: torch.Tensor) -> None:
-    """Raise if ``tensor`` holds NaN or Inf, naming where (1-based row, column)."""
+def check_finite(
+    name: str, tensor: torch.Tensor, given: Any = None, columns: Sequence[str] | None = None
+) -> None:
+    """Raise if ``tensor`` holds NaN or Inf, naming where (1-based row, column).
+
+    ``given`` is what ``tensor`` was converted from: a finite number there that is not
+    one here does not fit the dtype (1e39 in float32), and the message says so, not
+    "NaN or Inf". ``columns`` names the columns (a data set's features).
+    """
     bad = ~torch.isfinite(tensor)
-    if bool(bad.any()):
-        where = torch.nonzero(bad)[0].tolist()
-        value = tensor[tuple(where)].item()
-        place = ", ".join(
-            f"{axis} {i + 1}" for axis, i in zip(("row", "column"), where, strict=False)
+    if not bool(bad.any()):
+        return
+    where = tuple(torch.nonzero(bad)[0].tolist())
+    value = float(tensor[where])
+    place = ", ".join(
+        f"{axis} {i + 1}" if axis == "row" or columns is None else f"{axis} {columns[i]!r}"
+        for axis, i in zip(("row", "column"), where, strict=False)
+    )
+    original = float(given[where]) if given is not None else value
+    if math.isfinite(original):
+        kind = str(tensor.dtype).removeprefix("torch.")
+        raise InputError(
+            name,
+            f"numbers that {kind} can hold (|x| <= {torch.finfo(tensor.dtype).max:.4g})",
+            f"{original:g} at {place}",
+            hint="use float64 (dtype, --dtype) or scale the data",
         )
-        raise InputError(name, "finite numbers", f"{value} at {place}")
+    raise InputError(name, "finite numbers", f"{value} at {place}")
 
 
 def as_matrix(name: str, value: Any, *, dtype: torch.dtype, device: Any = None) -> torch.Tensor:

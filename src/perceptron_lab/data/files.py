@@ -107,9 +107,10 @@ def _np_load(path: Path, source: str) -> Any:
     try:
         return np.load(path, allow_pickle=False)
     except (ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
-        raise InputError(
-            source, f"a readable {path.suffix} file", str(error).splitlines()[0]
-        ) from None
+        reason = str(error).splitlines()[0]
+        if "pickle" in reason:  # NumPy's words would point at an unsafe load: never offer it
+            reason = f"a file that is not a valid {path.suffix} file (no NumPy array header)"
+        raise InputError(source, f"a readable {path.suffix} file", reason) from None
 
 
 def _load_npy(

@@ -3,7 +3,11 @@
 Rules, when no task is given: text or boolean labels -> classification; numbers
 that are all integers with at most ``MAX_INFERRED_CLASSES`` distinct values ->
 classification; other numbers -> regression. Classes are sorted by their
-original label, so index i always means ``classes[i]``.
+original label, so index i always means ``classes[i]``. Integer labels stay
+integers (2**62 and 2**62 + 1 are two classes, not one float). Text labels are
+stripped of surrounding whitespace (' cat' is 'cat'); labels that differ only in
+letter case ('Cat', 'cat'; 'TRUE', 'true') are refused, naming them, rather than
+silently made two classes or merged.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from perceptron_lab.bounds import plain
 from perceptron_lab.data.dataset import TASKS, Task
 from perceptron_lab.errors import InputError
 
@@ -37,12 +42,12 @@ def is_missing(value: Any) -> bool:
 
 def describe_bad(value: Any) -> str:
     """How a cell that is not a finite number reads in a message: 'NaN', 'inf', 'an empty cell'."""
-    if isinstance(value, str | bytes):
-        return repr(value) if value.strip() else "an empty cell"
+    if isinstance(value, str | bytes):  # NumPy's str_ shown as the text: '1e309'
+        return plain(value) if value.strip() else "an empty cell"
     try:
         number = float(value)
     except (TypeError, ValueError):
-        return "an empty cell" if is_missing(value) else repr(value)
+        return "an empty cell" if is_missing(value) else plain(value)
     return "NaN" if np.isnan(number) else str(number)
 
 
@@ -58,7 +63,9 @@ def _label_kind(values: np.ndarray, source: str, where: Where) -> tuple[np.ndarr
     kind = values.dtype.kind
     if kind == "b":
         return values, "bool"
-    if kind in "iuf":
+    if kind in "iu":
+        return values, "number"  # exact: no detour through float64
+    if kind == "f":
         numbers = values.astype(np.float64)
         bad = ~np.isfinite(numbers)
         if bad.any():
@@ -101,7 +108,7 @@ def _label_kind(values: np.ndarray, source: str, where: Where) -> tuple[np.ndarr
         )
     (found,) = kinds
     if found == "number":
-        return values.astype(np.float64), "number"
+        return parse_numbers(values.astype(str)), "number"
     if found == "bool":
         return values.astype(bool), "bool"
     text = np.array([v.decode() if isinstance(v, bytes) else v for v in values.tolist()], dtype=str)
@@ -109,13 +116,29 @@ def _label_kind(values: np.ndarray, source: str, where: Where) -> tuple[np.ndarr
 
 
 def parse_numbers(values: np.ndarray) -> np.ndarray:
-    """Text labels that are all numbers ("0", "1.5") -> float64; otherwise unchanged."""
+    """Text labels that are all numbers: integers ("0", "7") -> int64, exact; others ("1.5")
+    -> float64; otherwise unchanged."""
     if values.dtype.kind not in "US" or values.size == 0:
         return values
-    try:
-        return values.astype(np.float64)
-    except ValueError:
-        return values
+    for kind in (np.int64, np.float64):
+        try:
+            return values.astype(kind)
+        except (ValueError, OverflowError):
+            continue
+    return values
+
+
+def check_case(labels: np.ndarray, source: str) -> None:
+    """Refuse text labels that differ only in letter case: 'Cat' and 'cat' are one typo away."""
+    seen: dict[str, str] = {}
+    for label in np.unique(labels).tolist():
+        other = seen.setdefault(label.casefold(), label)
+        if other != label:
+            raise InputError(
+                source,
+                "labels that differ in more than letter case (write each class one way)",
+                f"{other!r} and {label!r}",
+            )
 
 
 def _python(label: Any, kind: Kind, integral: bool) -> Any:
@@ -147,6 +170,8 @@ def encode_target(
                 hint="use a classification task",
             )
         return labels.astype(np.float64), "regression", None
+    if kind == "text":
+        check_case(labels, source)
     uniq = np.unique(labels)  # (C,) sorted
     classes = tuple(_python(label, kind, integral) for label in uniq.tolist())
     if len(classes) < 2:

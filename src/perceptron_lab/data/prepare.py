@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from perceptron_lab.bounds import bounded
 from perceptron_lab.data.dataset import Dataset
 from perceptron_lab.errors import InputError
 
@@ -53,8 +54,7 @@ def split(
         or not (0 <= test_size < 1)
     ):
         raise InputError("test_size", "a fraction in (0, 1), or 0 for no split", repr(test_size))
-    if not isinstance(seed, int | np.integer) or isinstance(seed, bool) or seed < 0:
-        raise InputError("seed", "an integer >= 0", repr(seed))
+    bounded("seed", seed)
     classify = dataset.task != "regression"
     if stratify is None:
         stratify = classify

@@ -20,7 +20,8 @@ def epoch_order(n: int, seed: int, epoch: int, shuffle: bool) -> torch.Tensor:
     """The order of the N samples in ``epoch`` (0-based): a seeded permutation, or 0..N−1."""
     if not shuffle:
         return torch.arange(n)
-    generator = torch.Generator().manual_seed(seed * 1_000_003 + epoch)
+    # torch takes seeds below 2**64: larger ones wrap (every smaller one is unchanged)
+    generator = torch.Generator().manual_seed((seed * 1_000_003 + epoch) % 2**64)
     return torch.randperm(n, generator=generator)
 
 

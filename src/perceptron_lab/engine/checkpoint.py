@@ -56,7 +56,7 @@ class Checkpoint:
 
 def save(root: Path, ckpt: Checkpoint) -> Path:
     """Write the checkpoint (tensors first, then the JSON that makes it count); drop older ones."""
-    from safetensors.torch import save_file
+    from safetensors.torch import save as serialize
 
     folder = root / FOLDER
     name = f"step-{ckpt.position.step:08d}"
@@ -64,7 +64,11 @@ def save(root: Path, ckpt: Checkpoint) -> Path:
     for param, entries in ckpt.state.items():
         for key, value in entries.items():
             tensors[f"state.{param}.{key}"] = value.contiguous()
-    write_atomic(folder / f"{name}.safetensors", lambda tmp: save_file(tensors, str(tmp)))
+
+    def write(tmp: Path) -> None:  # by Python: a full disk is an OSError naming the file
+        tmp.write_bytes(serialize(tensors))
+
+    write_atomic(folder / f"{name}.safetensors", write)
     meta = folder / f"{name}.json"
     write_text_atomic(meta, json.dumps({"position": asdict(ckpt.position)}))
     for old in folder.glob("step-*"):

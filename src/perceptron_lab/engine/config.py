@@ -5,9 +5,22 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from ..errors import InputError
+from ..bounds import bounded
 from ..losses import AUTO
 from ..optim import DEFAULT_OPTIMIZER
+
+# the settings checked against the bounds table, and those of them None may leave unset
+BOUNDED = (
+    "lr",
+    "epochs",
+    "batch_size",
+    "seed",
+    "verify_every",
+    "checkpoint_every",
+    "sample_cap",
+    "test_size",
+)
+OPTIONAL = ("batch_size", "verify_every", "checkpoint_every")
 
 
 @dataclass(frozen=True)
@@ -36,19 +49,11 @@ class TrainConfig:
     test_size: float = 0.0  # fraction held out for testing (stratified for classes)
 
     def __post_init__(self) -> None:
-        def positive_int(name: str, value: Any, allow_none: bool = False) -> None:
-            if value is None and allow_none:
-                return
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise InputError(name, "an integer >= 1", repr(value))
-
-        positive_int("epochs", self.epochs)
-        positive_int("batch_size", self.batch_size, allow_none=True)
-        positive_int("verify_every", self.verify_every, allow_none=True)
-        positive_int("checkpoint_every", self.checkpoint_every, allow_none=True)
-        positive_int("sample_cap", self.sample_cap)
-        if not 0 <= self.test_size < 1:
-            raise InputError("test_size", "a fraction in [0, 1)", repr(self.test_size))
+        """Every number in its bounds (perceptron_lab.bounds.BOUNDS); None where optional."""
+        for name in BOUNDED:
+            value = getattr(self, name)
+            if value is not None or name not in OPTIONAL:
+                object.__setattr__(self, name, bounded(name, value))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready settings."""

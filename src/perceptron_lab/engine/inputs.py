@@ -8,7 +8,7 @@ import torch
 
 from ..core.notebook_model import Perceptron
 from ..data import Dataset
-from ..data.checks import dtype_from_name
+from ..data.checks import check_finite, dtype_from_name
 from ..errors import InputError
 from ..losses import AUTO, Loss, auto_loss, get_loss
 from .config import TrainConfig
@@ -36,8 +36,13 @@ def choose_loss(dataset: Dataset, config: TrainConfig) -> Loss:
 
 
 def to_tensors(dataset: Dataset, loss: Loss, k: int, dtype: torch.dtype) -> Tensors:
-    """X and the loss's targets as tensors (labels checked by the loss)."""
+    """X and the loss's targets as tensors (labels checked by the loss).
+
+    A feature the dtype cannot hold (1e39 in float32) is refused here, naming its row and
+    column, before training could blame the learning rate for it.
+    """
     X = torch.as_tensor(dataset.X, dtype=dtype)
+    check_finite("X", X, dataset.X, dataset.feature_names)
     y = torch.as_tensor(dataset.y, dtype=dtype)
     return Tensors(X, loss.targets(y, k))
 

@@ -47,6 +47,7 @@ from .atomic import kind_of, write_text_atomic
 from .checkpoint import Checkpoint, Position
 from .config import TrainConfig
 from .run_lock import LOCK_FILE, RunLock
+from .strict_json import finite
 
 if TYPE_CHECKING:
     import torch
@@ -167,7 +168,8 @@ class RunSummary:
     files: dict[str, str] | None = None  # set by RunWriter: relative path → SHA-256 at the end
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        """Strict JSON: a diverged run's non-finite numbers as null (its status says why)."""
+        return finite(asdict(self))  # type: ignore[no-any-return]
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> RunSummary:

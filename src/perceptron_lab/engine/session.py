@@ -243,7 +243,10 @@ class Session:
             W_new, B_new, new_state = cs.W_after, cs.B_after, cs.state_after
         loss_value = float(value)
         norm = torch.linalg.vector_norm
-        grad_norm = math.hypot(float(norm(dW)), float(norm(dB)))
+        # in float64: finite float32 gradients can have a norm float32 cannot hold
+        grad_norm = math.hypot(
+            float(norm(dW, dtype=torch.float64)), float(norm(dB, dtype=torch.float64))
+        )
         scalars: dict[str, Any] = {
             "step": t,
             "epoch": batch.epoch + 1,
@@ -273,8 +276,13 @@ class Session:
         # a finite loss and gradient keep W and B finite (up to overflow, which the next
         # step's loss shows), so the floats already in hand are the check
         if not (math.isfinite(loss_value) and math.isfinite(grad_norm)):
-            bad = _non_finite(value, dW, dB, W_new, B_new) or "W"
-            failure = DivergenceError(bad, t, f"lower the learning rate (lr = {lr:g})")
+            bad = _non_finite(value, dW, dB, W_new, B_new) or "the gradient norm"
+            hint = (
+                f"lower the learning rate (lr = {lr:g}) or scale the features (standardize)"
+                if t > 1
+                else "before any update: scale the features (standardize) or use float64"
+            )
+            failure = DivergenceError(bad, t, hint)
         elif gap is not None and gap > self.tolerance:
             failure = VerificationError(gap_name or "?", t, gap, self.tolerance)
         elif batch.last_of_epoch and self.evaluate is not None:

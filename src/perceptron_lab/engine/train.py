@@ -19,10 +19,11 @@ from typing import Any
 
 import torch
 
+from ..bounds import MOST_STEPS, check_kept, row_bytes
 from ..core.agreement import tolerance
 from ..data import Dataset
 from ..data.checks import dtype_from_name
-from ..errors import DivergenceError, InputError, VerificationError
+from ..errors import DivergenceError, InputError, PerceptronLabError, VerificationError
 from ..losses import Loss
 from ..optim import UpdateRule, get_optimizer
 from ..optim.schedules import Schedule, parse_schedule
@@ -51,6 +52,10 @@ AUTO_VERIFY_ALL = 2000  # runs up to this many steps verify every step
 AUTO_VERIFIED = 200  # longer runs verify about this many steps
 LARGE_BATCH = 2**20  # numbers in a batch (batch size × features) past which steps are sampled
 MOST_CHECKPOINTS = 50  # by default a run checkpoints each epoch, but at most about this often
+_HINTS = {  # how to get what a Trainer takes
+    "config": "TrainConfig(...) from perceptron_lab.engine.config",
+    "train": "perceptron_lab.data.from_arrays(X, y) or perceptron_lab.data.load(name)",
+}
 
 
 @dataclass(frozen=True)
@@ -117,6 +122,11 @@ class Trainer:
         test: Dataset | None = None,
         data_spec: dict[str, Any] | None = None,
     ) -> None:
+        for name, value, kind in (("config", config, TrainConfig), ("train", train, Dataset)):
+            if not isinstance(value, kind):
+                raise InputError(name, f"a {kind.__name__}", type(value).__name__, _HINTS[name])
+        if test is not None and not isinstance(test, Dataset):
+            raise InputError("test", "a Dataset or None", type(test).__name__, _HINTS["train"])
         self.config = config
         self.train_data = train
         self.test_data = test
@@ -138,6 +148,13 @@ class Trainer:
         self.batch_size = min(config.batch_size or n, n)
         self.batches = batches_per_epoch(n, self.batch_size)
         self.total_steps = config.epochs * self.batches
+        if self.total_steps > MOST_STEPS:
+            raise InputError(
+                "epochs",
+                f"at most {MOST_STEPS // self.batches} epochs of {self.batches} batches "
+                f"({MOST_STEPS} steps a run at most)",
+                str(config.epochs),
+            )
         self.verify_every = verify_interval(
             config, self.total_steps, self.batch_size * train.n_features
         )
@@ -263,6 +280,10 @@ class Trainer:
         records it); ``on_epoch`` each epoch's metrics.
         """
         t0 = start.position.step if start is not None else 0
+        if out is None:  # every row stays in memory
+            check_kept(
+                "epochs", self.total_steps - t0, row_bytes(self.train_data.n_features, self.k)
+            )
         manifest = self.manifest(parent=parent, note=note)
         self.check_start(start)  # before the writer touches the directory
         writer = None
@@ -344,6 +365,8 @@ class Trainer:
         state = session.state
         if status != "finished" or not last_metrics:
             last_metrics = self.epoch_metrics(state.W, state.B)
+        if status == "finished" and not all(map(math.isfinite, last_metrics.values())):
+            status = "diverged"  # the last update overflowed the loss of the whole set
         summary = RunSummary(
             status=status,
             error=str(failure) if failure else None,
@@ -368,6 +391,8 @@ class Trainer:
             writer.finish(summary)
         else:
             trace = Trace(None, manifest, [r.record() for r in session.rows], summary=summary)
+        if isinstance(failure, PerceptronLabError):
+            failure.summary = summary  # the CLI prints it (JSON) beside the one-line error
         if failure is not None:
             raise failure
         return RunResult(state.W, state.B, summary, out, session, trace)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 
+from ..bounds import bounded
 from ..data.checks import check_fraction, check_positive
 from . import register_rule
 from .rule import State, UpdateRule, check_weight_decay
@@ -52,7 +53,7 @@ class RMSprop(UpdateRule):
         self.alpha = check_fraction("alpha", alpha)
         self.eps = check_positive("eps", eps)
         self.weight_decay = check_weight_decay(weight_decay)
-        self.momentum = check_fraction("momentum", momentum)
+        self.momentum = bounded("momentum", momentum)
         self.centered = bool(centered)
 
     def options(self) -> dict[str, Any]:

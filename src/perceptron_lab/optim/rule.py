@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import torch
 
-from ..data.checks import check_fraction, check_positive
+from ..bounds import bounded
+from ..data.checks import check_fraction
 from .worked import Element, Line, gradient_line
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ class UpdateRule(ABC):
     weight_decay: float = 0.0  # λ; every rule here has one (0: none)
 
     def __init__(self, lr: float) -> None:
-        self.lr = check_positive("lr", lr)
+        self.lr = bounded("lr", lr)
 
     @abstractmethod
     def options(self) -> dict[str, Any]:
@@ -128,5 +129,5 @@ def check_betas(betas: tuple[float, float]) -> tuple[float, float]:
 
 
 def check_weight_decay(value: float) -> float:
-    """λ ≥ 0."""
-    return check_positive("weight_decay", value, allow_zero=True)
+    """λ in its bounds (perceptron_lab.bounds.BOUNDS: [0, 1000])."""
+    return float(bounded("weight_decay", value))

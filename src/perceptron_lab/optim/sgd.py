@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 
+from ..bounds import bounded
 from ..data.checks import check_fraction
 from ..errors import InputError
 from . import register_rule
@@ -48,7 +49,7 @@ class SGD(UpdateRule):
         nesterov: bool = False,
     ) -> None:
         super().__init__(lr)
-        self.momentum = check_fraction("momentum", momentum)
+        self.momentum = bounded("momentum", momentum)
         self.dampening = check_fraction("dampening", dampening, closed_right=True)
         self.weight_decay = check_weight_decay(weight_decay)
         if nesterov and (self.momentum == 0 or self.dampening != 0):

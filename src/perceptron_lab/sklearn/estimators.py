@@ -46,6 +46,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ..bounds import bounded
 from ..data import Dataset, Task
 from ..data.checks import DTYPES
 from ..data.prepare import Standardizer
@@ -60,6 +61,15 @@ from ..optim import rule_class, rule_names
 from ..optim.adam import Adam
 from ..optim.schedules import parse_schedule
 
+# the estimators' numbers, by their scikit-learn names → the library's (perceptron_lab.bounds)
+BOUNDED = {
+    "learning_rate": "lr",
+    "alpha": "weight_decay",
+    "max_iter": "epochs",
+    "batch_size": "batch_size",
+    "verify_every": "verify_every",
+}
+OPTIONAL = ("batch_size", "verify_every")  # None: full batch; the first and the last step
 SEED_RANGE = 2**31 - 1  # seeds drawn for random_state=None or a RandomState
 SETTLED = 1e-3  # a loss that fell by less, relatively, over the last tenth of fit has settled
 
@@ -184,11 +194,14 @@ class _PerceptronEstimator(BaseEstimator):  # type: ignore[misc]
         rule_class(self.optimizer)  # an InputError names the rules
         if self.dtype not in DTYPES:
             raise InputError("dtype", f"one of {', '.join(DTYPES)}", repr(self.dtype))
-        _check_number("learning_rate", self.learning_rate, positive=True)
-        _check_number("alpha", self.alpha, positive=False)
-        _check_count("max_iter", self.max_iter)
-        _check_count("batch_size", self.batch_size, allow_none=True)
-        _check_count("verify_every", self.verify_every, allow_none=True)
+        for name, library in BOUNDED.items():
+            value = getattr(self, name)
+            if value is None and name in OPTIONAL:
+                continue
+            try:
+                bounded(library, value)
+            except InputError as exc:  # named as scikit-learn's users write it
+                raise exc.renamed(name) from None
         if self.schedule is not None:
             parse_schedule(self.schedule)
         if self.standardize not in (None, True, False):
@@ -326,22 +339,6 @@ class _PerceptronEstimator(BaseEstimator):  # type: ignore[misc]
 
 def _default_names(d: int) -> list[str]:
     return [f"x{j + 1}" for j in range(d)]
-
-
-def _check_number(name: str, value: Any, *, positive: bool) -> None:
-    """A finite real number, > 0 (``positive``) or >= 0."""
-    real = isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
-    if not real or not np.isfinite(value) or value < 0 or (positive and value == 0):
-        raise InputError(name, "a number > 0" if positive else "a number >= 0", repr(value))
-
-
-def _check_count(name: str, value: Any, allow_none: bool = False) -> None:
-    """An integer >= 1 (or None when allowed)."""
-    if value is None and allow_none:
-        return
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        expected = "an integer >= 1" + (" or None" if allow_none else "")
-        raise InputError(name, expected, repr(value))
 
 
 class PerceptronClassifier(ClassifierMixin, _PerceptronEstimator):  # type: ignore[misc]

@@ -17,7 +17,6 @@ then falls for ever as ‖W‖ grows, and the comparison says so with ‖W‖ by
 
 from __future__ import annotations
 
-import math
 import warnings
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -25,6 +24,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from ..bounds import bounded
 from ..data import Dataset, load, standardize
 from ..engine.config import TrainConfig
 from ..engine.inputs import Tensors, choose_loss, to_tensors
@@ -106,12 +106,8 @@ def reconcile(
     """
     if penalty not in PENALTIES:
         raise InputError("penalty", " or ".join(PENALTIES), repr(penalty))
-    if penalty == "l2" and not (isinstance(C, int | float) and 0 < C < math.inf):
-        raise InputError("C", "a number > 0 (the inverse penalty strength)", repr(C))
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise InputError("epochs", "an integer >= 1", repr(epochs))
-    if not (isinstance(lr, int | float) and 0 < lr < math.inf):
-        raise InputError("lr", "a number > 0", repr(lr))
+    C = bounded("C", C) if penalty == "l2" else C
+    epochs, lr, seed = bounded("epochs", epochs), bounded("lr", lr), bounded("seed", seed)
     data = load(dataset) if isinstance(dataset, str) else dataset
     if data.task == "regression":
         raise InputError(

@@ -29,6 +29,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from ..bounds import bounded
 from ..engine.trace import Trace
 from ..errors import InputError
 
@@ -88,8 +89,7 @@ class TensorBoardCallback:
     def __init__(
         self, logdir: str | Path, *, every: int = 1, purge_step: int | None = None
     ) -> None:
-        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
-            raise InputError("every", "an integer >= 1", repr(every))
+        bounded("every", every)
         root = Path(logdir)
         if purge_step is None and any(root.glob(EVENT_FILES)):
             raise InputError(

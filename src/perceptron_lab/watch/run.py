@@ -99,6 +99,8 @@ class Watch:
         self.optimizer = optimizer
         self.loss_fn = loss_fn
         self.out = Path(out) if out is not None else None
+        if self.out is not None and self.out.exists() and not self.out.is_dir():
+            raise InputError("out", "a run directory to write (or a new path)", f"the file {out}")
         self.lang = check_language(lang)
         self.expect = check_expect(expect or {}, optimizer)
         self.on_mistake = on_mistake

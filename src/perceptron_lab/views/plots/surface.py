@@ -9,6 +9,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ...engine.trace import Trace
+from ...errors import InputError
 from ..analysis.loss_grid import LossSurface, loss_surface_grid
 from ..escape import mathtext
 from .common import NAME_LENGTH, label, run_title
@@ -17,8 +18,17 @@ LEVELS = 20
 
 
 def contour_levels(values: np.ndarray, n: int = LEVELS) -> np.ndarray:
-    """Levels at evenly spaced quantiles of L: dense where the grid's values are."""
+    """Levels at evenly spaced quantiles of L: dense where the grid's values are.
+
+    A diverged run can overflow the loss at every point of the grid: nothing to draw.
+    """
     finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        raise InputError(
+            "trace",
+            "a run whose loss is finite somewhere around its path",
+            "a loss that overflows at every point of the surface (the run diverged)",
+        )
     levels = np.unique(np.quantile(finite, np.linspace(0, 1, n)))
     return levels if len(levels) > 1 else np.array([finite.min(), finite.min() + 1])
 
