@@ -17,6 +17,7 @@ import torch
 from perceptron_lab import losses, optim
 from perceptron_lab.data import load
 from perceptron_lab.engine.config import TrainConfig
+from perceptron_lab.engine.datasource import data_spec
 from perceptron_lab.engine.trace import Trace
 from perceptron_lab.engine.train import Trainer
 from perceptron_lab.losses.activations import IDENTITY
@@ -165,7 +166,9 @@ def test_observe_a_step_agrees_with_torch(huber: type[Huber]) -> None:
 def test_train_explain_and_report_a_run(huber: type[Huber], tmp_path: Path) -> None:
     data = load("linear", size=40, seed=1)
     config = TrainConfig(loss="huber", epochs=3, batch_size=10, lr=0.05)
-    Trainer(config, data).run(tmp_path)
+    # the recipe the views reload the data by (a Dataset alone is recorded by its name)
+    spec = data_spec("linear", size=40, data_seed=1)
+    Trainer(config, data, data_spec=spec).run(tmp_path)
     trace = Trace.load(tmp_path)
     assert trace.manifest.config.loss == "huber" and trace.manifest.loss.name == "huber"
     assert trace.summary is not None and trace.summary.score_name == "r2"

@@ -102,10 +102,9 @@ def test_resume_with_more_features_than_the_model(tmp_path: Path) -> None:
         timeout=120,
     )
     assert proc.returncode == 2
-    assert (
-        "data: expected 2 features and 1 outputs as the run was trained with, got 3 features"
-        in proc.stderr
-    )
+    # other data than the run's is refused by its fingerprint, before any shape is compared
+    assert "DATASET: expected the data the run was trained on" in proc.stderr
+    assert "three_features.csv, whose data differ from them (another fingerprint)" in proc.stderr
     assert sorted(p.name for p in run.rglob("*")) == before  # the run is untouched
 
 

@@ -258,7 +258,7 @@ class Trainer:
 
     def run(
         self,
-        out: Path | None = None,
+        out: str | Path | None = None,
         *,
         start: checkpoint.Checkpoint | None = None,
         before: Trace | None = None,
@@ -279,6 +279,7 @@ class Trainer:
         after each step; ``on_step`` the step's row (scalars and tensors, as the trace
         records it); ``on_epoch`` each epoch's metrics.
         """
+        out = None if out is None else Path(out)  # a path as text works too
         t0 = start.position.step if start is not None else 0
         if out is None:  # every row stays in memory
             check_kept(

@@ -91,7 +91,7 @@ class TensorBoardCallback:
     ) -> None:
         bounded("every", every)
         root = Path(logdir)
-        if purge_step is None and any(root.glob(EVENT_FILES)):
+        if purge_step is None and list(root.glob(EVENT_FILES)):  # list: the glob is closed
             raise InputError(
                 "logdir",
                 "a directory without TensorBoard event files",
@@ -170,7 +170,7 @@ def export_tensorboard(trace: Trace, logdir: str | Path, *, every: int | None = 
             board(row)
         for metrics in trace.history:
             board.epoch(metrics)
-    return next(Path(logdir).glob(EVENT_FILES))
+    return sorted(Path(logdir).glob(EVENT_FILES))[0]
 
 
 def _summary_writer() -> Any:
