@@ -351,7 +351,10 @@ def run_train(args: argparse.Namespace) -> int:
             if args.format == "json":
                 print(strict_json.dumps(done.to_json()))
             else:
-                console.print(f"{args.resume} has finished ({done.steps} steps): nothing to resume")
+                console.print(
+                    f"{args.resume} has finished ({done.steps} steps): nothing to resume",
+                    markup=False,
+                )
             return 0
     elif args.branch and before is not None:
         if args.at_step is None:
@@ -403,7 +406,9 @@ def run_train(args: argparse.Namespace) -> int:
         trace = result.trace or Trace.load(out)  # type: ignore[arg-type]
         console.print(summary_table(trace))
         if out is not None:
-            console.print(f"run written to {out} — see it with: perceptron-lab show {out}")
+            console.print(
+                f"run written to {out} — see it with: perceptron-lab show {out}", markup=False
+            )
     return 0
 
 
