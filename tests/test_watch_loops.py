@@ -8,6 +8,7 @@ clipping utilities (the gradient the optimizer received).
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 import torch
@@ -15,6 +16,8 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from perceptron_lab import watch
+from perceptron_lab.engine.trace import Trace
+from perceptron_lab.views.report import render_report
 from perceptron_lab.watch import DiagnosisError
 
 
@@ -213,3 +216,22 @@ def test_a_planted_mistake_in_the_manual_model_is_still_named() -> None:
             loss = loss_fn(model(x), y)
             loss.backward()
             optimizer.step()  # no zero_grad()
+
+
+def test_a_watched_two_layer_model_is_reported(tmp_path: Path) -> None:
+    """No nn.Linear of its own to explain: the report still shows every step's numbers."""
+    torch.manual_seed(0)
+    X = torch.randn(64, 2)
+    y = (X[:, :1] * X[:, 1:] > 0).float()
+    model = nn.Sequential(nn.Linear(2, 4), nn.Tanh(), nn.Linear(4, 1))
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
+    loss_fn = nn.BCEWithLogitsLoss()
+    with watch(model, optimizer, loss_fn, out=tmp_path / "run"):
+        for _ in range(3):
+            optimizer.zero_grad()
+            loss_fn(model(X), y).backward()
+            optimizer.step()
+    html = render_report(Trace.load(tmp_path / "run"), "en")
+    table = html[html.index('id="steps"') :]
+    assert table.count("<tr>") >= 4  # the header and the three steps
+    assert "—" in table  # no B of its own: all 17 parameters are in W_after

@@ -172,7 +172,8 @@ def step_cells(row: Mapping[str, Any], score: str, lang: str = "en") -> list[str
         w("yes") if row.get("verified") else w("no"),
         worst,
         vector(row["W_after"]),
-        vector(row["B_after"]),
+        # a watched model other than one nn.Linear: W_after holds every parameter, no B
+        "—" if row.get("B_after") is None else vector(row["B_after"]),
     ]
 
 
