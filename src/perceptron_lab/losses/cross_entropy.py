@@ -35,7 +35,8 @@ class SoftmaxCrossEntropy(Loss):
     takes = ("binary", "multiclass")
     auto_for = "multiclass"
     rowwise = True
-    twins = ("CrossEntropyLoss",)
+    twins = ("CrossEntropyLoss", "NLLLoss")
+    log_probability_twins = ("NLLLoss",)
     tex_grad = r"\operatorname{softmax}(Z) - \operatorname{onehot}(c)"
 
     def outputs(self, dataset: Dataset) -> int:

@@ -52,6 +52,7 @@ class Loss(ABC):
     rowwise: ClassVar[bool] = False  # one ℓ per sample (softmax), not one per element
     twins: ClassVar[tuple[str, ...]] = ()  # the torch.nn losses that compute it (for watch)
     probability_twins: ClassVar[tuple[str, ...]] = ()  # those of them whose input is σ(Z)
+    log_probability_twins: ClassVar[tuple[str, ...]] = ()  # … whose input is log softmax(Z)
 
     def __init__(self, reduction: str = "mean") -> None:
         if reduction not in REDUCTIONS:

@@ -13,6 +13,7 @@ the step table, the verdict, the diagnosis.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from ..views.i18n import Words
 from .diagnose import (
     Candidates,
     Diagnosis,
+    Penalty,
     diagnose,
     generic_hypotheses,
     linear_hypotheses,
@@ -37,10 +39,19 @@ from .diagnose import (
 )
 from .finite import entries, finite_differences, link, model_loss, rounding, term_scale, to64
 from .linear import LinearStep, linear_step, scales
-from .mapping import LossMap, Unsupported, map_rule
+from .mapping import LossMap, Unsupported, map_loss, map_rule
 from .recorder import ParamStep, StepCapture
 from .rundir import DataStore
-from .verify import WAYS, Verdict, fd_checks, linear_checks, rule_count, rule_state, update_checks
+from .verify import (
+    WAYS,
+    Check,
+    Verdict,
+    fd_checks,
+    linear_checks,
+    rule_count,
+    rule_state,
+    update_checks,
+)
 
 VECTOR_CAP = 10_000  # models with more parameters keep no per-step parameter vectors
 
@@ -87,8 +98,6 @@ class StepChecker:
         self,
         model: nn.Module,
         optimizer: torch.optim.Optimizer,
-        loss_map: LossMap | None,
-        loss64: nn.Module | None,
         at: tuple[int, int] | None,
         *,
         expect: dict[str, Any],
@@ -98,8 +107,9 @@ class StepChecker:
     ) -> None:
         self.model = model
         self.optimizer = optimizer
-        self.loss_map = loss_map  # the loss's closed form, if it has one
-        self.loss64 = loss64  # a float64 copy of the loss module, for finite differences
+        self.loss_map: LossMap | None = None  # the loss's closed form, if it has one
+        self.loss64: nn.Module | None = None  # a float64 copy of the loss, for finite differences
+        self.loss_key: Any = None  # which loss module (and options) the two are of
         self.at = at  # (weight, bias) indices among the optimizer's parameters: one nn.Linear
         self.expect = expect
         self.lang = lang
@@ -114,25 +124,52 @@ class StepChecker:
 
     def __call__(self, capture: StepCapture) -> Outcome:
         """Check one step (with the hooks quiet and the random state saved by the caller)."""
+        if capture.loss_call is not None:
+            self.use(capture.loss_call.module)
         self._moved(capture)
         if any(p.edited for p in capture.params):
             self.note("gradient_edit", step=capture.t, edit=self._edit(capture.params))
         if capture.closure:
             self.note("closure", step=capture.t)
-            return self._recorded(capture, checkable=False)
+            return self._recorded(capture, update=False, gradient=False)
         if capture.loss_calls > 1:
             self.note("accumulation", step=capture.t, calls=capture.loss_calls)
-            return self._recorded(capture, checkable=False)
+            return self._recorded(capture, gradient=False)
         if capture.model_call is None or capture.loss_call is None:
-            why = "no model forward or loss call with autograd on was seen before optimizer.step()"
-            self.note("unseen", step=capture.t, why=why)
-            return self._recorded(capture, checkable=False)
+            unseen = "unseen_loss" if capture.loss_call is None else "unseen_model"
+            self.note(unseen, step=capture.t)
+            return self._recorded(capture)
         if self.at is not None and self.loss_map is not None:
             try:
                 return self._one_linear(capture, self.loss_map, *self.at)
             except Unsupported as exc:
                 self.note("no_closed_form", why=str(exc))
-        return self._recorded(capture, checkable=True)
+        return self._recorded(capture)
+
+    def use(self, module: Any) -> None:
+        """The loss the next steps are checked with: ``module``, or the one a functional call equals.
+
+        Mapped once per module and options (a functional loss brings a new, equal module
+        each call); call it before the hooks exist for a loss module of the user's own, so
+        that its float64 copy carries none.
+        """
+        key: Any = module
+        if module is not self.loss_key:
+            options = {k: v for k, v in vars(module).items() if not k.startswith("_")}
+            buffers = [(n, b.tolist()) for n, b in module.named_buffers()]
+            key = (type(module), repr(options), repr(buffers))
+        if key is self.loss_key or key == self.loss_key:
+            return
+        self.loss_key = key
+        self.loss_map = None
+        self.loss64 = copy.deepcopy(module).to(torch.float64)
+        try:
+            self.loss_map = map_loss(module, self.expect)
+        except Unsupported as exc:
+            self.note("no_closed_form", why=str(exc))
+            return
+        if self.loss_map.declared.get("reduction") == "none" and "reduction" not in self.expect:
+            self.note("none_reduction", module=self.loss_map.module)
 
     def _edit(self, params: tuple[ParamStep, ...]) -> str:
         """What the loop did to the gradient between backward() and step(), in words.
@@ -229,16 +266,30 @@ class StepChecker:
         }
         return Outcome(scalars, self._vectors(capture, rec), verdict, diagnosis)
 
-    def _recorded(self, capture: StepCapture, checkable: bool) -> Outcome:
-        """Any other step: the update against the rule, the gradient by finite differences."""
+    def _recorded(
+        self, capture: StepCapture, update: bool = True, gradient: bool = True
+    ) -> Outcome:
+        """Any other step: the update against the rule, the gradient by finite differences.
+
+        ``update``/``gradient`` False: that check cannot hold for this step (a closure
+        recomputes the gradient inside the step; accumulated gradients are no one loss's).
+        """
         params = capture.params
-        rules = [self._rule(p) for p in params] if checkable else []
+        rules = [self._rule(p) for p in params] if update else []
         checks = update_checks(params, rules, [p.name for p in params], capture.t) if rules else []
-        fd = self._fd(capture) if checkable else None
+        fd = self._fd(capture) if gradient else None
         loop = _flat([p.loss_grad for p in params])
         if fd is not None:
             dtype = params[0].before.dtype
             checks += fd_checks(loop[fd.which], fd.values, None, fd.scale, fd.noise, dtype)
+        call = capture.loss_call
+        rowwise = self.loss_map is not None and self.loss_map.loss.rowwise
+        broadcast = None if call is None or rowwise or not gradient else call.broadcast
+        if broadcast is not None and call is not None:
+            # finite differences agree with the loop: both differentiate the broadcast loss.
+            # The shapes are the evidence, as in the one-nn.Linear checks.
+            extra = (broadcast.numel() - call.input.numel()) / call.input.numel()
+            checks.append(Check("loss elements", "closed_form", extra, 0.0))
         known = [r for r in rules if r is not None]
         ran = {
             "autograd": fd is not None,
@@ -249,30 +300,47 @@ class StepChecker:
         verdict = Verdict(tuple(checks), ran, len(fd.which) if fd else 0)
         diagnosis = None
         if verdict.failed:
-            gradient = update = None
-            call = capture.loss_call
+            grad_causes = update_causes = None
             if fd is not None and call is not None:
                 left = [
                     torch.zeros_like(p.before) if g is None else g
                     for p, g in zip(params, call.leftover, strict=True)
                 ]
                 counts = [call.input.shape[0] if call.input.dim() else 1, call.input.numel()]
-                gradient = Candidates(
-                    (loop[fd.which],), generic_hypotheses(fd.values, _flat(left)[fd.which], counts)
+                theta = _flat([p.before for p in params])[fd.which]
+                owner = torch.cat(
+                    [torch.full((p.before.numel(),), i) for i, p in enumerate(params)]
+                )
+                grad_causes = Candidates(
+                    (loop[fd.which],),
+                    generic_hypotheses(
+                        fd.values,
+                        _flat(left)[fd.which],
+                        counts,
+                        Penalty(
+                            theta,
+                            owner[fd.which],
+                            [p.name for p in params],
+                            loop[fd.which],
+                            type(call.module).__name__,
+                        ),
+                        call if broadcast is not None else None,
+                    ),
                 )
             if len(known) == len(rules):
                 groups = self.optimizer.param_groups
                 actual = [map_rule(self.optimizer, groups[p.group], {}) for p in params]
                 name = type(self.optimizer).__name__
-                update = Candidates(
+                update_causes = Candidates(
                     tuple(p.after for p in params),
                     settings_hypotheses(params, known, actual, capture.t, name),
                 )
             dtype = params[0].before.dtype
-            diagnosis = diagnose(capture.t, verdict.failed, dtype, self.lang, gradient, update)
+            diagnosis = diagnose(
+                capture.t, verdict.failed, dtype, self.lang, grad_causes, update_causes
+            )
         t_rule = rule_count(params[0], capture.t)
         scalars = self._scalars(capture, verdict, diagnosis, t_rule, -1, -1)
-        call = capture.loss_call
         value = float("nan")
         if call is not None and isinstance(call.output, torch.Tensor):
             value = float(call.output if call.output.dim() == 0 else call.output.mean())

@@ -38,10 +38,10 @@ from ..losses import get_loss
 from ..losses.activations import SIGMOID
 from ..optim import UpdateRule
 from ..views.i18n import Words
-from .finite import sigmoids
+from .finite import linked
 from .linear import LinearStep, grads_from_dz
 from .mapping import LossMap
-from .recorder import ParamStep
+from .recorder import LossCall, ParamStep
 from .verify import Check, predicted_update
 
 HYPOTHESIS_FACTOR = 100  # a cause matches within 100 × the dtype's tolerance
@@ -152,10 +152,10 @@ def linear_hypotheses(
                 "shape": "×".join(str(n) for n in shape),
             },
         )
-    n = step.sigmoids
-    if loss.activation is SIGMOID and n is not None and n != loss_map.sigmoids:
+    n = step.link
+    if loss.activation is SIGMOID and isinstance(n, int) and n != loss_map.link:
         chain = [Z]  # Z, σ(Z), σ(σ(Z)), … up to the loss input P
-        chain += [sigmoids(Z, i) for i in range(1, n + 1)]
+        chain += [linked(Z, i) for i in range(1, n + 1)]
         P = chain[-1]
         u = torch.logit(P) if loss_map.takes_probabilities else P  # BCELoss(P) = bce(logit P)
         G = loss.grad_z(u, y)  # dL/du (N, k)
@@ -175,7 +175,7 @@ def linear_hypotheses(
             cause,
             grads_from_dz(X, G),
             loss.value(u, y),
-            {"module": module, "chain": names[n], "wanted": names[loss_map.sigmoids]},
+            {"module": module, "chain": names[n], "wanted": names[int(loss_map.link)]},
         )
     left = [step.left_W, step.left_B]
     if any(g is not None and bool(g.any()) for g in left):
@@ -220,18 +220,78 @@ def _reduction(predicted: tuple[torch.Tensor, ...], factor: float, count: int) -
     )
 
 
+@dataclass(frozen=True)
+class Penalty:
+    """What an L2 penalty λ·Σ‖θ‖²/2 in the loop's loss would be tested on, per checked entry."""
+
+    theta: torch.Tensor  # (m,) θ at the entries
+    owner: torch.Tensor  # (m,) which parameter each entry belongs to
+    names: Sequence[str]  # the parameters' names
+    loop: torch.Tensor  # (m,) the loop's gradient there
+    module: str  # the loss the penalty is not part of
+
+
+def _penalties(fd: torch.Tensor, p: Penalty) -> Iterator[Hypothesis]:
+    """g = dL/dθ + λ·θ on some parameters, λ fitted by least squares.
+
+    On all of them, or only on those whose gradient differs from dL/dθ by more than
+    rounding (a penalty on the weights, not on the bias).
+    """
+    residual = p.loop - fd
+    off = [
+        i
+        for i in range(len(p.names))
+        if disagreement(p.loop[p.owner == i], fd[p.owner == i]) > tolerance(torch.float32)
+    ]
+    for on in dict.fromkeys((tuple(range(len(p.names))), tuple(off))):
+        mask = torch.isin(p.owner, torch.tensor(on, dtype=p.owner.dtype))
+        theta = torch.where(mask, p.theta, 0.0)
+        denom = float(theta @ theta)
+        if not on or denom == 0:
+            continue
+        lam = float(residual @ theta) / denom
+        if disagreement(fd + lam * theta, fd) > HYPOTHESIS_FACTOR * tolerance(torch.float64):
+            names = ", ".join(p.names[i] for i in on)
+            where = "" if len(on) == len(p.names) else "weight_decay_on"
+            yield Hypothesis(
+                "weight_decay_loss",
+                (fd + lam * theta,),
+                None,
+                {"lam": lam, "where": where, "names": names, "module": p.module},
+            )
+
+
 def generic_hypotheses(
-    fd: torch.Tensor, left: torch.Tensor | None, counts: Sequence[int]
+    fd: torch.Tensor,
+    left: torch.Tensor | None,
+    counts: Sequence[int],
+    penalty: Penalty,
+    broadcast: LossCall | None = None,
 ) -> Iterator[Hypothesis]:
     """The gradient causes for any model, on the entries finite differences checked.
 
-    ``fd``: dL/dθ there; ``left``: what ``.grad`` held there before the backward.
+    ``fd``: dL/dθ there; ``left``: what ``.grad`` held there before the backward;
+    ``broadcast``: the loss call, where its input and target broadcast to more elements
+    (finite differences, of the loss as the loop computed it, then match the loop).
     """
+    if broadcast is not None and broadcast.broadcast is not None:
+        shape = broadcast.broadcast
+        yield Hypothesis(
+            "broadcast",
+            (fd,),
+            None,
+            {
+                "target": tuple(broadcast.target.shape),
+                "input": tuple(broadcast.input.shape),
+                "shape": "×".join(str(n) for n in shape),
+            },
+        )
     if left is not None and bool(left.any()):
         yield Hypothesis("not_zeroed", (left + fd,), None, {"quantity": "dL/dθ"})
     for count in sorted(set(counts)):
         for factor in (count, 1 / count):
             yield _reduction((factor * fd,), factor, count)
+    yield from _penalties(fd, penalty)
 
 
 def settings_hypotheses(
@@ -267,7 +327,7 @@ def settings_hypotheses(
 
 def _message(lang: str, step: int, cause: str, fields: Mapping[str, Any]) -> str:
     words = Words(lang, "watch")
-    filled = {k: words(v) if k in TRANSLATED and v else v for k, v in fields.items()}
+    filled = {k: words(v, **fields) if k in TRANSLATED and v else v for k, v in fields.items()}
     return words("step", step=step, text=words(cause, **filled))
 
 

@@ -36,10 +36,12 @@ FD_RELATIVE_STEP = 1e-6  # h = 1e-6·max(1, |θ|)
 FD_TOLERANCE = 1e-6  # finite differences against a float64 closed form
 FD_ROUNDING = 16  # L's float64 rounding, in units of ε·|L|, that the differences may carry
 SIGMOID_CHAINS = (0, 1, 2)  # the loss input is Z, σ(Z) or σ(σ(Z))
+LOG_SOFTMAX = "log_softmax"  # … or log softmax(Z) over its last dimension (for nn.NLLLoss)
+Link = int | str  # what turns the model's output into the loss input: n sigmoids, LOG_SOFTMAX
 
 
-def link(source: torch.Tensor, target: torch.Tensor) -> int | None:
-    """How many sigmoids turn ``source`` into ``target`` (0, 1 or 2), or None.
+def link(source: torch.Tensor, target: torch.Tensor) -> Link | None:
+    """What turns ``source`` into ``target``: 0, 1 or 2 sigmoids, or LOG_SOFTMAX; else None.
 
     ``target`` may have another shape with the same number of elements (a squeeze).
     """
@@ -52,12 +54,18 @@ def link(source: torch.Tensor, target: torch.Tensor) -> int | None:
             value = torch.sigmoid(value)
         if disagreement(value, target.detach()) <= tol:
             return n
+    if target.dim() >= 2 and target.shape[-1] > 1:
+        value = linked(source.detach().reshape(target.shape), LOG_SOFTMAX)
+        if disagreement(value, target.detach()) <= tol:
+            return LOG_SOFTMAX
     return None
 
 
-def sigmoids(value: torch.Tensor, n: int) -> torch.Tensor:
-    """σ applied ``n`` times."""
-    for _ in range(n):
+def linked(value: torch.Tensor, how: Link) -> torch.Tensor:
+    """``value`` through the link: σ applied ``how`` times, or log softmax over the last axis."""
+    if how == LOG_SOFTMAX:
+        return torch.log_softmax(value, dim=-1)
+    for _ in range(int(how)):
         value = torch.sigmoid(value)
     return value
 
@@ -87,13 +95,13 @@ def model_loss(
     args: tuple[Any, ...],
     kwargs: dict[str, Any],
     loss64: nn.Module,
-    n_sigmoids: int,
+    how: Link,
     loss_args: tuple[Any, ...],
     loss_kwargs: dict[str, Any],
     input_shape: torch.Size,
     reduction: str = "mean",
 ) -> Callable[[Sequence[torch.Tensor]], float]:
-    """L(θ) of the loop in float64: loss64(σⁿ(model(args; θ)), *loss_args) as a function.
+    """L(θ) of the loop in float64: loss64(link(model(args; θ)), *loss_args) as a function.
 
     ``names`` are the parameters θ stands for; other parameters and buffers keep their
     values (in float64). ``loss_args`` are the loss call's arguments after its input.
@@ -109,7 +117,7 @@ def model_loss(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the loop already saw (say) a broadcasting warning
             out = torch.func.functional_call(model, params, args64, kwargs64)
-            p = sigmoids(out, n_sigmoids).reshape(input_shape)
+            p = linked(out.reshape(input_shape), how)
             loss = loss64(p, *rest, **rest_kw)
             return float(loss.sum() if reduction == "sum" else loss.mean())
 
@@ -134,7 +142,7 @@ def term_scale(
     theta: Sequence[torch.Tensor],
     args: tuple[Any, ...],
     loss64: nn.Module,
-    n_sigmoids: int,
+    how: Link,
     target: torch.Tensor,
     input_shape: torch.Size,
     reduction: str = "mean",
@@ -157,7 +165,7 @@ def term_scale(
     def one(theta64: tuple[torch.Tensor, ...], x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         params = dict(zip(names, theta64, strict=True)) | fixed
         out = torch.func.functional_call(model, params, (x.unsqueeze(0), *rest))
-        p = sigmoids(out, n_sigmoids).reshape(1, *input_shape[1:])
+        p = linked(out.reshape(1, *input_shape[1:]), how)
         loss: torch.Tensor = loss64(p, y.unsqueeze(0))
         return loss.sum() if reduction == "sum" else loss.mean()
 

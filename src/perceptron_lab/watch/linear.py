@@ -15,7 +15,7 @@ from torch import nn
 
 from ..core.observed_step import term_scales
 from ..errors import InputError
-from .finite import link
+from .finite import Link, link
 from .mapping import LossMap, Unsupported
 from .recorder import ParamStep, StepCapture
 
@@ -40,7 +40,7 @@ class LinearStep:
     B_after: torch.Tensor  # (k,)
     weight: ParamStep  # the raw records, for the optimizer's hyper-parameters and state
     bias: ParamStep
-    sigmoids: int | None  # how many σ turn Z into P (None: neither Z, σ(Z) nor σ(σ(Z)))
+    link: Link | None  # what turns Z into P: n σ, or log softmax (None: none of them)
     broadcast: torch.Size | None  # the loss's shape when input and target broadcast to more
 
     @property
@@ -85,13 +85,7 @@ def linear_step(
         y = loss_map.loss.targets(y_raw.to(X.dtype), k)
     except InputError as exc:
         raise Unsupported(f"the targets do not fit {loss_map.loss.title}: {exc}") from exc
-    broadcast = None
-    if not loss_map.loss.rowwise:
-        try:
-            shape = torch.broadcast_shapes(P.shape, y_raw.shape)  # type: ignore[no-untyped-call]
-        except RuntimeError:
-            shape = P.shape
-        broadcast = shape if shape.numel() > P.numel() else None
+    broadcast = None if loss_map.loss.rowwise else loss_call.broadcast
     w, b = capture.params[weight_at], capture.params[bias_at]
 
     def core(weight_shaped: torch.Tensor) -> torch.Tensor:
@@ -117,7 +111,7 @@ def linear_step(
         B_after=b.after,
         weight=w,
         bias=b,
-        sigmoids=link(Z, P),
+        link=link(Z, P),
         broadcast=broadcast,
     )
 

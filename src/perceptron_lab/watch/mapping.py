@@ -1,7 +1,8 @@
 """From the user's torch objects to the core's: nn losses → :class:`Loss`, torch.optim → rules.
 
 A torch.nn loss maps to the registered loss that names its class among its ``twins``
-(its input the logits Z of the model's nn.Linear, or σ(Z) for ``probability_twins``),
+(its input the logits Z of the model's nn.Linear, σ(Z) for ``probability_twins``, log
+softmax(Z) for ``log_probability_twins``: nn.NLLLoss after log_softmax is cross-entropy),
 with the options ``Loss.twin_options`` reads off it — e.g. nn.BCEWithLogitsLoss(reduction,
 pos_weight) and nn.BCELoss (input σ(Z)) are binary cross-entropy, and
 nn.MarginRankingLoss(margin=0)(z, 0, t) is the perceptron criterion.
@@ -29,6 +30,7 @@ from torch import nn
 from ..errors import InputError
 from ..losses import Loss, loss_class, loss_names
 from ..optim import UpdateRule, get_optimizer, rule_class, rule_names
+from .finite import LOG_SOFTMAX, Link
 
 LOSS_OPTIONS = ("reduction", "pos_weight")
 
@@ -45,10 +47,13 @@ class LossMap:
     module: str  # the torch.nn class name, e.g. "BCEWithLogitsLoss"
     takes_probabilities: bool  # nn.BCELoss: its input is σ(Z), not Z
     declared: Mapping[str, Any]  # the module's own options (before ``expect``)
+    takes_log_probabilities: bool = False  # nn.NLLLoss: its input is log softmax(Z)
 
     @property
-    def sigmoids(self) -> int:
-        """How many sigmoids the loss input should have on top of Z (BCELoss: 1)."""
+    def link(self) -> Link:
+        """What the loss input should have on top of Z: 1 σ (BCELoss), log softmax, or nothing."""
+        if self.takes_log_probabilities:
+            return LOG_SOFTMAX
         return 1 if self.takes_probabilities else 0
 
 
@@ -87,8 +92,10 @@ def map_loss(module: Any, expect: Mapping[str, Any]) -> LossMap:
     if options.get("reduction") == "none":
         options["reduction"] = "mean"
     options |= {k: v for k, v in expect.items() if k in LOSS_OPTIONS}
-    takes_probabilities = any(b.__name__ in cls.probability_twins for b in type(module).__mro__)
-    return LossMap(cls(**options), name, takes_probabilities, declared)
+    bases = [b.__name__ for b in type(module).__mro__]
+    takes_probabilities = any(b in cls.probability_twins for b in bases)
+    takes_log = any(b in cls.log_probability_twins for b in bases)
+    return LossMap(cls(**options), name, takes_probabilities, declared, takes_log)
 
 
 def rule_name(optimizer: torch.optim.Optimizer) -> str:

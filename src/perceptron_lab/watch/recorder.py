@@ -3,7 +3,9 @@
 Three kinds of hook, all public PyTorch API and all removed on exit:
 
 - forward hooks on the model and on its nn.Linear: the batch X, the logits Z, the output;
-- a forward hook on the loss module: its input, its target, its value — and each
+- a forward hook on the loss module (or, for a functional loss such as
+  ``F.cross_entropy``, a torch function mode: functional.py): its input, its target, its
+  value — and each
   parameter's ``.grad`` at that moment, i.e. what is left over from earlier backward
   passes before this one adds to it; a hook on the loss value's own gradient says
   whether a ``backward()`` went through it (a loss computed only to be printed, with
@@ -28,6 +30,7 @@ import torch
 from torch import nn
 from torch.utils.hooks import RemovableHandle
 
+from .functional import FunctionalLosses
 from .mapping import Unsupported
 
 
@@ -56,6 +59,7 @@ class LossCall(Call):
     """A call of the loss module, with each parameter's gradient before its backward."""
 
     leftover: tuple[torch.Tensor | None, ...]  # p.grad of each optimizer parameter, or None
+    module: nn.Module  # the loss module, or the one a functional loss call equals
 
     @property
     def input(self) -> torch.Tensor:
@@ -72,6 +76,20 @@ class LossCall(Call):
         if not isinstance(value, torch.Tensor):
             raise Unsupported("the loss was called without a tensor target")
         return value
+
+    @property
+    def broadcast(self) -> torch.Size | None:
+        """The shape input and target broadcast to, where it has more elements than both.
+
+        (N, 1) predictions against an (N,) target give an (N, N) loss: every prediction
+        against every target. None where the shapes agree (or do not broadcast at all).
+        """
+        P, y = self.input, self.target
+        try:
+            shape = torch.broadcast_shapes(P.shape, y.shape)  # type: ignore[no-untyped-call]
+        except RuntimeError:
+            return None
+        return shape if shape.numel() > max(P.numel(), y.numel()) else None
 
 
 @dataclass(frozen=True)
@@ -162,6 +180,7 @@ class Recorder:
             for i, p in enumerate(group["params"])
         ]
         self.handles: list[RemovableHandle] = []
+        self.mode: FunctionalLosses | None = None
         self.paused = False
         self.t = 0
         self._reset()
@@ -185,6 +204,9 @@ class Recorder:
             )
         if isinstance(self.loss_fn, nn.Module):
             self.handles.append(self.loss_fn.register_forward_hook(self._on_loss, with_kwargs=True))
+        else:
+            self.mode = FunctionalLosses(lambda m, args, out: self._on_loss(m, args, {}, out))
+            self.mode.__enter__()  # type: ignore[no-untyped-call]
         for i, (_, p, _) in enumerate(self.params):
             hook = self._after_backward(i)
             self.handles.append(p.register_post_accumulate_grad_hook(hook))  # type: ignore[no-untyped-call]
@@ -196,6 +218,9 @@ class Recorder:
         for handle in self.handles:
             handle.remove()
         self.handles.clear()
+        if self.mode is not None:
+            self.mode.__exit__(None, None, None)  # type: ignore[no-untyped-call]
+            self.mode = None
 
     @contextlib.contextmanager
     def quiet(self) -> Iterator[None]:
@@ -223,7 +248,7 @@ class Recorder:
     def _on_loss(self, module: nn.Module, args: tuple[Any, ...], kwargs: Any, out: Any) -> None:
         if self._seen():
             leftover = tuple(_copy(p.grad) for _, p, _ in self.params)
-            call = LossCall(_copy(args), _copy(kwargs), _copy(out), leftover)
+            call = LossCall(_copy(args), _copy(kwargs), _copy(out), leftover, module)
             seen = _Seen(call, (self._model_call, self._linear_call))
             self._losses.append(seen)
             if isinstance(out, torch.Tensor) and out.requires_grad:

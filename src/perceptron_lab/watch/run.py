@@ -31,7 +31,6 @@ data.npz; −1 if unknown) and ``batch`` (its number there; −1 if unknown).
 
 from __future__ import annotations
 
-import copy
 import time
 from pathlib import Path
 from types import TracebackType
@@ -53,7 +52,7 @@ from . import MAX_FD_ENTRIES
 from .checker import StepChecker
 from .diagnose import Diagnosis, DiagnosisError
 from .linear import find_linear
-from .mapping import LossMap, Unsupported, check_expect, group_options, map_loss, rule_name
+from .mapping import LossMap, Unsupported, check_expect, group_options, rule_name
 from .recorder import Recorder, StepCapture
 from .rundir import DataStore, data_info
 from .verify import WAYS, Verdict
@@ -129,21 +128,9 @@ class Watch:
         except Unsupported as exc:
             self._note("not_linear", why=str(exc))
         try:
-            self._loss_map = map_loss(self.loss_fn, self.expect)
-            if (
-                self._loss_map.declared.get("reduction") == "none"
-                and "reduction" not in self.expect
-            ):
-                self._note("none_reduction", module=self._loss_map.module)
-        except Unsupported as exc:
-            self._note("no_closed_form", why=str(exc))
-        try:
             rule_name(self.optimizer)
         except Unsupported as exc:
             self._note("no_rule", why=str(exc))
-        loss64 = None
-        if isinstance(self.loss_fn, nn.Module):  # copied before the hooks exist
-            loss64 = copy.deepcopy(self.loss_fn).to(torch.float64)
         linear = self._linear
         self._recorder = Recorder(self.model, self.optimizer, self.loss_fn, linear, self._on_step)
         at = None
@@ -153,14 +140,15 @@ class Watch:
         self._checker = StepChecker(
             self.model,
             self.optimizer,
-            self._loss_map,
-            loss64,
             at,
             expect=self.expect,
             lang=self.lang,
             max_fd_entries=self.max_fd_entries,
             note=self._note,
         )
+        if isinstance(self.loss_fn, nn.Module):  # mapped (and copied) before the hooks exist
+            self._checker.use(self.loss_fn)
+            self._loss_map = self._checker.loss_map
         self._recorder.install()
         self._versions = versions()
         self._began = time.perf_counter()
@@ -222,7 +210,7 @@ class Watch:
         except Unsupported:
             options, optimizer = {"lr": float(groups[0]["lr"])}, type(self.optimizer).__name__
         lr = float(options.pop("lr"))
-        loss = lm.loss.name if lm else type(self.loss_fn).__name__
+        loss = lm.loss.name if lm else self._loss_name()
         loss_options = lm.loss.options() if lm else {}
         first = self._rows[0] if self._rows else {}
         d, k = self._shape()
@@ -259,7 +247,7 @@ class Watch:
             parameters=parameters,
             watch={
                 "model": type(self.model).__name__,
-                "loss_module": type(self.loss_fn).__name__,
+                "loss_module": lm.module if lm else self._loss_name(),
                 "optimizer_class": type(self.optimizer).__name__,
                 "declared_loss": dict(lm.declared) if lm else None,
                 "expect": self.expect,
@@ -274,6 +262,7 @@ class Watch:
         assert self._recorder is not None and self._checker is not None
         with torch.random.fork_rng(devices=[]), torch.enable_grad(), self._recorder.quiet():
             outcome = self._checker(capture)
+        self._loss_map = self._checker.loss_map
         self.verdicts.append(outcome.verdict)
         self._put(outcome.scalars, outcome.vectors)
         if outcome.diagnosis is not None:
@@ -302,6 +291,15 @@ class Watch:
         self._rows.append(row)
         if self._writer is not None:
             self._writer.put(scalars, {n: v.detach().double().cpu() for n, v in kept.items()})
+
+    def _loss_name(self) -> str:
+        """The loss as the loop names it: its module's class, or the function's name."""
+        fn = self.loss_fn
+        return (
+            fn.__name__
+            if callable(fn) and not isinstance(fn, nn.Module) and hasattr(fn, "__name__")
+            else type(fn).__name__
+        )
 
     def _note(self, key: str, **fields: Any) -> None:
         if key not in self._notes:

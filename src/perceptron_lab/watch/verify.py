@@ -113,10 +113,11 @@ def linear_checks(step: LinearStep, loss_map: LossMap, rec: StepRecord) -> list[
     tol = tolerance(step.dtype)
     size = scales(step, loss_map, rec.Z.closed)
     checks = [compare("Z", "closed_form", step.Z, rec.Z.closed, tol, size["Z"])]
-    # nn.BCELoss takes log of float32 probabilities: its value is checked by the gradient.
+    # nn.BCELoss takes log of float32 probabilities: its value is checked by the gradient
+    # (the link is 1 σ); nn.NLLLoss after log softmax is cross-entropy, value and all.
     # A broadcast shows in the value even where it cancels in the gradient (for the
     # notebook's data Xᵀ·(y − ȳ) = 0, so dL/dW and dL/dB come out right by accident).
-    if step.sigmoids == 0 == loss_map.sigmoids and step.value.dim() == 0:
+    if step.link == loss_map.link != 1 and step.value.dim() == 0:
         checks.append(
             compare("loss", "closed_form", step.value, rec.loss.closed, tol, size["loss"])
         )

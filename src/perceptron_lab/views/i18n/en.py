@@ -291,6 +291,7 @@ WORDS: dict[str, dict[str, str]] = {
             "<lam:.4g> (an L2 penalty added to the loss<where>) that <module> does not"
         ),
         "weight_decay_W": ", on W only",
+        "weight_decay_on": ", on <names> only",
         "optimizer_settings": (
             "the optimizer's settings differ from the expected ones: <settings> "
             "(the update matches the optimizer's own)"
@@ -312,7 +313,7 @@ WORDS: dict[str, dict[str, str]] = {
         "no_rule": "<why>: updates are not checked against a closed-form rule",
         "fd_capped": "finite differences on <checked> of <total> parameter entries per step",
         "no_fd": "finite differences not run: <why>",
-        "fd_link": "the loss input is not the model's output (nor σ of it)",
+        "fd_link": "the loss input is not the model's output (nor σ or log softmax of it)",
         "fd_reproduce": "model(X) in float64 does not reproduce the loop's loss (dropout? batch norm?)",
         "moved": (
             "step <step>: the parameters changed outside optimizer.step() since the previous "
@@ -321,7 +322,7 @@ WORDS: dict[str, dict[str, str]] = {
         "closure": "step <step>: optimizer.step(closure) is recorded, not verified",
         "accumulation": (
             "step <step>: <calls> backward passes through the loss before one optimizer.step(): "
-            "gradient accumulation is recorded, not verified"
+            "with accumulated gradients the update is checked, not the gradient"
         ),
         "gradient_edit": (
             "step <step>: the gradient was <edit> between backward() and optimizer.step(); "
@@ -331,7 +332,15 @@ WORDS: dict[str, dict[str, str]] = {
         "clipped_norm": "clipped to norm <norm:.4g> (from <before:.4g>)",
         "clipped_value": "clipped to values within ±<value:.4g>",
         "changed": "changed (not a clip by norm or by value)",
-        "unseen": "step <step>: <why>",
+        "unseen_loss": (
+            "step <step>: no loss call was seen (neither an nn loss module nor a "
+            "torch.nn.functional loss; a loss written out from tensor operations?): the "
+            "gradient is not checked, the update is"
+        ),
+        "unseen_model": (
+            "step <step>: no forward of the model with autograd on was seen before the loss: "
+            "the gradient is not checked, the update is"
+        ),
         "none_reduction": (
             "<module>(reduction='none'): the loop's own reduction is taken as 'mean' "
             "(expect={'reduction': 'sum'} says it sums)"

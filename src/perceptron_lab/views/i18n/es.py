@@ -287,6 +287,7 @@ WORDS: dict[str, dict[str, str]] = {
             "<lam:.4g> (una penalización L2 sumada a la pérdida<where>) que <module> no tiene"
         ),
         "weight_decay_W": ", solo sobre W",
+        "weight_decay_on": ", solo sobre <names>",
         "optimizer_settings": (
             "la configuración del optimizador difiere de la esperada: <settings> "
             "(la actualización coincide con la del optimizador)"
@@ -307,7 +308,7 @@ WORDS: dict[str, dict[str, str]] = {
         "no_rule": "<why>: las actualizaciones no se comprueban con una regla en forma cerrada",
         "fd_capped": "diferencias finitas sobre <checked> de <total> entradas de parámetros por paso",
         "no_fd": "sin diferencias finitas: <why>",
-        "fd_link": "la entrada de la pérdida no es la salida del modelo (ni σ de ella)",
+        "fd_link": "la entrada de la pérdida no es la salida del modelo (ni σ ni log softmax de ella)",
         "fd_reproduce": (
             "model(X) en float64 no reproduce la pérdida del bucle (¿dropout? ¿batch norm?)"
         ),
@@ -318,7 +319,7 @@ WORDS: dict[str, dict[str, str]] = {
         "closure": "paso <step>: optimizer.step(closure) se registra, no se verifica",
         "accumulation": (
             "paso <step>: <calls> pasadas hacia atrás por la pérdida antes de un "
-            "optimizer.step(): la acumulación de gradientes se registra, no se verifica"
+            "optimizer.step(): con gradientes acumulados se comprueba la actualización, no el gradiente"
         ),
         "gradient_edit": (
             "paso <step>: el gradiente fue <edit> entre backward() y optimizer.step(); el "
@@ -328,7 +329,15 @@ WORDS: dict[str, dict[str, str]] = {
         "clipped_norm": "recortado a norma <norm:.4g> (desde <before:.4g>)",
         "clipped_value": "recortado a valores dentro de ±<value:.4g>",
         "changed": "modificado (no es un recorte por norma ni por valor)",
-        "unseen": "paso <step>: <why>",
+        "unseen_loss": (
+            "paso <step>: no se vio ninguna llamada a una pérdida (ni un módulo de pérdida "
+            "de nn ni una de torch.nn.functional; ¿una pérdida escrita con operaciones de "
+            "tensores?): el gradiente no se comprueba, la actualización sí"
+        ),
+        "unseen_model": (
+            "paso <step>: no se vio ningún forward del modelo con autograd activo antes de "
+            "la pérdida: el gradiente no se comprueba, la actualización sí"
+        ),
         "none_reduction": (
             "<module>(reduction='none'): la reducción propia del bucle se toma como 'mean' "
             "(expect={'reduction': 'sum'} indica que suma)"
