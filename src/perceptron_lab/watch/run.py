@@ -55,6 +55,7 @@ from .linear import find_linear
 from .mapping import LossMap, Unsupported, check_expect, group_options, rule_name
 from .recorder import Recorder, StepCapture
 from .rundir import DataStore, data_info
+from .step_columns import StepColumns
 from .verify import WAYS, Verdict
 
 ON_MISTAKE = ("raise", "exit", "record")
@@ -108,7 +109,7 @@ class Watch:
         self.diagnoses: list[Diagnosis] = []
         self.summary: RunSummary | None = None
         self._notes: dict[str, str] = {}
-        self._rows: list[dict[str, Any]] = []
+        self._rows = StepColumns()  # the steps' rows, column by column
         self._widths: dict[str, int] | None = None
         self._writer: RunWriter | None = None
         self._recorder: Recorder | None = None
@@ -197,7 +198,12 @@ class Watch:
     @property
     def trace(self) -> Trace:
         """The steps so far as a Trace (the same rows ``Trace.load(out)`` reads back)."""
-        return Trace(self.out, self.manifest, tuple(self._rows), (), self.summary)
+        return Trace(self.out, self.manifest, self._rows.rows(), (), self.summary)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes the steps' vector columns hold in memory (allocated rows included)."""
+        return self._rows.nbytes
 
     @property
     def manifest(self) -> RunManifest:
@@ -212,7 +218,7 @@ class Watch:
         lr = float(options.pop("lr"))
         loss = lm.loss.name if lm else self._loss_name()
         loss_options = lm.loss.options() if lm else {}
-        first = self._rows[0] if self._rows else {}
+        first = self._rows.first()
         d, k = self._shape()
         cfg = TrainConfig(
             loss=loss,
@@ -284,11 +290,7 @@ class Watch:
                 schema = StepSchema(types, self._widths)
                 self._writer = RunWriter(self.out, self.manifest, schema)
         kept = {n: v for n, v in vectors.items() if self._widths.get(n) == v.numel()}
-        row = dict(scalars)
-        for name in self._widths:
-            value = kept.get(name)
-            row[name] = None if value is None else value.detach().double().reshape(-1).tolist()
-        self._rows.append(row)
+        self._rows.append(scalars, {name: kept.get(name) for name in self._widths})
         if self._writer is not None:
             self._writer.put(scalars, {n: v.detach().double().cpu() for n, v in kept.items()})
 
