@@ -14,8 +14,13 @@ Add one line around the notebook's loop, change nothing inside it::
     run.records      # one verified StepRecord per step (a one-nn.Linear model)
     run.diagnoses    # what went wrong, and why
 
-Hooks only (module forward hooks, the loss's forward hook, the optimizer's step hooks),
-removed when the block ends. A mistake raises :class:`DiagnosisError` at the step it
+Hooks only (module forward hooks, the loss's forward hook, the optimizer's step hooks;
+torch's global module and optimizer hooks for ``watch()``; a torch function mode for
+functional losses), removed when the block ends. A loop inside a ``fit()``::
+
+    with perceptron_lab.watch() as run:
+        trainer.fit(model, data)
+ A mistake raises :class:`DiagnosisError` at the step it
 happens, naming the cause (see ``diagnose``). This module imports torch only when a
 watch starts, so ``import perceptron_lab`` stays quick.
 """
@@ -34,9 +39,9 @@ if TYPE_CHECKING:
 
 
 def watch(
-    model: torch.nn.Module,
-    optimizer: torch.optim.Optimizer,
-    loss_fn: Any,
+    model: torch.nn.Module | None = None,
+    optimizer: torch.optim.Optimizer | None = None,
+    loss_fn: Any = None,
     *,
     out: str | Path | None = None,
     lang: str | None = None,
@@ -45,8 +50,13 @@ def watch(
     max_fd_entries: int = MAX_FD_ENTRIES,
     tensorboard: str | Path | None = None,
 ) -> Watch:
-    """Observe the loop inside ``with watch(model, optimizer, loss_fn) as run:``.
+    """Observe the loop inside ``with watch(model, optimizer, loss_fn) as run:`` (or ``watch()``).
 
+    ``model``, ``optimizer``: the loop's (both, or neither: ``watch()`` takes the first
+    optimizer that steps inside the block, and the outermost module called with trainable
+    parameters before it, so a loop inside a ``fit()`` or a Trainer is watched too).
+    ``loss_fn``: the nn loss module the loop calls; a functional loss (``F.cross_entropy``)
+    or None is seen wherever the loop calls one of torch.nn.functional's losses.
     ``out``: write a run directory (config.json, steps/, data.npz, summary.json) when the
     block ends — a new or empty directory, locked while it is written (as the trainer's).
     ``lang``: "en" or "es" for diagnoses and notes (default: the locale's).

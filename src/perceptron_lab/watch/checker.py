@@ -14,6 +14,7 @@ the step table, the verdict, the diagnosis.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -96,7 +97,7 @@ class StepChecker:
 
     def __init__(
         self,
-        model: nn.Module,
+        model: nn.Module | None,
         optimizer: torch.optim.Optimizer,
         at: tuple[int, int] | None,
         *,
@@ -135,6 +136,7 @@ class StepChecker:
         if capture.loss_calls > 1:
             self.note("accumulation", step=capture.t, calls=capture.loss_calls)
             return self._recorded(capture, gradient=False)
+        capture = self._scaled(capture)
         if capture.model_call is None or capture.loss_call is None:
             unseen = "unseen_loss" if capture.loss_call is None else "unseen_model"
             self.note(unseen, step=capture.t)
@@ -145,6 +147,27 @@ class StepChecker:
             except Unsupported as exc:
                 self.note("no_closed_form", why=str(exc))
         return self._recorded(capture)
+
+    def _scaled(self, capture: StepCapture) -> StepCapture:
+        """The capture with the multiple c of the loss its gradient is checked as.
+
+        The loop backpropagated c·L: ``F.cross_entropy(z, y, reduction="sum") / N`` is the
+        mean, ``loss / accumulation_steps`` a share. One multiple is not taken at its word:
+        a mean loss times its count N (or N·k) is a sum where the mean was meant — checked
+        as c = 1, so that the reduction mistake is diagnosed.
+        """
+        c, call = capture.loss_scale, capture.loss_call
+        tol = tolerance(capture.params[0].before.dtype)
+        if abs(c - 1) <= tol or call is None:
+            return dataclasses.replace(capture, loss_scale=1.0)
+        lm = self.loss_map
+        reduction = lm.loss.reduction if lm else getattr(call.module, "reduction", "mean")
+        P = call.input
+        counts = (P.shape[0] if P.dim() else 1, P.numel())
+        if reduction == "mean" and any(n > 1 and abs(c - n) <= tol * n for n in counts):
+            return dataclasses.replace(capture, loss_scale=1.0)
+        self.note("loss_scale", step=capture.t, scale=c)
+        return capture
 
     def use(self, module: Any) -> None:
         """The loss the next steps are checked with: ``module``, or the one a functional call equals.
@@ -227,7 +250,7 @@ class StepChecker:
             by_index = {w_at: (closed.dW.T, size["dW"].T), b_at: (closed.dB, size["dB"])}
             closed_flat = _flat([by_index[i][0] for i in range(2)])
             scale_flat = _flat([by_index[i][1] for i in range(2)])
-            loop_flat = _flat([p.loss_grad for p in capture.params])
+            loop_flat = _flat([p.loss_grad for p in capture.params]) / capture.loss_scale
             checks += fd_checks(
                 loop_flat[fd.which],
                 fd.values,
@@ -278,7 +301,7 @@ class StepChecker:
         rules = [self._rule(p) for p in params] if update else []
         checks = update_checks(params, rules, [p.name for p in params], capture.t) if rules else []
         fd = self._fd(capture) if gradient else None
-        loop = _flat([p.loss_grad for p in params])
+        loop = _flat([p.loss_grad for p in params]) / capture.loss_scale  # dL/dθ
         if fd is not None:
             dtype = params[0].before.dtype
             checks += fd_checks(loop[fd.which], fd.values, None, fd.scale, fd.noise, dtype)
@@ -303,7 +326,7 @@ class StepChecker:
             grad_causes = update_causes = None
             if fd is not None and call is not None:
                 left = [
-                    torch.zeros_like(p.before) if g is None else g
+                    torch.zeros_like(p.before) if g is None else g / capture.loss_scale
                     for p, g in zip(params, call.leftover, strict=True)
                 ]
                 counts = [call.input.shape[0] if call.input.dim() else 1, call.input.numel()]
@@ -353,8 +376,10 @@ class StepChecker:
     # ------------------------------------------------------------------ helpers
     def _fd(self, capture: StepCapture) -> FiniteDifferences | None:
         """Finite differences of the loss as the loop computed it, or None (noted why)."""
-        call, loss_call = capture.model_call, capture.loss_call
+        call, loss_call, model = capture.model_call, capture.loss_call, self.model
         if self.max_fd_entries == 0 or call is None or loss_call is None or self.loss64 is None:
+            return None
+        if model is None:
             return None
         try:
             P = loss_call.input
@@ -370,7 +395,7 @@ class StepChecker:
         rest_kw = {k: v for k, v in loss_call.kwargs.items() if k != "input"}
         reduction = self.loss_map.loss.reduction if self.loss_map else "mean"
         loss_at = model_loss(
-            self.model,
+            model,
             names,
             call.args,
             call.kwargs,
@@ -396,7 +421,7 @@ class StepChecker:
         values = finite_differences(loss_at, theta, which)
         noise = rounding(float(at), theta, which)
         terms = term_scale(
-            self.model,
+            model,
             names,
             theta,
             call.args,

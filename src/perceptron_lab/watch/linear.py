@@ -32,7 +32,7 @@ class LinearStep:
     value: torch.Tensor  # the loss module's output
     W: torch.Tensor  # (d, k) before the step
     B: torch.Tensor  # (k,)
-    dW: torch.Tensor  # (d, k) the loop's gradient (weight.grad.T; zeros if None)
+    dW: torch.Tensor  # (d, k) the loop's gradient of L (weight.grad.T / loss_scale; 0 if None)
     dB: torch.Tensor  # (k,)
     left_W: torch.Tensor | None  # (d, k) weight.grad before this step's backward, if any
     left_B: torch.Tensor | None  # (k,)
@@ -94,6 +94,7 @@ def linear_step(
         return weight_shaped.T.contiguous()
 
     left_w, left_b = loss_call.leftover[weight_at], loss_call.leftover[bias_at]
+    c = capture.loss_scale  # the loop backpropagated c·L: its gradient / c is dL/dθ
     return LinearStep(
         X=X,
         Z=Z,
@@ -103,10 +104,10 @@ def linear_step(
         value=loss_call.output,
         W=core(w.before),
         B=b.before,
-        dW=core(w.loss_grad),
-        dB=b.loss_grad,
-        left_W=None if left_w is None else core(left_w),
-        left_B=left_b,
+        dW=core(w.loss_grad) / c,
+        dB=b.loss_grad / c,
+        left_W=None if left_w is None else core(left_w) / c,
+        left_B=None if left_b is None else left_b / c,
         W_after=core(w.after),
         B_after=b.after,
         weight=w,

@@ -22,12 +22,14 @@ detached copy, so the loop can change its tensors afterwards without changing th
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+import dataclasses
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import torch
 from torch import nn
+from torch.nn.modules.loss import _Loss
 from torch.utils.hooks import RemovableHandle
 
 from .functional import FunctionalLosses
@@ -135,6 +137,7 @@ class StepCapture:
     linear_call: Call | None  # the same for the model's nn.Linear
     loss_call: LossCall | None  # the last loss call a backward pass went through
     loss_calls: int  # loss calls a backward pass went through since the previous step
+    loss_scale: float  # backward() went through loss_scale × the loss call's value
     params: tuple[ParamStep, ...]
     closure: bool  # optimizer.step(closure): the closure re-ran the loop inside the step
 
@@ -143,13 +146,24 @@ class StepCapture:
 class _Seen:
     """One loss call, the model's forwards it was fed, and whether a backward went through."""
 
-    call: LossCall
+    call: LossCall  # its leftover still empty: see ``left``
     fed: tuple[Call | None, Call | None]
+    left: dict[int, torch.Tensor | None]  # id(p) → p.grad of each watched parameter, then
     backward: bool = False
+    scale: float = 1.0  # d(what backward() started from)/d(this loss value), if it is a scalar
+
+    def aligned(self, params: Sequence[torch.Tensor]) -> LossCall:
+        """The call with its leftovers in the order of ``params`` (None where unknown)."""
+        return dataclasses.replace(self.call, leftover=tuple(self.left.get(id(p)) for p in params))
 
     def went_through(self, grad: torch.Tensor) -> None:
-        """The loss value's gradient hook: a backward pass reached this call."""
+        """The loss value's gradient hook: a backward pass reached this call.
+
+        ``grad`` is c where the loop backpropagated c·L (``loss / N``, ``loss * 2``).
+        """
         self.backward = True
+        if grad.numel() == 1:
+            self.scale = float(grad)
 
 
 def _state(optimizer: torch.optim.Optimizer, p: torch.Tensor) -> dict[str, torch.Tensor]:
@@ -158,45 +172,75 @@ def _state(optimizer: torch.optim.Optimizer, p: torch.Tensor) -> dict[str, torch
 
 
 class Recorder:
-    """Installs the hooks, hands one :class:`StepCapture` per step to ``on_step``."""
+    """Installs the hooks, hands one :class:`StepCapture` per step to ``on_step``.
+
+    Given a model and an optimizer, the hooks are theirs. Given none (``watch()`` around
+    a ``fit()`` or a Trainer that builds them inside), torch's global module and optimizer
+    hooks stand in: the outermost module called with trainable parameters is taken for
+    the model, every ``nn`` loss module (and functional loss) for the loss, and the first
+    optimizer that steps for the optimizer — ``on_bind(model, optimizer)`` says so, just
+    before that first step is taken. Another optimizer's steps are not recorded.
+    """
 
     def __init__(
         self,
-        model: nn.Module,
-        optimizer: torch.optim.Optimizer,
+        model: nn.Module | None,
+        optimizer: torch.optim.Optimizer | None,
         loss_fn: Any,
         linear: nn.Linear | None,
         on_step: Callable[[StepCapture], None],
+        on_bind: Callable[[nn.Module | None, torch.optim.Optimizer], None] | None = None,
     ) -> None:
         self.model = model
         self.optimizer = optimizer
         self.loss_fn = loss_fn
         self.linear = linear
         self.on_step = on_step
-        names = {id(p): n for n, p in model.named_parameters()}
-        self.params: list[tuple[str, torch.Tensor, int]] = [
-            (names.get(id(p), f"param{i}"), p, g)
-            for g, group in enumerate(optimizer.param_groups)
-            for i, p in enumerate(group["params"])
-        ]
+        self.on_bind = on_bind
+        self.params: list[tuple[str, torch.Tensor, int]] = []
+        if optimizer is not None:
+            self._bind(model, optimizer)
         self.handles: list[RemovableHandle] = []
         self.mode: FunctionalLosses | None = None
         self.paused = False
         self.t = 0
+        self.others = 0  # steps of other optimizers (global hooks), not recorded
+        self._hooked: set[int] = set()  # parameters with a post-accumulate-grad hook
+        self._depth = 0  # module calls in progress (global hooks)
+        self._in_loss = 0  # loss-module calls in progress: their F.* calls are theirs
+        self._linears: dict[int, Call] = {}  # id(nn.Linear) → its last call, before binding
         self._reset()
         self._pending: list[tuple[torch.Tensor, torch.Tensor | None, dict[str, torch.Tensor]]] = []
         self._closure = False
+
+    @property
+    def bound(self) -> bool:
+        """The optimizer (and with it the model) is known."""
+        return self.optimizer is not None
+
+    def _bind(self, model: nn.Module | None, optimizer: torch.optim.Optimizer) -> None:
+        self.model, self.optimizer = model, optimizer
+        names = {id(p): n for n, p in model.named_parameters()} if model is not None else {}
+        self.params = [
+            (names.get(id(p), f"param{i}"), p, g)
+            for g, group in enumerate(optimizer.param_groups)
+            for i, p in enumerate(group["params"])
+        ]
 
     def _reset(self) -> None:
         self._model_call: Call | None = None
         self._linear_call: Call | None = None
         # each loss call with the forwards it saw, and whether a backward went through it
         self._losses: list[_Seen] = []
-        self._backward: dict[int, torch.Tensor] = {}  # parameter index → .grad after backward
+        self._backward: dict[int, torch.Tensor] = {}  # id(parameter) → .grad after backward
 
     # ------------------------------------------------------------------ install
     def install(self) -> None:
         """Register every hook (``remove`` takes them all away again)."""
+        if not self.bound:
+            self._install_global()
+            return
+        assert self.model is not None and self.optimizer is not None
         self.handles.append(self.model.register_forward_hook(self._on_model, with_kwargs=True))
         if self.linear is not None and self.linear is not self.model:
             self.handles.append(
@@ -205,19 +249,44 @@ class Recorder:
         if isinstance(self.loss_fn, nn.Module):
             self.handles.append(self.loss_fn.register_forward_hook(self._on_loss, with_kwargs=True))
         else:
-            self.mode = FunctionalLosses(lambda m, args, out: self._on_loss(m, args, {}, out))
-            self.mode.__enter__()  # type: ignore[no-untyped-call]
-        for i, (_, p, _) in enumerate(self.params):
-            hook = self._after_backward(i)
-            self.handles.append(p.register_post_accumulate_grad_hook(hook))  # type: ignore[no-untyped-call]
+            self._install_functional()
+        self._hook_grads(p for _, p, _ in self.params)
         self.handles.append(self.optimizer.register_step_pre_hook(self._on_pre_step))
         self.handles.append(self.optimizer.register_step_post_hook(self._on_post_step))
+
+    def _install_global(self) -> None:
+        """torch's global hooks: every module call and every optimizer step in the block."""
+        from torch.nn.modules import module
+        from torch.optim import optimizer
+
+        self.handles.append(module.register_module_forward_pre_hook(self._on_any_pre))
+        self.handles.append(module.register_module_forward_hook(self._on_any, with_kwargs=True))
+        self.handles.append(optimizer.register_optimizer_step_pre_hook(self._on_pre_step))
+        self.handles.append(optimizer.register_optimizer_step_post_hook(self._on_post_step))
+        self._install_functional()
+
+    def _install_functional(self) -> None:
+        def on_loss(module: nn.Module, args: tuple[Any, ...], out: Any) -> None:
+            if not self._in_loss:
+                self._on_loss(module, args, {}, out)
+
+        self.mode = FunctionalLosses(on_loss)
+        self.mode.__enter__()  # type: ignore[no-untyped-call]
+
+    def _hook_grads(self, params: Iterable[torch.Tensor]) -> None:
+        """A post-accumulate-grad hook on each parameter not hooked yet."""
+        for p in params:
+            if id(p) not in self._hooked and p.requires_grad:
+                self._hooked.add(id(p))
+                hook = p.register_post_accumulate_grad_hook(self._after_backward)  # type: ignore[no-untyped-call]
+                self.handles.append(hook)
 
     def remove(self) -> None:
         """Remove every hook this recorder registered."""
         for handle in self.handles:
             handle.remove()
         self.handles.clear()
+        self._hooked.clear()
         if self.mode is not None:
             self.mode.__exit__(None, None, None)  # type: ignore[no-untyped-call]
             self.mode = None
@@ -235,6 +304,32 @@ class Recorder:
     def _seen(self) -> bool:
         return not self.paused and torch.is_grad_enabled()
 
+    def _on_any_pre(self, module: nn.Module, args: tuple[Any, ...]) -> None:
+        """Global pre-hook: count the calls in progress (the outermost one is the model's)."""
+        self._depth += 1
+        if isinstance(module, _Loss):
+            self._in_loss += 1
+
+    def _on_any(self, module: nn.Module, args: tuple[Any, ...], kwargs: Any, out: Any) -> None:
+        """Global hook: a module call, told apart as the model's, its nn.Linear's or a loss's."""
+        self._depth -= 1
+        if isinstance(module, _Loss):
+            self._in_loss -= 1
+            self._on_loss(module, args, kwargs, out)
+        elif self.bound:
+            if module is self.model:
+                self._on_model(module, args, kwargs, out)
+            elif module is self.linear:
+                self._on_linear(module, args, kwargs, out)
+        elif self._seen():
+            if isinstance(module, nn.Linear):
+                self._linears[id(module)] = Call(_copy(args), _copy(kwargs), _copy(out))
+            trainable = [p for p in module.parameters() if p.requires_grad]
+            if self._depth == 0 and trainable:
+                self.model = module  # the model, until the first step says otherwise
+                self._hook_grads(trainable)
+                self._on_model(module, args, kwargs, out)
+
     def _on_model(self, module: nn.Module, args: tuple[Any, ...], kwargs: Any, out: Any) -> None:
         if self._seen():
             self._model_call = Call(_copy(args), _copy(kwargs), _copy(out))
@@ -245,52 +340,78 @@ class Recorder:
         if self._seen():
             self._linear_call = Call(_copy(args), _copy(kwargs), _copy(out))
 
+    def _watched(self) -> list[torch.Tensor]:
+        """The parameters whose gradients a loss call's leftovers are taken of."""
+        if self.bound:
+            return [p for _, p, _ in self.params]
+        return list(self.model.parameters()) if self.model is not None else []
+
     def _on_loss(self, module: nn.Module, args: tuple[Any, ...], kwargs: Any, out: Any) -> None:
         if self._seen():
-            leftover = tuple(_copy(p.grad) for _, p, _ in self.params)
-            call = LossCall(_copy(args), _copy(kwargs), _copy(out), leftover, module)
-            seen = _Seen(call, (self._model_call, self._linear_call))
+            left = {id(p): _copy(p.grad) for p in self._watched()}
+            call = LossCall(_copy(args), _copy(kwargs), _copy(out), (), module)
+            seen = _Seen(call, (self._model_call, self._linear_call), left)
             self._losses.append(seen)
             if isinstance(out, torch.Tensor) and out.requires_grad:
                 out.register_hook(seen.went_through)  # type: ignore[no-untyped-call]
 
-    def _after_backward(self, i: int) -> Callable[[torch.Tensor], None]:
-        def hook(p: torch.Tensor) -> None:
-            if not self.paused and p.grad is not None:
-                self._backward[i] = p.grad.detach().clone()
+    def _after_backward(self, p: torch.Tensor) -> None:
+        if not self.paused and p.grad is not None:
+            self._backward[id(p)] = p.grad.detach().clone()
 
-        return hook
-
-    def _on_pre_step(self, optimizer: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    def _on_pre_step(
+        self, optimizer: torch.optim.Optimizer, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> None:
         if self.paused:
+            return
+        if not self.bound:
+            self._bind(self.model, optimizer)
+            if self.model is not None and self.linear is None:
+                self._bind_linear()
+            if self.on_bind is not None:
+                self.on_bind(self.model, optimizer)
+            self._hook_grads(p for _, p, _ in self.params)  # from the next backward on
+        if optimizer is not self.optimizer:
+            self.others += 1
             return
         # torch passes step's own arguments, the optimizer first: (optimizer, closure?)
         self._closure = any(a is not None for a in args[1:]) or kwargs.get("closure") is not None
         self._pending = [
-            (p.detach().clone(), _copy(p.grad), _state(self.optimizer, p))
-            for _, p, _ in self.params
+            (p.detach().clone(), _copy(p.grad), _state(optimizer, p)) for _, p, _ in self.params
         ]
 
-    def _on_post_step(self, optimizer: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        if self.paused:
+    def _bind_linear(self) -> None:
+        """After binding: the model's nn.Linear, if it is one, with its call of this step."""
+        assert self.model is not None
+        linears = [m for m in self.model.modules() if isinstance(m, nn.Linear)]
+        if len(linears) == 1:
+            self.linear = linears[0]
+            last = self._linears.get(id(self.linear))
+            for seen in self._losses:  # the calls so far were recorded without it
+                seen.fed = (seen.fed[0], last)
+            self._linear_call = last
+        self._linears.clear()
+
+    def _on_post_step(
+        self, optimizer: torch.optim.Optimizer, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> None:
+        if self.paused or optimizer is not self.optimizer:
             return
         self.t += 1
-        groups = self.optimizer.param_groups
+        groups = optimizer.param_groups
         params = tuple(
             ParamStep(
                 name=name,
                 before=before,
                 grad=grad,
-                backward=self._backward.get(i),
+                backward=self._backward.get(id(p)),
                 after=p.detach().clone(),
                 state_before=state,
-                state_after=_state(self.optimizer, p),
+                state_after=_state(optimizer, p),
                 group=g,
                 hyper={k: v for k, v in groups[g].items() if k != "params"},
             )
-            for i, ((name, p, g), (before, grad, state)) in enumerate(
-                zip(self.params, self._pending, strict=True)
-            )
+            for (name, p, g), (before, grad, state) in zip(self.params, self._pending, strict=True)
         )
         # the loss calls a backward went through; if none was seen (a loss outside a
         # module hook's view), every call with autograd on
@@ -299,8 +420,9 @@ class Recorder:
         capture = StepCapture(
             self.t,
             *(last.fed if last else (self._model_call, self._linear_call)),
-            last.call if last else None,
+            last.aligned([p for _, p, _ in self.params]) if last else None,
             len(used),
+            last.scale if last else 1.0,
             params,
             self._closure,
         )

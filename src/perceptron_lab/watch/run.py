@@ -75,9 +75,9 @@ class Watch:
 
     def __init__(
         self,
-        model: nn.Module,
-        optimizer: torch.optim.Optimizer,
-        loss_fn: Any,
+        model: nn.Module | None = None,
+        optimizer: torch.optim.Optimizer | None = None,
+        loss_fn: Any = None,
         *,
         out: str | Path | None = None,
         lang: str | None = None,
@@ -87,9 +87,14 @@ class Watch:
         tensorboard: str | Path | None = None,
     ) -> None:
         self.tensorboard = None if tensorboard is None else Path(tensorboard)
-        if not isinstance(model, nn.Module):
+        if (model is None) != (optimizer is None):
+            given, missing = ("model", "optimizer") if optimizer is None else ("optimizer", "model")
+            raise InputError(
+                missing, f"given with {given} (or neither: watch() finds both)", "None"
+            )
+        if model is not None and not isinstance(model, nn.Module):
             raise InputError("model", "a torch.nn.Module", type(model).__name__)
-        if not isinstance(optimizer, torch.optim.Optimizer):
+        if optimizer is not None and not isinstance(optimizer, torch.optim.Optimizer):
             raise InputError("optimizer", "a torch.optim.Optimizer", type(optimizer).__name__)
         if on_mistake not in ON_MISTAKE:
             raise InputError("on_mistake", f"one of {', '.join(ON_MISTAKE)}", repr(on_mistake))
@@ -103,6 +108,7 @@ class Watch:
             raise InputError("out", "a run directory to write (or a new path)", f"the file {out}")
         self.lang = check_language(lang)
         self.expect = check_expect(expect or {}, optimizer)
+        self._expect_checked = optimizer is not None
         self.on_mistake = on_mistake
         self.max_fd_entries = max_fd_entries
         self.verdicts: list[Verdict] = []
@@ -123,24 +129,42 @@ class Watch:
     def __enter__(self) -> Watch:
         if self._recorder is not None:
             raise InputError("watch", "a fresh watch(...) for each with-block", "one used twice")
-        params = [p for group in self.optimizer.param_groups for p in group["params"]]
+        if self.optimizer is None:  # watch(): the first optimizer to step says what is watched
+            self._recorder = Recorder(None, None, self.loss_fn, None, self._on_step, self._start)
+        else:
+            self._start(self.model, self.optimizer)
+            self._recorder = Recorder(
+                self.model, self.optimizer, self.loss_fn, self._linear, self._on_step
+            )
+        self._recorder.install()
+        self._versions = versions()
+        self._began = time.perf_counter()
+        return self
+
+    def _start(self, model: nn.Module | None, optimizer: torch.optim.Optimizer) -> None:
+        """What is watched: the model's nn.Linear if it is one, the rule, the checker."""
+        self.model, self.optimizer = model, optimizer
+        if not self._expect_checked:
+            self.expect = check_expect(self.expect, optimizer)
+        params = [p for group in optimizer.param_groups for p in group["params"]]
+        if model is None:
+            self._note("no_model")
+        else:
+            try:
+                self._linear = find_linear(model, params)
+            except Unsupported as exc:
+                self._note("not_linear", why=str(exc))
         try:
-            self._linear = find_linear(self.model, params)
-        except Unsupported as exc:
-            self._note("not_linear", why=str(exc))
-        try:
-            rule_name(self.optimizer)
+            rule_name(optimizer)
         except Unsupported as exc:
             self._note("no_rule", why=str(exc))
-        linear = self._linear
-        self._recorder = Recorder(self.model, self.optimizer, self.loss_fn, linear, self._on_step)
         at = None
-        if linear is not None:
-            ids = [id(p) for _, p, _ in self._recorder.params]
-            at = (ids.index(id(linear.weight)), ids.index(id(linear.bias)))
+        if self._linear is not None:
+            ids = [id(p) for p in params]
+            at = (ids.index(id(self._linear.weight)), ids.index(id(self._linear.bias)))
         self._checker = StepChecker(
-            self.model,
-            self.optimizer,
+            model,
+            optimizer,
             at,
             expect=self.expect,
             lang=self.lang,
@@ -150,10 +174,6 @@ class Watch:
         if isinstance(self.loss_fn, nn.Module):  # mapped (and copied) before the hooks exist
             self._checker.use(self.loss_fn)
             self._loss_map = self._checker.loss_map
-        self._recorder.install()
-        self._versions = versions()
-        self._began = time.perf_counter()
-        return self
 
     def __exit__(
         self,
@@ -163,6 +183,10 @@ class Watch:
     ) -> None:
         assert self._recorder is not None
         self._recorder.remove()
+        if self._recorder.others:
+            self._note("other_optimizer", steps=self._recorder.others)
+        if self.optimizer is None:
+            self._note("no_step")
         if exc is None or isinstance(exc, DiagnosisError):
             status = "diagnosed" if self.diagnoses else "finished"
         else:
@@ -171,7 +195,7 @@ class Watch:
             str(exc) if exc is not None else (self.diagnoses[0].message if self.diagnoses else None)
         )
         self.summary = self._summary(status, error, time.perf_counter() - self._began)
-        if self.out is not None:
+        if self.out is not None and self.optimizer is not None:
             self._write(self.out, self.summary)
         if self.tensorboard is not None and self._rows:
             from ..views.tensorboard import export_tensorboard
@@ -208,6 +232,8 @@ class Watch:
     @property
     def manifest(self) -> RunManifest:
         """config.json of the run, as a trained run's."""
+        if self.optimizer is None or self._recorder is None:
+            raise InputError("watch", "an optimizer.step() inside the with-block", "none seen")
         lm, groups = self._loss_map, self.optimizer.param_groups
         try:
             options = group_options(self.optimizer, groups[0])
@@ -234,7 +260,7 @@ class Watch:
         )
         parameters = None
         if self._linear is None:
-            parameters = [[n, list(p.shape)] for n, p in self.model.named_parameters()]
+            parameters = [[n, list(p.shape)] for n, p, _ in self._recorder.params]
         return RunManifest(
             config=cfg,
             data=data_info(self._data, lm.loss if lm else None, d, k),
@@ -314,8 +340,15 @@ class Watch:
         k, d = self._linear.weight.shape
         return int(d), int(k)
 
+    def _dtype(self) -> torch.dtype:
+        """The parameters' dtype (float32 before any optimizer is known)."""
+        if self.optimizer is None:
+            return torch.float32
+        dtype: torch.dtype = self.optimizer.param_groups[0]["params"][0].dtype
+        return dtype
+
     def _dtype_name(self) -> str:
-        dtype = self.optimizer.param_groups[0]["params"][0].dtype
+        dtype = self._dtype()
         return DTYPE_NAMES.get(dtype, str(dtype).removeprefix("torch."))
 
     # ------------------------------------------------------------------ the end
@@ -336,7 +369,7 @@ class Watch:
                 X, y = self._data.tensors()
                 metrics = evaluate(lm.loss, X.to(W.dtype), y, W.cpu(), B.cpu())
                 final = {f"train_{k}": v for k, v in metrics.items()}
-        dtype = self.optimizer.param_groups[0]["params"][0].dtype
+        dtype = self._dtype()
         n = len(self._rows)
         return RunSummary(
             status=status,
@@ -363,7 +396,9 @@ class Watch:
                 "diagnoses": [d.to_dict() for d in self.diagnoses],
                 "fd_entries": max((v.fd_entries for v in self.verdicts), default=0),
                 "parameters": sum(
-                    p.numel() for g in self.optimizer.param_groups for p in g["params"]
+                    p.numel()
+                    for g in (self.optimizer.param_groups if self.optimizer else ())
+                    for p in g["params"]
                 ),
             },
         )

@@ -332,6 +332,19 @@ WORDS: dict[str, dict[str, str]] = {
         "clipped_norm": "clipped to norm <norm:.4g> (from <before:.4g>)",
         "clipped_value": "clipped to values within ±<value:.4g>",
         "changed": "changed (not a clip by norm or by value)",
+        "no_model": (
+            "no module was called before the first optimizer.step() (parameters used "
+            "directly?): gradients are not checked, updates are"
+        ),
+        "no_step": "no optimizer.step() was seen inside the with-block: nothing was recorded",
+        "other_optimizer": (
+            "<steps> steps of another optimizer were not recorded (watch() follows the first "
+            "one that steps)"
+        ),
+        "loss_scale": (
+            "step <step>: backward() went through <scale:.4g> × the loss's value (a loss "
+            "divided or multiplied in the loop); its gradient is checked as that multiple"
+        ),
         "unseen_loss": (
             "step <step>: no loss call was seen (neither an nn loss module nor a "
             "torch.nn.functional loss; a loss written out from tensor operations?): the "

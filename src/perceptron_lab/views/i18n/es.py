@@ -329,6 +329,20 @@ WORDS: dict[str, dict[str, str]] = {
         "clipped_norm": "recortado a norma <norm:.4g> (desde <before:.4g>)",
         "clipped_value": "recortado a valores dentro de ±<value:.4g>",
         "changed": "modificado (no es un recorte por norma ni por valor)",
+        "no_model": (
+            "no se llamó a ningún módulo antes del primer optimizer.step() (¿parámetros "
+            "usados directamente?): los gradientes no se comprueban, las actualizaciones sí"
+        ),
+        "no_step": "no se vio ningún optimizer.step() dentro del bloque with: no se registró nada",
+        "other_optimizer": (
+            "<steps> pasos de otro optimizador no se registraron (watch() sigue al primero "
+            "que da un paso)"
+        ),
+        "loss_scale": (
+            "paso <step>: backward() pasó por <scale:.4g> × el valor de la pérdida (una "
+            "pérdida dividida o multiplicada en el bucle); su gradiente se comprueba como "
+            "ese múltiplo"
+        ),
         "unseen_loss": (
             "paso <step>: no se vio ninguna llamada a una pérdida (ni un módulo de pérdida "
             "de nn ni una de torch.nn.functional; ¿una pérdida escrita con operaciones de "
