@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
 from scipy.special import expit, softmax
-from sklearn.datasets import load_breast_cancer, load_iris, make_regression
+from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris, make_regression
 from sklearn.linear_model import Ridge
 from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from perceptron_lab.errors import InputError
+from perceptron_lab.cli import build_parser
+from perceptron_lab.cli.train_cmd import _config_from_args
+from perceptron_lab.errors import DivergenceError, InputError
+from perceptron_lab.losses import loss_class, loss_names
 from perceptron_lab.sklearn import PerceptronClassifier, PerceptronRegressor
 
 pytestmark = [
@@ -162,7 +167,10 @@ def test_string_labels_and_a_random_state_of_none() -> None:
         ({"alpha": -0.5}, "alpha: expected a number in [0, 1000], got -0.5"),
         ({"max_iter": 0}, "max_iter: expected an integer in [1, 1000000], got 0"),
         ({"batch_size": 2.5}, "batch_size: expected an integer in [1, 2**63-1], got 2.5"),
-        ({"loss": "mse"}, "loss: expected one of auto, bce, cross_entropy, perceptron, got 'mse'"),
+        (
+            {"loss": "mse"},
+            "loss: expected one of auto, bce, cross_entropy, perceptron for two classes, got 'mse'",
+        ),
         ({"optimizer": "lbfgs"}, "optimizer: expected one of adagrad, adam, adamw, rmsprop, sgd"),
         ({"dtype": "float16"}, "dtype: expected one of float32, float64, got 'float16'"),
         ({"random_state": -1}, "random_state: expected an int in [0, 2147483647], got -1"),
@@ -185,7 +193,7 @@ def test_input_errors_say_what_was_expected(iris: tuple[np.ndarray, np.ndarray])
         PerceptronClassifier().partial_fit(X, y, classes=[0, 1])
     with pytest.raises(InputError, match=r"y: expected at least 2 classes, got one class \(1\)"):
         PerceptronClassifier().fit(X, np.ones(len(X), dtype=int))
-    with pytest.raises(InputError, match="loss: expected a loss for 3 classes"):
+    with pytest.raises(InputError, match="loss: expected one of auto, cross_entropy for 3 classes"):
         PerceptronClassifier(loss="bce").fit(X, y)
     clf = PerceptronClassifier(max_iter=2).fit(X, y)
     with pytest.raises(
@@ -244,3 +252,184 @@ def test_an_unstandardized_fit_that_has_not_settled_warns() -> None:
     assert raw.score(X, y) < 0  # the intercept has only crawled towards mean(y) = 152
     with pytest.raises(InputError, match="standardize: expected True, False or None, got 'yes'"):
         PerceptronRegressor(standardize="yes").fit(X, y)
+
+
+Data = dict[str, tuple[np.ndarray, np.ndarray]]
+
+
+@pytest.fixture(scope="module")
+def datasets() -> Data:
+    return {
+        "iris": load_iris(return_X_y=True),  # 3 classes
+        "cancer": load_breast_cancer(return_X_y=True),  # 2 classes
+        "diabetes": load_diabetes(return_X_y=True),  # a real-valued target
+    }
+
+
+def _overflowing(data: Data) -> tuple[np.ndarray, np.ndarray]:
+    X, y = data["iris"]
+    X = X.copy()
+    X[3, 2] = 1e39  # finite in float64, past float32
+    return X, y
+
+
+# (the parameter named, the error, a fit whose mistake a layer below finds, its message)
+BELOW: list[tuple[str, type[Exception], Callable[[Data], Any], str]] = [
+    (
+        "loss",
+        InputError,
+        lambda d: PerceptronClassifier(loss="perceptron").fit(*d["iris"]),
+        "loss: expected one of auto, cross_entropy for 3 classes, got 'perceptron' "
+        "(perceptron takes two classes)",
+    ),
+    (
+        "loss",
+        InputError,
+        lambda d: PerceptronClassifier(loss="bce").partial_fit(*d["iris"], classes=[0, 1, 2]),
+        "loss: expected one of auto, cross_entropy for 3 classes, got 'bce' "
+        "(bce takes two classes)",
+    ),
+    (
+        "loss",
+        InputError,
+        lambda d: PerceptronRegressor(loss="cross_entropy").fit(*d["diabetes"]),
+        "loss: expected one of auto, mse for real-valued targets, got 'cross_entropy'",
+    ),
+    (
+        "max_iter",
+        InputError,
+        lambda d: PerceptronClassifier(max_iter=1_000_000, batch_size=1).fit(*d["iris"]),
+        "max_iter: expected at most 66666 epochs of 150 batches "
+        "(10000000 steps a run at most), got 1000000",
+    ),
+    (
+        "max_iter",  # fit keeps every step in memory (trace_)
+        InputError,
+        lambda d: PerceptronRegressor(max_iter=500_000).fit(*d["diabetes"]),
+        "max_iter: expected at most ",
+    ),
+    (
+        "dtype",  # X is what came; the hint names the parameter that holds it
+        InputError,
+        lambda d: PerceptronClassifier(dtype="float32").fit(*_overflowing(d)),
+        "X: expected numbers that float32 can hold (|x| <= 3.403e+38), got 1e+39 at row 4, "
+        "column 'x3' (use float64 (dtype) or scale the data)",
+    ),
+    (
+        "learning_rate",
+        DivergenceError,
+        lambda d: PerceptronRegressor(
+            learning_rate=999, optimizer="sgd", standardize=False, max_iter=50, random_state=0
+        ).fit(*d["diabetes"]),
+        "step 47: loss: expected finite numbers, got NaN or Inf "
+        "(lower the learning rate (learning_rate = 999) or scale the features (standardize))",
+    ),
+    (
+        "alpha",
+        InputError,
+        lambda d: PerceptronClassifier(optimizer="adamw", alpha=2000).fit(*d["cancer"]),
+        "alpha: expected a number in [0, 1000], got 2000",
+    ),
+    (
+        "batch_size",
+        InputError,
+        lambda d: PerceptronRegressor(batch_size=0).partial_fit(*d["diabetes"]),
+        "batch_size: expected an integer in [1, 2**63-1], got 0",
+    ),
+    (
+        "learning_rate",
+        InputError,
+        lambda d: PerceptronClassifier(learning_rate="0.1").fit(  # type: ignore[arg-type]
+            *d["cancer"]
+        ),
+        "learning_rate: expected a number in (0, 1000], got '0.1'",
+    ),
+    (
+        "schedule",
+        InputError,
+        lambda d: PerceptronClassifier(schedule="cosine:T_max=0").fit(*d["iris"]),
+        "schedule: expected an integer >= 1 for T_max, got 0",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("parameter", "kind", "call", "message"),
+    BELOW,
+    ids=[f"{i}-{case[0]}" for i, case in enumerate(BELOW)],
+)
+def test_errors_from_below_name_the_estimators_parameter(
+    datasets: Data,
+    parameter: str,
+    kind: type[Exception],
+    call: Callable[[Data], Any],
+    message: str,
+) -> None:
+    with pytest.raises(kind) as caught:
+        call(datasets)
+    error = caught.value
+    text = str(error)
+    assert text.startswith(message)
+    assert parameter in text and "--" not in text and "\n" not in text
+    if isinstance(error, InputError):
+        assert error.argument in ("X", parameter)
+    if isinstance(error, DivergenceError):
+        assert error.summary is not None  # the stopped run's summary still comes with it
+
+
+FITS: dict[str, tuple[type[Any], str]] = {
+    "iris": (PerceptronClassifier, "two classes or more"),  # 3 classes: only these
+    "cancer": (PerceptronClassifier, "two classes"),
+    "diabetes": (PerceptronRegressor, "real-valued targets"),
+}
+
+
+def test_each_estimator_lists_the_losses_it_fits_with_their_targets(datasets: Data) -> None:
+    """A registered loss is listed, with the targets it took, by each estimator that fit it."""
+    listed = set()
+    for name in loss_names():
+        for data, (estimator, targets) in FITS.items():
+            X, y = datasets[data]
+            line = f'- "{name}" ({loss_class(name).title}): '
+            try:
+                estimator(loss=name, max_iter=1, random_state=0).fit(X[::4], y[::4])
+            except InputError as exc:
+                assert exc.argument == "loss"
+                continue
+            doc = estimator.__doc__ or ""
+            assert line in doc
+            assert doc.split(line)[1].split("\n")[0].startswith(targets)
+            listed.add(name)
+    assert listed == set(loss_names())
+
+
+def test_the_docstrings_set_the_defaults_beside_perceptron_lab_trains() -> None:
+    train = _config_from_args(build_parser().parse_args(["train"]), None)
+    for estimator, standardize in ((PerceptronClassifier, False), (PerceptronRegressor, True)):
+        doc = estimator.__doc__ or ""
+        ours = estimator()
+        assert f'- optimizer="{ours.optimizer}" (train: --optimizer {train.optimizer})' in doc
+        assert f"- max_iter={ours.max_iter} (train: --epochs {train.epochs})" in doc
+        assert f"- learning_rate={ours.learning_rate} (train: --lr {train.lr})" in doc
+        assert f'- dtype="{ours.dtype}" (train: --dtype {train.dtype})' in doc
+        assert f"- standardize=None: {standardize} (train: {train.standardize}," in doc
+        assert f"(train: --seed {train.seed})" in doc
+    assert (train.optimizer, train.epochs, train.lr, train.dtype) == ("sgd", 5, 0.01, "float32")
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"seed": 2**40}, "seed: expected an int in [0, 2147483647], got 1099511627776"),
+        ({"epochs": 200_000}, "epochs: expected at most "),
+    ],
+)
+def test_reconcile_names_its_own_parameters_not_the_classifiers(
+    settings: dict[str, int], message: str
+) -> None:
+    """reconcile trains a PerceptronClassifier: its errors name reconcile's epochs, not max_iter."""
+    from perceptron_lab.sklearn.reconcile import reconcile
+
+    with pytest.raises(InputError) as caught:
+        reconcile("iris", **settings)  # type: ignore[arg-type]
+    assert str(caught.value).startswith(message) and "--" not in str(caught.value)

@@ -35,13 +35,15 @@ class InputError(PerceptronLabError, ValueError):
             message += f" ({hint})"
         super().__init__(message)
 
-    def renamed(self, argument: str) -> InputError:
+    def renamed(self, argument: str, hint: str | None = None) -> InputError:
         """The same mistake, naming ``argument``: how the CLI names a parameter by its flag.
+
+        ``hint`` replaces the hint, in the words of the one renaming (None: kept).
 
         >>> str(InputError("batch_size", "an integer >= 1", "0").renamed("--batch-size"))
         '--batch-size: expected an integer >= 1, got 0'
         """
-        return InputError(argument, self.expected, self.got, self.hint)
+        return InputError(argument, self.expected, self.got, self.hint if hint is None else hint)
 
 
 class VerificationError(PerceptronLabError):

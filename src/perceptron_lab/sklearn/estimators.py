@@ -29,11 +29,19 @@ the regressor, y' = (y − m)/s, with μ, σ, m, s of the first fit's data; ``tr
 ``loss_curve_`` are that run's. ``coef_`` and ``intercept_`` are in the data's own units:
 z' = X'W + B is z = X·(W/σ) + (B − (μ/σ)·W), and ŷ = m + s·z'. A fit whose loss is still
 falling at the end warns (``ConvergenceWarning``), as scikit-learn's SGD estimators do.
+
+An error from the layers below names the estimator's parameter, as its users write it:
+``max_iter`` (the trainer's ``epochs``), ``learning_rate`` (``lr``), ``alpha``
+(``weight_decay``), and no CLI flag in its hint.
 """
 
 from __future__ import annotations
 
+import inspect
+import re
 import warnings
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any, ClassVar
 
@@ -55,7 +63,7 @@ from ..engine.batching import batches_per_epoch
 from ..engine.config import TrainConfig
 from ..engine.trace import Trace
 from ..engine.train import Trainer
-from ..errors import InputError
+from ..errors import DivergenceError, InputError
 from ..losses import AUTO, Loss, auto_loss, get_loss, loss_class, losses_of
 from ..optim import rule_class, rule_names
 from ..optim.adam import Adam
@@ -70,6 +78,9 @@ BOUNDED = {
     "verify_every": "verify_every",
 }
 OPTIONAL = ("batch_size", "verify_every")  # None: full batch; the first and the last step
+# the library's names of what the estimators pass on, by the estimators' names for them
+PARAMETERS = {library: name for name, library in BOUNDED.items()}
+FLAG = re.compile(r",? --[a-z][a-z-]*")  # a CLI flag beside the name in a hint: "(dtype, --dtype)"
 SEED_RANGE = 2**31 - 1  # seeds drawn for random_state=None or a RandomState
 SETTLED = 1e-3  # a loss that fell by less, relatively, over the last tenth of fit has settled
 
@@ -78,6 +89,49 @@ def _choices(*names: str) -> str:
     """'"a", "b" or "c"' for a docstring."""
     quoted = [f'"{n}"' for n in names]
     return ", ".join(quoted[:-1]) + f" or {quoted[-1]}" if len(quoted) > 1 else quoted[0]
+
+
+def _targets(tasks: Collection[str]) -> str:
+    """What a loss that trains on ``tasks`` (one estimator's) takes: 'two classes or more'."""
+    if "regression" in tasks:
+        return "real-valued targets"
+    least = "two classes" if "binary" in tasks else "three classes"
+    return f"{least} or more" if "multiclass" in tasks else least
+
+
+def _takes(loss: str, tasks: Collection[str]) -> str:
+    """The targets ``loss`` trains on among ``tasks`` (one estimator's), in words."""
+    return _targets([t for t in tasks if t in loss_class(loss).takes])
+
+
+def _losses(tasks: tuple[str, ...], auto: str, labels: str) -> str:
+    """The docstring's list of an estimator's losses, from the registry, with their targets."""
+    lines = [f'    - "{n}" ({loss_class(n).title}): {_takes(n, tasks)}' for n in losses_of(*tasks)]
+    return (
+        "\n    The losses, and the targets y each trains on:\n\n"
+        + "\n".join([f'    - "{AUTO}": {auto}', *lines])
+        + f"\n\n    {labels}\n"
+    )
+
+
+def _hint(hint: str, names: Mapping[str, str]) -> str:
+    """A hint from below in the caller's words: no CLI flags, a setting ("lr = 0.5") renamed."""
+    setting = re.compile(rf"\b({'|'.join(map(re.escape, names))})(?= ?=)")
+    return setting.sub(lambda m: names[m[1]], FLAG.sub("", hint))
+
+
+@contextmanager
+def named_as(names: Mapping[str, str]) -> Iterator[None]:
+    """Errors from below naming each argument by ``names`` (``epochs`` → ``max_iter``)."""
+    try:
+        yield
+    except InputError as exc:
+        name = names.get(exc.argument, exc.argument)
+        raise exc.renamed(name, exc.hint and _hint(exc.hint, names)) from None
+    except DivergenceError as exc:
+        named = DivergenceError(exc.quantity, exc.step, _hint(exc.hint, names))
+        named.summary = exc.summary
+        raise named from None
 
 
 _RULES = {"rules": ", ".join(f'"{n}"' for n in rule_names()), "default_rule": Adam.name}
@@ -144,6 +198,22 @@ _PARAMETERS = """
 """
 
 
+_NOTES = """
+    Notes
+    -----
+    The defaults, beside those of ``perceptron-lab train`` (``TrainConfig``'s):
+
+{defaults}
+    - standardize=None: {standardize} (train: {train.standardize}, unless --standardize)
+    - random_state=None: a drawn seed (train: --seed {train.seed})
+    - alpha: weight decay on W only (train's --weight-decay decays B too)
+    - verify_every=None: the first and the last step of each fit (train: every step of a
+      run up to 2000 steps)
+"""
+# the defaults the docstrings list beside train's, by TrainConfig's names for them
+_TRAIN = {n: BOUNDED.get(n, n) for n in ("optimizer", "max_iter", "learning_rate", "dtype")}
+
+
 class _PerceptronEstimator(BaseEstimator):  # type: ignore[misc]
     """A single-layer network Z = XW + B trained by perceptron-lab's trainer."""
 
@@ -186,26 +256,33 @@ class _PerceptronEstimator(BaseEstimator):  # type: ignore[misc]
         self.standardize = standardize
 
     # ----------------------------------------------------------------- settings
-    def _check_params(self) -> None:
-        """scikit-learn's rule: parameters are checked when fit uses them, not in __init__."""
-        losses = (AUTO, *losses_of(*self._tasks))
-        if self.loss not in losses:
-            raise InputError("loss", f"one of {', '.join(losses)}", repr(self.loss))
+    def _check_params(self, task: Task, classes: tuple[Any, ...] | None) -> None:
+        """scikit-learn's rule: parameters are checked when fit uses them, not in __init__.
+
+        Run under :func:`named_as`: the library's names become the parameters'.
+        """
+        self._check_loss(task, classes)
         rule_class(self.optimizer)  # an InputError names the rules
         if self.dtype not in DTYPES:
             raise InputError("dtype", f"one of {', '.join(DTYPES)}", repr(self.dtype))
         for name, library in BOUNDED.items():
             value = getattr(self, name)
-            if value is None and name in OPTIONAL:
-                continue
-            try:
+            if value is not None or name not in OPTIONAL:
                 bounded(library, value)
-            except InputError as exc:  # named as scikit-learn's users write it
-                raise exc.renamed(name) from None
         if self.schedule is not None:
             parse_schedule(self.schedule)
         if self.standardize not in (None, True, False):
             raise InputError("standardize", "True, False or None", repr(self.standardize))
+
+    def _check_loss(self, task: Task, classes: tuple[Any, ...] | None) -> None:
+        """``loss`` is one of the estimator's that train on ``task``, or auto."""
+        own = losses_of(*self._tasks)
+        fitting = (AUTO, *(n for n in own if task in loss_class(n).takes))
+        if self.loss in fitting:
+            return
+        data = f"{len(classes)} classes" if task == "multiclass" and classes else _targets([task])
+        hint = f"{self.loss} takes {_takes(self.loss, self._tasks)}" if self.loss in own else None
+        raise InputError("loss", f"one of {', '.join(fitting)} for {data}", repr(self.loss), hint)
 
     def _scales(self, X: np.ndarray, y: np.ndarray, classes: tuple[Any, ...] | None) -> None:
         """Fit μ, σ of X (and m, s of a regression target) for ``standardize``, or none."""
@@ -245,11 +322,15 @@ class _PerceptronEstimator(BaseEstimator):  # type: ignore[misc]
             raise InputError("random_state", "an int, a RandomState or None", repr(state))
 
     # ----------------------------------------------------------------- training
+    @named_as(PARAMETERS)
     def _train(
         self, X: np.ndarray, y: np.ndarray, classes: tuple[Any, ...] | None, partial: bool
     ) -> None:
         """Train on X (N, d) and encoded y (N,): ``max_iter`` epochs, or one more (partial)."""
-        self._check_params()
+        task: Task = "regression" if classes is None else "multiclass"
+        if classes is not None and len(classes) == 2:
+            task = "binary"
+        self._check_params(task, classes)
         start: checkpoint.Checkpoint | None = getattr(self, "_checkpoint", None)
         if start is None:
             self._scales(X, y, classes)
@@ -264,9 +345,6 @@ class _PerceptronEstimator(BaseEstimator):  # type: ignore[misc]
         steps_before = 0 if start is None else start.position.step
         config = self._config(epochs, steps_before + (epochs - epochs_before) * per_epoch)
         names = getattr(self, "feature_names_in_", None)
-        task: Task = "regression" if classes is None else "multiclass"
-        if classes is not None and len(classes) == 2:
-            task = "binary"
         data = Dataset(
             name=type(self).__name__,
             X=np.array(X, dtype=np.float64),  # a writable copy: torch refuses read-only arrays
@@ -337,8 +415,28 @@ class _PerceptronEstimator(BaseEstimator):  # type: ignore[misc]
         return get_loss(self.loss_name_)
 
 
+def _notes(standardize: str) -> str:
+    """The docstring's list of the estimators' defaults beside ``perceptron-lab train``'s."""
+    ours = inspect.signature(_PerceptronEstimator.__init__).parameters
+    train = TrainConfig()
+    defaults = "\n".join(
+        f"    - {n}={_typed(ours[n].default)} "
+        f"(train: --{library.replace('_', '-')} {getattr(train, library)})"
+        for n, library in _TRAIN.items()
+    )
+    return _NOTES.format(defaults=defaults, standardize=standardize, train=train)
+
+
+def _typed(value: Any) -> str:
+    """A default as it is typed in Python: "adam", 0.01."""
+    return f'"{value}"' if isinstance(value, str) else str(value)
+
+
 def _default_names(d: int) -> list[str]:
     return [f"x{j + 1}" for j in range(d)]
+
+
+_CLASSIFIER_AUTO = f"{auto_loss('binary')} for two classes, {auto_loss('multiclass')} for more"
 
 
 class PerceptronClassifier(ClassifierMixin, _PerceptronEstimator):  # type: ignore[misc]
@@ -346,14 +444,21 @@ class PerceptronClassifier(ClassifierMixin, _PerceptronEstimator):  # type: igno
         "A logistic (bce), softmax (cross_entropy) or Rosenblatt (perceptron) neuron, "
         "as a scikit-learn classifier.\n\n    ``classes_`` are the sorted labels; with two "
         "classes the logit z is that of ``classes_[1]``\n    (bce: P = σ(z)).\n"
+        + _losses(
+            ("binary", "multiclass"),
+            _CLASSIFIER_AUTO,
+            "y holds any labels, numbers or strings: fit encodes them as their indices in\n"
+            '    ``classes_``, so a two-class loss takes any two labels (0/1, −1/+1, "no"/"yes").',
+        )
         + _PARAMETERS.format(
             losses=_choices(AUTO, *losses_of("binary", "multiclass")),
-            auto=f"{auto_loss('binary')} for two classes, {auto_loss('multiclass')} for more",
+            auto=_CLASSIFIER_AUTO,
             k="k = 1 for two classes with a binary loss, else one row per class",
             target="",
             standardize_default="False (the features as given, as LogisticRegression takes them)",
             **_RULES,
         )
+        + _notes("False")
     )
     _tasks = ("binary", "multiclass")
     _standardizes = False
@@ -445,6 +550,7 @@ class PerceptronRegressor(RegressorMixin, _PerceptronEstimator):  # type: ignore
     __doc__ = (
         "A linear neuron ŷ = z = XW + B trained on mean squared error, as a scikit-learn "
         "regressor.\n"
+        + _losses(("regression",), auto_loss("regression"), "y holds real numbers.")
         + _PARAMETERS.format(
             losses=_choices(AUTO, *losses_of("regression")),
             auto=auto_loss("regression"),
@@ -453,6 +559,7 @@ class PerceptronRegressor(RegressorMixin, _PerceptronEstimator):  # type: ignore
             standardize_default="True (the target's units need not suit the learning rate)",
             **_RULES,
         )
+        + _notes("True")
     )
     _tasks = ("regression",)
     _standardizes = True

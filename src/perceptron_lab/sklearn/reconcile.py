@@ -34,6 +34,8 @@ from ..losses import Loss
 from .reconcile_plan import PENALTIES, Plan, Setting, plan
 
 GROWING = 1.01  # ‖W‖ at the last epoch over ‖W‖ at half the epochs: still running off
+# PerceptronClassifier's parameters that reconcile sets from its own, by reconcile's names
+OURS = {"max_iter": "epochs", "learning_rate": "lr", "random_state": "seed"}
 
 
 @dataclass(frozen=True)
@@ -152,10 +154,10 @@ def _fit_ours(
     """perceptron-lab's fit and ‖W‖ after chosen epochs (read from its trace)."""
     from sklearn.exceptions import ConvergenceWarning
 
-    from .estimators import PerceptronClassifier
+    from .estimators import PerceptronClassifier, named_as
 
     model = PerceptronClassifier(**steps.ours, verify_every=verify_every)
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), named_as(OURS):
         # the comparison shows how far each fit got (‖W‖ by epoch, the gaps): no warning
         warnings.simplefilter("ignore", ConvergenceWarning)
         model.fit(data.X, data.y)
