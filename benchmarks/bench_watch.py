@@ -673,6 +673,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=1, help="torch.set_num_threads (1)")
     parser.add_argument("--profile", metavar="NAME", choices=names, default=None)
     parser.add_argument(
+        "--budget",
+        default=None,
+        help="watch(budget=...): share of the loop's time for full checks, or 'none' (every step)",
+    )
+    parser.add_argument(
+        "--allowance",
+        type=float,
+        default=None,
+        help="seconds of full checks every loop gets (default: the watch's; 0: the steady state)",
+    )
+    parser.add_argument(
         "--max-fd-entries",
         type=int,
         default=None,
@@ -681,6 +692,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.max_fd_entries is not None:
         WATCH_OPTIONS["max_fd_entries"] = args.max_fd_entries
+    if args.budget is not None:
+        WATCH_OPTIONS["budget"] = None if args.budget == "none" else float(args.budget)
+    if args.allowance is not None:  # the seconds of checks any loop gets, whatever its length
+        from perceptron_lab.watch import budget
+
+        budget.ALLOWANCE = args.allowance
     torch.set_num_threads(args.threads)
     repeats = args.repeats or (3 if args.quick else 5)
     if args.profile:

@@ -119,7 +119,8 @@ def test_nll_on_raw_logits_is_not_verified_as_cross_entropy() -> None:
             optimizer.zero_grad()
             F.nll_loss(model(X), classes).backward()
             optimizer.step()
-    assert caught.value.diagnosis.step == 1
+    assert (caught.value.cause, caught.value.diagnosis.step) == ("nll_on_logits", 1)
+    assert "apply log_softmax first" in str(caught.value)
 
 
 def test_a_functional_loss_inside_an_nn_loss_is_seen_once() -> None:

@@ -192,7 +192,7 @@ def test_finite_differences_near_convergence_are_no_false_alarm(
             optimizer.zero_grad()
 
     train(before)
-    with watch(model, optimizer, loss_fn) as run:
+    with watch(model, optimizer, loss_fn, budget=None) as run:  # every step, not a sample
         train(watched)
     verified = run.summary.watch["verified"]
     assert verified["finite_differences"] == verified["update"] == watched

@@ -30,6 +30,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .budget import SHARE
+
 MAX_FD_ENTRIES = 64  # parameter entries checked by finite differences per step
 
 if TYPE_CHECKING:
@@ -49,6 +51,7 @@ def watch(
     on_mistake: str = "raise",
     max_fd_entries: int = MAX_FD_ENTRIES,
     tensorboard: str | Path | None = None,
+    budget: float | None = SHARE,
 ) -> Watch:
     """Observe the loop inside ``with watch(model, optimizer, loss_fn) as run:`` (or ``watch()``).
 
@@ -65,6 +68,10 @@ def watch(
     the closed form uses them, so the objects' own values show up as a diagnosed mistake.
     ``on_mistake``: "raise" (at the step), "exit" (when the block ends) or "record".
     ``max_fd_entries``: parameter entries checked by finite differences per step (0: none).
+    ``budget``: the share of the loop's own time the watch may spend verifying steps in
+    full, once its first ALLOWANCE (2) seconds of checks are spent (a small loop is verified whole; a long
+    one costs about 1 + ``budget`` times itself). Every step is recorded; the first and
+    any step that shows a sign of a mistake are always verified. None: verify every step.
     ``tensorboard``: a log directory to write the run's TensorBoard events to when the
     block ends (scalars and histograms, as ``perceptron-lab export --tensorboard``).
     """
@@ -80,6 +87,7 @@ def watch(
         on_mistake=on_mistake,
         max_fd_entries=max_fd_entries,
         tensorboard=tensorboard,
+        budget=budget,
     )
 
 

@@ -13,6 +13,7 @@ the step table, the verdict, the diagnosis.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import math
@@ -27,6 +28,7 @@ from ..core.agreement import disagreement, tolerance
 from ..core.closed_form import closed_step
 from ..core.observed_step import StepRecord, observe_step
 from ..core.twin import TorchTwin
+from ..errors import InputError
 from ..optim import UpdateRule
 from ..views.i18n import Words
 from .diagnose import (
@@ -41,7 +43,7 @@ from .diagnose import (
 from .finite import entries, finite_differences, link, model_loss, rounding, term_scale, to64
 from .linear import LinearStep, linear_step, scales
 from .mapping import LossMap, Unsupported, map_loss, map_rule
-from .recorder import ParamStep, StepCapture
+from .recorder import LossCall, ParamStep, StepCapture
 from .rundir import DataStore
 from .verify import (
     WAYS,
@@ -81,6 +83,13 @@ class Outcome:
 def _flat(tensors: list[torch.Tensor]) -> torch.Tensor:
     """The tensors flattened into one float64 vector on the CPU (as finite differences are)."""
     return torch.cat([t.detach().to("cpu", torch.float64).reshape(-1) for t in tensors])
+
+
+def _loss_value(call: LossCall | None) -> float:
+    """The loss call's value (the mean of a reduction="none" loss); NaN without one."""
+    if call is None or not isinstance(call.output, torch.Tensor):
+        return math.nan
+    return float(call.output if call.output.dim() == 0 else call.output.mean())
 
 
 def _decay_bias(rule: UpdateRule, rule_B: UpdateRule) -> bool:
@@ -123,8 +132,25 @@ class StepChecker:
         self.twin_obj: TorchTwin | None = None
         self.last: list[torch.Tensor] | None = None
 
-    def __call__(self, capture: StepCapture) -> Outcome:
-        """Check one step (with the hooks quiet and the random state saved by the caller)."""
+    def suspect(self, capture: StepCapture) -> bool:
+        """Does the capture show a sign of a mistake (to be verified whatever the budget)?
+
+        A gradient left over from before the backward (no zero_grad), input and target
+        shapes that broadcast, a loss with new options, more or fewer than one backward.
+        Cheap: no recomputation.
+        """
+        call = capture.loss_call
+        if call is None:
+            return capture.loss_calls != 0 or capture.closure
+        changed = self.use(call.module)
+        left = any(g is not None and bool(g.any()) for g in call.leftover)
+        return changed or left or call.broadcast is not None or capture.loss_calls != 1
+
+    def __call__(self, capture: StepCapture, full: bool = True) -> Outcome:
+        """Check one step (with the hooks quiet and the random state saved by the caller).
+
+        ``full`` False: record the step and check nothing that costs a recomputation.
+        """
         if capture.loss_call is not None:
             self.use(capture.loss_call.module)
         self._moved(capture)
@@ -137,6 +163,8 @@ class StepChecker:
             self.note("accumulation", step=capture.t, calls=capture.loss_calls)
             return self._recorded(capture, gradient=False)
         capture = self._scaled(capture)
+        if not full:
+            return self._skipped(capture)
         if capture.model_call is None or capture.loss_call is None:
             unseen = "unseen_loss" if capture.loss_call is None else "unseen_model"
             self.note(unseen, step=capture.t)
@@ -169,7 +197,7 @@ class StepChecker:
         self.note("loss_scale", step=capture.t, scale=c)
         return capture
 
-    def use(self, module: Any) -> None:
+    def use(self, module: Any) -> bool:
         """The loss the next steps are checked with: ``module``, or the one a functional call equals.
 
         Mapped once per module and options (a functional loss brings a new, equal module
@@ -182,7 +210,7 @@ class StepChecker:
             buffers = [(n, b.tolist()) for n, b in module.named_buffers()]
             key = (type(module), repr(options), repr(buffers))
         if key is self.loss_key or key == self.loss_key:
-            return
+            return False
         self.loss_key = key
         self.loss_map = None
         self.loss64 = copy.deepcopy(module).to(torch.float64)
@@ -190,9 +218,10 @@ class StepChecker:
             self.loss_map = map_loss(module, self.expect)
         except Unsupported as exc:
             self.note("no_closed_form", why=str(exc))
-            return
+            return True
         if self.loss_map.declared.get("reduction") == "none" and "reduction" not in self.expect:
             self.note("none_reduction", module=self.loss_map.module)
+        return True
 
     def _edit(self, params: tuple[ParamStep, ...]) -> str:
         """What the loop did to the gradient between backward() and step(), in words.
@@ -245,8 +274,8 @@ class StepChecker:
             to64(step.X), to64(step.y), to64(step.W), to64(step.B), lm.loss, rule, {}, 1, lr
         )
         fd = self._fd(capture)
+        size = scales(step, lm, rec.Z.closed)
         if fd is not None:
-            size = scales(step, lm, rec.Z.closed)
             by_index = {w_at: (closed.dW.T, size["dW"].T), b_at: (closed.dB, size["dB"])}
             closed_flat = _flat([by_index[i][0] for i in range(2)])
             scale_flat = _flat([by_index[i][1] for i in range(2)])
@@ -274,6 +303,7 @@ class StepChecker:
                     (step.dW, step.dB),
                     linear_hypotheses(step, lm, (closed.dW, closed.dB), rule, lr),
                     step.value,
+                    (size["dW"], size["dB"]),
                 ),
                 update=Candidates(
                     (step.weight.after, step.bias.after),
@@ -288,6 +318,25 @@ class StepChecker:
             lm.loss.score_name: lm.loss.score(step.Z, step.y),
         }
         return Outcome(scalars, self._vectors(capture, rec), verdict, diagnosis)
+
+    def _skipped(self, capture: StepCapture) -> Outcome:
+        """A step the budget leaves unverified: its row, nothing recomputed."""
+        verdict = Verdict((), {}, 0)
+        t_rule = rule_count(capture.params[0], capture.t)
+        scalars = self._scalars(capture, verdict, None, t_rule, -1, -1)
+        lm, call = self.loss_map, capture.loss_call
+        score = lm.loss.score_name if lm else "accuracy"
+        scalars |= {"batch": -1, "loss": _loss_value(call), score: math.nan}
+        linear = capture.linear_call
+        if self.at is not None and lm is not None and linear is not None and call is not None:
+            Z = linear.output  # the score as the verified steps have it, without the rest
+            with contextlib.suppress(InputError, RuntimeError, AttributeError):
+                scalars[score] = lm.loss.score(
+                    Z, lm.loss.targets(call.target.to(Z.dtype), Z.shape[1])
+                )
+        if self.at is None:
+            del scalars["sample_start"], scalars["sample_stop"]
+        return Outcome(scalars, self._vectors(capture, None), verdict, None)
 
     def _recorded(
         self, capture: StepCapture, update: bool = True, gradient: bool = True
@@ -336,7 +385,8 @@ class StepChecker:
                 )
                 grad_causes = Candidates(
                     (loop[fd.which],),
-                    generic_hypotheses(
+                    scale=None if fd.scale is None else (fd.scale,),
+                    hypotheses=generic_hypotheses(
                         fd.values,
                         _flat(left)[fd.which],
                         counts,
@@ -364,11 +414,12 @@ class StepChecker:
             )
         t_rule = rule_count(params[0], capture.t)
         scalars = self._scalars(capture, verdict, diagnosis, t_rule, -1, -1)
-        value = float("nan")
-        if call is not None and isinstance(call.output, torch.Tensor):
-            value = float(call.output if call.output.dim() == 0 else call.output.mean())
         lm = self.loss_map
-        scalars |= {"batch": -1, "loss": value, lm.loss.score_name if lm else "accuracy": math.nan}
+        scalars |= {
+            "batch": -1,
+            "loss": _loss_value(call),
+            lm.loss.score_name if lm else "accuracy": math.nan,
+        }
         if self.at is None:
             del scalars["sample_start"], scalars["sample_stop"]
         return Outcome(scalars, self._vectors(capture, None), verdict, diagnosis)
@@ -410,7 +461,7 @@ class StepChecker:
         observed = loss_call.output
         if observed.dim():
             observed = observed.sum() if reduction == "sum" else observed.mean()
-        at = torch.tensor(loss_at(theta), dtype=torch.float64)
+        at = loss_at(theta).detach()
         if disagreement(at, observed) > 100 * tolerance(observed.dtype):
             self.note("no_fd", why=Words(self.lang, "watch")("fd_reproduce"))
             return None
@@ -454,11 +505,10 @@ class StepChecker:
 
     def _moved(self, capture: StepCapture) -> None:
         """Note parameters changed between the previous step and this one, outside the step."""
-        if self.last is not None:
-            gap = max(
-                disagreement(p.before, last)
-                for p, last in zip(capture.params, self.last, strict=True)
-            )
+        pairs = zip(capture.params, self.last or [], strict=self.last is not None)
+        moved = [(p.before, last) for p, last in pairs if not torch.equal(p.before, last)]
+        if moved:  # the usual loop changes nothing between steps: bit-identical
+            gap = max(disagreement(before, last) for before, last in moved)
             if gap > tolerance(capture.params[0].before.dtype):
                 self.note("moved", step=capture.t, gap=gap)
         self.last = [p.after for p in capture.params]

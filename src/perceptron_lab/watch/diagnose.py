@@ -12,6 +12,8 @@ the size of the gap alone. The causes, with the recomputation that confirms each
   the loss input is σⁿ(Z) for the wrong n (found by comparing it with Z, σ(Z), σ(σ(Z)));
   dL/dZ = ℓ′(u)·du/dP·Π σ′ through the chain, with u = P (with-logits losses) or
   u = logit(P) (nn.BCELoss, whose ℓ on P is bce on logit(P)), σ′ = σ(1 − σ).
+- ``nll_on_logits``: nn.NLLLoss given Z instead of log softmax(Z): ℓₙ = −Z[n, yₙ],
+  dL/dZ = −onehot(y)/N.
 - ``not_zeroed``: ``.grad`` held a gradient before this step's backward (seen in the loss
   hook); the loop's gradient = that leftover + this step's closed-form gradient.
 - ``reduction``: the closed form with the other reduction (a factor of N, or N·k).
@@ -38,7 +40,7 @@ from ..losses import get_loss
 from ..losses.activations import SIGMOID
 from ..optim import UpdateRule
 from ..views.i18n import Words
-from .finite import linked
+from .finite import LOG_SOFTMAX, linked
 from .linear import LinearStep, grads_from_dz
 from .mapping import LossMap
 from .recorder import LossCall, ParamStep
@@ -54,6 +56,7 @@ CAUSES = (
     "probabilities_to_logits_loss",
     "logits_to_probability_loss",
     "double_sigmoid",
+    "nll_on_logits",
     "weight_decay",
     "weight_decay_loss",
     "optimizer_settings",
@@ -121,6 +124,9 @@ class Candidates:
     loop: tuple[torch.Tensor, ...]
     hypotheses: Iterable[Hypothesis]
     value: torch.Tensor | None = None  # the loss module's value in the loop
+    # the size of the terms each of ``loop`` sums (near convergence a gradient is far
+    # smaller than its terms, and the fit is measured against them, as the checks are)
+    scale: tuple[torch.Tensor, ...] | None = None
 
 
 def _d(t: torch.Tensor) -> torch.Tensor:
@@ -177,6 +183,12 @@ def linear_hypotheses(
             loss.value(u, y),
             {"module": module, "chain": names[n], "wanted": names[int(loss_map.link)]},
         )
+    if loss_map.link == LOG_SOFTMAX and step.link == 0:
+        # nn.NLLLoss on Z itself: ℓₙ = −Z[n, yₙ], dL/dZ = −onehot(y) (/ N under "mean")
+        G = -torch.nn.functional.one_hot(y.to(torch.int64), Z.shape[1]).to(Z.dtype)
+        G = G / Z.shape[0] if loss.reduction == "mean" else G
+        value = (G * Z).sum()
+        yield Hypothesis("nll_on_logits", grads_from_dz(X, G), value, {"module": module})
     left = [step.left_W, step.left_B]
     if any(g is not None and bool(g.any()) for g in left):
         W_left, B_left = (
@@ -331,9 +343,11 @@ def _message(lang: str, step: int, cause: str, fields: Mapping[str, Any]) -> str
     return words("step", step=step, text=words(cause, **filled))
 
 
-def _fit(loop: tuple[torch.Tensor, ...], value: torch.Tensor | None, h: Hypothesis) -> float:
+def _fit(c: Candidates, h: Hypothesis) -> float:
     """How far the loop's quantities (and loss value) are from the hypothesis'."""
-    gap = max(disagreement(a, b) for a, b in zip(loop, h.predicted, strict=True))
+    scales = c.scale or (None,) * len(c.loop)
+    gap = max(disagreement(a, b, s) for a, b, s in zip(c.loop, h.predicted, scales, strict=True))
+    value = c.value
     if h.value is not None and value is not None and value.dim() == 0:
         gap = max(gap, disagreement(value, h.value))
     return gap
@@ -352,12 +366,10 @@ def diagnose(
     candidates = update if all(c.against == "rule" for c in failed) else gradient
     tried: list[str] = []
     tol = HYPOTHESIS_FACTOR * tolerance(dtype)
-    loop, value, hypotheses = (
-        (candidates.loop, candidates.value, candidates.hypotheses) if candidates else ((), None, ())
-    )
-    for h in hypotheses:
+    for h in candidates.hypotheses if candidates else ():
+        assert candidates is not None
         tried.append(h.cause)
-        gap = _fit(loop, value, h)
+        gap = _fit(candidates, h)
         if gap <= tol:
             details = {k: v for k, v in h.fields.items() if k not in TRANSLATED or v}
             return Diagnosis(

@@ -35,6 +35,7 @@ from ..core.agreement import disagreement, tolerance
 FD_RELATIVE_STEP = 1e-6  # h = 1e-6·max(1, |θ|)
 FD_TOLERANCE = 1e-6  # finite differences against a float64 closed form
 FD_ROUNDING = 16  # L's float64 rounding, in units of ε·|L|, that the differences may carry
+FD_BATCH = 2**22  # parameter numbers evaluated in one batch (32 MiB of float64)
 SIGMOID_CHAINS = (0, 1, 2)  # the loss input is Z, σ(Z) or σ(σ(Z))
 LOG_SOFTMAX = "log_softmax"  # … or log softmax(Z) over its last dimension (for nn.NLLLoss)
 Link = int | str  # what turns the model's output into the loss input: n sigmoids, LOG_SOFTMAX
@@ -100,7 +101,7 @@ def model_loss(
     loss_kwargs: dict[str, Any],
     input_shape: torch.Size,
     reduction: str = "mean",
-) -> Callable[[Sequence[torch.Tensor]], float]:
+) -> Callable[[Sequence[torch.Tensor]], torch.Tensor]:
     """L(θ) of the loop in float64: loss64(link(model(args; θ)), *loss_args) as a function.
 
     ``names`` are the parameters θ stands for; other parameters and buffers keep their
@@ -112,14 +113,14 @@ def model_loss(
     args64, kwargs64 = to64(args), to64(kwargs)
     rest, rest_kw = to64(loss_args), to64(loss_kwargs)
 
-    def value(theta: Sequence[torch.Tensor]) -> float:
+    def value(theta: Sequence[torch.Tensor]) -> torch.Tensor:
         params = {n: to64(t) for n, t in zip(names, theta, strict=True)} | fixed
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the loop already saw (say) a broadcasting warning
             out = torch.func.functional_call(model, params, args64, kwargs64)
             p = linked(out.reshape(input_shape), how)
-            loss = loss64(p, *rest, **rest_kw)
-            return float(loss.sum() if reduction == "sum" else loss.mean())
+            loss: torch.Tensor = loss64(p, *rest, **rest_kw)
+            return loss.sum() if reduction == "sum" else loss.mean()
 
     return value
 
@@ -183,27 +184,40 @@ def term_scale(
 
 
 def finite_differences(
-    loss_at: Callable[[Sequence[torch.Tensor]], float],
+    loss_at: Callable[[Sequence[torch.Tensor]], torch.Tensor],
     theta: Sequence[torch.Tensor],
     which: torch.Tensor,
 ) -> torch.Tensor:
-    """dL/dθ at the flattened entries ``which`` of the concatenated θ, float64 (len(which),)."""
-    theta64 = [t.detach().to(torch.float64).clone() for t in theta]
-    bounds = torch.tensor([0, *(t.numel() for t in theta64)]).cumsum(0)
-    out = torch.empty(len(which), dtype=torch.float64)
+    """dL/dθ at the flattened entries ``which`` of the concatenated θ, float64 (len(which),).
+
+    The 2m perturbed parameter vectors (entry i up by h, then down by h) are evaluated as
+    one batch (``torch.func.vmap``), :data:`FD_BATCH` numbers at a time; a model vmap
+    cannot batch is evaluated one vector after another, with the same result.
+    """
+    theta64 = [t.detach().to(torch.float64) for t in theta]
+    sizes = [t.numel() for t in theta64]
+    flat = torch.cat([t.reshape(-1) for t in theta64])
+    x = flat[which]
+    h = FD_RELATIVE_STEP * x.abs().clamp(min=1.0)
+    plus, minus = x + h, x - h  # the two float64 numbers actually used
+
+    def at(v: torch.Tensor) -> torch.Tensor:
+        parts = torch.split(v, sizes)
+        return loss_at([p.reshape(t.shape) for p, t in zip(parts, theta64, strict=True)])
+
+    m = len(which)
+    moved = torch.cat([which, which])
+    values = torch.cat([plus, minus])
+    rows = max(1, FD_BATCH // max(1, flat.numel()))
+    out = []
     with torch.no_grad():
-        for i, flat in enumerate(which.tolist()):
-            p = int(torch.searchsorted(bounds, flat, right=True)) - 1
-            view = theta64[p].view(-1)
-            j = flat - int(bounds[p])
-            x = float(view[j])
-            h = FD_RELATIVE_STEP * max(1.0, abs(x))
-            view[j] = x + h
-            up = loss_at(theta64)
-            plus = float(view[j])
-            view[j] = x - h
-            down = loss_at(theta64)
-            minus = float(view[j])
-            view[j] = x
-            out[i] = (up - down) / (plus - minus)
-    return out
+        for start in range(0, 2 * m, rows):
+            stop = min(2 * m, start + rows)
+            batch = flat.repeat(stop - start, 1)
+            batch[torch.arange(stop - start), moved[start:stop]] = values[start:stop]
+            try:
+                out.append(torch.func.vmap(at)(batch))
+            except Exception:  # any model vmap cannot batch: one vector at a time
+                out.append(torch.stack([at(v) for v in batch]))
+    L = torch.cat(out)
+    return (L[:m] - L[m:]) / (plus - minus)

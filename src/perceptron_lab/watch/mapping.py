@@ -20,6 +20,7 @@ setting the optimizer has and the user did not expect shows up as a disagreement
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -98,9 +99,15 @@ def map_loss(module: Any, expect: Mapping[str, Any]) -> LossMap:
     return LossMap(cls(**options), name, takes_probabilities, declared, takes_log)
 
 
+@functools.cache
+def _rules_by_twin() -> dict[str, type[UpdateRule]]:
+    """Each registered rule by the torch.optim class it twins (looked up once: every step asks)."""
+    return {rule_class(n).twin: rule_class(n) for n in rule_names()}
+
+
 def rule_name(optimizer: torch.optim.Optimizer) -> str:
     """The core rule whose ``twin`` is ``optimizer``'s class (or the nearest base of it)."""
-    by_twin = {rule_class(n).twin: rule_class(n) for n in rule_names()}
+    by_twin = _rules_by_twin()
     for base in type(optimizer).__mro__:
         if base.__name__ in by_twin:
             return by_twin[base.__name__].name_of_twin(optimizer)

@@ -5,11 +5,11 @@ Three kinds of hook, all public PyTorch API and all removed on exit:
 - forward hooks on the model and on its nn.Linear: the batch X, the logits Z, the output;
 - a forward hook on the loss module (or, for a functional loss such as
   ``F.cross_entropy``, a torch function mode: functional.py): its input, its target, its
-  value — and each
-  parameter's ``.grad`` at that moment, i.e. what is left over from earlier backward
-  passes before this one adds to it; a hook on the loss value's own gradient says
-  whether a ``backward()`` went through it (a loss computed only to be printed, with
-  autograd on, has none and is not taken for gradient accumulation);
+  value; a hook on the loss value's own gradient says whether a ``backward()`` went
+  through it, by how much the loop scaled it, and each parameter's ``.grad`` at that
+  moment, i.e. what is left over from earlier backward passes before this one adds to
+  it (a loss computed only to be printed, with autograd on, has no backward and is not
+  taken for gradient accumulation);
 - each parameter's post-accumulate-grad hook: ``.grad`` as the backward pass left it,
   so that an edit between ``backward()`` and ``step()`` (gradient clipping) is seen;
 - the optimizer's step pre- and post-hooks: parameters, gradients and optimizer state
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -79,7 +80,7 @@ class LossCall(Call):
             raise Unsupported("the loss was called without a tensor target")
         return value
 
-    @property
+    @functools.cached_property
     def broadcast(self) -> torch.Size | None:
         """The shape input and target broadcast to, where it has more elements than both.
 
@@ -87,6 +88,8 @@ class LossCall(Call):
         against every target. None where the shapes agree (or do not broadcast at all).
         """
         P, y = self.input, self.target
+        if P.shape == y.shape:
+            return None
         try:
             shape = torch.broadcast_shapes(P.shape, y.shape)  # type: ignore[no-untyped-call]
         except RuntimeError:
@@ -156,12 +159,15 @@ class _Seen:
         """The call with its leftovers in the order of ``params`` (None where unknown)."""
         return dataclasses.replace(self.call, leftover=tuple(self.left.get(id(p)) for p in params))
 
-    def went_through(self, grad: torch.Tensor) -> None:
+    def went_through(self, grad: torch.Tensor, left: dict[int, torch.Tensor | None]) -> None:
         """The loss value's gradient hook: a backward pass reached this call.
 
-        ``grad`` is c where the loop backpropagated c·L (``loss / N``, ``loss * 2``).
+        ``grad`` is c where the loop backpropagated c·L (``loss / N``, ``loss * 2``);
+        ``left`` each parameter's ``.grad`` now, before this backward adds to it — what
+        counts as left over, whether ``zero_grad()`` came before the loss call or after.
         """
         self.backward = True
+        self.left = left
         if grad.numel() == 1:
             self.scale = float(grad)
 
@@ -179,7 +185,9 @@ class Recorder:
     hooks stand in: the outermost module called with trainable parameters is taken for
     the model, every ``nn`` loss module (and functional loss) for the loss, and the first
     optimizer that steps for the optimizer — ``on_bind(model, optimizer)`` says so, just
-    before that first step is taken. Another optimizer's steps are not recorded.
+    before that first step is taken; the model is then the outermost module seen whose
+    parameters the optimizer updates. Another optimizer's steps are not recorded, nor
+    (with the global hooks) a loss call that no forward of the model fed since the last.
     """
 
     def __init__(
@@ -209,6 +217,8 @@ class Recorder:
         self._depth = 0  # module calls in progress (global hooks)
         self._in_loss = 0  # loss-module calls in progress: their F.* calls are theirs
         self._linears: dict[int, Call] = {}  # id(nn.Linear) → its last call, before binding
+        self._models: dict[int, tuple[nn.Module, Call]] = {}  # outermost ones, before binding
+        self._fresh = False  # a model forward since the last loss call
         self._reset()
         self._pending: list[tuple[torch.Tensor, torch.Tensor | None, dict[str, torch.Tensor]]] = []
         self._closure = False
@@ -329,10 +339,13 @@ class Recorder:
                 self.model = module  # the model, until the first step says otherwise
                 self._hook_grads(trainable)
                 self._on_model(module, args, kwargs, out)
+                assert self._model_call is not None
+                self._models[id(module)] = (module, self._model_call)
 
     def _on_model(self, module: nn.Module, args: tuple[Any, ...], kwargs: Any, out: Any) -> None:
         if self._seen():
             self._model_call = Call(_copy(args), _copy(kwargs), _copy(out))
+            self._fresh = True
             if module is self.linear:
                 self._linear_call = self._model_call
 
@@ -347,13 +360,21 @@ class Recorder:
         return list(self.model.parameters()) if self.model is not None else []
 
     def _on_loss(self, module: nn.Module, args: tuple[Any, ...], kwargs: Any, out: Any) -> None:
+        if self.on_bind is not None and self.bound and not self._fresh:
+            return  # another model's loss: no forward of this one fed it
+        self._fresh = False
         if self._seen():
-            left = {id(p): _copy(p.grad) for p in self._watched()}
+            backward = isinstance(out, torch.Tensor) and out.requires_grad
+            left = {} if backward else self._grads()  # else taken when the backward reaches it
             call = LossCall(_copy(args), _copy(kwargs), _copy(out), (), module)
             seen = _Seen(call, (self._model_call, self._linear_call), left)
             self._losses.append(seen)
-            if isinstance(out, torch.Tensor) and out.requires_grad:
-                out.register_hook(seen.went_through)  # type: ignore[no-untyped-call]
+            if backward:
+                out.register_hook(lambda g: seen.went_through(g, self._grads()))
+
+    def _grads(self) -> dict[int, torch.Tensor | None]:
+        """id(p) → a copy of p.grad, for each watched parameter."""
+        return {id(p): _copy(p.grad) for p in self._watched()}
 
     def _after_backward(self, p: torch.Tensor) -> None:
         if not self.paused and p.grad is not None:
@@ -365,7 +386,7 @@ class Recorder:
         if self.paused:
             return
         if not self.bound:
-            self._bind(self.model, optimizer)
+            self._bind(self._owner(optimizer), optimizer)
             if self.model is not None and self.linear is None:
                 self._bind_linear()
             if self.on_bind is not None:
@@ -379,6 +400,19 @@ class Recorder:
         self._pending = [
             (p.detach().clone(), _copy(p.grad), _state(optimizer, p)) for _, p, _ in self.params
         ]
+
+    def _owner(self, optimizer: torch.optim.Optimizer) -> nn.Module | None:
+        """The outermost module seen whose parameters include all the optimizer updates."""
+        wanted = {id(p) for group in optimizer.param_groups for p in group["params"]}
+        for module, call in reversed(self._models.values()):
+            if wanted <= {id(p) for p in module.parameters()}:
+                if module is not self.model:  # the step's forward was another module's
+                    self._model_call = call
+                    self._losses = [s for s in self._losses if s.fed[0] is call]
+                self._models.clear()
+                return module
+        self._models.clear()
+        return self.model
 
     def _bind_linear(self) -> None:
         """After binding: the model's nn.Linear, if it is one, with its call of this step."""

@@ -31,6 +31,7 @@ data.npz; −1 if unknown) and ``batch`` (its number there; −1 if unknown).
 
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
 from types import TracebackType
@@ -49,6 +50,8 @@ from ..engine.train import versions
 from ..errors import InputError
 from ..views.i18n import Words, check_language
 from . import MAX_FD_ENTRIES
+from . import budget as budget_rules
+from .budget import SHARE, Budget
 from .checker import StepChecker
 from .diagnose import Diagnosis, DiagnosisError
 from .linear import find_linear
@@ -85,6 +88,7 @@ class Watch:
         on_mistake: str = "raise",
         max_fd_entries: int = MAX_FD_ENTRIES,
         tensorboard: str | Path | None = None,
+        budget: float | None = SHARE,
     ) -> None:
         self.tensorboard = None if tensorboard is None else Path(tensorboard)
         if (model is None) != (optimizer is None):
@@ -100,6 +104,13 @@ class Watch:
             raise InputError("on_mistake", f"one of {', '.join(ON_MISTAKE)}", repr(on_mistake))
         if type(max_fd_entries) is not int or max_fd_entries < 0:
             raise InputError("max_fd_entries", "an integer >= 0", repr(max_fd_entries))
+        if budget is not None and (
+            type(budget) not in (int, float) or not 0 < budget <= 100  # finite, NaN refused
+        ):
+            raise InputError(
+                "budget", "a share of the loop's time in (0, 100], or None", repr(budget)
+            )
+        self._budget = Budget(budget, budget_rules.ALLOWANCE)
         self.model = model
         self.optimizer = optimizer
         self.loss_fn = loss_fn
@@ -187,6 +198,15 @@ class Watch:
             self._note("other_optimizer", steps=self._recorder.others)
         if self.optimizer is None:
             self._note("no_step")
+        if self._budget.skipped:
+            n = len(self._rows)
+            self._note(
+                "sampled",
+                checked=n - self._budget.skipped,
+                steps=n,
+                share=self._budget.share,
+                allowance=self._budget.allowance,
+            )
         if exc is None or isinstance(exc, DiagnosisError):
             status = "diagnosed" if self.diagnoses else "finished"
         else:
@@ -286,17 +306,25 @@ class Watch:
                 "one_linear": self._linear is not None,
                 "on_mistake": self.on_mistake,
                 "max_fd_entries": self.max_fd_entries,
+                "budget": self._budget.share,
             },
         )
 
     # ------------------------------------------------------------------ per step
     def _on_step(self, capture: StepCapture) -> None:
         assert self._recorder is not None and self._checker is not None
-        with torch.random.fork_rng(devices=[]), torch.enable_grad(), self._recorder.quiet():
-            outcome = self._checker(capture)
+        began = self._budget.begin()
+        with self._recorder.quiet():
+            full = self._budget.wants(capture.t == 1, self._checker.suspect(capture))
+            # a full check may draw random numbers (dropout in a recomputation): the loop's
+            # own stream is put back afterwards
+            rng = torch.random.fork_rng(devices=[]) if full else contextlib.nullcontext()
+            with rng, torch.enable_grad():
+                outcome = self._checker(capture, full)
         self._loss_map = self._checker.loss_map
         self.verdicts.append(outcome.verdict)
         self._put(outcome.scalars, outcome.vectors)
+        self._budget.end(began)
         if outcome.diagnosis is not None:
             self.diagnoses.append(outcome.diagnosis)
             if self.on_mistake == "raise":

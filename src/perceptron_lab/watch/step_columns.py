@@ -46,7 +46,7 @@ class StepColumns:
         self._names: list[tuple[str, ...]] = []  # each row's scalar names, in its order
         self._known: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple per name order
         self._vectors: dict[str, torch.Tensor | None] = {}  # name → (capacity, width)
-        self._masks: dict[str, torch.Tensor] = {}  # name → (capacity,) bool, True: a value
+        self._masks: dict[str, list[bool]] = {}  # name → one bool a row, True: a value
         self._built: list[dict[str, Any]] = []  # rows() so far
         self._cache: tuple[dict[str, Any], ...] | None = None
 
@@ -62,7 +62,7 @@ class StepColumns:
     def nbytes(self) -> int:
         """Bytes of the vector columns and their masks as allocated (spare rows included)."""
         data = sum(v.nbytes for v in self._vectors.values() if v is not None)
-        return data + sum(m.nbytes for m in self._masks.values())
+        return data + sum(8 * len(m) for m in self._masks.values())  # a pointer a row
 
     def tensors(self) -> dict[str, torch.Tensor]:
         """Each allocated vector column's rows so far, (len, width) (null rows: zeros)."""
@@ -86,7 +86,8 @@ class StepColumns:
         for name, value in vectors.items():
             if value is not None:
                 self._column(name, value)[i].copy_(value.detach().reshape(-1))
-                self._masks[name][i] = True
+        for name, mask in self._masks.items():
+            mask.append(vectors.get(name) is not None)
         names = tuple(scalars)
         self._names.append(self._known.setdefault(names, names))
         for name in names:
@@ -111,7 +112,7 @@ class StepColumns:
                 n: None if v is None else v[start : self._n].double().tolist()
                 for n, v in self._vectors.items()
             }
-            masks = {n: m[start : self._n].tolist() for n, m in self._masks.items()}
+            masks = {n: m[start : self._n] for n, m in self._masks.items()}
             for j, i in enumerate(range(start, self._n)):
                 row = self._scalars_of(i)
                 for name, values in lists.items():
@@ -130,7 +131,7 @@ class StepColumns:
         width = value.numel()
         if column is None:
             column = torch.zeros(self._capacity, width, dtype=value.dtype)
-            self._masks[name] = torch.zeros(self._capacity, dtype=torch.bool)
+            self._masks[name] = [False] * self._n
         elif column.shape[1] != width:
             raise ValueError(f"{name}: {width} values in a column of width {column.shape[1]}")
         elif torch.promote_types(column.dtype, value.dtype) != column.dtype:
@@ -145,7 +146,4 @@ class StepColumns:
                 bigger = column.new_zeros(capacity, column.shape[1])
                 bigger[: self._n] = column[: self._n]
                 self._vectors[name] = bigger
-                mask = torch.zeros(capacity, dtype=torch.bool)
-                mask[: self._n] = self._masks[name][: self._n]
-                self._masks[name] = mask
         self._capacity = capacity

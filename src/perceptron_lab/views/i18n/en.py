@@ -256,6 +256,10 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "watch": {
         "step": "step <step>: <text>",
+        "nll_on_logits": (
+            "<module> takes log-probabilities but was given the logits Z: apply "
+            "log_softmax first (or use CrossEntropyLoss on Z)"
+        ),
         "not_zeroed": (
             "gradients not zeroed between steps: <quantity> is this step's gradient plus the "
             "one left from earlier backward passes (call optimizer.zero_grad() every step)"
@@ -344,6 +348,10 @@ WORDS: dict[str, dict[str, str]] = {
         "loss_scale": (
             "step <step>: backward() went through <scale:.4g> × the loss's value (a loss "
             "divided or multiplied in the loop); its gradient is checked as that multiple"
+        ),
+        "sampled": (
+            "<checked> of <steps> steps verified in full: after <allowance:g> s of checks, the watch "
+            "spends <share:.0%> of the loop's own time on them (budget=None verifies every step)"
         ),
         "unseen_loss": (
             "step <step>: no loss call was seen (neither an nn loss module nor a "

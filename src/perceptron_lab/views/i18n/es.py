@@ -251,6 +251,10 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "watch": {
         "step": "paso <step>: <text>",
+        "nll_on_logits": (
+            "<module> espera log-probabilidades pero recibió los logits Z: aplica "
+            "log_softmax antes (o usa CrossEntropyLoss sobre Z)"
+        ),
         "not_zeroed": (
             "gradientes sin poner a cero entre pasos: <quantity> es el gradiente de este paso "
             "más el que dejaron retropropagaciones anteriores (llama a optimizer.zero_grad() "
@@ -342,6 +346,11 @@ WORDS: dict[str, dict[str, str]] = {
             "paso <step>: backward() pasó por <scale:.4g> × el valor de la pérdida (una "
             "pérdida dividida o multiplicada en el bucle); su gradiente se comprueba como "
             "ese múltiplo"
+        ),
+        "sampled": (
+            "<checked> de <steps> pasos verificados por completo: tras <allowance:g> s de "
+            "comprobaciones, el watch dedica <share:.0%> del tiempo del propio bucle a ellas "
+            "(budget=None verifica todos los pasos)"
         ),
         "unseen_loss": (
             "paso <step>: no se vio ninguna llamada a una pérdida (ni un módulo de pérdida "
