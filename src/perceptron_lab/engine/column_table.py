@@ -1,7 +1,10 @@
 """A step table kept column-wise in preallocated buffers, flushed as Parquet parts.
 
-Vector columns (parameters, gradients) are rows of a (capacity, width) tensor, so
+Vector columns (parameters, gradients) are rows of a (rows, width) tensor, so
 recording a step is a few tensor copies — no Python lists of numbers in the hot loop.
+The buffer starts at a few rows and doubles up to a part's rows, which are at most
+:data:`PART_ROWS` and hold at most :data:`BUFFER_NUMBERS` numbers: a wide model's part
+is a few rows, not 2,048 rows allocated before the first step.
 """
 
 from __future__ import annotations
@@ -12,6 +15,10 @@ from typing import Any
 import torch
 
 from .atomic import write_atomic
+
+PART_ROWS = 2048  # rows of a part, at most
+BUFFER_NUMBERS = 2**20  # numbers the buffer holds, at most (8 MiB of float64)
+START_ROWS = 8  # rows allocated before the first row comes
 
 
 class ColumnTable:
@@ -27,21 +34,23 @@ class ColumnTable:
         self,
         folder: Path,
         vectors: dict[str, int],
-        capacity: int = 2048,
+        capacity: int = PART_ROWS,
         *,
         scalars: dict[str, str] | None = None,
         metadata: dict[bytes, bytes] | None = None,
+        dtype: torch.dtype = torch.float64,
     ) -> None:
         self.folder = folder
         self.metadata = metadata  # every part's Parquet key-value metadata (the run's id)
         self.types = scalars or {}  # column -> Arrow type name (int64, float64, bool_, string)
-        self.capacity = capacity
         self.columns: dict[str, tuple[int, int]] = {}  # name -> (offset, width) in the buffer
         offset = 0
         for name, width in vectors.items():
             self.columns[name] = (offset, width)
             offset += width
-        self.buffer = torch.full((capacity, offset), float("nan"), dtype=torch.float64)
+        self.capacity = max(1, min(capacity, BUFFER_NUMBERS // max(1, offset)))  # rows a part
+        rows = min(self.capacity, START_ROWS)
+        self.buffer = torch.full((rows, offset), float("nan"), dtype=dtype)  # the run's dtype
         self.order = tuple(self.columns)  # put the columns a row may lack last
         self.present: dict[str, list[bool]] = {name: [] for name in vectors}
         self.scalars: dict[str, list[Any]] = {}
@@ -53,6 +62,12 @@ class ColumnTable:
     def put(self, scalars: dict[str, Any], vectors: dict[str, torch.Tensor]) -> None:
         """Add one row; missing scalars and vectors are null. Flushes when the buffer is full."""
         i = self.n
+        if i == self.buffer.shape[0]:  # grow: double, up to a part's rows
+            bigger = self.buffer.new_full(
+                (min(self.capacity, 2 * i), self.buffer.shape[1]), float("nan")
+            )
+            bigger[:i] = self.buffer
+            self.buffer = bigger
         if scalars.keys() != self.scalars.keys():
             for name in scalars:
                 self.scalars.setdefault(name, [None] * i)
@@ -66,7 +81,7 @@ class ColumnTable:
             if names == self.order[: len(names)]:  # a prefix of the columns: one slice copy
                 self.buffer[i, : row.numel()].copy_(row)
             else:
-                self.buffer[i].index_copy_(0, self._target(names), row.to(torch.float64))
+                self.buffer[i].index_copy_(0, self._target(names), row.to(self.buffer.dtype))
         for name, flags in self.present.items():
             flags.append(name in vectors)
         self.n += 1

@@ -45,7 +45,12 @@ def shape(trace: Trace) -> tuple[int, int]:
     """(d, k) of the run's W."""
     m = trace.manifest
     if m.input_size is None or m.output_size is None:
-        raise InputError("trace", "a run of one nn.Linear layer", "a watched model of another kind")
+        raise InputError(
+            "trace",
+            "a run of one nn.Linear layer",
+            "a watched model of another kind",
+            hint="show, report and plot --kind loss or gradients draw any watched run",
+        )
     return m.input_size, m.output_size
 
 

@@ -708,7 +708,10 @@ class RunWriter:
         samples: Any = None,
         resume: bool = False,
         overwrite: bool = False,
+        dtype: torch.dtype | None = None,
     ) -> None:
+        import torch
+
         from .column_table import ColumnTable
 
         self.lock = claim(root, resume=resume, overwrite=overwrite)
@@ -723,6 +726,7 @@ class RunWriter:
             schema.vectors,
             scalars=schema.scalars,
             metadata={RUN_ID_KEY: self.run_id.encode()},
+            dtype=dtype or torch.float64,  # the vectors' dtype on disk (float32 runs: float32)
         )
         self.samples = samples  # a SampleRecorder writing into root / SAMPLE_TABLE, or None
 

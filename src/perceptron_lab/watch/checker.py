@@ -554,10 +554,12 @@ class StepChecker:
             if sum(p.before.numel() for p in params) > VECTOR_CAP:
                 self.note("big", size=sum(p.before.numel() for p in params), cap=VECTOR_CAP)
                 return {}
-            before, after = _flat([p.before for p in params]), _flat([p.after for p in params])
+            dtype = params[0].before.dtype  # as the run computes: update = after − before
+            before = _flat([p.before for p in params]).to(dtype)
+            after = _flat([p.after for p in params]).to(dtype)
             return {
                 "W_before": before,
-                "dW": _flat([p.loss_grad for p in params]),
+                "dW": _flat([p.loss_grad for p in params]).to(dtype),
                 "W_after": after,
                 "update_W": after - before,
             }

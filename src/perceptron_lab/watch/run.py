@@ -342,11 +342,12 @@ class Watch:
             if self.out is not None:
                 types = {n: _arrow_type(v) for n, v in scalars.items()}
                 schema = StepSchema(types, self._widths)
-                self._writer = RunWriter(self.out, self.manifest, schema)
+                self._writer = RunWriter(self.out, self.manifest, schema, dtype=self._stored())
         kept = {n: v for n, v in vectors.items() if self._widths.get(n) == v.numel()}
         self._rows.append(scalars, {name: kept.get(name) for name in self._widths})
         if self._writer is not None:
-            self._writer.put(scalars, {n: v.detach().double().cpu() for n, v in kept.items()})
+            dtype = self._stored()
+            self._writer.put(scalars, {n: v.detach().to("cpu", dtype) for n, v in kept.items()})
 
     def _loss_name(self) -> str:
         """The loss as the loop names it: its module's class, or the function's name."""
@@ -374,6 +375,10 @@ class Watch:
             return torch.float32
         dtype: torch.dtype = self.optimizer.param_groups[0]["params"][0].dtype
         return dtype
+
+    def _stored(self) -> torch.dtype:
+        """The step table's vectors on disk: float64 for a float64 run, else float32."""
+        return torch.float64 if self._dtype() == torch.float64 else torch.float32
 
     def _dtype_name(self) -> str:
         dtype = self._dtype()

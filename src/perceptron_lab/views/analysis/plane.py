@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ...engine.run_data import RunData, run_data
+from ...engine.run_data import RunData, run_data, shape
 from ...engine.trace import Trace
 from ...errors import InputError
 from ...losses import Loss
@@ -40,6 +40,7 @@ class Plane:
 
 def check_plane(trace: Trace) -> None:
     """Refuse a run whose data is not 2 features with class labels."""
+    shape(trace)  # a watched model other than one nn.Linear has no plane of its own
     data = trace.manifest.data
     if data.n_features != 2:
         raise InputError(
