@@ -183,6 +183,8 @@ WORDS: dict[str, dict[str, str]] = {
         "task": "task",
         "classes": "classes",
         "model": "model (input → output)",
+        "model_params": "<model>: <count> parameters (<names>)",
+        "not_recorded": "not recorded (the watch keeps the data of a one-nn.Linear model only)",
         "loss": "loss",
         "optimizer": "optimizer",
         "schedule": "learning-rate schedule",

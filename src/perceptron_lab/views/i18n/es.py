@@ -182,6 +182,8 @@ WORDS: dict[str, dict[str, str]] = {
         "task": "tarea",
         "classes": "clases",
         "model": "modelo (entrada → salida)",
+        "model_params": "<model>: <count> parámetros (<names>)",
+        "not_recorded": "no registrado (el watch guarda los datos solo de un modelo de una nn.Linear)",
         "loss": "pérdida",
         "optimizer": "optimizador",
         "schedule": "programa de la tasa de aprendizaje",

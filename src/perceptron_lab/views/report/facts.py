@@ -7,6 +7,7 @@ these, so a number reads the same everywhere (:func:`~perceptron_lab.views.numbe
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,7 +47,7 @@ def settings(trace: Trace, lang: str = "en") -> list[Fact]:
         facts.append((w("error"), summary.error))
     source = str(data.recipe.get("source", ""))
     facts.append((w("data"), data.name if source in ("", data.name) else f"{data.name} ({source})"))
-    size = f"{data.n_samples} × {data.n_features}"
+    size = f"{data.n_samples} × {data.n_features}" if data.n_features else w("not_recorded")
     if data.test_samples:
         size += "; " + w("held_out", n=data.test_samples)
     if m.config.standardize:
@@ -56,7 +57,7 @@ def settings(trace: Trace, lang: str = "en") -> list[Fact]:
         facts.append((w("classes"), ", ".join(data.classes)))
     done = summary.steps if summary else (int(trace.steps[-1]["step"]) if trace.steps else 0)
     facts += [
-        (w("model"), f"{m.input_size} → {m.output_size}"),
+        (w("model"), _model(trace, w)),
         (w("loss"), _named(m.loss)),
         (w("optimizer"), _named(m.optimizer)),
         (w("schedule"), m.schedule or w("constant")),
@@ -78,6 +79,17 @@ def settings(trace: Trace, lang: str = "en") -> list[Fact]:
         rate = summary.steps_per_second or 0.0
         facts.append((w("time"), w("rate", seconds=summary.seconds, rate=rate)))
     return facts
+
+
+def _model(trace: Trace, w: Words) -> str:
+    """d → k for one layer; a watched model of another kind by its parameters."""
+    m = trace.manifest
+    if m.input_size is not None or not m.parameters:
+        return f"{m.input_size} → {m.output_size}"
+    count = sum(math.prod(shape) for _, shape in m.parameters)
+    names = ", ".join(f"{name} {tuple(shape)}" for name, shape in m.parameters)
+    kind = (m.watch or {}).get("model", "")
+    return w("model_params", model=kind, count=count, names=names)
 
 
 def metrics(trace: Trace, lang: str = "en") -> list[Fact]:
@@ -110,10 +122,15 @@ def history(trace: Trace, lang: str = "en") -> TableText:
     ]
     rows = [
         [str(entry["epoch"])]
-        + ["—" if entry.get(k) is None else fmt(float(entry[k])) for k in keys]
+        + ["—" if _missing(entry.get(k)) else fmt(float(entry[k])) for k in keys]
         for entry in epochs
     ]
     return TableText(header, rows)
+
+
+def _missing(value: Any) -> bool:
+    """Not known: None, or NaN (a watched step's accuracy where no one layer gives it)."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def verification(trace: Trace, lang: str = "en") -> list[Fact]:
