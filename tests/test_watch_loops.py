@@ -235,3 +235,82 @@ def test_a_watched_two_layer_model_is_reported(tmp_path: Path) -> None:
     table = html[html.index('id="steps"') :]
     assert table.count("<tr>") >= 4  # the header and the three steps
     assert "—" in table  # no B of its own: all 17 parameters are in W_after
+
+
+class BostonRegression(nn.Module):
+    """A housing-price regression from nn.Parameters, as course notebooks write it."""
+
+    def __init__(self, d: int) -> None:
+        super().__init__()
+        self.weights = nn.Parameter(torch.zeros(d, 1))
+        self.bias = nn.Parameter(torch.zeros(1))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x @ self.weights + self.bias  # (N, 1)
+
+
+def _housing() -> tuple[torch.Tensor, torch.Tensor]:
+    """506 rows, 3 standardized features, a (506,) price — Boston's shape."""
+    g = torch.Generator().manual_seed(7)
+    X = torch.randn(506, 3, generator=g)
+    price = X @ torch.tensor([3.0, -1.5, 0.7]) + 22.5 + torch.randn(506, generator=g)
+    return X, price
+
+
+def test_broadcasting_in_a_manual_model_is_named() -> None:
+    """(506, 1) predictions against the (506,) price: a 506×506 loss, named at step 1."""
+    X, price = _housing()
+    model = BostonRegression(3)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+    criterion = nn.MSELoss()
+    with (
+        pytest.warns(UserWarning, match="broadcasting"),  # PyTorch's own warning, as well
+        pytest.raises(DiagnosisError) as caught,
+        watch(model, optimizer, criterion),
+    ):
+        for _epoch in range(10):
+            optimizer.zero_grad()
+            loss = criterion(model(X), price)
+            loss.backward()
+            optimizer.step()
+    assert (caught.value.cause, caught.value.diagnosis.step) == ("broadcast", 1)
+    assert "506×506 loss" in str(caught.value) and "(506, 1)" in str(caught.value)
+
+
+def test_the_same_manual_model_with_matching_shapes_is_no_alarm() -> None:
+    X, price = _housing()
+    model = BostonRegression(3)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+    criterion = nn.MSELoss()
+    with watch(model, optimizer, criterion) as run:
+        for _epoch in range(10):
+            optimizer.zero_grad()
+            criterion(model(X), price.unsqueeze(1)).backward()
+            optimizer.step()
+    assert run.summary.watch["verified"]["finite_differences"] == 10
+    assert not run.summary.watch["diagnoses"]
+
+
+@pytest.mark.parametrize(
+    ("on", "where"), [("weights", ", on weights only"), ("all", "")], ids=["weights", "all"]
+)
+def test_an_l2_penalty_in_the_loop_is_named_for_any_model(on: str, where: str) -> None:
+    """loss + 0.05·‖w‖² in the loop, with no closed form of the model: λ = 0.1 named."""
+    X, price = _housing()
+    model = BostonRegression(3)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+    criterion = nn.MSELoss()
+    with pytest.raises(DiagnosisError) as caught, watch(model, optimizer, criterion):
+        for _epoch in range(10):
+            optimizer.zero_grad()
+            params = [model.weights] if on == "weights" else list(model.parameters())
+            loss = criterion(model(X), price.unsqueeze(1))
+            loss = loss + 0.05 * sum((p**2).sum() for p in params)
+            loss.backward()
+            optimizer.step()
+    error = caught.value
+    # step 1 starts from zeros, where the penalty's gradient 0.1·θ is 0; once θ has moved
+    # enough for 0.1·θ to stand out of the gradient's terms (step 2 or 3), it is named
+    assert error.cause == "weight_decay_loss" and error.diagnosis.step in (2, 3)
+    assert error.diagnosis.details["lam"] == pytest.approx(0.1, rel=1e-4)
+    assert f"(an L2 penalty added to the loss{where})" in str(error)

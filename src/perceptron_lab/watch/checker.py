@@ -120,6 +120,7 @@ class StepChecker:
         self.loss_map: LossMap | None = None  # the loss's closed form, if it has one
         self.loss64: nn.Module | None = None  # a float64 copy of the loss, for finite differences
         self.loss_key: Any = None  # which loss module (and options) the two are of
+        self.loss_module: Any = None  # the module object last mapped
         self.at = at  # (weight, bias) indices among the optimizer's parameters: one nn.Linear
         self.expect = expect
         self.lang = lang
@@ -204,6 +205,9 @@ class StepChecker:
         each call); call it before the hooks exist for a loss module of the user's own, so
         that its float64 copy carries none.
         """
+        if module is self.loss_module:  # the loop's own loss module, as the last step's
+            return False
+        self.loss_module = module
         key: Any = module
         if module is not self.loss_key:
             options = {k: v for k, v in vars(module).items() if not k.startswith("_")}
