@@ -246,8 +246,8 @@ class Penalty:
 def _penalties(fd: torch.Tensor, p: Penalty) -> Iterator[Hypothesis]:
     """g = dL/dθ + λ·θ on some parameters, λ fitted by least squares.
 
-    On all of them, or only on those whose gradient differs from dL/dθ by more than
-    rounding (a penalty on the weights, not on the bias).
+    Only on those whose gradient differs from dL/dθ by more than rounding (a penalty on
+    the weights, not on the bias), else on all of them.
     """
     residual = p.loop - fd
     off = [
@@ -255,7 +255,7 @@ def _penalties(fd: torch.Tensor, p: Penalty) -> Iterator[Hypothesis]:
         for i in range(len(p.names))
         if disagreement(p.loop[p.owner == i], fd[p.owner == i]) > tolerance(torch.float32)
     ]
-    for on in dict.fromkeys((tuple(range(len(p.names))), tuple(off))):
+    for on in dict.fromkeys((tuple(off), tuple(range(len(p.names))))):  # the closer fit first
         mask = torch.isin(p.owner, torch.tensor(on, dtype=p.owner.dtype))
         theta = torch.where(mask, p.theta, 0.0)
         denom = float(theta @ theta)
