@@ -45,6 +45,7 @@ from perceptron_lab.data import Dataset, from_arrays
 from perceptron_lab.engine.column_table import ColumnTable
 from perceptron_lab.engine.config import TrainConfig
 from perceptron_lab.engine.train import Trainer
+from proc_status import status_kb
 
 D = 100  # features
 LR = 0.1
@@ -166,17 +167,6 @@ def dir_bytes(path: Path) -> int:
 
 
 # --------------------------------------------------------------------------- memory
-def status_kb(field: str) -> int:
-    """A ``kB`` line of /proc/self/status (VmRSS, VmHWM), or -1 where there is none."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return -1
-
-
 def reset_peak() -> bool:
     """Reset this process's peak-RSS mark (VmHWM) to its current RSS (Linux >= 4.0)."""
     try:

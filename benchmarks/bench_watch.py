@@ -21,14 +21,20 @@ For each loop, in this one process: a warm-up, then the loop unwatched and watch
 alternately, ``--repeats`` times each, the median taken; every run rebuilds the model and
 optimizer from the same seed, so each is the same computation. Memory: the RSS growth of
 one watched run (RSS before the model is built vs after the block, the run kept alive)
-against the bytes of the trace's own data (the numbers of the recorded step rows, 8 bytes
-each: the rows hold float64); the run directory of one watched run with ``out=`` (a
+against the bytes of the trace's own data (the recorded step rows: their vectors in the
+model's dtype, their scalars at 8 bytes); the run directory of one watched run with ``out=`` (a
 temporary directory, removed) against parameters x steps x the model's dtype size.
 
     python benchmarks/bench_watch.py                 # full: a few minutes (under 10)
     python benchmarks/bench_watch.py --quick         # smaller loops (under 3 minutes)
     python benchmarks/bench_watch.py --only softmax,clip --repeats 3
     python benchmarks/bench_watch.py --profile softmax   # cProfile of one watched run
+    python benchmarks/bench_watch.py --allowance 0       # the steady state of a long loop
+
+The watch verifies every step until it has spent its allowance (2 s) of checks, then
+``budget`` (0.25) of the loop's own time: these loops are short, so by default they are
+verified whole — the cost a notebook's loop pays. ``--allowance 0`` shows what a long loop
+pays per step once past it; ``--budget none`` verifies every step.
 """
 
 from __future__ import annotations
@@ -58,11 +64,12 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 import perceptron_lab
+from proc_status import status_kb
 
 SEED = 0
 TARGETS = {"ratio": 1.5, "memory": 2.0, "run_dir": 2.0}  # at most
 WATCH_OPTIONS: dict[str, Any] = {}  # extra watch(...) options (--max-fd-entries)
-TRACE_VALUE_BYTES = 8  # a recorded row holds its numbers as float64 (Python floats)
+SCALAR_BYTES = 8  # a row's scalars (step, loss, flags …) count 8 bytes each
 RSS_RESOLUTION = 1_000_000  # below this trace size RSS cannot tell: tracemalloc is used
 
 
@@ -394,17 +401,6 @@ LOOPS = [
 
 
 # --------------------------------------------------------------------------- measuring
-def status_kb(name: str) -> int:
-    """A field of /proc/self/status in kB (VmRSS, VmHWM); 0 where unavailable."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(name + ":"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
 def reset_peak() -> bool:
     """Reset this process's peak-RSS mark (VmHWM) to its current RSS (Linux >= 4.0)."""
     try:
@@ -433,8 +429,8 @@ def param_bytes(model: nn.Module) -> int:
     return next(model.parameters()).element_size()
 
 
-def trace_bytes(rows: Any) -> tuple[int, int]:
-    """(bytes, vector numbers per row): every number of the recorded rows at 8 bytes."""
+def trace_bytes(rows: Any, vector_bytes: int) -> tuple[int, int]:
+    """(bytes, vector numbers per row): the rows' vectors in the run's dtype, scalars at 8."""
     total, per_row = 0, 0
     for row in rows:
         numbers = 0
@@ -445,7 +441,7 @@ def trace_bytes(rows: Any) -> tuple[int, int]:
             elif isinstance(value, (int, float)):  # bool is an int
                 numbers += 1
         per_row = max(per_row, vector)
-        total += (numbers + vector) * TRACE_VALUE_BYTES
+        total += numbers * SCALAR_BYTES + vector * vector_bytes
     return total, per_row
 
 
@@ -537,14 +533,14 @@ def bench_loop(loop: Loop, quick: bool, repeats: int, root: Path) -> Result:
     rss_growth = status_kb("VmRSS") - rss0
     peak_growth = status_kb("VmHWM") - rss0 if peak_ok else 0
     rows = run.trace.steps
-    t_bytes, per_row = trace_bytes(rows)
+    model = loop.build(data).model
+    params, dtype_bytes = n_params(model), param_bytes(model)
+    t_bytes, per_row = trace_bytes(rows, dtype_bytes)
     summary = run.summary
     steps, verified = summary.steps, summary.verified_steps
     ways = dict(summary.watch["verified"])
     diagnoses = [f"step {d.step}: {d.cause} ({d.quantity})" for d in run.diagnoses]
     notes = run.notes
-    model = loop.build(data).model
-    params, dtype_bytes = n_params(model), param_bytes(model)
     del run, rows
     traced = 0
     if t_bytes < RSS_RESOLUTION:  # too small for RSS pages: the Python heap, traced
@@ -764,7 +760,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print("no diagnosis fired on any loop (all are correct loops)")
     print(
-        "trace MB: every number of the recorded rows at 8 bytes (the rows hold float64); "
+        "trace MB: the recorded rows' vectors in the model's dtype, their scalars at 8 bytes; "
         "p*s*b: parameters x steps x the model's dtype bytes; mem: VmRSS after the watched "
         "block (run alive) minus before the build (MB = 1e6 bytes; ~: the trace is under 1 MB, "
         "below what RSS resolves, so the tracemalloc growth of another watched run is used)"
