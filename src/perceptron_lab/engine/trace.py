@@ -142,6 +142,13 @@ class Trace:
         summary = read_summary(root)
         check_files(root, summary, damage)
         steps = read_steps(root, manifest, damage)
+        if manifest.is_watched:  # the vectors the watch left out as derivable
+            import torch
+
+            from .derived_columns import rebuild
+
+            stored = torch.float64 if manifest.config.dtype == "float64" else torch.float32
+            steps = rebuild(steps, stored)
         samples = read_table(root / SAMPLE_TABLE, damage)
         try:
             _check_checkpoint_step(root, manifest, steps)

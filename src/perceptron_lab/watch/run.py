@@ -43,6 +43,7 @@ from torch import nn
 from ..core.agreement import tolerance
 from ..core.observed_step import StepRecord
 from ..engine.config import TrainConfig
+from ..engine.derived_columns import DERIVED, derivable
 from ..engine.metrics import evaluate
 from ..engine.run_files import WATCH_DATA, Named, RunManifest, RunSummary, RunWriter, StepSchema
 from ..engine.trace import Trace
@@ -129,6 +130,7 @@ class Watch:
         self._rows = StepColumns()  # the steps' rows, column by column
         self._widths: dict[str, int] | None = None
         self._writer: RunWriter | None = None
+        self._last_stored: dict[str, torch.Tensor] | None = None  # the row before, as written
         self._recorder: Recorder | None = None
         self._checker: StepChecker | None = None
         self._loss_map: LossMap | None = None
@@ -340,14 +342,19 @@ class Watch:
         if self._widths is None:
             self._widths = {name: v.numel() for name, v in vectors.items()}
             if self.out is not None:
-                types = {n: _arrow_type(v) for n, v in scalars.items()}
+                types = {n: _arrow_type(v) for n, v in scalars.items()} | {DERIVED: "string"}
                 schema = StepSchema(types, self._widths)
                 self._writer = RunWriter(self.out, self.manifest, schema, dtype=self._stored())
         kept = {n: v for n, v in vectors.items() if self._widths.get(n) == v.numel()}
         self._rows.append(scalars, {name: kept.get(name) for name in self._widths})
         if self._writer is not None:
             dtype = self._stored()
-            self._writer.put(scalars, {n: v.detach().to("cpu", dtype) for n, v in kept.items()})
+            stored = {n: v.detach().to("cpu", dtype) for n, v in kept.items()}
+            # the vectors that follow from others are left out (null), and named
+            left_out = derivable(stored, self._last_stored) if dtype == self._dtype() else []
+            self._last_stored = stored
+            written = {n: v for n, v in stored.items() if n not in left_out}
+            self._writer.put({**scalars, DERIVED: ",".join(left_out)}, written)
 
     def _loss_name(self) -> str:
         """The loss as the loop names it: its module's class, or the function's name."""
