@@ -1,10 +1,11 @@
 """``with watch(model, optimizer, loss_fn) as run:`` — the user's own loop, observed and checked.
 
 The loop is not changed: hooks (recorder.py) see each step, and after every
-``optimizer.step()`` the step is verified (verify.py) and, if the loop disagrees with the
-closed form, diagnosed (diagnose.py). The watch's own recomputations run with the hooks
-quiet, autograd on and the global random state restored afterwards, so the loop draws
-the same random numbers it would draw unwatched.
+``optimizer.step()`` the step is recorded and — when the budget (budget.py) says so: the
+first step, any suspect one, then a share of the loop's own time — verified (verify.py)
+and, if the loop disagrees with the closed form, diagnosed (diagnose.py). The watch's own
+recomputations run with the hooks quiet, autograd on and the global random state restored
+afterwards, so the loop draws the same random numbers it would draw unwatched.
 
 ``on_mistake`` says what a diagnosed step does:
 
@@ -26,7 +27,9 @@ Extra columns: ``verified_<way>`` for each way (autograd, closed_form,
 finite_differences, update), ``fd_entries``, ``fd_disagreement`` (the float64 closed form
 against finite differences), ``fd_autograd_disagreement`` (the loop's gradient against
 them), ``diagnosis`` (a cause or ""), ``sample_start``/``sample_stop`` (the batch's rows in
-data.npz; −1 if unknown) and ``batch`` (its number there; −1 if unknown).
+data.npz; −1 if unknown) and ``batch`` (its number there; −1 if unknown). A step the
+budget left unverified has ``verified`` False, no checks (``worst_quantity`` ""), its
+loss, and the loop's gradient in ``dW`` as in ``dW_torch``.
 """
 
 from __future__ import annotations
