@@ -64,7 +64,7 @@ def kill_after_checkpoint(argv: list[str], run: Path, at_least: int) -> None:
     assert not (run / "summary.json").exists()
     # a kill in the middle of a write can leave its temporary (.NAME.*.tmp, which the
     # resume removes), never a half-written file under its real name: every part reads
-    assert all(p.name.startswith(".") for p in run.rglob("*.tmp"))
+    assert all(p.name.startswith(".") for p in list(run.rglob("*.tmp")))
     Trace.load(run)
 
 

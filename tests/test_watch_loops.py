@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import torch
@@ -314,3 +315,42 @@ def test_an_l2_penalty_in_the_loop_is_named_for_any_model(on: str, where: str) -
     assert error.cause == "weight_decay_loss" and error.diagnosis.step in (2, 3)
     assert error.diagnosis.details["lam"] == pytest.approx(0.1, rel=1e-4)
     assert f"(an L2 penalty added to the loss{where})" in str(error)
+
+
+def _hooked_loop(hook: Callable[[torch.Tensor], torch.Tensor | None], model: nn.Module) -> Any:
+    """Gradient hooks registered on the parameters before the loop, as tutorials do."""
+    X, y = _blobs()
+    for p in model.parameters():
+        p.register_hook(hook)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+    criterion = nn.BCEWithLogitsLoss()
+    with watch(model, optimizer, criterion) as run:
+        for _ in range(5):
+            optimizer.zero_grad()
+            criterion(model(X), y).backward()
+            optimizer.step()
+    return run
+
+
+def test_a_logging_gradient_hook_is_left_alone() -> None:
+    norms: list[float] = []
+    run = _hooked_loop(lambda g: norms.append(float(g.norm())), nn.Linear(3, 1))
+    assert run.summary.verified_steps == 5 and run.summary.watch["notes"] == []
+    assert len(norms) == 10  # called by the loop's backward only: 5 steps × 2 parameters
+
+
+def test_a_clamping_gradient_hook_is_verified_through_the_hook() -> None:
+    """p.register_hook(lambda g: g.clamp(-c, c)): clipping inside backward, no false alarm."""
+    run = _hooked_loop(lambda g: g.clamp(-0.05, 0.05), nn.Linear(3, 1))
+    summary = run.summary
+    assert summary.verified_steps == 5 and not summary.watch["diagnoses"]
+    [note] = summary.watch["notes"]
+    assert note.startswith("the gradient of weight, bias goes through a hook")
+
+
+def test_a_clamping_hook_on_another_model_is_said_not_checked() -> None:
+    model = nn.Sequential(nn.Linear(3, 2), nn.Tanh(), nn.Linear(2, 1))
+    run = _hooked_loop(lambda g: g.clamp(-0.05, 0.05), model)
+    summary = run.summary
+    assert not summary.watch["diagnoses"] and summary.watch["verified"]["update"] == 5
+    assert any("it is not checked" in n for n in summary.watch["notes"])

@@ -271,9 +271,11 @@ class StepChecker:
         )
         self.records.append(rec)
         pair = [step.weight, step.bias]
-        checks = linear_checks(step, lm, rec) + update_checks(
-            pair, [rule, rule_B], ["W", "B"], capture.t
-        )
+        gradient = linear_checks(step, lm, rec)
+        hooked = self._hooked(pair, gradient, rec)
+        if hooked is not None:
+            gradient = linear_checks(step, lm, rec, hooked)
+        checks = gradient + update_checks(pair, [rule, rule_B], ["W", "B"], capture.t)
         closed = closed_step(
             to64(step.X), to64(step.y), to64(step.W), to64(step.B), lm.loss, rule, {}, 1, lr
         )
@@ -285,7 +287,7 @@ class StepChecker:
             scale_flat = _flat([by_index[i][1] for i in range(2)])
             loop_flat = _flat([p.loss_grad for p in capture.params]) / capture.loss_scale
             checks += fd_checks(
-                loop_flat[fd.which],
+                None if hooked is not None else loop_flat[fd.which],
                 fd.values,
                 closed_flat[fd.which],
                 scale_flat[fd.which],
@@ -342,6 +344,35 @@ class StepChecker:
             del scalars["sample_start"], scalars["sample_stop"]
         return Outcome(scalars, self._vectors(capture, None), verdict, None)
 
+    def _hooked(
+        self, pair: list[ParamStep], checks: list[Check], rec: StepRecord
+    ) -> tuple[torch.Tensor, torch.Tensor] | None:
+        """The closed form through the loop's gradient hooks, where they changed dW or dB.
+
+        A hook registered with ``register_hook`` on the weight or the bias runs in the
+        loop's backward and may change the gradient (``lambda g: g.clamp(-c, c)``). Only
+        then — a gradient check failed — is it run on the closed form (W = weight.T), once,
+        outside the loop's backward: a hook that only looks (logs) changes nothing and is
+        never called by the watch.
+        """
+        if not any(p.hooks for p in pair) or all(
+            c.ok for c in checks if c.quantity in ("dW", "dB")
+        ):
+            return None
+        weight, bias = pair
+
+        def through(p: ParamStep, g: torch.Tensor) -> torch.Tensor:
+            g = g.detach().clone()
+            with torch.no_grad():
+                for hook in p.hooks:
+                    out = hook(g)
+                    g = g if out is None else out
+            return g
+
+        names = ", ".join(p.name for p in pair if p.hooks)
+        self.note("gradient_hook", names=names)
+        return through(weight, rec.dW.closed.T).T, through(bias, rec.dB.closed)
+
     def _recorded(
         self, capture: StepCapture, update: bool = True, gradient: bool = True
     ) -> Outcome:
@@ -357,7 +388,15 @@ class StepChecker:
         loop = _flat([p.loss_grad for p in params]) / capture.loss_scale  # dL/dθ
         if fd is not None:
             dtype = params[0].before.dtype
-            checks += fd_checks(loop[fd.which], fd.values, None, fd.scale, fd.noise, dtype)
+            found = fd_checks(loop[fd.which], fd.values, None, fd.scale, fd.noise, dtype)
+            if any(p.hooks for p in params) and not all(c.ok for c in found):
+                # a hook of the loop's changed the gradient: nothing to run it on here
+                self.note(
+                    "gradient_hook_unchecked", names=", ".join(p.name for p in params if p.hooks)
+                )
+                fd = None
+            else:
+                checks += found
         call = capture.loss_call
         rowwise = self.loss_map is not None and self.loss_map.loss.rowwise
         broadcast = None if call is None or rowwise or not gradient else call.broadcast

@@ -110,6 +110,7 @@ class ParamStep:
     state_after: dict[str, torch.Tensor]
     group: int  # index into optimizer.param_groups
     hyper: dict[str, Any]  # that group's hyper-parameters at the step
+    hooks: tuple[Callable[[torch.Tensor], Any], ...] = ()  # the loop's register_hook(s) on it
 
     @property
     def loss_grad(self) -> torch.Tensor:
@@ -170,6 +171,16 @@ class _Seen:
         self.left = left
         if grad.numel() == 1:
             self.scale = float(grad)
+
+
+def _tensor_hooks(p: torch.Tensor) -> tuple[Callable[[torch.Tensor], Any], ...]:
+    """The hooks the loop registered on ``p`` with ``p.register_hook`` (run in backward).
+
+    torch keeps them in the tensor's ``_backward_hooks`` (there is no public listing);
+    the watch's own hooks on a parameter are post-accumulate ones, kept elsewhere.
+    """
+    hooks = getattr(p, "_backward_hooks", None)
+    return tuple(hooks.values()) if hooks else ()
 
 
 def _state(optimizer: torch.optim.Optimizer, p: torch.Tensor) -> dict[str, torch.Tensor]:
@@ -444,6 +455,7 @@ class Recorder:
                 state_after=_state(optimizer, p),
                 group=g,
                 hyper={k: v for k, v in groups[g].items() if k != "params"},
+                hooks=_tensor_hooks(p),
             )
             for (name, p, g), (before, grad, state) in zip(self.params, self._pending, strict=True)
         )

@@ -355,6 +355,15 @@ WORDS: dict[str, dict[str, str]] = {
             "<checked> of <steps> steps verified in full: after <allowance:g> s of checks, the watch "
             "spends <share:.0%> of the loop's own time on them (budget=None verifies every step)"
         ),
+        "gradient_hook": (
+            "the gradient of <names> goes through a hook of the loop's (register_hook) that "
+            "changes it: it is checked against that hook applied to the closed form, the "
+            "closed form against finite differences"
+        ),
+        "gradient_hook_unchecked": (
+            "the gradient of <names> goes through a hook of the loop's (register_hook) that "
+            "changes it: without a closed form to run the hook on, it is not checked"
+        ),
         "unseen_loss": (
             "step <step>: no loss call was seen (neither an nn loss module nor a "
             "torch.nn.functional loss; a loss written out from tensor operations?): the "

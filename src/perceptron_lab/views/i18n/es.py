@@ -354,6 +354,15 @@ WORDS: dict[str, dict[str, str]] = {
             "comprobaciones, el watch dedica <share:.0%> del tiempo del propio bucle a ellas "
             "(budget=None verifica todos los pasos)"
         ),
+        "gradient_hook": (
+            "el gradiente de <names> pasa por un hook del bucle (register_hook) que lo "
+            "cambia: se comprueba contra ese hook aplicado a la forma cerrada, y la forma "
+            "cerrada contra diferencias finitas"
+        ),
+        "gradient_hook_unchecked": (
+            "el gradiente de <names> pasa por un hook del bucle (register_hook) que lo "
+            "cambia: sin una forma cerrada sobre la que aplicarlo, no se comprueba"
+        ),
         "unseen_loss": (
             "paso <step>: no se vio ninguna llamada a una pérdida (ni un módulo de pérdida "
             "de nn ni una de torch.nn.functional; ¿una pérdida escrita con operaciones de "
