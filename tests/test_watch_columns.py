@@ -76,7 +76,9 @@ def test_rows_are_the_loops_tensors_in_the_runs_dtype(dtype: torch.dtype) -> Non
     run, expected = linear_loop(3, dtype)
     _check_rows(run, expected)
     tensors = run._rows.tensors()
-    assert set(tensors) >= {"W_before", "dW", "W_after", "update_W"}
+    assert set(tensors) >= {"W_before", "dW", "W_after"}
+    # W_after − W_before, bit for bit: never held, rebuilt in the rows (checked above)
+    assert "update_W" not in tensors
     assert {t.dtype for t in tensors.values()} == {dtype}
     assert {t.device.type for t in tensors.values()} == {"cpu"}
     assert tensors["W_after"].shape == (3, 3)  # (steps, d·k)

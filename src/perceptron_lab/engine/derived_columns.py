@@ -1,10 +1,11 @@
-"""Vector columns a watched run stores as null where they follow from other columns.
+"""Vector columns a watched run keeps as null where they follow from other columns.
 
 A step row of a watched loop holds 5–7 parameter-sized vectors, most of which repeat each
 other: W before step t is W after step t − 1, the update is W_after − W_before, and on a
-step the budget left unverified the "closed form" gradient is the loop's own. On disk such
-a vector is written as null (a few bytes in Parquet) and the row's ``derived`` scalar names
-it; :func:`rebuild` puts it back on read, value for value what the watch had in memory:
+step the budget left unverified the "closed form" gradient is the loop's own. Such a vector
+is neither held in the watch's memory nor written (a null: a few bytes in Parquet); the
+row's ``derived`` scalar names it, and :func:`rebuild` puts it back when the rows are read —
+``run.trace`` or ``Trace.load`` — value for value what the loop had:
 
 - ``W_before`` / ``B_before``: the previous row's ``W_after`` / ``B_after``;
 - ``update_W`` / ``update_B``: ``W_after − W_before`` in the run's dtype (as it was computed);

@@ -46,7 +46,7 @@ from torch import nn
 from ..core.agreement import tolerance
 from ..core.observed_step import StepRecord
 from ..engine.config import TrainConfig
-from ..engine.derived_columns import DERIVED, derivable
+from ..engine.derived_columns import DERIVED, derivable, rebuild
 from ..engine.metrics import evaluate
 from ..engine.run_files import WATCH_DATA, Named, RunManifest, RunSummary, RunWriter, StepSchema
 from ..engine.trace import Trace
@@ -133,7 +133,7 @@ class Watch:
         self._rows = StepColumns()  # the steps' rows, column by column
         self._widths: dict[str, int] | None = None
         self._writer: RunWriter | None = None
-        self._last_stored: dict[str, torch.Tensor] | None = None  # the row before, as written
+        self._last_kept: dict[str, torch.Tensor] | None = None  # the row before's vectors
         self._recorder: Recorder | None = None
         self._checker: StepChecker | None = None
         self._loss_map: LossMap | None = None
@@ -247,7 +247,9 @@ class Watch:
     @property
     def trace(self) -> Trace:
         """The steps so far as a Trace (the same rows ``Trace.load(out)`` reads back)."""
-        return Trace(self.out, self.manifest, self._rows.rows(), (), self.summary)
+        rows = self._rows.rows()
+        rebuild(list(rows), self._dtype())  # in place, once: a rebuilt row names nothing
+        return Trace(self.out, self.manifest, rows, (), self.summary)
 
     @property
     def nbytes(self) -> int:
@@ -348,16 +350,24 @@ class Watch:
                 types = {n: _arrow_type(v) for n, v in scalars.items()} | {DERIVED: "string"}
                 schema = StepSchema(types, self._widths)
                 self._writer = RunWriter(self.out, self.manifest, schema, dtype=self._stored())
-        kept = {n: v for n, v in vectors.items() if self._widths.get(n) == v.numel()}
-        self._rows.append(scalars, {name: kept.get(name) for name in self._widths})
+        kept = {
+            n: v.detach().to("cpu") for n, v in vectors.items() if self._widths.get(n) == v.numel()
+        }
+        # the vectors that follow from others are kept neither in memory nor on disk, but
+        # named in the row, and rebuilt when the rows are read (derived_columns.py)
+        left_out = derivable(kept, self._last_kept)
+        self._last_kept = kept
+        derived = {DERIVED: ",".join(left_out)}
+        self._rows.append(
+            {**scalars, **derived},
+            {name: None if name in left_out else kept.get(name) for name in self._widths},
+        )
         if self._writer is not None:
             dtype = self._stored()
-            stored = {n: v.detach().to("cpu", dtype) for n, v in kept.items()}
-            # the vectors that follow from others are left out (null), and named
-            left_out = derivable(stored, self._last_stored) if dtype == self._dtype() else []
-            self._last_stored = stored
-            written = {n: v for n, v in stored.items() if n not in left_out}
-            self._writer.put({**scalars, DERIVED: ",".join(left_out)}, written)
+            if dtype != self._dtype():  # float16/bfloat16, written as float32: all of them
+                derived, left_out = {DERIVED: ""}, []
+            written = {n: v.to(dtype) for n, v in kept.items() if n not in left_out}
+            self._writer.put({**scalars, **derived}, written)
 
     def _loss_name(self) -> str:
         """The loss as the loop names it: its module's class, or the function's name."""
