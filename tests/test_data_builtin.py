@@ -12,7 +12,7 @@ from perceptron_lab.errors import InputError
 
 def test_registry_lists_every_builtin_with_a_description() -> None:
     expected = {"seed", "and", "or", "xor", "iris", "breast_cancer", "wine", "digits"}
-    expected |= {"diabetes", "blobs", "moons", "linear"}
+    expected |= {"diabetes", "blobs", "moons", "circles", "spiral", "linear"}
     assert set(BUILTINS) == expected
     assert all(isinstance(text, str) and text for text in BUILTINS.values())
     assert "linearly separable" in BUILTINS["xor"] and "cannot" in BUILTINS["xor"]
@@ -72,7 +72,7 @@ def test_builtin_names_are_forgiving_about_case_and_dashes() -> None:
     assert load("Breast-Cancer").name == "breast_cancer"
 
 
-@pytest.mark.parametrize("name", ["blobs", "moons", "linear"])
+@pytest.mark.parametrize("name", ["blobs", "moons", "circles", "spiral", "linear"])
 def test_synthetic_defaults_and_reproducibility(name: str) -> None:
     ds = load(name)
     assert ds.n_samples == 200
@@ -89,7 +89,7 @@ def test_synthetic_defaults_and_reproducibility(name: str) -> None:
     assert small.n_samples == 37
 
 
-@pytest.mark.parametrize("name", ["blobs", "moons"])
+@pytest.mark.parametrize("name", ["blobs", "moons", "circles", "spiral"])
 def test_synthetic_classification_is_balanced(name: str) -> None:
     ds = load(name, size=101)
     assert ds.classes == (0, 1)
@@ -135,3 +135,27 @@ def test_builtin_errors(kwargs: dict[str, object], argument: str, facts: list[st
     assert "\n" not in message
     for fact in facts:
         assert fact in message
+
+
+def test_circles_are_two_rings_a_line_cannot_split_and_their_radius_can() -> None:
+    """scikit-learn's LogisticRegression as the oracle: chance on (x1, x2), all on x1² + x2²."""
+    from sklearn.linear_model import LogisticRegression
+
+    ds = load("circles", size=1000)
+    radius = np.sqrt((ds.X**2).sum(axis=1))  # (N,)
+    assert abs(np.median(radius[ds.y == 0]) - 1.0) < 0.02
+    assert abs(np.median(radius[ds.y == 1]) - 0.5) < 0.02
+    assert LogisticRegression().fit(ds.X, ds.y).score(ds.X, ds.y) < 0.6
+    r2 = radius[:, None] ** 2
+    assert LogisticRegression().fit(r2, ds.y).score(r2, ds.y) > 0.99
+
+
+def test_spiral_arms_are_one_another_turned_by_half_a_turn() -> None:
+    """Class 1 is class 0 rotated by π: the same radii, and no line splits them."""
+    from sklearn.linear_model import LogisticRegression
+
+    ds = load("spiral", size=2000)
+    r0 = np.sort(np.hypot(*ds.X[ds.y == 0].T))
+    r1 = np.sort(np.hypot(*ds.X[ds.y == 1].T))
+    assert r0.max() < 1.15 and abs(np.median(r0) - np.median(r1)) < 0.05
+    assert LogisticRegression().fit(ds.X, ds.y).score(ds.X, ds.y) < 0.7

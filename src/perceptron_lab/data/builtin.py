@@ -24,6 +24,10 @@ from perceptron_lab.errors import InputError
 DEFAULT_SIZE = 200
 LINEAR_BIAS = 0.5  # b of the `linear` dataset
 LINEAR_NOISE = 0.1  # σ of its Gaussian noise
+CIRCLES_INNER = 0.5  # radius of the `circles` inner ring (class 1; the outer ring is 1)
+CIRCLES_NOISE = 0.05  # σ of its Gaussian noise
+SPIRAL_TURNS = 1.25  # turns of each `spiral` arm
+SPIRAL_NOISE = 0.03  # σ of its Gaussian noise
 
 
 def linear_weights(d: int) -> np.ndarray:
@@ -98,6 +102,32 @@ def _moons(size: int, seed: int) -> Dataset:
     )
 
 
+def _circles(size: int, seed: int) -> Dataset:
+    """Class 0 on the circle of radius 1, class 1 on radius CIRCLES_INNER, noise σ."""
+    rng = np.random.default_rng(seed)
+    y = rng.permutation(np.arange(size) % 2)  # (N,)
+    angle = rng.uniform(0.0, 2 * np.pi, size=size)  # (N,)
+    radius = np.where(y == 0, 1.0, CIRCLES_INNER)  # (N,)
+    X = radius[:, None] * np.column_stack([np.cos(angle), np.sin(angle)])  # (N, 2)
+    X = X + rng.normal(scale=CIRCLES_NOISE, size=(size, 2))
+    return from_arrays(
+        X, y, task="binary", name="circles", description=_REGISTRY["circles"].description
+    )
+
+
+def _spiral(size: int, seed: int) -> Dataset:
+    """Two interleaved spirals: r = t, θ = SPIRAL_TURNS·2π·t + c·π for class c, t ∈ [0, 1)."""
+    rng = np.random.default_rng(seed)
+    y = rng.permutation(np.arange(size) % 2)  # (N,)
+    t = rng.uniform(0.0, 1.0, size=size)  # (N,) how far along its arm a point is
+    theta = SPIRAL_TURNS * 2 * np.pi * t + np.pi * y  # (N,) class 1 is class 0 turned by π
+    X = t[:, None] * np.column_stack([np.cos(theta), np.sin(theta)])  # (N, 2)
+    X = X + rng.normal(scale=SPIRAL_NOISE, size=(size, 2))
+    return from_arrays(
+        X, y, task="binary", name="spiral", description=_REGISTRY["spiral"].description
+    )
+
+
 def _linear(size: int, seed: int, d: int = 3) -> Dataset:
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(size, d))  # (N, d)
@@ -160,6 +190,19 @@ _REGISTRY: dict[str, _Builtin] = {
         "Two interleaving half-circles with noise σ = 0.1, binary, 2-D; not linearly separable "
         "(synthetic).",
         _moons,
+        synthetic=True,
+    ),
+    "circles": _Builtin(
+        f"Two concentric rings of radius 1 (class 0) and {CIRCLES_INNER} (class 1), noise σ = "
+        f"{CIRCLES_NOISE}, 2-D; not linearly separable, but x1² + x2² separates them "
+        "(synthetic).",
+        _circles,
+        synthetic=True,
+    ),
+    "spiral": _Builtin(
+        f"Two interleaved spiral arms of {SPIRAL_TURNS} turns, one per class, noise σ = "
+        f"{SPIRAL_NOISE}, 2-D; far from linearly separable (synthetic).",
+        _spiral,
         synthetic=True,
     ),
     "linear": _Builtin(
