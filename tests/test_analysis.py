@@ -193,12 +193,12 @@ def test_boundary_line_lies_on_z_zero() -> None:
 def test_regions_are_the_argmax_of_the_logits() -> None:
     W = torch.tensor([[1.0, -1.0, 0.0], [0.0, 0.5, -2.0]], dtype=torch.float64)
     B = torch.tensor([0.0, 0.2, -0.1], dtype=torch.float64)
-    x1s, x2s, regions = predicted_regions(get_loss("cross_entropy"), W, B, (-1, 1), (-2, 2), 7)
+    x1s, x2s, regions, _ = predicted_regions(get_loss("cross_entropy"), W, B, (-1, 1), (-2, 2), 7)
     for i, x2 in enumerate(x2s):
         for j, x1 in enumerate(x1s):
             logits = np.array([x1, x2]) @ W.numpy() + B.numpy()
             assert regions[i, j] == int(np.argmax(logits))
-    _, _, binary = predicted_regions(
+    _, _, binary, _ = predicted_regions(
         get_loss("perceptron"),
         torch.tensor([[1.0], [0.0]]),
         torch.tensor([0.0]),

@@ -73,10 +73,12 @@ def run_compare(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from ..data import load
+    from ..data.crosses import check_crosses, crossed
     from ..sklearn.reconcile import reconcile
     from ..sklearn.reconcile_table import comparison_view
 
     data = load(args.dataset, target=args.target, features=args.features, size=args.size)
+    data = crossed(data, check_crosses(args.crosses))
     comparison = reconcile(
         data,
         penalty=args.penalty,

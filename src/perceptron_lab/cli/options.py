@@ -12,6 +12,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from ..data.crosses import CROSSES
+
 FORMATS = ("text", "json")
 DTYPES = ("float32", "float64")
 
@@ -122,7 +124,14 @@ def columns() -> argparse.ArgumentParser:
     p.add_argument(
         "--size",
         type=bounded("size"),
-        help="samples of a synthetic dataset (blobs, moons, linear)",
+        help="samples of a synthetic dataset (blobs, moons, circles, spiral, linear)",
+    )
+    p.add_argument(
+        "--crosses",
+        metavar="CROSSES",
+        help="feature crosses of 2 features, comma-separated: "
+        + ", ".join(CROSSES)
+        + " (e.g. x1*x2: one neuron learns xor)",
     )
     return p
 

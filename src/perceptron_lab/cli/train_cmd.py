@@ -324,6 +324,7 @@ def run_train(args: argparse.Namespace) -> int:
             features=args.features,
             size=args.size,
             data_seed=config.seed,
+            crosses=args.crosses,
         )
     else:
         spec = dict(before.manifest.data.recipe)

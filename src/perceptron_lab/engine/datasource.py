@@ -7,6 +7,7 @@ from typing import Any
 
 from ..data import Dataset, load, split, standardize
 from ..data.builtin import builtin_name
+from ..data.crosses import check_crosses, crossed
 
 
 def data_spec(
@@ -17,8 +18,9 @@ def data_spec(
     size: int | None = None,
     data_seed: int = 0,
     task: str | None = None,
+    crosses: str | None = None,
 ) -> dict[str, Any]:
-    """The recipe: a built-in's name or a file's absolute path, and how to read it."""
+    """The recipe: a built-in's name or a file's absolute path, how to read it, its crosses."""
     source = source or "seed"
     if builtin_name(source) is None:
         source = os.path.abspath(source)
@@ -29,13 +31,14 @@ def data_spec(
         "size": size,
         "data_seed": data_seed,
         "task": task,
+        "crosses": list(check_crosses(crosses)) or None,
     }
 
 
 def load_split(
     spec: dict[str, Any], *, test_size: float, seed: int, scale: bool
 ) -> tuple[Dataset, Dataset | None]:
-    """(train, test) by the recipe: load, split with ``seed``, standardize on train's statistics."""
+    """(train, test) by the recipe: load, cross, split with ``seed``, standardize on train's."""
     dataset = load(
         spec["source"],
         target=spec.get("target"),
@@ -44,6 +47,7 @@ def load_split(
         seed=spec.get("data_seed", 0),
         task=spec.get("task"),
     )
+    dataset = crossed(dataset, check_crosses(spec.get("crosses")))
     train, test = split(dataset, test_size=test_size, seed=seed) if test_size else (dataset, None)
     if scale:
         train, test = standardize(train, test)

@@ -6,15 +6,23 @@ For one output (bce, perceptron) the boundary is the line where the logit is zer
 
 σ(z) = 0.5 on it. For softmax over k classes the plane splits into the regions where
 each class has the largest logit, argmaxⱼ (x·W[:, j] + B[j]).
+
+A run on crossed features (data/crosses.py) is drawn in the plane of its two original
+features: a point u of the plane is fed as φ(u) — back to raw units, crossed, then
+standardized as the run's data was — so its boundary z = φ(u)·W + b = 0 is a curve.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
+from ...data import Standardizer
+from ...data.crosses import check_crosses, cross_columns
+from ...engine.datasource import load_split
 from ...engine.run_data import RunData, run_data, shape
 from ...engine.trace import Trace
 from ...errors import InputError
@@ -36,13 +44,20 @@ class Plane:
     features: list[str]  # the two feature names
     xlim: tuple[float, float]
     ylim: tuple[float, float]
+    inputs: Callable[[np.ndarray], np.ndarray] | None = None  # φ: (n, 2) → (n, d); None: itself
+
+    @property
+    def crossed(self) -> bool:
+        """The run trained on crossed features: its boundary is a curve."""
+        return self.inputs is not None
 
 
 def check_plane(trace: Trace) -> None:
     """Refuse a run whose data is not 2 features with class labels."""
     shape(trace)  # a watched model other than one nn.Linear has no plane of its own
     data = trace.manifest.data
-    if data.n_features != 2:
+    crosses = check_crosses(data.recipe.get("crosses"))
+    if data.n_features != 2 + len(crosses):
         raise InputError(
             "data",
             "2 features to draw in the plane (x1, x2)",
@@ -58,21 +73,42 @@ def plane(trace: Trace) -> Plane:
     check_plane(trace)
     data = run_data(trace)
     test = data.test
-    everything = data.train.X if test is None else np.vstack([data.train.X, test.X])
+    inputs = _crossing(trace)
+    plane_X = data.train.X[:, :2]  # the two original features (all there is uncrossed)
+    plane_test = None if test is None else test.X[:, :2]
+    everything = plane_X if plane_test is None else np.vstack([plane_X, plane_test])
     low, high = everything.min(axis=0), everything.max(axis=0)  # (2,)
     pad = MARGIN * np.maximum(high - low, 1e-9)
     classes = [str(c) for c in data.train.classes or ()]
     return Plane(
         data=data,
-        X=data.train.X,
+        X=plane_X,
         labels=data.train.y.astype(np.int64),
-        X_test=None if test is None else test.X,
+        X_test=plane_test,
         labels_test=None if test is None else test.y.astype(np.int64),
         classes=classes,
-        features=list(data.train.feature_names),
+        features=list(data.train.feature_names[:2]),
         xlim=(float(low[0] - pad[0]), float(high[0] + pad[0])),
         ylim=(float(low[1] - pad[1]), float(high[1] + pad[1])),
+        inputs=inputs,
     )
+
+
+def _crossing(trace: Trace) -> Callable[[np.ndarray], np.ndarray] | None:
+    """φ for a run on crossed features: plane point → the run's (standardized) inputs."""
+    recipe = trace.manifest.data.recipe
+    crosses = check_crosses(recipe.get("crosses"))
+    if not crosses:
+        return None
+    cfg = trace.manifest.config
+    if not cfg.standardize:
+        return lambda u: cross_columns(u, crosses)
+    raw, _ = load_split(recipe, test_size=cfg.test_size, seed=cfg.seed, scale=False)
+    scaler = Standardizer()
+    scaler.fit(raw.X)  # as the run's data was standardized: on the crossed training set
+    assert scaler.mean_ is not None and scaler.scale_ is not None
+    mean, scale = scaler.mean_[:2], scaler.scale_[:2]
+    return lambda u: scaler.transform(cross_columns(u * scale + mean, crosses))
 
 
 def boundary_line(
@@ -100,16 +136,19 @@ def predicted_regions(
     xlim: tuple[float, float],
     ylim: tuple[float, float],
     n: int = 200,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(x1s (n,), x2s (n,), class (n, n)): the predicted class over an n × n grid.
+    inputs: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(x1s (n,), x2s (n,), class (n, n), Z (n, n, k)) over an n × n grid of the plane.
 
-    ``class[i, j]`` is the class at (x1s[j], x2s[i]), the layout contourf takes.
+    ``class[i, j]`` is the class at (x1s[j], x2s[i]), the layout contourf takes; ``inputs``
+    maps the grid's points to the run's inputs (φ of crossed features).
     """
     x1s = np.linspace(*xlim, n)
     x2s = np.linspace(*ylim, n)
     g1, g2 = np.meshgrid(x1s, x2s)  # (n, n) each
-    grid = torch.as_tensor(np.stack([g1.ravel(), g2.ravel()], axis=1), dtype=W.dtype)  # (n², 2)
+    points = np.stack([g1.ravel(), g2.ravel()], axis=1)  # (n², 2)
+    grid = torch.as_tensor(points if inputs is None else inputs(points), dtype=W.dtype)
     Z = grid @ W + B  # (n², k)
     index = loss.class_index(loss.predict(Z))
     assert index is not None, "a decision plane is drawn for classifying losses"
-    return x1s, x2s, index.reshape(n, n)
+    return x1s, x2s, index.reshape(n, n), Z.reshape(n, n, -1).numpy()

@@ -26,6 +26,13 @@ def attribution(trace: Trace, step: int, output: int = 0) -> Figure:
     Arrows share one scale, chosen so the longest is 12% of the window's diagonal.
     """
     points = plane(trace)  # refuses data that is not 2 features with classes
+    if points.crossed:
+        raise InputError(
+            "trace",
+            "a run on its two features (each sample's xₙ·∂ℓ/∂zₙ is an arrow in their plane)",
+            "a run on crossed features",
+            hint="plot --kind boundary draws its curved boundary",
+        )
     k = points.data.k
     if not 0 <= output < k:
         raise InputError("output", f"a column of W in 0..{k - 1}", str(output))

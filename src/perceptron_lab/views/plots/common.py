@@ -83,7 +83,9 @@ def draw_classifier(
 
     Returns the artists drawn (an animation removes them before the next frame).
     """
-    x1s, x2s, regions = predicted_regions(plane.data.loss, W, B, plane.xlim, plane.ylim, n)
+    x1s, x2s, regions, Z = predicted_regions(
+        plane.data.loss, W, B, plane.xlim, plane.ylim, n, plane.inputs
+    )
     k = max(len(plane.classes), 2)
     shades = ax.contourf(
         x1s,
@@ -94,7 +96,14 @@ def draw_classifier(
         alpha=REGION_ALPHA,
     )
     drawn: list[Artist] = [shades]
-    segment = boundary_line(W, B, plane.xlim, plane.ylim) if W.shape[1] == 1 else None
+    if plane.crossed and W.shape[1] == 1:  # z = φ(x)·W + b = 0: a curve in the plane
+        curve = ax.contour(x1s, x2s, Z[:, :, 0], levels=[0.0], colors="black", linewidths=1.5)
+        curve.set_gid("boundary")
+        (key,) = ax.plot([], [], color="black", lw=1.5, label="z = 0")  # its legend entry
+        drawn += [curve, key]
+    segment = None
+    if W.shape[1] == 1 and not plane.crossed:
+        segment = boundary_line(W, B, plane.xlim, plane.ylim)
     if segment is not None:
         (line,) = ax.plot(*segment.T, color="black", lw=1.5, gid="boundary", label="z = 0")
         drawn.append(line)
