@@ -33,6 +33,12 @@ def test_each_cross_is_its_formula_after_the_originals() -> None:
     assert out.y is ds.y and "Crossed features" in out.description
 
 
+def test_the_cli_offers_every_cross() -> None:
+    from perceptron_lab.cli.options import CROSS_NAMES
+
+    assert CROSS_NAMES == tuple(CROSSES)
+
+
 def test_crosses_come_in_one_order_whatever_was_asked() -> None:
     assert check_crosses("x1*x2, x1^2") == ("x1^2", "x1*x2")
     assert check_crosses(None) == check_crosses("") == ()
