@@ -36,7 +36,7 @@ def test_each_cross_is_its_formula_after_the_originals() -> None:
 def test_the_cli_offers_every_cross() -> None:
     from perceptron_lab.cli.options import CROSS_NAMES
 
-    assert CROSS_NAMES == tuple(CROSSES)
+    assert tuple(CROSSES) == CROSS_NAMES
 
 
 def test_crosses_come_in_one_order_whatever_was_asked() -> None:
