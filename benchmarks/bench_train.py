@@ -45,7 +45,7 @@ from perceptron_lab.data import Dataset, from_arrays
 from perceptron_lab.engine.column_table import ColumnTable
 from perceptron_lab.engine.config import TrainConfig
 from perceptron_lab.engine.train import Trainer
-from proc_status import status_kb
+from proc_status import reset_peak, status_kb
 
 D = 100  # features
 LR = 0.1
@@ -167,13 +167,6 @@ def dir_bytes(path: Path) -> int:
 
 
 # --------------------------------------------------------------------------- memory
-def reset_peak() -> bool:
-    """Reset this process's peak-RSS mark (VmHWM) to its current RSS (Linux >= 4.0)."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-        return True
-    except OSError:
-        return False
 
 
 class TimeLimit(KeyboardInterrupt):

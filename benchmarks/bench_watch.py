@@ -64,7 +64,7 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 import perceptron_lab
-from proc_status import status_kb
+from proc_status import reset_peak, status_kb
 
 SEED = 0
 TARGETS = {"ratio": 1.5, "memory": 2.0, "run_dir": 2.0}  # at most
@@ -401,13 +401,6 @@ LOOPS = [
 
 
 # --------------------------------------------------------------------------- measuring
-def reset_peak() -> bool:
-    """Reset this process's peak-RSS mark (VmHWM) to its current RSS (Linux >= 4.0)."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-        return True
-    except OSError:
-        return False
 
 
 def trim() -> None:

@@ -14,3 +14,12 @@ def status_kb(field: str) -> int:
     except OSError:
         pass
     return -1
+
+
+def reset_peak() -> bool:
+    """Reset this process's peak-RSS mark (VmHWM) to its current RSS (Linux >= 4.0)."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
