@@ -281,7 +281,10 @@ def tmpfs(tmp_path: Path) -> Iterator[Path]:
     try:
         yield mount
     finally:
-        subprocess.run(["umount", str(mount)], check=False)
+        held = subprocess.run(["umount", str(mount)], capture_output=True).returncode != 0
+        if held:  # a file the command left open: detach it, so pytest can clean up, and fail
+            subprocess.run(["umount", "--lazy", str(mount)], check=False)
+    assert not held, "a file on the full tmpfs was left open after the error"
 
 
 def _fill(folder: Path, leave: int) -> None:

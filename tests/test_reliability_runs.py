@@ -370,6 +370,44 @@ def test_a_killed_writer_leaves_no_lock_behind(
     RunLock(run).release()  # but the kernel freed the lock with the process
 
 
+@pytest.mark.parametrize("fails", ["the lock's pid", "config.json", "summary.json"])
+def test_a_writer_stopped_by_a_full_disk_frees_its_lock_in_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fails: str
+) -> None:
+    """A notebook that hit ENOSPC can train into the directory again once there is room."""
+    import errno
+
+    from perceptron_lab.data.builtin import load_builtin
+    from perceptron_lab.engine import atomic, run_lock
+    from perceptron_lab.engine.config import TrainConfig
+    from perceptron_lab.engine.train import Trainer
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    written = atomic.write_text_atomic
+
+    def full_for(name: str) -> Callable[..., None]:
+        def write(path: Path, *args: object, **kwargs: object) -> None:
+            if Path(path).name == name:
+                full()
+            written(path, *args, **kwargs)
+
+        return write
+
+    run = tmp_path / "run"
+    trainer = Trainer(TrainConfig(epochs=2), load_builtin("seed"))
+    with monkeypatch.context() as patch:
+        if fails == "the lock's pid":
+            patch.setattr(run_lock.os, "write", full)
+        else:
+            patch.setattr("perceptron_lab.engine.run_files.write_text_atomic", full_for(fails))
+        with pytest.raises(OSError, match="No space left"):
+            trainer.run(run)
+    RunLock(run).release()  # not refused by this process's own dead lock
+    assert trainer.run(run, overwrite=fails == "summary.json").summary.status == "finished"
+
+
 # --------------------------------------------------------------- 4. resume bit for bit
 def _interrupted(monkeypatch: pytest.MonkeyPatch, argv: list[str | Path], at: int) -> None:
     """``train ARGV`` stopped (Ctrl-C) before step ``at + 1``: an interrupted run."""

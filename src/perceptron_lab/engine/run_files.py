@@ -723,11 +723,15 @@ class RunWriter:
         from .column_table import ColumnTable
 
         self.lock = claim(root, resume=resume, overwrite=overwrite)
-        self.run_id = _run_id(root) if resume else uuid.uuid4().hex
-        self._write_manifest(root, manifest)
-        truncate_table(root / STEP_TABLE, start_step)
-        truncate_table(root / SAMPLE_TABLE, start_step)
-        (root / SUMMARY_FILE).unlink(missing_ok=True)
+        try:  # a full disk or a refused file lets the lock go with the error
+            self.run_id = _run_id(root) if resume else uuid.uuid4().hex
+            self._write_manifest(root, manifest)
+            truncate_table(root / STEP_TABLE, start_step)
+            truncate_table(root / SAMPLE_TABLE, start_step)
+            (root / SUMMARY_FILE).unlink(missing_ok=True)
+        except BaseException:
+            self.lock.release()
+            raise
         self.root = root
         self.table = ColumnTable(
             root / STEP_TABLE,
@@ -758,15 +762,17 @@ class RunWriter:
 
     def finish(self, summary: RunSummary, manifest: RunManifest | None = None) -> None:
         """The last rows, the parts merged, summary.json with the checksums of every file
-        (and ``manifest`` if it changed)."""
-        self.flush()
-        if manifest is not None:
-            self._write_manifest(self.root, manifest)
-        merge_parts(self.root / STEP_TABLE)
-        merge_parts(self.root / SAMPLE_TABLE)
-        vouched = replace(summary, files=checksums(self.root))
-        write_text_atomic(self.root / SUMMARY_FILE, json.dumps(vouched.to_json(), indent=1))
-        self.close()
+        (and ``manifest`` if it changed); the lock goes also when one of them fails."""
+        try:
+            self.flush()
+            if manifest is not None:
+                self._write_manifest(self.root, manifest)
+            merge_parts(self.root / STEP_TABLE)
+            merge_parts(self.root / SAMPLE_TABLE)
+            vouched = replace(summary, files=checksums(self.root))
+            write_text_atomic(self.root / SUMMARY_FILE, json.dumps(vouched.to_json(), indent=1))
+        finally:
+            self.close()
 
     def close(self) -> None:
         """Let another process write the directory (finish does; again: nothing)."""

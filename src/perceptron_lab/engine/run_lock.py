@@ -13,6 +13,7 @@ from __future__ import annotations
 import fcntl
 import os
 import time
+import weakref
 from pathlib import Path
 
 from ..errors import InputError
@@ -40,10 +41,20 @@ class RunLock:
                 f"{str(root)!r}, being written by pid {holder}",
                 hint="wait until it ends, or stop it first",
             ) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+        except OSError:  # a full disk: no lock, and no lock file this lock made
+            os.close(fd)
+            if self.created:
+                path.unlink(missing_ok=True)
+            raise
         self.path = path
         self.fd: int | None = fd
+        # a lock its holder dropped without release() (an error on the way) is freed when the
+        # lock is collected, as a dropped file is closed: a later writer in this process
+        # (a notebook resuming the run) is not refused by its own dead lock
+        self._close = weakref.finalize(self, os.close, fd)
 
     def release(self, *, remove: bool = False) -> None:
         """Free the lock (again: nothing); ``remove`` also deletes a lock file this lock made."""
@@ -51,7 +62,7 @@ class RunLock:
             return
         if remove and self.created:
             self.path.unlink(missing_ok=True)
-        os.close(self.fd)
+        self._close()
         self.fd = None
 
 
