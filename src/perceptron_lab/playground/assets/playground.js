@@ -26,13 +26,14 @@ const FALLBACK = {
   plane_hint: "click: add a point · shift-click or right-click a point: remove it", add_class: "add points of",
   class_name: "class <n>", train: "train", test: "test", batch: "in this batch",
   pull_on_W: "thin arrows: each sample's pull on W, −xₙ·∂ℓ/∂zₙ · thick arrow: the whole step, −∂L/∂W",
-  boundary: "decision boundary (P = 0.5)", not_in_batch: "not in this batch", tip_point: "point <i> (class <label>)",
+  boundary: "decision boundary (P = 0.5)", not_in_batch: "not in this batch", tip_point: "point <i> · <label>",
   tip_z: "z", tip_a: "a", tip_loss: "ℓ", tip_share: "share of the gradient", curve: "Loss", log_scale: "log scale",
   axis_step: "step", axis_loss: "loss", current_branch: "current branch", surface: "Loss surface",
   surface_hint: "the loss over <w1> and <w2>, the other weights held where they are", weights: "Weights",
   weight: "weight", gradient: "gradient", bias: "bias B", worked: "This step, worked out",
   worked_none: "Take a step to see it worked out.", quantity: "quantity", by_hand: "by hand", by_torch: "PyTorch",
   gap: "disagreement", error: "Error", apply_training: "restart with these settings",
+  branch_mode: "a changed setting branches from here (instead of restarting)",
 };
 
 // ---------------------------------------------------------------- small helpers
@@ -244,12 +245,15 @@ function render({ model, el }) {
   const speedLabel = h("label", { class: "pl-field" });
   const speedValue = h("span", { class: "pl-speed-value" });
   const runHead = h("h2");
+  const branchMode = h("input", { type: "checkbox", testid: "ctl-branch_mode" });
+  const branchModeLabel = h("label", { class: "pl-check pl-branch-mode" }, branchMode, h("span"));
   const keysHint = h("p", { class: "pl-hint" });
   side.append(
     h("section", { class: "pl-card" }, runHead,
       h("div", { class: "pl-buttons" }, B.play, B.step, B.step10, B.back, B.reset),
       h("div", { class: "pl-speed" }, speedLabel, speed, speedValue),
       h("div", { class: "pl-buttons" }, B.branch),
+      branchModeLabel,
       keysHint),
   );
   // data controls
@@ -324,6 +328,8 @@ function render({ model, el }) {
     dataHead.textContent = w("data");
     trainHead.textContent = w("training");
     speedLabel.textContent = w("speed");
+    speed.setAttribute("aria-label", w("speed"));
+    logBox.setAttribute("aria-label", w("log_scale"));
     keysHint.textContent = w("keys");
     for (const [k, key] of [["step", "step"], ["step10", "step10"], ["back", "back"], ["reset", "reset"], ["branch", "branch"],
       ["save", "save"], ["copy", "copy"], ["download", "download"], ["open", "open_state"]]) {
@@ -334,6 +340,7 @@ function render({ model, el }) {
     planeHint.textContent = w("plane_hint");
     curveHead.textContent = w("curve");
     logLabel.lastChild.textContent = w("log_scale");
+    branchModeLabel.lastChild.textContent = w("branch_mode");
     surfaceHead.textContent = w("surface");
     weightsHead.textContent = w("weights");
     workedHead.textContent = w("worked");
@@ -448,12 +455,18 @@ function render({ model, el }) {
           S.settings = { ...S.settings, optimizer: ctl.optimizer.value };
           const keep = readSettings();
           buildControls();
-          send({ op: "configure", settings: keep });
+          sendSettings(keep);
           return;
         }
-        send({ op: "configure", settings: readSettings() });
+        sendSettings(readSettings());
       });
     }
+  }
+  // a changed training control restarts the run (configure), or, with "changes branch" ticked,
+  // starts a new branch from here; a number typed and then the Branch button pressed branches once
+  function sendSettings(settings) {
+    if (S.branchClick) return;
+    send({ op: branchMode.checked ? "branch" : "configure", settings });
   }
   function numOr(v, fallback) {
     const x = Number(v);
@@ -561,7 +574,12 @@ function render({ model, el }) {
     setPlaying(false);
     send({ op: "reset" });
   });
-  B.branch.addEventListener("click", () => send({ op: "branch", settings: readSettings() }));
+  B.branch.addEventListener("pointerdown", () => (S.branchClick = true));
+  B.branch.addEventListener("click", () => {
+    S.branchClick = false;
+    send({ op: "branch", settings: readSettings() });
+  });
+  B.branch.addEventListener("pointerleave", () => (S.branchClick = false));
   B.save.addEventListener("click", () => send({ op: "save" }));
   langBtn.addEventListener("click", () => send({ op: "lang", lang: S.lang === "es" ? "en" : "es" }));
   speed.addEventListener("input", () => {
@@ -928,6 +946,21 @@ function render({ model, el }) {
       return CLASS_COLORS[(lab | 0) % CLASS_COLORS.length] || "#888";
     };
     const r0 = Math.max(4, Math.min(7, W / 110));
+    // arrows: each sample's pull on W (the negative of xₙ·∂ℓ/∂zₙ), and the whole step's
+    const arrows = arr(batch.arrow);
+    const pix = (v) => [(v[0] / (x1[1] - x1[0])) * pw, (-v[1] / (x2[1] - x2[0])) * ph];
+    if (arrows.length && rows.length) {
+      let longest = 0;
+      for (const a of arrows) if (Array.isArray(a)) longest = Math.max(longest, Math.hypot(...pix(a)));
+      const scale = longest > 0 ? (0.15 * Math.min(pw, ph)) / longest : 0;
+      arrows.forEach((a, i) => {
+        const p = arr(d.train)[rows[i]];
+        if (!Array.isArray(a) || !p || !scale) return;
+        const [dx, dy] = pix(a);
+        const x0 = sx(p[0]), y0 = sy(p[1]);
+        arrow(ctx, x0, y0, x0 - dx * scale, y0 - dy * scale, rows.length > 40 ? "rgba(15,15,15,0.45)" : "rgba(15,15,15,0.85)", rows.length > 40 ? 1.2 : 2);
+      });
+    }
     for (const p of arr(d.test)) {
       if (!Array.isArray(p)) continue;
       ctx.beginPath();
@@ -958,21 +991,6 @@ function render({ model, el }) {
       }
     });
     ctx.globalAlpha = 1;
-    // arrows: each sample's pull on W (the negative of xₙ·∂ℓ/∂zₙ), and the whole step's
-    const arrows = arr(batch.arrow);
-    const pix = (v) => [(v[0] / (x1[1] - x1[0])) * pw, (-v[1] / (x2[1] - x2[0])) * ph];
-    if (arrows.length && rows.length) {
-      let longest = 0;
-      for (const a of arrows) if (Array.isArray(a)) longest = Math.max(longest, Math.hypot(...pix(a)));
-      const scale = longest > 0 ? (0.15 * Math.min(pw, ph)) / longest : 0;
-      arrows.forEach((a, i) => {
-        const p = arr(d.train)[rows[i]];
-        if (!Array.isArray(a) || !p || !scale) return;
-        const [dx, dy] = pix(a);
-        const x0 = sx(p[0]), y0 = sy(p[1]);
-        arrow(ctx, x0, y0, x0 - dx * scale, y0 - dy * scale, "rgba(20,20,20,0.75)", 1.4);
-      });
-    }
     const g = f.grad && Array.isArray(f.grad.arrow) ? f.grad.arrow : null;
     if (g && isNum(g[0]) && isNum(g[1])) {
       const [dx, dy] = pix(g);
@@ -1159,9 +1177,10 @@ function render({ model, el }) {
         ctx.lineWidth = current ? 3 : 1.8;
         ctx.beginPath();
         let started = false;
+        const from = c.parent != null && isNum(c.from_step) ? c.from_step : -Infinity;
         c[key].forEach((v, k) => {
           const s = c.steps[k];
-          if (!isNum(v) || !isNum(s)) return;
+          if (!isNum(v) || !isNum(s) || s < from) return;
           if (!started) ctx.moveTo(X(s), Y(v));
           else ctx.lineTo(X(s), Y(v));
           started = true;
@@ -1189,19 +1208,19 @@ function render({ model, el }) {
     }
     ctx.globalAlpha = 1;
     // key: solid train, dashed test
-    ctx.textAlign = "right";
+    ctx.textAlign = "left";
     ctx.textBaseline = "middle";
     ctx.font = "13px system-ui, sans-serif";
     ctx.fillStyle = "#333";
-    const kx = pad.l + pw - 8, ky = pad.t + 12;
+    const kx = pad.l + 10, ky = pad.t + ph - 30;
     const keyLine = (y, dash, text) => {
-      ctx.fillText(text, kx - 34, y);
+      ctx.fillText(text, kx + 34, y);
       ctx.setLineDash(dash);
       ctx.strokeStyle = "#333";
       ctx.lineWidth = 2;
       ctx.beginPath();
-      ctx.moveTo(kx - 28, y);
-      ctx.lineTo(kx, y);
+      ctx.moveTo(kx, y);
+      ctx.lineTo(kx + 28, y);
       ctx.stroke();
       ctx.setLineDash([]);
     };
@@ -1226,11 +1245,20 @@ function render({ model, el }) {
     }
     surfaceCard.classList.remove("pl-empty");
     const n = sf.n | 0, vals = sf.values, w1 = arr(sf.w1), w2 = arr(sf.w2);
-    let lo = Infinity, hi = -Infinity;
-    for (const v of vals) if (isNum(v)) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
-    const tl = (v) => Math.log(1e-9 + v - lo);
-    const L0 = tl(lo), L1 = tl(hi);
-    const bands = 14;
+    // equalised bands: each colour covers about as much of the plane (a contour map of the loss's ranks)
+    const sorted = vals.filter(isNum).slice().sort((a, b) => a - b);
+    const bands = 12;
+    const cuts = [];
+    for (let q = 1; q < bands; q++) cuts.push(sorted[Math.floor((q / bands) * (sorted.length - 1))]);
+    const band = (v) => {
+      let lo = 0, hi = cuts.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (cuts[mid] < v) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
     const off = document.createElement("canvas");
     off.width = n;
     off.height = n;
@@ -1239,9 +1267,8 @@ function render({ model, el }) {
     for (let j = 0; j < n; j++) {
       for (let i = 0; i < n; i++) {
         const v = vals[j * n + i];
-        let t = isNum(v) && L1 > L0 ? (tl(v) - L0) / (L1 - L0) : 0;
-        t = Math.floor(t * bands) / bands;
-        const c = seqColor(0.05 + 0.9 * t);
+        const t = isNum(v) ? band(v) / (bands - 1) : 1;
+        const c = mix(WHITE, seqColor(t), 0.25 + 0.6 * t);
         const k = ((n - 1 - j) * n + i) * 4;
         img.data[k] = c[0];
         img.data[k + 1] = c[1];
@@ -1284,7 +1311,9 @@ function render({ model, el }) {
     ctx.clip();
     const order = S.curves.map((c, i) => [c, i]).sort((a, b) => (a[0].id === f.branch) - (b[0].id === f.branch));
     for (const [c, i] of order) {
-      const path = arr(c.path).filter((p) => Array.isArray(p) && isNum(p[0]) && isNum(p[1]));
+      // a branch's path from where it left its parent (the parent draws what came before)
+      const from = c.parent != null && isNum(c.from_step) && c.steps.length === c.path.length ? c.steps.findIndex((s) => s >= c.from_step) : 0;
+      const path = arr(c.path).slice(Math.max(0, from)).filter((p) => Array.isArray(p) && isNum(p[0]) && isNum(p[1]));
       if (!path.length) continue;
       const current = c.id === f.branch;
       for (const [col, lw] of [["rgba(255,255,255,0.9)", current ? 6 : 4], [branchColor(i), current ? 3 : 2]]) {
@@ -1320,26 +1349,29 @@ function render({ model, el }) {
     const Wm = arr(f.W), Bv = arr(f.B), names = arr(f.names);
     const dW = arr(f.grad && f.grad.dW), dB = arr(f.grad && f.grad.dB);
     const k = Math.max(Bv.length, Wm.length ? arr(Wm[0]).length : 0);
-    const table = h("table", { class: "pl-table" });
-    const head = h("tr", {}, h("th", { text: "" }));
-    for (let j = 0; j < k; j++) {
-      const suffix = k > 1 ? ` (${j})` : "";
-      head.append(h("th", { text: w("weight") + suffix }), h("th", { class: "pl-grad", text: w("gradient") + suffix }));
-    }
-    table.append(h("thead", {}, head));
-    const body = h("tbody");
-    Wm.forEach((row, i) => {
-      const tr = h("tr", {}, h("th", { scope: "row" }, tex(h("span"), `W_{${i + 1}}`, false), h("span", { class: "pl-muted", text: " · " + String(names[i] ?? "x" + (i + 1)) })));
-      for (let j = 0; j < k; j++) {
-        tr.append(h("td", { testid: `W-${i}-${j}`, text: full(arr(row)[j]) }), h("td", { class: "pl-grad", testid: `dW-${i}-${j}`, text: full(arr(dW[i])[j]) }));
-      }
-      body.append(tr);
-    });
-    const trB = h("tr", { class: "pl-bias" }, h("th", { scope: "row", text: w("bias") }));
-    for (let j = 0; j < k; j++) trB.append(h("td", { testid: `B-${j}`, text: full(Bv[j]) }), h("td", { class: "pl-grad", testid: `dB-${j}`, text: full(dB[j]) }));
-    body.append(trB);
-    table.append(body);
-    weightsBox.replaceChildren(table);
+    const rowHead = (i) => h("th", { scope: "row" }, tex(h("span"), `W_{${i + 1}}`, false), h("span", { class: "pl-muted", text: " · " + String(names[i] ?? "x" + (i + 1)) }));
+    const table = (cols) => {
+      // cols: [{title, cls, cell(i, j) -> [testid, value]}]; one column per output j for each
+      const t = h("table", { class: "pl-table" });
+      const head = h("tr", {}, h("th", { text: "" }));
+      for (const c of cols) for (let j = 0; j < k; j++) head.append(h("th", { class: c.cls, text: c.title + (k > 1 ? ` ${j}` : "") }));
+      t.append(h("thead", {}, head));
+      const body = h("tbody");
+      Wm.forEach((row, i) => {
+        const tr = h("tr", {}, rowHead(i));
+        for (const c of cols) for (let j = 0; j < k; j++) tr.append(h("td", { class: c.cls, testid: `${c.m}-${i}-${j}`, text: full(arr(c.mat[i])[j]) }));
+        body.append(tr);
+      });
+      const trB = h("tr", { class: "pl-bias" }, h("th", { scope: "row", text: w("bias") }));
+      for (const c of cols) for (let j = 0; j < k; j++) trB.append(h("td", { class: c.cls, testid: `${c.b}-${j}`, text: full(c.vec[j]) }));
+      body.append(trB);
+      t.append(body);
+      return t;
+    };
+    const wc = { title: w("weight"), cls: "", m: "W", b: "B", mat: Wm, vec: Bv };
+    const gc = { title: w("gradient"), cls: "pl-grad", m: "dW", b: "dB", mat: dW, vec: dB };
+    if (k > 1) weightsBox.replaceChildren(table([wc]), table([gc]));
+    else weightsBox.replaceChildren(table([wc, gc]));
   }
 
   // ---- the worked step
@@ -1431,7 +1463,7 @@ function render({ model, el }) {
       } else if (type === "error") {
         S.inFlight = false;
         if (S.playing) setPlaying(false);
-        showMessage((msg.op ? msg.op + ": " : "") + String(msg.message ?? ""), "error");
+        showMessage(String(msg.message ?? msg.op ?? ""), "error");
       }
     } catch (err) {
       console.warn("playground: a message could not be shown", err);
