@@ -51,6 +51,7 @@ class Bound:
 # step only overflows); momentum and test_size are fractions of 1; C spans sklearn's use.
 BOUNDS: dict[str, Bound] = {
     "seed": Bound(int, 0, INT64_MAX),
+    "port": Bound(int, 0, 65535),  # a TCP port; 0: any free one
     "size": Bound(int, 2, 1_000_000),  # samples of a synthetic dataset
     "epochs": Bound(int, 1, 1_000_000),
     "steps": Bound(int, 1, 10_000),  # observed steps, each kept in memory in full

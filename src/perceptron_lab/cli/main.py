@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .demo_cmd import add_demo_parser
     from .explain_cmd import add_explain_parser
     from .export_cmd import add_export_parser
+    from .playground_cmd import add_playground_parser
     from .plot_cmd import add_plot_parser
     from .report_cmd import add_report_parser
     from .step_cmd import add_step_parser
@@ -60,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
         add_report_parser,
         add_export_parser,
         add_compare_parser,
+        add_playground_parser,
     ):
         add(sub)
     for command in sub.choices.values():

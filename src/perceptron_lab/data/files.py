@@ -26,6 +26,7 @@ from perceptron_lab.data.columns import (
     resolve_column,
     resolve_features,
     table_to_dataset,
+    to_float_column,
 )
 from perceptron_lab.data.dataset import Dataset
 from perceptron_lab.errors import InputError
@@ -199,3 +200,22 @@ def load_file(
         name=path.stem,
         description=f"Loaded from {path.name}.",
     )
+
+
+def read_columns(
+    path: str | Path, *, source: str | None = None
+) -> tuple[list[str], list[str], int]:
+    """A CSV's (columns, the columns that hold only finite numbers, data rows).
+
+    What a page shows before a target and features are chosen; ``source`` is the name
+    errors give the file (an upload's own name rather than its temporary path).
+    """
+    table = _read_text_table(Path(path), source or str(path), ",")
+    numeric = []
+    for name, values in zip(table.columns, table.values, strict=True):
+        try:
+            to_float_column(values, name, table.source, table.where)
+        except InputError:
+            continue
+        numeric.append(name)
+    return list(table.columns), numeric, len(table.values[0])

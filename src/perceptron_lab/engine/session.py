@@ -29,7 +29,7 @@ import torch
 
 from ..core.agreement import tolerance
 from ..core.closed_form import train_step
-from ..core.observed_step import observe_step
+from ..core.observed_step import StepRecord, observe_step
 from ..core.twin import TorchTwin
 from ..errors import DivergenceError, InputError, VerificationError
 from ..losses import Loss, get_loss
@@ -166,6 +166,8 @@ class Session:
         self._rule_B = settings.rule.for_bias(settings.decay_bias)
         self._batches: Iterator[Batch] | None = None
         self._lr_twin = _LrTwin.at(settings, start.position.step)
+        # the full record of the last step, if PyTorch checked it (a live view shows it)
+        self.last_record: StepRecord | None = None
 
     # ------------------------------------------------------------------ state
     @property
@@ -235,7 +237,9 @@ class Session:
                 gap_name, gap = "lr", lr_gap
             vectors |= {"dW_torch": rec.dW.torch, "dB_torch": rec.dB.torch}  # type: ignore[dict-item]
             self.worst.add(t, gap_name, gap)
+            self.last_record = rec
         else:
+            self.last_record = None
             cs = train_step(
                 batch.X, batch.y, W, B, s.loss, s.rule, state, rule_step, lr, self._rule_B
             )
@@ -313,6 +317,7 @@ class Session:
         self.log = self.rows.upto(to_step - self.rows.base)
         self.current = state
         self.worst = self._worst_upto(to_step)
+        self.last_record = None
         self._batches = None
         self._lr_twin = _LrTwin.at(self.settings, to_step)
 

@@ -363,29 +363,10 @@ class Trainer:
                 writer.close()  # an unforeseen error: the rows so far stay, the lock goes
             raise
         elapsed = time.perf_counter() - began
-        state = session.state
-        if status != "finished" or not last_metrics:
-            last_metrics = self.epoch_metrics(state.W, state.B)
-        if status == "finished" and not all(map(math.isfinite, last_metrics.values())):
-            status = "diverged"  # the last update overflowed the loss of the whole set
-        summary = RunSummary(
-            status=status,
-            error=str(failure) if failure else None,
-            steps=state.position.step,
-            total_steps=self.total_steps,
-            epochs_done=epochs_before,
-            score_name=self.score_name,
-            final=last_metrics,
-            verified_steps=session.worst.verified,
-            verify_every=self.verify_every,
-            worst_disagreement=session.worst.worst,
-            worst_quantity=session.worst.quantity,
-            worst_step=session.worst.step,
-            tolerance=tolerance(self.dtype),
-            seconds=elapsed,
-            steps_per_second=(state.position.step - t0) / elapsed if elapsed > 0 else None,
-            W=state.W.tolist(),
-            B=state.B.tolist(),
+        if status != "finished":
+            last_metrics = {}
+        summary = self.summary(
+            session, status, failure, epochs_before, last_metrics, elapsed, t0=t0
         )
         trace = None
         if writer is not None:
@@ -396,7 +377,45 @@ class Trainer:
             failure.summary = summary  # the CLI prints it (JSON) beside the one-line error
         if failure is not None:
             raise failure
-        return RunResult(state.W, state.B, summary, out, session, trace)
+        return RunResult(session.state.W, session.state.B, summary, out, session, trace)
+
+    def summary(
+        self,
+        session: Session,
+        status: str,
+        failure: BaseException | None,
+        epochs_done: int,
+        metrics: dict[str, float],
+        seconds: float,
+        *,
+        t0: int = 0,
+    ) -> RunSummary:
+        """summary.json of ``session`` ended with ``status`` (metrics: the last epoch's, or
+        {} for those of the state it ended in); a finished run whose loss overflowed at
+        the last update is "diverged"."""
+        state = session.state
+        metrics = metrics or self.epoch_metrics(state.W, state.B)
+        if status == "finished" and not all(map(math.isfinite, metrics.values())):
+            status = "diverged"  # the last update overflowed the loss of the whole set
+        return RunSummary(
+            status=status,
+            error=str(failure) if failure else None,
+            steps=state.position.step,
+            total_steps=self.total_steps,
+            epochs_done=epochs_done,
+            score_name=self.score_name,
+            final=metrics,
+            verified_steps=session.worst.verified,
+            verify_every=self.verify_every,
+            worst_disagreement=session.worst.worst,
+            worst_quantity=session.worst.quantity,
+            worst_step=session.worst.step,
+            tolerance=tolerance(self.dtype),
+            seconds=seconds,
+            steps_per_second=(state.position.step - t0) / seconds if seconds > 0 else None,
+            W=state.W.tolist(),
+            B=state.B.tolist(),
+        )
 
     def epoch_metrics(self, W: torch.Tensor, B: torch.Tensor) -> dict[str, float]:
         """train_loss, train_<score> (and test_…) of W (d, k), B (k,) over the whole sets."""

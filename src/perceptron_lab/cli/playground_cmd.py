@@ -1,0 +1,149 @@
+"""``perceptron-lab playground``: the page where one neuron trains step by step, served locally."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+import webbrowser
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError, PerceptronLabError
+from . import options
+
+TARGETS = ("target", "y", "label", "class")  # a file's target column when none is named
+WEB_HINT = "the playground needs the web extra: pip install 'perceptron-lab[web]'"
+
+
+def add_playground_parser(sub: Any) -> None:
+    """The ``playground`` sub-command."""
+    p = sub.add_parser(
+        "playground",
+        parents=[options.language()],
+        help="a page in the browser: press step, watch the boundary move, every number checked",
+        description=(
+            "Serve the playground on this machine and open it in the browser: a single "
+            "neuron trained step by step on a 2-D data set by the real engine — play, "
+            "step, back, branch with another setting, add points with a click, feature "
+            "crosses, each step worked out beside PyTorch's numbers. Ctrl-C stops it."
+        ),
+    )
+    p.add_argument(
+        "dataset",
+        nargs="?",
+        default="moons",
+        metavar="DATASET | FILE",
+        help="a built-in 2-D set (seed, and, or, xor, moons, blobs, circles, spiral, iris) "
+        "or a CSV file (default: moons)",
+    )
+    p.add_argument(
+        "--target", help="target column of a CSV (default: target/y/label/class, else the last)"
+    )
+    p.add_argument(
+        "--features",
+        help="the two feature columns of a CSV, comma-separated (default: the first two numeric)",
+    )
+    p.add_argument(
+        "--size", type=options.bounded("size"), help="samples of a synthetic set (default: 200)"
+    )
+    p.add_argument(
+        "--crosses",
+        metavar="CROSSES",
+        help="feature crosses to start with, comma-separated: " + ", ".join(options.CROSS_NAMES),
+    )
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1, this machine only)",
+    )
+    p.add_argument(
+        "--port",
+        type=options.bounded("port"),
+        default=8000,
+        help="port (default: 8000; 0: any free port)",
+    )
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    p.add_argument(
+        "--runs",
+        type=options.path,
+        help="where 'save as run' writes (default: a folder in the temp dir)",
+    )
+    p.set_defaults(run=run_playground)
+
+
+def _start_data(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, str]]:
+    """DATA for a new tab and the uploads it names (a CSV given on the command line)."""
+    from ..data.builtin import builtin_name
+
+    crosses = [c for c in (args.crosses or "").split(",") if c]
+    if builtin_name(args.dataset) is not None:
+        for flag in ("target", "features"):
+            if getattr(args, flag) is not None:
+                raise InputError(flag, f"no {flag} for a built-in set", repr(getattr(args, flag)))
+        data: dict[str, Any] = {"name": args.dataset, "crosses": crosses}
+        if args.size is not None:
+            data["size"] = args.size
+        return data, {}
+    from ..data.files import read_columns
+
+    path = Path(args.dataset)
+    if path.suffix.lower() != ".csv" or not path.is_file():
+        raise InputError(
+            "dataset", "a built-in 2-D set or an existing .csv file", repr(args.dataset)
+        )
+    columns, numeric, _ = read_columns(path)
+    target = args.target or next((c for c in columns if c.lower() in TARGETS), columns[-1])
+    if args.features is not None:
+        features = [f.strip() for f in args.features.split(",")]
+    else:
+        features = [c for c in numeric if c != target][:2]
+    data = {"upload": path.name, "features": features, "target": target, "crosses": crosses}
+    return data, {path.name: path.read_text(encoding="utf-8-sig")}
+
+
+def run_playground(args: argparse.Namespace) -> int:
+    """Check the data, then serve until Ctrl-C."""
+    try:
+        import uvicorn
+
+        from ..playground.lab import Lab
+        from ..playground.server import MESSAGE_BYTES, create_app
+    except ImportError as exc:
+        raise PerceptronLabError(f"{WEB_HINT} ({exc.name} is missing)") from None
+    import socket
+
+    import torch
+
+    torch.set_num_threads(1)  # a tab's steps are small: one thread each, no oversubscription
+    data, uploads = _start_data(args)
+    Lab(data, lang=args.lang, runs=args.runs, uploads=uploads)  # refused now, not in the page
+
+    def make() -> Lab:
+        return Lab(data, lang=args.lang, runs=args.runs, uploads=uploads)
+
+    try:
+        listener = socket.create_server((args.host, args.port))
+    except OSError as exc:
+        raise InputError(
+            "port",
+            f"a port free on {args.host}",
+            f"{args.port} ({exc.strerror})",
+            hint="try --port 0",
+        ) from None
+    port = listener.getsockname()[1]
+    shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    url = f"http://{shown}:{port}/"
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            f"warning: listening on {args.host}: anyone who can reach this machine can use the playground",
+            file=sys.stderr,
+        )
+    print(f"perceptron-lab playground on {url} (Ctrl-C stops it)", flush=True)
+    if not args.no_browser:
+        threading.Timer(0.5, webbrowser.open, (url,)).start()
+    config = uvicorn.Config(
+        create_app(make), log_level="warning", ws_max_size=MESSAGE_BYTES, lifespan="on"
+    )
+    uvicorn.Server(config).run(sockets=[listener])
+    return 0

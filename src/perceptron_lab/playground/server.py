@@ -1,0 +1,242 @@
+"""The playground's web server: the page, its assets, and one websocket per tab.
+
+Starlette on uvicorn (the ``web`` extra). ``/`` is the page and ``/assets/…`` what it
+loads — all inside the package, nothing fetched from elsewhere — each with a strict
+Content-Security-Policy. ``/ws`` carries the protocol of docs/playground.md: the first
+message of a socket is ``hello``, which makes the tab a :class:`~.lab.Lab` of its own
+(or finds it again by its id after a dropped connection); every later message goes to
+that lab, one at a time, in a worker thread, so one tab's step never holds the others'
+frames. A lab with no socket for ``idle`` seconds is dropped and its memory freed.
+
+A socket from a page of another origin is refused (a site open in the same browser
+cannot drive the playground), as is a message over the upload limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import secrets
+import time
+from collections.abc import AsyncIterator, Callable, Mapping, MutableMapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from .lab import UPLOAD_BYTES, Lab
+
+ASSETS = Path(__file__).parent / "assets"
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+IDLE = 600.0  # seconds a lab without a socket is kept
+SWEEP = 30.0  # seconds between looks for idle labs
+MAX_LABS = 64  # tabs served at once
+MESSAGE_BYTES = 3 * UPLOAD_BYTES  # the largest message (an upload's text, JSON-escaped)
+
+
+@dataclass
+class Tab:
+    """One tab's lab, the lock that serializes its messages, and when it was last used."""
+
+    lab: Lab
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    sockets: int = 0
+    seen: float = field(default_factory=time.monotonic)
+
+
+class Tabs:
+    """The labs by tab id; :meth:`sweep` drops those idle without a socket."""
+
+    def __init__(self, make: Callable[[], Lab], idle: float = IDLE, most: int = MAX_LABS) -> None:
+        self.make = make
+        self.idle = idle
+        self.most = most
+        self.tabs: dict[str, Tab] = {}
+
+    def open(self, wanted: Any) -> tuple[str, Tab]:
+        """The tab ``wanted`` names (a reconnection) or a new one."""
+        if isinstance(wanted, str) and wanted in self.tabs:
+            tab = self.tabs[wanted]
+        else:
+            self.sweep()
+            if len(self.tabs) >= self.most:
+                raise OverflowError(
+                    f"the playground serves {self.most} tabs at most: close one, or wait "
+                    f"{self.idle:.0f} s for an idle one to expire"
+                )
+            wanted = secrets.token_urlsafe(12)
+            tab = self.tabs[wanted] = Tab(self.make())
+        tab.sockets += 1
+        tab.seen = time.monotonic()
+        return wanted, tab
+
+    def close(self, tab: Tab) -> None:
+        tab.sockets -= 1
+        tab.seen = time.monotonic()
+
+    def sweep(self) -> int:
+        """Drop the labs idle for ``idle`` seconds with no socket; how many were dropped."""
+        now = time.monotonic()
+        gone = [k for k, t in self.tabs.items() if t.sockets <= 0 and now - t.seen > self.idle]
+        for key in gone:
+            del self.tabs[key]
+        return len(gone)
+
+
+class SecurityHeaders:
+    """The CSP and its companions on every HTTP response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: MutableMapping[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [(k.lower().encode(), v.encode()) for k, v in HEADERS.items()]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def _same_origin(ws: WebSocket) -> bool:
+    """The socket was opened by a page of this server (or by a client that sends no Origin)."""
+    origin = ws.headers.get("origin")
+    if origin is None:
+        return True
+    return urlsplit(origin).netloc == ws.headers.get("host")
+
+
+def _dumps(reply: Mapping[str, Any]) -> str:
+    return json.dumps(reply, separators=(",", ":"), allow_nan=False)
+
+
+def create_app(
+    make: Callable[[], Lab], *, idle: float = IDLE, sweep: float = SWEEP, most: int = MAX_LABS
+) -> Starlette:
+    """The playground's ASGI app; ``make`` builds a new tab's Lab."""
+    tabs = Tabs(make, idle, most)
+
+    async def page(request: Request) -> Response:
+        return FileResponse(ASSETS / "index.html", media_type="text/html")
+
+    async def socket(ws: WebSocket) -> None:
+        if not _same_origin(ws):
+            await ws.close(code=1008)
+            return
+        await ws.accept()
+        tab: Tab | None = None
+        try:
+            while True:
+                text = await ws.receive_text()
+                try:
+                    message = json.loads(text)
+                except ValueError:
+                    message = None
+                if not isinstance(message, dict):
+                    await ws.send_text(
+                        _dumps(
+                            {
+                                "type": "error",
+                                "op": None,
+                                "message": "message: expected a JSON object",
+                            }
+                        )
+                    )
+                    continue
+                if tab is None:
+                    if message.get("op") != "hello":
+                        await ws.send_text(
+                            _dumps(
+                                {
+                                    "type": "error",
+                                    "op": message.get("op"),
+                                    "message": "op: expected hello first",
+                                }
+                            )
+                        )
+                        continue
+                    try:
+                        key, tab = tabs.open(message.get("session"))
+                    except OverflowError as exc:
+                        await ws.send_text(
+                            _dumps({"type": "error", "op": "hello", "message": str(exc)})
+                        )
+                        await ws.close(code=1013)
+                        return
+                async with tab.lock:
+                    replies = await run_in_threadpool(_answer, tab.lab, message)
+                    tab.seen = time.monotonic()
+                for reply in replies:
+                    if reply.get("type") == "hello":
+                        reply = {**reply, "session": key}
+                    await ws.send_text(_dumps(reply))
+        except WebSocketDisconnect:
+            pass
+        finally:
+            if tab is not None:
+                tabs.close(tab)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async def sweeper() -> None:
+            while True:
+                await asyncio.sleep(sweep)
+                tabs.sweep()
+
+        task = asyncio.create_task(sweeper())
+        try:
+            yield
+        finally:
+            task.cancel()
+
+    app = Starlette(
+        routes=[
+            Route("/", page),
+            WebSocketRoute("/ws", socket),
+            Mount("/assets", StaticFiles(directory=ASSETS), name="assets"),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.tabs = tabs
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+def _answer(lab: Lab, message: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The lab's replies; an error of the lab's own code is one message, and the lab serves on."""
+    try:
+        return lab.handle(message)
+    except Exception as exc:  # a defect, not the user's input: say so, keep serving
+        return [
+            {
+                "type": "error",
+                "op": message.get("op"),
+                "message": f"internal error ({type(exc).__name__}: {exc}); the page can go on",
+            }
+        ]
