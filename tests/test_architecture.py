@@ -26,6 +26,7 @@ LAYERS = {
     "cli": 6,
     "sklearn": 6,
     "watch": 6,
+    "playground": 6,
     "observe": 6,
     "__init__": 6,
 }

@@ -15,14 +15,11 @@ A message that cannot be done is answered with an ``error`` and changes nothing.
 
 from __future__ import annotations
 
-import inspect
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
-
-import torch
 
 from ..core.observed_step import StepRecord, observe_step
 from ..data import Dataset
@@ -30,17 +27,18 @@ from ..data.crosses import CROSSES
 from ..data.files import load_file, read_columns
 from ..engine.checkpoint import Checkpoint, Position
 from ..engine.config import TrainConfig
-from ..engine.session import Row, Session
+from ..engine.session import Row
 from ..engine.train import Trainer
 from ..errors import DivergenceError, InputError, PerceptronLabError, VerificationError
 from ..losses import AUTO, get_loss, loss_names
-from ..optim import rule_class, rule_names
+from ..optim import rule_names
 from ..views.explain.board import StepContext
 from ..views.explain.build import build
 from ..views.i18n import CATALOG, check_language
 from . import frames, recipe
+from .lines import Line, Segment
 from .points import Points, from_recipe, inline
-from .worked import worked
+from .explanation_json import worked
 
 MAX_STEPS = 5000  # steps a lab keeps (rows in memory); save as run to go on with the CLI
 MAX_LINES = 6  # branches on screen
@@ -48,53 +46,6 @@ MAX_STEP_N = 100  # steps one message may ask for
 UPLOAD_BYTES = 2_000_000  # the largest file the page may upload
 MAX_UPLOADS = 3  # uploads a tab keeps
 MAX_POINTS = 5000  # points a tab's data may hold
-
-
-@dataclass
-class Segment:
-    """A session on one set of points, from step ``start``."""
-
-    start: int
-    points: Points
-    trainer: Trainer
-    session: Session
-
-
-@dataclass
-class Line:
-    """One trajectory: the first run or a branch, its segments and its curve."""
-
-    id: int
-    label: str
-    parent: int | None
-    from_step: int
-    settings: dict[str, Any]
-    segments: list[Segment]
-    curve: dict[str, list[Any]] = field(
-        default_factory=lambda: {"steps": [], "train": [], "test": [], "path": []}
-    )
-
-    @property
-    def last(self) -> Segment:
-        return self.segments[-1]
-
-    @property
-    def step(self) -> int:
-        return self.last.session.steps_done
-
-    def record(self, step: int, metrics: Mapping[str, float], W: torch.Tensor) -> None:
-        self.curve["steps"].append(step)
-        self.curve["train"].append(frames.finite(float(metrics["train_loss"])))
-        self.curve["test"].append(
-            frames.finite(float(metrics["test_loss"])) if "test_loss" in metrics else None
-        )
-        self.curve["path"].append(frames.numbers(W[:2, 0]))
-
-    def cut(self, step: int) -> None:
-        """Forget the curve after ``step``."""
-        keep = sum(1 for s in self.curve["steps"] if s <= step)
-        for values in self.curve.values():
-            del values[keep:]
 
 
 def _label(settings: Mapping[str, Any]) -> str:
@@ -124,19 +75,7 @@ def options() -> dict[str, Any]:
         {"name": name, "title": get_loss(name).title, "takes": list(get_loss(name).takes)}
         for name in loss_names()
     ]
-    optimizers = []
-    for name in rule_names():
-        params = inspect.signature(rule_class(name).__init__).parameters
-        optimizers.append(
-            {
-                "name": name,
-                "params": {
-                    p: v.default
-                    for p, v in params.items()
-                    if p != "self" and v.default is not inspect.Parameter.empty
-                },
-            }
-        )
+    optimizers = [{"name": n, "params": recipe.extra_parameters(n)} for n in rule_names()]
     return {
         "datasets": recipe.describe_sets(),
         "losses": [{"name": AUTO, "title": "auto", "takes": []}, *losses],
@@ -320,9 +259,9 @@ class Lab:
         ]
 
     def _op_save(self, m: Mapping[str, Any]) -> list[dict[str, Any]]:
-        from .save import save_run
+        from .saved_runs import save_run
 
-        path = save_run(self, self.runs)
+        path = save_run(self.lines, self.runs)
         return [{"type": "saved", "path": str(path)}]
 
     # ------------------------------------------------------------------ what they do

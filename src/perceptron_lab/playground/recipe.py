@@ -153,23 +153,32 @@ def _points(points: Any) -> dict[str, list[Any]]:
 def check_settings(
     settings: Mapping[str, Any], base: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
-    """SETTINGS with the defaults (or ``base``) filled in, each field checked."""
+    """SETTINGS with the defaults (or ``base``) filled in, each field checked.
+
+    Beside the shared fields, the chosen rule's other hyper-parameters (dampening,
+    nesterov, betas, eps, …) are fields too; those of another rule — a form's leftovers
+    when the rule changed — are dropped. The rule itself checks their values.
+    """
     from ..losses import AUTO, loss_names
-    from ..optim import rule_names
+    from ..optim import get_optimizer, rule_names
 
     if not isinstance(settings, Mapping):
         raise InputError("settings", "an object of settings", type(settings).__name__)
     merged = {**(base or DEFAULT_SETTINGS), **settings}
-    unknown = set(merged) - set(DEFAULT_SETTINGS)
-    if unknown:
+    if merged.get("optimizer") not in rule_names():
         raise InputError(
-            "settings", "fields of " + ", ".join(DEFAULT_SETTINGS), ", ".join(sorted(unknown))
+            "optimizer", "one of " + ", ".join(rule_names()), repr(merged.get("optimizer"))
         )
+    own = set(extra_parameters(merged["optimizer"]))
+    others = {p for name in rule_names() for p in extra_parameters(name)} - own
+    merged = {k: v for k, v in merged.items() if k not in others}
+    unknown = set(merged) - set(DEFAULT_SETTINGS) - own
+    if unknown:
+        fields = ", ".join((*DEFAULT_SETTINGS, *sorted(own)))
+        raise InputError("settings", f"fields of {fields}", ", ".join(sorted(unknown)))
     out = dict(merged)
     if out["loss"] != AUTO and out["loss"] not in loss_names():
         raise InputError("loss", "one of " + ", ".join((AUTO, *loss_names())), repr(out["loss"]))
-    if out["optimizer"] not in rule_names():
-        raise InputError("optimizer", "one of " + ", ".join(rule_names()), repr(out["optimizer"]))
     out["lr"] = bounded("lr", out["lr"])
     if out["batch_size"] != "full":
         out["batch_size"] = bounded("batch_size", out["batch_size"])
@@ -182,16 +191,35 @@ def check_settings(
     out["seed"] = bounded("seed", out["seed"])
     if out["dtype"] not in ("float32", "float64"):
         raise InputError("dtype", "float32 or float64", repr(out["dtype"]))
+    try:
+        get_optimizer(out["optimizer"], lr=out["lr"], **optimizer_options(out))
+    except TypeError as exc:  # a value of the wrong kind (text where a number goes)
+        raise InputError(
+            out["optimizer"], "hyper-parameters of the right kinds", str(exc)
+        ) from None
     return out
 
 
-def _parameters(optimizer: str) -> tuple[str, ...]:
-    """The keyword options of a rule's constructor."""
+SHARED = ("lr", "weight_decay", "momentum")  # hyper-parameters with SETTINGS fields of their own
+
+
+def _parameters(optimizer: str) -> dict[str, Any]:
+    """A rule's keyword options and their defaults."""
     import inspect
 
     from ..optim import rule_class
 
-    return tuple(inspect.signature(rule_class(optimizer).__init__).parameters)
+    params = inspect.signature(rule_class(optimizer).__init__).parameters
+    return {p: v.default for p, v in params.items() if v.default is not inspect.Parameter.empty}
+
+
+def extra_parameters(optimizer: str) -> dict[str, Any]:
+    """The rule's hyper-parameters beyond the shared ones, with their defaults (JSON-ready)."""
+    return {
+        p: list(v) if isinstance(v, tuple) else v
+        for p, v in _parameters(optimizer).items()
+        if p not in SHARED
+    }
 
 
 def optimizer_options(settings: Mapping[str, Any]) -> dict[str, Any]:
@@ -201,6 +229,10 @@ def optimizer_options(settings: Mapping[str, Any]) -> dict[str, Any]:
         options["weight_decay"] = settings["weight_decay"]
     if settings["momentum"]:
         options["momentum"] = settings["momentum"]
+    for name, default in extra_parameters(settings["optimizer"]).items():
+        value = settings.get(name, default)
+        if value != default:
+            options[name] = tuple(value) if isinstance(value, list) else value
     return options
 
 

@@ -18,7 +18,7 @@ import anywidget
 
 from ..engine.trace import Trace
 from .lab import Lab
-from .save import save_run
+from .saved_runs import save_run
 
 ASSETS = Path(__file__).parent / "assets"
 KATEX = ASSETS / "vendor" / "katex"
@@ -65,10 +65,10 @@ class PlaygroundWidget(anywidget.AnyWidget):
         the temp dir) and loaded, so ``explain``, ``plot`` and ``report`` work on it. A
         branch or a change of points makes a chain of runs; this is the last of them,
         whose manifest names its parent."""
-        folder = save_run(self.lab, None)
+        folder = save_run(self.lab.lines, None)
         last = max(folder.glob("run-*"), key=lambda p: int(p.name.removeprefix("run-")))
         return Trace.load(last)
 
     def save(self, folder: str | Path | None = None) -> Path:
         """Save the trajectory as run directories (as the page's "save as run"); their folder."""
-        return save_run(self.lab, None if folder is None else Path(folder))
+        return save_run(self.lab.lines, None if folder is None else Path(folder))

@@ -17,28 +17,14 @@ import math
 import secrets
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..engine.datasource import data_spec, load_split
 from ..engine.run_files import Parent, RunWriter
 from ..engine.train import Trainer
 from ..errors import InputError
-
-if TYPE_CHECKING:
-    from .lab import Lab, Segment
-
-
-def pieces(lab: Lab) -> Iterator[tuple[Segment, int]]:
-    """(segment, its last step) along the current line's history, in order; empty ones left out."""
-    for i, line in enumerate(lab.lines):
-        end = lab.lines[i + 1].from_step if i + 1 < len(lab.lines) else line.step
-        for j, seg in enumerate(line.segments):
-            last = line.segments[j + 1].start if j + 1 < len(line.segments) else end
-            if seg.start < last:
-                yield seg, last
+from .lines import Line, Segment, pieces
 
 
 def _write_points(seg: Segment, path: Path) -> None:
@@ -53,9 +39,9 @@ def _write_points(seg: Segment, path: Path) -> None:
             out.writerow([repr(x1), repr(x2), label])
 
 
-def save_run(lab: Lab, runs: Path | None) -> Path:
+def save_run(lines: list[Line], runs: Path | None) -> Path:
     """Write the current line's pieces under ``runs`` (default: the temp dir); their folder."""
-    chain = list(pieces(lab))
+    chain = list(pieces(lines))
     if not chain:
         raise InputError(
             "save", "a trajectory with at least one step", "step 0", hint="take a step first"
