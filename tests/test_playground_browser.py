@@ -80,9 +80,10 @@ def cli_steps(W: list[list[float]], B: list[float], steps: int) -> list[dict[str
 def test_the_page_steps_back_branches_and_speaks_spanish_with_the_engines_numbers(
     browser: Any, tmp_path: Path
 ) -> None:
-    with serving(lambda: Lab({"name": "seed"}, {"lr": 0.1})) as (base, app), opened(
-        browser, base
-    ) as (page, errors, blocked):
+    with (
+        serving(lambda: Lab({"name": "seed"}, {"lr": 0.1})) as (base, app),
+        opened(browser, base) as (page, errors, blocked),
+    ):
         start = shown(page)
         assert start["step"] == 0
         expected = cli_steps(start["W"], start["B"], 3)
@@ -160,7 +161,9 @@ def test_the_widgets_module_is_the_same_page_driven_by_a_lab_in_python(browser: 
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.expose_function("kernel", lambda text: json.dumps(lab.handle(json.loads(text))))
-    page.set_content(f"<html><head><style>{style_text()}</style></head><body><div id=cell></div></body></html>")
+    page.set_content(
+        f"<html><head><style>{style_text()}</style></head><body><div id=cell></div></body></html>"
+    )
     bridge = """
       const blob = new Blob([source], {type: 'text/javascript'});
       const mod = await import(URL.createObjectURL(blob));

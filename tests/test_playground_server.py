@@ -61,7 +61,9 @@ def test_bad_messages_get_a_line_and_the_server_serves_on() -> None:
             assert (await _talk(ws, {"not": "an op"}))["message"].startswith("op: expected one of")
             await ws.send("{not json")
             assert json.loads(await ws.recv())["message"] == "message: expected a JSON object"
-            huge = await _talk(ws, {"op": "upload", "name": "big.csv", "text": "1" * (UPLOAD_BYTES + 10)})
+            huge = await _talk(
+                ws, {"op": "upload", "name": "big.csv", "text": "1" * (UPLOAD_BYTES + 10)}
+            )
             assert "a file of at most 2 MB" in huge["message"]
             assert (await _talk(ws, {"op": "step", "n": 1}))["step"] == 1
         with pytest.raises(websockets.exceptions.ConnectionClosed):  # past the message cap

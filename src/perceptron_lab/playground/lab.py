@@ -36,9 +36,9 @@ from ..views.explain.board import StepContext
 from ..views.explain.build import build
 from ..views.i18n import CATALOG, check_language
 from . import frames, recipe
+from .explanation_json import worked
 from .lines import Line, Segment
 from .points import Points, from_recipe, inline
-from .explanation_json import worked
 
 MAX_STEPS = 5000  # steps a lab keeps (rows in memory); save as run to go on with the CLI
 MAX_LINES = 6  # branches on screen
