@@ -301,7 +301,8 @@ function render({ model, el }) {
   const curveHead = h("h2");
   const logBox = h("input", { type: "checkbox", testid: "ctl-log" });
   const logLabel = h("label", { class: "pl-check" }, logBox, h("span"));
-  const curveCard = h("section", { class: "pl-card" }, h("div", { class: "pl-card-head" }, curveHead, logLabel), curveCanvas);
+  const curveKey = h("div", { class: "pl-legend pl-curve-key" });
+  const curveCard = h("section", { class: "pl-card" }, h("div", { class: "pl-card-head" }, curveHead, curveKey, logLabel), curveCanvas);
 
   const surfaceCanvas = h("canvas", { testid: "surface", class: "pl-canvas", role: "img" });
   const surfaceHead = h("h2");
@@ -1229,25 +1230,12 @@ function render({ model, el }) {
       ctx.fillText(l.text, lx, y);
     }
     ctx.globalAlpha = 1;
-    // key: solid train, dashed test
-    ctx.textAlign = "left";
-    ctx.textBaseline = "middle";
-    ctx.font = "13px system-ui, sans-serif";
-    ctx.fillStyle = "#333";
-    const kx = pad.l + 10, ky = pad.t + ph - 30;
-    const keyLine = (y, dash, text) => {
-      ctx.fillText(text, kx + 34, y);
-      ctx.setLineDash(dash);
-      ctx.strokeStyle = "#333";
-      ctx.lineWidth = 2;
-      ctx.beginPath();
-      ctx.moveTo(kx, y);
-      ctx.lineTo(kx + 28, y);
-      ctx.stroke();
-      ctx.setLineDash([]);
-    };
-    keyLine(ky, [], w("train"));
-    if (S.curves.some((c) => c.test.some(isNum))) keyLine(ky + 17, [6, 4], w("test"));
+    const key = [w("train"), S.curves.some((c) => c.test.some(isNum)) ? w("test") : null].join("|");
+    if (curveKey.dataset.key !== key) {
+      curveKey.dataset.key = key;
+      curveKey.replaceChildren(h("span", { class: "pl-leg" }, h("span", { class: "pl-line pl-line-thin" }), w("train")));
+      if (key.split("|")[1]) curveKey.append(h("span", { class: "pl-leg" }, h("span", { class: "pl-line pl-line-dash" }), w("test")));
+    }
     curveCanvas.setAttribute("aria-label", w("curve"));
   }
 
