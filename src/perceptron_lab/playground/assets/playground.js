@@ -728,9 +728,14 @@ function render({ model, el }) {
   }
 
   function drawStatus(f) {
-    const v = f.verified;
+    let v = f.verified;
+    const checked = (x) => x && isNum(x.worst) && x.steps !== 0 && x.quantity !== "";
+    // a full frame at a later step (a point edit, the language) may carry no check: keep the last one shown
+    if (checked(v)) S.lastVerified = { v, branch: f.branch };
+    else if ((f.step ?? 0) > 0 && S.lastVerified && S.lastVerified.branch === f.branch) v = S.lastVerified.v;
+    if ((f.step ?? 0) === 0) S.lastVerified = null;
     let check;
-    if (v && isNum(v.worst) && v.steps !== 0 && v.quantity !== "") {
+    if (checked(v)) {
       const ok = !isNum(v.tolerance) || v.worst <= v.tolerance;
       check = h("span", { class: ok ? "pl-ok" : "pl-bad" },
         (ok ? "✓ " : "✗ ") + w(ok ? "verified_ok" : "verified_bad", { worst: fmtExp(v.worst), tol: fmtExp(v.tolerance), quantity: v.quantity ?? "" }));
