@@ -426,7 +426,7 @@ function render({ model, el }) {
       box.checked = chosen.has(name);
       box.addEventListener("change", sendData);
       ctl["cross-" + name] = box;
-      crossBox.append(h("label", { class: "pl-check" }, box, h("span", { text: name })));
+      crossBox.append(h("label", { class: "pl-check" }, box, h("span", { text: String(optLabel(c) ?? name) })));
     }
     // training
     const losses = arr(o.losses);
@@ -1212,6 +1212,12 @@ function render({ model, el }) {
       ctx.setLineDash([]);
       let k = c.train.length - 1;
       while (k >= 0 && !isNum(c.train[k])) k--;
+      if (k >= 0 && isNum(c.steps[k])) {
+        ctx.beginPath();
+        ctx.arc(X(c.steps[k]), Y(c.train[k]), current ? 4.5 : 3, 0, 2 * Math.PI);
+        ctx.fillStyle = col;
+        ctx.fill();
+      }
       if (k >= 0) labels.push({ x: X(c.steps[k]), y: Y(c.train[k]), text: String(c.label ?? c.id) + (current ? " ◀" : ""), col, current });
     }
     ctx.restore();
@@ -1221,7 +1227,7 @@ function render({ model, el }) {
     labels.sort((a, b) => a.y - b.y);
     let lastY = -Infinity;
     for (const l of labels) {
-      const y = Math.max(l.y - 4, lastY + 15, pad.t + 14);
+      const y = Math.max(l.y - 6, lastY + 15, pad.t + 16);
       lastY = y;
       ctx.textAlign = l.x > pad.l + pw - 90 ? "right" : "left";
       const lx = l.x + (ctx.textAlign === "right" ? -4 : 4);
