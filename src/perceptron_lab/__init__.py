@@ -2,10 +2,12 @@
 
 ``perceptron_lab.watch(model, optimizer, loss_fn)`` records and verifies a PyTorch loop
 of your own (see :mod:`perceptron_lab.watch`); it imports torch only when a watch starts.
+``perceptron_lab.playground("moons")`` shows the playground in a notebook (the web extra).
 """
 
 __version__ = "0.1.0"
 
+from .playground import playground
 from .watch import watch
 
-__all__ = ["__version__", "watch"]
+__all__ = ["__version__", "playground", "watch"]

@@ -6,13 +6,11 @@ import argparse
 import sys
 import threading
 import webbrowser
-from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, PerceptronLabError
 from . import options
 
-TARGETS = ("target", "y", "label", "class")  # a file's target column when none is named
 WEB_HINT = "the playground needs the web extra: pip install 'perceptron-lab[web]'"
 
 
@@ -72,36 +70,6 @@ def add_playground_parser(sub: Any) -> None:
     p.set_defaults(run=run_playground)
 
 
-def _start_data(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, str]]:
-    """DATA for a new tab and the uploads it names (a CSV given on the command line)."""
-    from ..data.builtin import builtin_name
-
-    crosses = [c for c in (args.crosses or "").split(",") if c]
-    if builtin_name(args.dataset) is not None:
-        for flag in ("target", "features"):
-            if getattr(args, flag) is not None:
-                raise InputError(flag, f"no {flag} for a built-in set", repr(getattr(args, flag)))
-        data: dict[str, Any] = {"name": args.dataset, "crosses": crosses}
-        if args.size is not None:
-            data["size"] = args.size
-        return data, {}
-    from ..data.files import read_columns
-
-    path = Path(args.dataset)
-    if path.suffix.lower() != ".csv" or not path.is_file():
-        raise InputError(
-            "dataset", "a built-in 2-D set or an existing .csv file", repr(args.dataset)
-        )
-    columns, numeric, _ = read_columns(path)
-    target = args.target or next((c for c in columns if c.lower() in TARGETS), columns[-1])
-    if args.features is not None:
-        features = [f.strip() for f in args.features.split(",")]
-    else:
-        features = [c for c in numeric if c != target][:2]
-    data = {"upload": path.name, "features": features, "target": target, "crosses": crosses}
-    return data, {path.name: path.read_text(encoding="utf-8-sig")}
-
-
 def run_playground(args: argparse.Namespace) -> int:
     """Check the data, then serve until Ctrl-C."""
     try:
@@ -116,7 +84,15 @@ def run_playground(args: argparse.Namespace) -> int:
     import torch
 
     torch.set_num_threads(1)  # a tab's steps are small: one thread each, no oversubscription
-    data, uploads = _start_data(args)
+    from ..playground.recipe import start_data
+
+    data, uploads = start_data(
+        args.dataset,
+        target=args.target,
+        features=args.features,
+        size=args.size,
+        crosses=args.crosses,
+    )
     Lab(data, lang=args.lang, runs=args.runs, uploads=uploads)  # refused now, not in the page
 
     def make() -> Lab:

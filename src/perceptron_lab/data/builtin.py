@@ -214,6 +214,7 @@ _REGISTRY: dict[str, _Builtin] = {
 }
 
 BUILTINS: Mapping[str, str] = MappingProxyType({k: v.description for k, v in _REGISTRY.items()})
+SYNTHETIC: tuple[str, ...] = tuple(k for k, v in _REGISTRY.items() if v.synthetic)  # take a size
 
 
 def builtin_name(source: str) -> str | None:
@@ -225,7 +226,7 @@ def builtin_name(source: str) -> str | None:
 def _check_size(size: int | None, seed: int, name: str, synthetic: bool) -> int:
     if not synthetic:
         if size is not None:
-            generated = ", ".join(k for k, v in _REGISTRY.items() if v.synthetic)
+            generated = ", ".join(SYNTHETIC)
             raise InputError(
                 "size", f"no size for '{name}' (only {generated} are generated)", repr(size)
             )

@@ -4,3 +4,43 @@
 :func:`playground` shows it as a widget (widget.py). Both drive a :class:`~.lab.Lab`,
 pure Python, which answers the page's messages with frames (docs/playground.md).
 """
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .widget import PlaygroundWidget
+
+
+def playground(
+    data: str | Path = "moons",
+    *,
+    target: str | None = None,
+    features: str | list[str] | None = None,
+    size: int | None = None,
+    crosses: str | list[str] | None = None,
+    settings: dict[str, Any] | None = None,
+    lang: str = "en",
+    runs: str | Path | None = None,
+) -> PlaygroundWidget:
+    """The playground as a notebook widget: ``perceptron_lab.playground("xor", crosses="x1*x2")``.
+
+    ``data`` is a built-in 2-D set (seed, and, or, xor, moons, blobs, circles, spiral,
+    iris) or a CSV file (``target``, ``features``: which columns); ``settings`` the
+    training's (loss, optimizer, lr, batch_size, weight_decay, momentum, seed, dtype);
+    ``runs`` where "save as run" writes. ``widget.run`` is the trajectory as a run.
+    Needs the web extra (``pip install 'perceptron-lab[web]'``).
+    """
+    from .lab import Lab
+    from .recipe import start_data
+    from .widget import PlaygroundWidget
+
+    start, uploads = start_data(
+        str(data), target=target, features=features, size=size, crosses=crosses
+    )
+    lab = Lab(
+        start, settings, lang=lang, runs=None if runs is None else Path(runs), uploads=uploads
+    )
+    return PlaygroundWidget(lab)

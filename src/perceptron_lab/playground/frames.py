@@ -56,13 +56,12 @@ def field(points: Points, loss: Loss, W: torch.Tensor, B: torch.Tensor) -> dict[
     g1, g2 = np.meshgrid(np.linspace(x1lo, x1hi, FIELD), np.linspace(x2lo, x2hi, FIELD))
     u = np.stack([g1.ravel(), g2.ravel()], axis=1)  # (FIELD², 2), row by row from x2 = lo
     Z = torch.as_tensor(points.inputs(u), dtype=W.dtype) @ W + B  # (FIELD², k)
-    if points.task == "regression":
-        kind, values = "value", Z[:, 0]
-    elif loss.name == "bce":
+    index = None if points.task == "regression" else loss.class_index(loss.predict(Z))
+    if loss.name == "bce":
         kind, values = "probability", torch.sigmoid(Z[:, 0])
+    elif index is None:  # a value: a regression, or MSE fitted to the labels 0 and 1
+        kind, values = "value", Z[:, 0]
     else:
-        index = loss.class_index(loss.predict(Z))
-        assert index is not None  # a classifying loss names a class for each point
         kind, values = "class", torch.as_tensor(index)
     return {
         "nx": FIELD,
@@ -125,7 +124,8 @@ def surface(
     thetas[:, 0 * k + 0] = ga.reshape(-1)  # W[0, 0]
     thetas[:, 1 * k + 0] = gb.reshape(-1)  # W[1, 0]
     X = torch.as_tensor(points.train.X, dtype=torch.float64)
-    values = grid_loss(loss, X, y.to(torch.float64), thetas, d, k)
+    y = y.to(torch.float64) if y.is_floating_point() else y  # class indices stay indices
+    values = grid_loss(loss, X, y, thetas, d, k)
     names = points.features if not points.crosses and points.scaler is None else ["x₁", "x₂"]
     return {
         "w1": list(axes[0]),

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..data import Dataset, Standardizer, from_arrays, load, split
+from ..data.builtin import SYNTHETIC
 from ..data.crosses import cross_columns, crossed
 from ..errors import InputError
 
@@ -138,8 +139,10 @@ def from_recipe(data: Mapping[str, Any], upload: Dataset | None = None) -> Point
             )
         base = upload
     else:
-        features = [0, 1] if data["name"] == "iris" else None
-        base = load(data["name"], size=data["size"], seed=data["seed"], features=features)
+        name = data["name"]
+        features = [0, 1] if name == "iris" else None  # its sepals: length and width
+        size = data["size"] if name in SYNTHETIC else None
+        base = load(name, size=size, seed=data["seed"], features=features)
     if base.n_features != 2:
         raise InputError(
             "data", "2 features, the plane's x₁ and x₂", f"{base.n_features} in {base.name}"

@@ -30,7 +30,7 @@ from ..data.builtin import BUILTINS, builtin_name
 from ..data.crosses import check_crosses
 from ..errors import InputError
 
-PLANE_SETS = ("seed", "and", "or", "xor", "moons", "blobs", "circles", "spiral", "linear")
+PLANE_SETS = ("seed", "and", "or", "xor", "moons", "blobs", "circles", "spiral", "iris")
 DEFAULT_DATA: dict[str, Any] = {
     "name": "moons",
     "size": 200,
@@ -263,3 +263,44 @@ def decode(token: str) -> dict[str, Any]:
 def describe_sets() -> list[dict[str, str]]:
     """The built-in 2-D sets with their one-line descriptions (the page's data menu)."""
     return [{"name": name, "description": BUILTINS[name]} for name in PLANE_SETS]
+
+
+def start_data(
+    source: str,
+    *,
+    target: str | None = None,
+    features: str | list[str] | None = None,
+    size: int | None = None,
+    crosses: str | list[str] | None = None,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """DATA to start with and the uploads it names: a built-in 2-D set, or a CSV file
+    (its target: ``target``, else a column named target/y/label/class, else the last;
+    its features: ``features``, else the first two numeric columns)."""
+    from pathlib import Path
+
+    from ..data.columns import TARGET_NAMES
+    from ..data.files import read_columns
+
+    chosen = list(check_crosses(crosses))
+    if builtin_name(source) is not None:
+        for name, value in (("target", target), ("features", features)):
+            if value is not None:
+                raise InputError(name, f"no {name} for a built-in set", repr(value))
+        data: dict[str, Any] = {"name": source, "crosses": chosen}
+        if size is not None:
+            data["size"] = size
+        return check_data(data), {}
+    path = Path(source)
+    if path.suffix.lower() != ".csv" or not path.is_file():
+        raise InputError(
+            "data",
+            "a built-in 2-D set (" + ", ".join(PLANE_SETS) + ") or a .csv file",
+            repr(source),
+        )
+    columns, numeric, _ = read_columns(path)
+    target = target or next((c for c in columns if c.lower() in TARGET_NAMES), columns[-1])
+    if isinstance(features, str):
+        features = [f.strip() for f in features.split(",")]
+    features = features or [c for c in numeric if c != target][:2]
+    data = {"upload": path.name, "features": features, "target": target, "crosses": chosen}
+    return check_data(data), {path.name: path.read_text(encoding="utf-8-sig")}
