@@ -133,19 +133,32 @@ function tex(node, src, display) {
 function texLike(s) {
   return typeof s === "string" && /[\\^_{}]/.test(s);
 }
+function isPiece(x) {
+  return Array.isArray(x) && x.length === 2 && typeof x[0] === "string" && typeof x[1] !== "object";
+}
+// prose: a string, a list of [kind, text] pieces, or a list of paragraphs (each a list of pieces)
 function prose(pieces, tag = "span") {
   const node = h(tag, { class: "pl-prose" });
   if (typeof pieces === "string") {
     node.textContent = pieces;
     return node;
   }
-  for (const piece of arr(pieces)) {
+  const list = arr(pieces);
+  if (list.length && list.every((p) => Array.isArray(p) && p.length && p.every(isPiece))) {
+    for (const para of list) node.append(prose(para, tag === "span" ? "span" : "div"));
+    node.classList.add("pl-paras");
+    return node;
+  }
+  for (const piece of list) {
     const [kind, text] = Array.isArray(piece) ? piece : ["text", piece];
     if (kind === "math") node.append(tex(h("span", { class: "pl-math" }), text, false));
     else if (kind === "code") node.append(h("code", { text: String(text) }));
     else node.append(String(text ?? ""));
   }
   return node;
+}
+function hasProse(x) {
+  return typeof x === "string" ? x.length > 0 : arr(x).length > 0;
 }
 function msgType(m) {
   if (!m || typeof m !== "object") return null;
@@ -267,6 +280,7 @@ function render({ model, el }) {
   // training controls
   const trainHead = h("h2");
   const trainBox = h("div", { class: "pl-fields" });
+  const hyperHint = h("p", { class: "pl-hint pl-wide", testid: "hyper" });
   side.append(h("section", { class: "pl-card" }, trainHead, trainBox));
   // state
   const stateInput = h("input", { type: "file", accept: ".json,application/json", class: "pl-hidden-file", testid: "open-state" });
@@ -287,7 +301,8 @@ function render({ model, el }) {
   const curveHead = h("h2");
   const logBox = h("input", { type: "checkbox", testid: "ctl-log" });
   const logLabel = h("label", { class: "pl-check" }, logBox, h("span"));
-  const curveCard = h("section", { class: "pl-card" }, h("div", { class: "pl-card-head" }, curveHead, logLabel), curveCanvas);
+  const curveKey = h("div", { class: "pl-legend pl-curve-key" });
+  const curveCard = h("section", { class: "pl-card" }, h("div", { class: "pl-card-head" }, curveHead, curveKey, logLabel), curveCanvas);
 
   const surfaceCanvas = h("canvas", { testid: "surface", class: "pl-canvas", role: "img" });
   const surfaceHead = h("h2");
@@ -302,8 +317,9 @@ function render({ model, el }) {
   const workedBox = h("div", { class: "pl-worked-body" });
   const workedCard = h("section", { class: "pl-card pl-worked", testid: "worked" }, workedHead, workedBox);
 
-  const rightCol = h("div", { class: "pl-right" }, curveCard, surfaceCard, weightsCard);
-  main.append(h("div", { class: "pl-views" }, planeCard, rightCol), workedCard);
+  const leftCol = h("div", { class: "pl-right" }, planeCard, weightsCard);
+  const rightCol = h("div", { class: "pl-right" }, curveCard, surfaceCard);
+  main.append(h("div", { class: "pl-views" }, leftCol, rightCol), workedCard);
 
   // ---------------------------------------------------------------- messages
   let msgTimer = null;
@@ -368,7 +384,7 @@ function render({ model, el }) {
   function select(options, value) {
     const s = h("select");
     for (const o of options) {
-      const opt = h("option", { value: String(optName(o)), text: String(optLabel(o)) });
+      const opt = h("option", { value: String(optName(o)), text: String(optLabel(o)), title: o && o.description });
       s.append(opt);
     }
     if (value != null) s.value = String(value);
@@ -410,7 +426,7 @@ function render({ model, el }) {
       box.checked = chosen.has(name);
       box.addEventListener("change", sendData);
       ctl["cross-" + name] = box;
-      crossBox.append(h("label", { class: "pl-check" }, box, h("span", { text: name })));
+      crossBox.append(h("label", { class: "pl-check" }, box, h("span", { text: String(optLabel(c) ?? name) })));
     }
     // training
     const losses = arr(o.losses);
@@ -436,19 +452,18 @@ function render({ model, el }) {
       field("weight_decay", w("weight_decay"), numberInput(st.weight_decay ?? 0, "any", "0")),
     );
     const cur = opts.find((x) => x.name === optSel.value);
-    S.hyperNames = [];
-    if (cur) {
-      for (const [k, dflt] of Object.entries(cur.params)) {
-        const v = st[k] ?? dflt;
-        trainBox.append(field(k, w(k), numberInput(v, "any")));
-        S.hyperNames.push(k);
-      }
-    }
+    S.hasMomentum = !!(cur && "momentum" in cur.params);
+    if (S.hasMomentum) trainBox.append(field("momentum", w("momentum"), numberInput(st.momentum ?? cur.params.momentum ?? 0, "0.1", "0", "0.999")));
+    else delete ctl.momentum;
+    // the rule's other hyper-parameters keep torch.optim's defaults (SETTINGS does not carry them): shown, not sent
+    const shown = cur ? Object.entries(cur.params).filter(([k]) => !["lr", "weight_decay", "momentum"].includes(k)) : [];
+    hyperHint.textContent = shown.map(([k, v]) => `${k} = ${Array.isArray(v) ? "(" + v.join(", ") + ")" : String(v)}`).join(" · ");
     trainBox.append(
       field("seed", w("seed"), numberInput(st.seed ?? 0, "1", "0")),
       field("dtype", w("dtype"), select(dtypes, st.dtype)),
     );
-    for (const k of ["loss", "optimizer", "lr", "batch_size", "weight_decay", "seed", "dtype", ...S.hyperNames]) {
+    trainBox.append(hyperHint);
+    for (const k of ["loss", "optimizer", "lr", "batch_size", "weight_decay", "momentum", "seed", "dtype"]) {
       if (!ctl[k]) continue;
       ctl[k].addEventListener("change", () => {
         if (k === "optimizer") {
@@ -479,7 +494,7 @@ function render({ model, el }) {
     if (ctl.lr) s.lr = numOr(ctl.lr.value, S.settings.lr);
     if (ctl.batch_size) s.batch_size = ctl.batch_size.value === "full" ? "full" : numOr(ctl.batch_size.value, "full");
     if (ctl.weight_decay) s.weight_decay = numOr(ctl.weight_decay.value, 0);
-    for (const k of S.hyperNames || []) if (ctl[k]) s[k] = numOr(ctl[k].value, S.settings[k]);
+    s.momentum = S.hasMomentum && ctl.momentum ? numOr(ctl.momentum.value, 0) : 0;
     if (ctl.seed) s.seed = Math.round(numOr(ctl.seed.value, 0));
     if (ctl.dtype) s.dtype = ctl.dtype.value;
     return s;
@@ -713,9 +728,14 @@ function render({ model, el }) {
   }
 
   function drawStatus(f) {
-    const v = f.verified;
+    let v = f.verified;
+    const checked = (x) => x && isNum(x.worst) && x.steps !== 0 && x.quantity !== "";
+    // a full frame at a later step (a point edit, the language) may carry no check: keep the last one shown
+    if (checked(v)) S.lastVerified = { v, branch: f.branch };
+    else if ((f.step ?? 0) > 0 && S.lastVerified && S.lastVerified.branch === f.branch) v = S.lastVerified.v;
+    if ((f.step ?? 0) === 0) S.lastVerified = null;
     let check;
-    if (v && isNum(v.worst)) {
+    if (checked(v)) {
       const ok = !isNum(v.tolerance) || v.worst <= v.tolerance;
       check = h("span", { class: ok ? "pl-ok" : "pl-bad" },
         (ok ? "✓ " : "✗ ") + w(ok ? "verified_ok" : "verified_bad", { worst: fmtExp(v.worst), tol: fmtExp(v.tolerance), quantity: v.quantity ?? "" }));
@@ -743,7 +763,8 @@ function render({ model, el }) {
   }
   function className(i) {
     const d = S.data;
-    if (d && Array.isArray(d.classes) && d.classes[i] != null) return String(d.classes[i]);
+    const c = d && Array.isArray(d.classes) ? d.classes[i] : null;
+    if (c != null && !/^\d+$/.test(String(c))) return String(c);
     return w("class_name", { n: i });
   }
   function isRegression() {
@@ -787,9 +808,10 @@ function render({ model, el }) {
     const pad = { l: 52, r: 12, t: 12, b: 44 };
     let x1 = arr(fld.x1), x2 = arr(fld.x2);
     if (!(x1.length === 2 && x2.length === 2)) {
-      const b = arr(d.bounds);
-      x1 = arr(b[0]).length === 2 ? b[0] : [-1, 1];
-      x2 = arr(b[1]).length === 2 ? b[1] : [-1, 1];
+      const b = d.bounds || {};
+      const b1 = Array.isArray(b) ? b[0] : b.x1, b2 = Array.isArray(b) ? b[1] : b.x2;
+      x1 = arr(b1).length === 2 ? b1 : [-1, 1];
+      x2 = arr(b2).length === 2 ? b2 : [-1, 1];
     }
     const pw = W - pad.l - pad.r, ph = H - pad.t - pad.b;
     const sx = (v) => pad.l + ((v - x1[0]) / (x1[1] - x1[0])) * pw;
@@ -1080,7 +1102,7 @@ function render({ model, el }) {
     const batch = (S.frame && S.frame.batch) || {};
     const j = arr(batch.rows).indexOf(idx);
     const lines = [h("strong", { text: w("tip_point", { i: idx, label: isRegression() ? fmt(p[2]) : className(p[2]) }) })];
-    const vec = (v) => (Array.isArray(v) ? "[" + v.map((x) => fmt(x)).join(", ") + "]" : fmt(v));
+    const vec = (v) => (Array.isArray(v) ? (v.length === 1 ? fmt(v[0]) : "[" + v.map((x) => fmt(x)).join(", ") + "]") : fmt(v));
     if (j >= 0) {
       lines.push(h("div", { text: `${w("tip_z")} = ${vec(arr(batch.z)[j])}` }));
       lines.push(h("div", { text: `${w("tip_a")} = ${vec(arr(batch.a)[j])}` }));
@@ -1190,6 +1212,12 @@ function render({ model, el }) {
       ctx.setLineDash([]);
       let k = c.train.length - 1;
       while (k >= 0 && !isNum(c.train[k])) k--;
+      if (k >= 0 && isNum(c.steps[k])) {
+        ctx.beginPath();
+        ctx.arc(X(c.steps[k]), Y(c.train[k]), current ? 4.5 : 3, 0, 2 * Math.PI);
+        ctx.fillStyle = col;
+        ctx.fill();
+      }
       if (k >= 0) labels.push({ x: X(c.steps[k]), y: Y(c.train[k]), text: String(c.label ?? c.id) + (current ? " ◀" : ""), col, current });
     }
     ctx.restore();
@@ -1199,33 +1227,26 @@ function render({ model, el }) {
     labels.sort((a, b) => a.y - b.y);
     let lastY = -Infinity;
     for (const l of labels) {
-      const y = Math.max(l.y - 4, lastY + 15, pad.t + 14);
+      const y = Math.max(l.y - 6, lastY + 15, pad.t + 16);
       lastY = y;
       ctx.textAlign = l.x > pad.l + pw - 90 ? "right" : "left";
+      const lx = l.x + (ctx.textAlign === "right" ? -4 : 4);
+      ctx.globalAlpha = 1;
+      ctx.strokeStyle = "rgba(255,255,255,0.92)";
+      ctx.lineWidth = 4;
+      ctx.lineJoin = "round";
+      ctx.strokeText(l.text, lx, y);
       ctx.fillStyle = l.col;
-      ctx.globalAlpha = l.current ? 1 : 0.7;
-      ctx.fillText(l.text, l.x + (ctx.textAlign === "right" ? -4 : 4), y);
+      ctx.globalAlpha = l.current ? 1 : 0.75;
+      ctx.fillText(l.text, lx, y);
     }
     ctx.globalAlpha = 1;
-    // key: solid train, dashed test
-    ctx.textAlign = "left";
-    ctx.textBaseline = "middle";
-    ctx.font = "13px system-ui, sans-serif";
-    ctx.fillStyle = "#333";
-    const kx = pad.l + 10, ky = pad.t + ph - 30;
-    const keyLine = (y, dash, text) => {
-      ctx.fillText(text, kx + 34, y);
-      ctx.setLineDash(dash);
-      ctx.strokeStyle = "#333";
-      ctx.lineWidth = 2;
-      ctx.beginPath();
-      ctx.moveTo(kx, y);
-      ctx.lineTo(kx + 28, y);
-      ctx.stroke();
-      ctx.setLineDash([]);
-    };
-    keyLine(ky, [], w("train"));
-    if (S.curves.some((c) => c.test.some(isNum))) keyLine(ky + 17, [6, 4], w("test"));
+    const key = [w("train"), S.curves.some((c) => c.test.some(isNum)) ? w("test") : null].join("|");
+    if (curveKey.dataset.key !== key) {
+      curveKey.dataset.key = key;
+      curveKey.replaceChildren(h("span", { class: "pl-leg" }, h("span", { class: "pl-line pl-line-thin" }), w("train")));
+      if (key.split("|")[1]) curveKey.append(h("span", { class: "pl-leg" }, h("span", { class: "pl-line pl-line-dash" }), w("test")));
+    }
     curveCanvas.setAttribute("aria-label", w("curve"));
   }
 
@@ -1388,13 +1409,13 @@ function render({ model, el }) {
     if (openSections && openSections.length !== sections.length) openSections = null;
     if (!openSections) {
       const titles = sections.map((s) => (prose(s.title).textContent || "").toLowerCase());
-      let upd = titles.findIndex((t) => /updat|actualiz|step|paso/.test(t));
+      let upd = titles.findIndex((t) => /updat|actualiz/.test(t));
       if (upd < 0) upd = sections.length - 1;
       openSections = sections.map((_, i) => i === upd);
     }
     const nodes = [];
-    if (wk.title) nodes.push(prose(wk.title, "h3"));
-    if (wk.summary) nodes.push(prose(wk.summary, "p"));
+    if (hasProse(wk.title)) nodes.push(prose(wk.title, "h3"));
+    if (hasProse(wk.summary)) nodes.push(prose(wk.summary, "div"));
     sections.forEach((sec, si) => {
       const det = h("details", { class: "pl-section" });
       det.open = !!openSections[si];
@@ -1406,7 +1427,7 @@ function render({ model, el }) {
         for (const fm of arr(dv.formula)) box.append(tex(h("div", { class: "pl-formula" }), fm, true));
         if (dv.shapes) box.append(tex(h("div", { class: "pl-shapes" }), dv.shapes, false));
         for (const sb of arr(dv.substitution)) box.append(tex(h("div", { class: "pl-subst" }), sb, true));
-        if (dv.shown && (typeof dv.shown === "string" || arr(dv.shown).length)) box.append(prose(dv.shown, "p"));
+        if (hasProse(dv.shown)) box.append(prose(dv.shown, "div"));
         const results = arr(dv.results);
         if (results.length) {
           const t = h("table", { class: "pl-table pl-results" },
@@ -1430,12 +1451,12 @@ function render({ model, el }) {
           t.append(tb);
           box.append(t);
         }
-        if (dv.notes && (typeof dv.notes === "string" || arr(dv.notes).length)) box.append(prose(dv.notes, "p"));
+        if (hasProse(dv.notes)) box.append(prose(dv.notes, "div"));
         det.append(box);
       }
       nodes.push(det);
     });
-    if (wk.closing) nodes.push(prose(wk.closing, "p"));
+    if (hasProse(wk.closing)) nodes.push(prose(wk.closing, "div"));
     workedBox.replaceChildren(...nodes);
   }
 
