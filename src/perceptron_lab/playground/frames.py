@@ -136,6 +136,15 @@ def surface(
     }
 
 
+def within(surface: dict[str, Any] | None, point: Sequence[float | None]) -> bool:
+    """Whether ``point`` (w₁, w₂) lies on ``surface``'s map (a diverged one: no)."""
+    if surface is None or None in point:
+        return surface is not None
+    (a0, a1), (b0, b1) = surface["w1"], surface["w2"]
+    w1, w2 = (float(v) for v in point if v is not None)
+    return bool(a0 <= w1 <= a1 and b0 <= w2 <= b1)
+
+
 def plane_points(points: Points) -> dict[str, Any]:
     """The points as the page draws them: [x₁, x₂, label] each, and the plane's facts."""
     x1, x2 = points.window()

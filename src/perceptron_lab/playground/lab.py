@@ -109,6 +109,7 @@ class Lab:
         self.lang = check_language(lang)
         self.runs = runs  # where "save as run" writes; None: a folder under the temp dir
         self.uploads: dict[str, str] = dict(uploads or {})  # name → the file's text
+        self._surface: dict[str, Any] | None = None  # the loss surface the page last got
         self.data = recipe.check_data(data or {})
         self._build(recipe.check_settings(settings or {}))
 
@@ -137,8 +138,11 @@ class Lab:
     def _segment(
         self, points: Points, settings: Mapping[str, Any], start: Checkpoint | None = None
     ) -> Segment:
+        """A session on ``points`` from ``start`` (the seed's weights if None); a segment
+        that goes on from another carries its verification counts."""
         trainer = Trainer(_config(settings, points.train.n_samples), points.train, points.test)
-        session = trainer.session(start)
+        worst = self.line.last.session.worst if start is not None else None
+        session = trainer.session(start, worst=worst)
         return Segment(session.steps_done, points, trainer, session)
 
     def _build(self, settings: dict[str, Any], data: dict[str, Any] | None = None) -> None:
@@ -386,11 +390,18 @@ class Lab:
         return dict(CATALOG[self.lang].get("playground", {}))
 
     def record(self) -> tuple[StepRecord, Row] | None:
-        """The current step, observed in full (None at a line's first step)."""
-        session = self.line.last.session
-        t = session.steps_done
-        if t <= session.rows.base:
+        """The current step, observed in full (None at step 0). A step taken before a
+        branch or a point edit is found in the session that took it."""
+        t = self.step
+        found = [
+            seg.session
+            for line in self.lines
+            for seg in line.segments
+            if seg.session.rows.base < t <= seg.session.steps_done
+        ]
+        if not found:
             return None
+        session = found[-1]
         row = session.rows.row(t)
         if session.last_record is not None and session.last_record.step == t:
             return session.last_record, row
@@ -472,7 +483,14 @@ class Lab:
                 }
                 for ln in self.lines
             ]
-            out["surface"] = frames.surface(
+            out["settings"] = line.settings
+            out["valid_losses"] = [
+                AUTO,
+                *(n for n in loss_names() if seg.points.task in get_loss(n).takes),
+            ]
+        path = line.curve["path"][-1]
+        if full or not frames.within(self._surface, path):  # the path left the map: anew
+            out["surface"] = self._surface = frames.surface(
                 seg.points,
                 loss,
                 state.W,
@@ -480,11 +498,6 @@ class Lab:
                 seg.trainer.train_t.y,
                 [ln.curve["path"] for ln in self.lines],
             )
-            out["settings"] = line.settings
-            out["valid_losses"] = [
-                AUTO,
-                *(n for n in loss_names() if seg.points.task in get_loss(n).takes),
-            ]
         return out
 
 

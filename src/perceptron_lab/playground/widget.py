@@ -50,8 +50,11 @@ def style_text() -> str:
 class PlaygroundWidget(anywidget.AnyWidget):
     """The playground page in a notebook cell, driven by a :class:`Lab` in this kernel."""
 
+    _esm = module_text()
+    _css = style_text()
+
     def __init__(self, lab: Lab, **kwargs: Any) -> None:
-        super().__init__(_esm=module_text(), _css=style_text(), **kwargs)
+        super().__init__(**kwargs)
         self.lab = lab
         self.on_msg(self._answer)
 
