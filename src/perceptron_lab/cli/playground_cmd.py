@@ -86,13 +86,16 @@ def run_playground(args: argparse.Namespace) -> int:
     torch.set_num_threads(1)  # a tab's steps are small: one thread each, no oversubscription
     from ..playground.recipe import start_data
 
-    data, uploads = start_data(
-        args.dataset,
-        target=args.target,
-        features=args.features,
-        size=args.size,
-        crosses=args.crosses,
-    )
+    try:
+        data, uploads = start_data(
+            args.dataset,
+            target=args.target,
+            features=args.features,
+            size=args.size,
+            crosses=args.crosses,
+        )
+    except InputError as exc:  # the positional argument is the data
+        raise exc.renamed("DATASET") if exc.argument == "data" else exc from None
     Lab(data, lang=args.lang, runs=args.runs, uploads=uploads)  # refused now, not in the page
 
     def make() -> Lab:

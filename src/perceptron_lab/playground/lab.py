@@ -16,10 +16,10 @@ A message that cannot be done is answered with an ``error`` and changes nothing.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..core.observed_step import StepRecord, observe_step
 from ..data import Dataset
@@ -123,10 +123,11 @@ class Lab:
             raise InputError(
                 "data.upload", "the name of a file uploaded in this tab", repr(data["upload"])
             )
-        with tempfile.TemporaryDirectory(prefix="perceptron-lab-upload-") as folder:
-            path = Path(folder) / "upload.csv"
-            path.write_text(text, encoding="utf-8")
-            dataset = load_file(path, target=data["target"], features=data["features"])
+        dataset = _read_upload(
+            data["upload"],
+            text,
+            lambda path: load_file(path, target=data["target"], features=data["features"]),
+        )
         return replace(dataset, name=Path(data["upload"]).stem)
 
     def _points(self, data: Mapping[str, Any]) -> Points:
@@ -245,10 +246,7 @@ class Lab:
                 f"a file of at most {UPLOAD_BYTES // 1_000_000} MB",
                 f"{len(text) / 1e6:.1f} MB",
             )
-        with tempfile.TemporaryDirectory(prefix="perceptron-lab-upload-") as folder:
-            path = Path(folder) / "upload.csv"
-            path.write_text(text, encoding="utf-8")
-            columns, numeric, rows = read_columns(path, source=name)
+        columns, numeric, rows = _read_upload(name, text, read_columns)
         if len(numeric) < 2:
             raise InputError(
                 name,
@@ -499,6 +497,27 @@ class Lab:
                 [ln.curve["path"] for ln in self.lines],
             )
         return out
+
+
+T = TypeVar("T")
+
+
+def _read_upload(name: str, text: str, read: Callable[[Path], T]) -> T:
+    """``read`` of an upload's text, from a file in a temporary folder removed after; its
+    errors name the upload, not the temporary file."""
+    with tempfile.TemporaryDirectory(prefix="perceptron-lab-upload-") as folder:
+        path = Path(folder) / "upload.csv"
+        path.write_text(text, encoding="utf-8")
+        try:
+            return read(path)
+        except InputError as exc:
+
+            def named(words: str) -> str:
+                return words.replace(str(path), name)
+
+            raise InputError(
+                named(exc.argument), named(exc.expected), named(exc.got), exc.hint
+            ) from None
 
 
 def _next_epoch(state: Checkpoint) -> Checkpoint:

@@ -334,5 +334,9 @@ def start_data(
     if isinstance(features, str):
         features = [f.strip() for f in features.split(",")]
     features = features or [c for c in numeric if c != target][:2]
+    if len(features) != 2:
+        raise InputError(
+            str(path), "a CSV with 2 columns of numbers besides its target", f"columns {columns}"
+        )
     data = {"upload": path.name, "features": features, "target": target, "crosses": chosen}
     return check_data(data), {path.name: path.read_text(encoding="utf-8-sig")}
