@@ -94,6 +94,16 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
+def errors_of(page: Any) -> list[str]:
+    """What goes wrong in ``page`` from now on: console errors, uncaught exceptions and
+    dialogs (an ``alert`` is a script that ran; it is dismissed)."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
+    return errors
+
+
 def open_offline(browser: Any, path: Path) -> tuple[Any, list[str], list[str]]:
     """The page at ``path``, what went wrong in it and what it asked for beyond itself.
 
@@ -103,11 +113,8 @@ def open_offline(browser: Any, path: Path) -> tuple[Any, list[str], list[str]]:
     """
     page = browser.new_page()
     own = path.resolve().as_uri()
-    errors: list[str] = []
+    errors = errors_of(page)
     blocked: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
 
     def route(r: Any) -> None:
         url = r.request.url

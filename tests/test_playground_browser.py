@@ -20,6 +20,7 @@ import pytest
 from perceptron_lab.cli.main import main
 from perceptron_lab.playground.lab import Lab
 
+from .conftest import errors_of
 from .playground_server import serving
 
 VIEW = {"width": 1440, "height": 900}
@@ -29,11 +30,8 @@ VIEW = {"width": 1440, "height": 900}
 def opened(browser: Any, base: str) -> Iterator[tuple[Any, list[str], list[str]]]:
     """The page, its errors and the requests it tried beyond the server."""
     page = browser.new_page(viewport=VIEW)
-    errors: list[str] = []
+    errors = errors_of(page)
     blocked: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
 
     def route(r: Any) -> None:
         url = r.request.url
@@ -157,9 +155,7 @@ def test_the_widgets_module_is_the_same_page_driven_by_a_lab_in_python(browser: 
 
     lab = Lab({"name": "xor", "crosses": ["x1*x2"]}, {"lr": 0.5})
     page = browser.new_page(viewport=VIEW)
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    errors = errors_of(page)
     page.expose_function("kernel", lambda text: json.dumps(lab.handle(json.loads(text))))
     page.set_content(
         f"<html><head><style>{style_text()}</style></head><body><div id=cell></div></body></html>"
