@@ -13,7 +13,7 @@ from typing import Any
 import uvicorn
 
 from perceptron_lab.playground.lab import Lab
-from perceptron_lab.playground.server import MESSAGE_BYTES, create_app
+from perceptron_lab.playground.server import create_app, uvicorn_config
 
 
 @contextlib.contextmanager
@@ -22,8 +22,7 @@ def serving(make: Callable[[], Lab] | None = None, **app_options: Any) -> Iterat
     app = create_app(make or (lambda: Lab({"name": "seed"}, {"lr": 0.1})), **app_options)
     listener = socket.create_server(("127.0.0.1", 0))
     port = listener.getsockname()[1]
-    config = uvicorn.Config(app, log_level="warning", ws_max_size=MESSAGE_BYTES, lifespan="on")
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(uvicorn_config(app))
     thread = threading.Thread(
         target=lambda: asyncio.run(server.serve(sockets=[listener])), daemon=True
     )

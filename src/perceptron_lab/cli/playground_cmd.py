@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import threading
 import webbrowser
@@ -76,7 +77,7 @@ def run_playground(args: argparse.Namespace) -> int:
         import uvicorn
 
         from ..playground.lab import Lab
-        from ..playground.server import MESSAGE_BYTES, create_app
+        from ..playground.server import create_app, uvicorn_config
     except ImportError as exc:
         raise PerceptronLabError(f"{WEB_HINT} ({exc.name} is missing)") from None
     import socket
@@ -97,6 +98,10 @@ def run_playground(args: argparse.Namespace) -> int:
     except InputError as exc:  # the positional argument is the data
         raise exc.renamed("DATASET") if exc.argument == "data" else exc from None
     Lab(data, lang=args.lang, runs=args.runs, uploads=uploads)  # refused now, not in the page
+    # the imports' objects (torch's among them) out of every full collection: one over
+    # them stalls every tab for a few hundred ms
+    gc.collect()
+    gc.freeze()
 
     def make() -> Lab:
         return Lab(data, lang=args.lang, runs=args.runs, uploads=uploads)
@@ -121,8 +126,5 @@ def run_playground(args: argparse.Namespace) -> int:
     print(f"perceptron-lab playground on {url} (Ctrl-C stops it)", flush=True)
     if not args.no_browser:
         threading.Timer(0.5, webbrowser.open, (url,)).start()
-    config = uvicorn.Config(
-        create_app(make), log_level="warning", ws_max_size=MESSAGE_BYTES, lifespan="on"
-    )
-    uvicorn.Server(config).run(sockets=[listener])
+    uvicorn.Server(uvicorn_config(create_app(make))).run(sockets=[listener])
     return 0

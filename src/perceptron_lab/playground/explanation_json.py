@@ -45,7 +45,7 @@ def _derivation(d: Derivation) -> dict[str, Any]:
     }
 
 
-def worked(expl: Explanation) -> dict[str, Any]:
+def worked_json(expl: Explanation) -> dict[str, Any]:
     """The explanation as the protocol's ``worked`` object."""
     return {
         "lang": expl.lang,

@@ -28,6 +28,7 @@ from .points import Points
 
 FIELD = 48  # the field's grid points per side
 FIELD_DIGITS = 4  # decimals of the field's values (what a pixel can show)
+BATCH_DIGITS = 6  # decimals of each sample's numbers (what a tooltip shows; the sums are exact)
 SURFACE = 36  # the surface's grid points per side
 SURFACE_HALF = 1.0  # its least half-width around the paths
 
@@ -82,11 +83,11 @@ def batch(record: StepRecord, rows: torch.Tensor | None) -> dict[str, Any]:
     k = c.shape[2]
     return {
         "rows": list(range(n)) if rows is None else rows.tolist(),
-        "z": numbers(record.Z.closed),
-        "a": numbers(record.A.closed),
-        "loss": numbers(record.per_sample_loss),
-        "arrow": numbers(c[:, :2, 0]) if k == 1 else None,
-        "share": numbers(size / total) if total > 0 else [0.0] * n,
+        "z": numbers(record.Z.closed, BATCH_DIGITS),
+        "a": numbers(record.A.closed, BATCH_DIGITS),
+        "loss": numbers(record.per_sample_loss, BATCH_DIGITS),
+        "arrow": numbers(c[:, :2, 0], BATCH_DIGITS) if k == 1 else None,
+        "share": numbers(size / total, BATCH_DIGITS) if total > 0 else [0.0] * n,
     }
 
 

@@ -36,7 +36,7 @@ from ..views.explain.board import StepContext
 from ..views.explain.build import build
 from ..views.i18n import CATALOG, check_language
 from . import frames, recipe
-from .explanation_json import worked
+from .explanation_json import worked_json
 from .lines import Line, Segment
 from .points import Points, from_recipe, inline
 
@@ -197,8 +197,15 @@ class Lab:
         n = m.get("n", 1)
         if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_STEP_N:
             raise InputError("n", f"a whole number of steps in [1, {MAX_STEP_N}]", repr(n))
+        shown = m.get("worked", True)
+        if not isinstance(shown, bool):
+            raise InputError("worked", "true or false", repr(shown))
         status = self.advance(n)
-        return [self.frame(full=n > 1, status=status)]
+        return [self.frame(full=n > 1, status=status, worked=shown)]
+
+    def _op_show(self, m: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """The current step's frame again, worked out (after steps taken without it)."""
+        return [self.frame(full=False)]
 
     def _op_back(self, m: Mapping[str, Any]) -> list[dict[str, Any]]:
         n = m.get("n", 1)
@@ -420,8 +427,11 @@ class Lab:
         )
         return rec, row
 
-    def frame(self, *, full: bool, status: str | None = None) -> dict[str, Any]:
-        """The page's frame of the current step (docs/playground.md)."""
+    def frame(
+        self, *, full: bool, status: str | None = None, worked: bool = True
+    ) -> dict[str, Any]:
+        """The page's frame of the current step (docs/playground.md); ``worked=False``
+        leaves the worked solution out (a page playing fast skips it until it pauses)."""
         line, seg = self.line, self.line.last
         session = seg.session
         state = session.state
@@ -460,15 +470,16 @@ class Lab:
             rec, row = observed
             out["batch"] = frames.batch(rec, row.batch.rows)
             out["grad"] = frames.gradient(rec)
-            trainer = seg.trainer
+        if observed is not None and worked:
+            rec, row = observed
             context = StepContext(
                 rule_step=int(row.scalars["rule_step"]),
                 decay_bias=session.settings.decay_bias,
                 epoch=int(row.scalars["epoch"]),
                 batch=int(row.scalars["batch"]) + 1,
-                batches=trainer.batches,
+                batches=seg.trainer.batches,
             )
-            out["worked"] = worked(build(rec, self.lang, context))
+            out["worked"] = worked_json(build(rec, self.lang, context))
         if full:
             out["data"] = frames.plane_points(seg.points)
             out["curves"] = [

@@ -228,6 +228,21 @@ def create_app(
     return app
 
 
+def uvicorn_config(app: Starlette, **options: Any) -> Any:
+    """uvicorn's settings for the playground: messages up to an upload, no compression
+    (frames cross the loopback; deflating them costs the server more than it saves)."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        log_level="warning",
+        ws_max_size=MESSAGE_BYTES,
+        ws_per_message_deflate=False,
+        lifespan="on",
+        **options,
+    )
+
+
 def _answer(lab: Lab, message: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The lab's replies; an error of the lab's own code is one message, and the lab serves on."""
     try:
