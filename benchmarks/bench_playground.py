@@ -28,6 +28,8 @@ thread into CPU and waiting (for the GIL or a core).
     python benchmarks/bench_playground.py --sessions 10 --seconds 10
     python benchmarks/bench_playground.py --quick --profile  # cProfile of the server, top 25
     python benchmarks/bench_playground.py --no-compression   # no permessage-deflate
+    python benchmarks/bench_playground.py --gc-freeze --one-worker  # the server's experiments
+    python benchmarks/bench_playground.py --lab-memory 1000  # one lab's heap over 1000 steps
 
 Target (the issue): p99 latency under 50 ms with 20 sessions on a 2-core machine; memory
 per session bounded, and freed when the tabs expire.
@@ -164,6 +166,15 @@ def serve(args: argparse.Namespace) -> int:
         return text
 
     server._answer, server._dumps = timed_answer, timed_dumps
+    if args.one_worker:  # an experiment: every lab's message on one thread, not anyio's pool
+        from concurrent.futures import ThreadPoolExecutor
+
+        worker = ThreadPoolExecutor(1, thread_name_prefix="lab")
+
+        async def one_thread(func: Any, *a: Any) -> Any:
+            return await asyncio.get_running_loop().run_in_executor(worker, func, *a)
+
+        server.run_in_threadpool = one_thread
 
     pauses: list[float] = []  # ms of each full (generation 2) garbage collection
     gc_began = [0.0]
@@ -254,7 +265,7 @@ class Server:
         cmd = [sys.executable, __file__, "--serve", "--data", args.data]
         cmd += ["--idle", str(args.idle), "--sweep", str(args.sweep), "--top", str(args.top)]
         cmd += ["--profile"] * args.profile + ["--no-compression"] * args.no_compression
-        cmd += ["--gc-freeze"] * args.gc_freeze
+        cmd += ["--gc-freeze"] * args.gc_freeze + ["--one-worker"] * args.one_worker
         self.proc = subprocess.Popen(
             cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1
         )
@@ -684,6 +695,11 @@ def main(argv: list[str] | None = None) -> int:
         "leave the full collections)",
     )
     parser.add_argument(
+        "--one-worker",
+        action="store_true",
+        help="experiment: the labs' messages on one worker thread instead of anyio's pool",
+    )
+    parser.add_argument(
         "--lab-memory",
         type=int,
         default=0,
@@ -710,6 +726,7 @@ def main(argv: list[str] | None = None) -> int:
         f"permessage-deflate {'on' if compression else 'off'}"
         + (", cProfile ON (times inflated)" if args.profile else "")
         + (", gc.freeze() after the warm-up (experiment)" if args.gc_freeze else "")
+        + (", one worker thread for all labs (experiment)" if args.one_worker else "")
     )
     print(
         f"plan: 1 session x {single:g} s, then {n} sessions x {seconds:g} s, each stepping "
