@@ -1,14 +1,14 @@
-"""The process's own memory, as Linux reports it in /proc/self/status (for the benchmarks)."""
+"""A process's memory, as Linux reports it in /proc/<pid>/status (for the benchmarks)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 
-def status_kb(field: str) -> int:
-    """A ``kB`` line of /proc/self/status (VmRSS, VmHWM), or -1 where there is none."""
+def status_kb(field: str, pid: int | str = "self") -> int:
+    """A ``kB`` line of /proc/<pid>/status (VmRSS, VmHWM), or -1 where there is none."""
     try:
-        for line in Path("/proc/self/status").read_text().splitlines():
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith(field + ":"):
                 return int(line.split()[1])
     except OSError:
