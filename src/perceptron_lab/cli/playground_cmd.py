@@ -62,6 +62,13 @@ def add_playground_parser(sub: Any) -> None:
         default=8000,
         help="port (default: 8000; 0: any free port)",
     )
+    p.add_argument(
+        "--workers",
+        type=options.bounded("workers"),
+        default=1,
+        help="server processes, each serving its tabs on a core of its own (default: 1; "
+        "a class of 20 on 2 cores: 2)",
+    )
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
     p.add_argument(
         "--runs",
@@ -74,10 +81,10 @@ def add_playground_parser(sub: Any) -> None:
 def run_playground(args: argparse.Namespace) -> int:
     """Check the data, then serve until Ctrl-C."""
     try:
-        import uvicorn
+        import uvicorn  # noqa: F401  (the web extra's server, checked before the data)
 
         from ..playground.lab import Lab
-        from ..playground.server import create_app, uvicorn_config
+        from ..playground.server import serve
     except ImportError as exc:
         raise PerceptronLabError(f"{WEB_HINT} ({exc.name} is missing)") from None
     import socket
@@ -126,5 +133,5 @@ def run_playground(args: argparse.Namespace) -> int:
     print(f"perceptron-lab playground on {url} (Ctrl-C stops it)", flush=True)
     if not args.no_browser:
         threading.Timer(0.5, webbrowser.open, (url,)).start()
-    uvicorn.Server(uvicorn_config(create_app(make))).run(sockets=[listener])
+    serve(make, listener, workers=args.workers)
     return 0

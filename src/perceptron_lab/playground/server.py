@@ -17,16 +17,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import secrets
+import signal
+import socket
 import time
 from collections.abc import AsyncIterator, Callable, Mapping, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
@@ -141,11 +144,14 @@ def create_app(
 ) -> Starlette:
     """The playground's ASGI app; ``make`` builds a new tab's Lab."""
     tabs = Tabs(make, idle, most)
+    # one thread runs every tab's labs, one message at a time: threads of their own would
+    # only take turns at the GIL, each step slower, all of them late
+    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="playground-lab")
 
     async def page(request: Request) -> Response:
         return FileResponse(ASSETS / "index.html", media_type="text/html")
 
-    async def socket(ws: WebSocket) -> None:
+    async def tab_socket(ws: WebSocket) -> None:
         if not _same_origin(ws):
             await ws.close(code=1008)
             return
@@ -189,13 +195,14 @@ def create_app(
                         )
                         await ws.close(code=1013)
                         return
+                if message.get("op") == "hello":
+                    message = {**message, "session": key}
                 async with tab.lock:
-                    replies = await run_in_threadpool(_answer, tab.lab, message)
+                    loop = asyncio.get_running_loop()
+                    texts = await loop.run_in_executor(worker, _answer, tab.lab, message)
                     tab.seen = time.monotonic()
-                for reply in replies:
-                    if reply.get("type") == "hello":
-                        reply = {**reply, "session": key}
-                    await ws.send_text(_dumps(reply))
+                for text in texts:
+                    await ws.send_text(text)
         except WebSocketDisconnect:
             pass
         finally:
@@ -214,11 +221,12 @@ def create_app(
             yield
         finally:
             task.cancel()
+            worker.shutdown(wait=False, cancel_futures=True)
 
     app = Starlette(
         routes=[
             Route("/", page),
-            WebSocketRoute("/ws", socket),
+            WebSocketRoute("/ws", tab_socket),
             Mount("/assets", StaticFiles(directory=ASSETS), name="assets"),
         ],
         lifespan=lifespan,
@@ -226,6 +234,36 @@ def create_app(
     app.state.tabs = tabs
     app.add_middleware(SecurityHeaders)
     return app
+
+
+def serve(
+    make: Callable[[], Lab], listener: socket.socket, *, workers: int = 1, **app_options: Any
+) -> None:
+    """Serve on ``listener`` until Ctrl-C (or SIGTERM), in ``workers`` processes.
+
+    The processes past the first are forked now — after the imports, sharing the socket —
+    and the kernel hands each new connection to one of them; a page that reconnects to
+    another rebuilds its tab from the state its hello carries.
+    """
+    import uvicorn
+
+    children = []
+    for _ in range(workers - 1):
+        pid = os.fork()
+        if pid == 0:  # a worker: serve, then leave without the parent's exit handlers
+            with contextlib.suppress(KeyboardInterrupt):
+                uvicorn.Server(uvicorn_config(create_app(make, **app_options))).run(
+                    sockets=[listener]
+                )
+            os._exit(0)
+        children.append(pid)
+    try:
+        uvicorn.Server(uvicorn_config(create_app(make, **app_options))).run(sockets=[listener])
+    finally:
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+            os.waitpid(pid, 0)
 
 
 def uvicorn_config(app: Starlette, **options: Any) -> Any:
@@ -243,15 +281,20 @@ def uvicorn_config(app: Starlette, **options: Any) -> Any:
     )
 
 
-def _answer(lab: Lab, message: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The lab's replies; an error of the lab's own code is one message, and the lab serves on."""
+def _answer(lab: Lab, message: Mapping[str, Any]) -> list[str]:
+    """The lab's replies as JSON texts (a hello's with the tab's id); an error of the
+    lab's own code is one message, and the lab serves on."""
     try:
-        return lab.handle(message)
+        replies = lab.handle(message)
     except Exception as exc:  # a defect, not the user's input: say so, keep serving
-        return [
+        replies = [
             {
                 "type": "error",
                 "op": message.get("op"),
                 "message": f"internal error ({type(exc).__name__}: {exc}); the page can go on",
             }
         ]
+    for reply in replies:
+        if reply.get("type") == "hello":
+            reply["session"] = message["session"]
+    return [_dumps(reply) for reply in replies]
