@@ -98,8 +98,6 @@ def serve(args: argparse.Namespace) -> int:
     import weakref
 
     import torch
-    import uvicorn
-
     from perceptron_lab.playground import server
     from perceptron_lab.playground.lab import Lab
 
@@ -109,11 +107,8 @@ def serve(args: argparse.Namespace) -> int:
     objects = len(gc.get_objects())
     t = time.perf_counter()
     gc.collect()
-    _log(
-        "start", objects=objects, collect_ms=(time.perf_counter() - t) * 1e3, freeze=args.gc_freeze
-    )
-    if args.gc_freeze:  # an experiment: what the CLI would gain from gc.freeze() here
-        gc.freeze()
+    _log("start", objects=objects, collect_ms=(time.perf_counter() - t) * 1e3, freeze=True)
+    gc.freeze()  # as the CLI does after its warm-up
     server.ASSETS.mkdir(exist_ok=True)  # StaticFiles wants the folder (empty in a checkout)
     labs: weakref.WeakSet[Lab] = weakref.WeakSet()
 
@@ -122,20 +117,29 @@ def serve(args: argparse.Namespace) -> int:
         labs.add(lab)
         return lab
 
-    app = server.create_app(make, idle=args.idle, sweep=args.sweep)
-    tabs = app.state.tabs
-    sweep = tabs.sweep
-    last = {"tabs": -1, "labs": -1}
+    create = server.create_app
+    apps: list[Any] = []
 
-    def logged_sweep() -> int:  # an instance attribute: the sweeper and open() call it
-        dropped = sweep()
-        now = {"tabs": len(tabs.tabs), "labs": len(labs)}
-        if dropped or now != last:
-            last.update(now)
-            _log("sweep", dropped=dropped, rss_kb=_rss_kb(), t=time.monotonic(), **now)
-        return dropped
+    def create_logged(make: Any, **options: Any) -> Any:
+        """The server's own app (in each worker process), its sweeps logged."""
+        app = create(make, **options)
+        tabs = app.state.tabs
+        sweep = tabs.sweep
+        last = {"tabs": -1, "labs": -1}
 
-    tabs.sweep = logged_sweep
+        def logged_sweep() -> int:  # an instance attribute: the sweeper and open() call it
+            dropped = sweep()
+            now = {"tabs": len(tabs.tabs), "labs": len(labs)}
+            if dropped or now != last:
+                last.update(now)
+                _log("sweep", dropped=dropped, rss_kb=_rss_kb(), t=time.monotonic(), **now)
+            return dropped
+
+        tabs.sweep = logged_sweep
+        apps.append(app)
+        return app
+
+    server.create_app = create_logged
 
     # the step's time in the worker thread (wall and CPU), and the JSON on the loop thread
     answer, dumps = server._answer, server._dumps
@@ -166,16 +170,6 @@ def serve(args: argparse.Namespace) -> int:
         return text
 
     server._answer, server._dumps = timed_answer, timed_dumps
-    if args.one_worker:  # an experiment: every lab's message on one thread, not anyio's pool
-        from concurrent.futures import ThreadPoolExecutor
-
-        worker = ThreadPoolExecutor(1, thread_name_prefix="lab")
-
-        async def one_thread(func: Any, *a: Any) -> Any:
-            return await asyncio.get_running_loop().run_in_executor(worker, func, *a)
-
-        server.run_in_threadpool = one_thread
-
     pauses: list[float] = []  # ms of each full (generation 2) garbage collection
     gc_began = [0.0]
 
@@ -198,25 +192,19 @@ def serve(args: argparse.Namespace) -> int:
         collected = gc.collect()
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL("libc.so.6").malloc_trim(0)
-        _log("trim", collected=collected, rss_kb=_rss_kb(), tabs=len(tabs.tabs), labs=len(labs))
+        tabs = sum(len(app.state.tabs.tabs) for app in apps)
+        _log("trim", collected=collected, rss_kb=_rss_kb(), tabs=tabs, labs=len(labs))
 
     signal.signal(signal.SIGUSR2, on_stats)
     signal.signal(signal.SIGUSR1, on_trim)
     listener = socket.create_server(("127.0.0.1", 0))
     port = listener.getsockname()[1]
     print(f"perceptron-lab playground on http://127.0.0.1:{port}/ (bench launcher)", flush=True)
-    config = uvicorn.Config(
-        app,
-        log_level="warning",
-        ws_max_size=server.MESSAGE_BYTES,
-        ws_per_message_deflate=not args.no_compression,
-        lifespan="on",
-    )
     main_prof = cProfile.Profile() if args.profile else None
     if main_prof is not None:
         main_prof.enable()
     with contextlib.suppress(KeyboardInterrupt):  # uvicorn raises the SIGINT again at exit
-        uvicorn.Server(config).run(sockets=[listener])
+        server.serve(make, listener, workers=args.workers, idle=args.idle, sweep=args.sweep)
     if main_prof is not None:
         main_prof.disable()
         out = io.StringIO()
@@ -264,8 +252,7 @@ class Server:
     def __init__(self, args: argparse.Namespace) -> None:
         cmd = [sys.executable, __file__, "--serve", "--data", args.data]
         cmd += ["--idle", str(args.idle), "--sweep", str(args.sweep), "--top", str(args.top)]
-        cmd += ["--profile"] * args.profile + ["--no-compression"] * args.no_compression
-        cmd += ["--gc-freeze"] * args.gc_freeze + ["--one-worker"] * args.one_worker
+        cmd += ["--profile"] * args.profile + ["--workers", str(args.workers)]
         self.proc = subprocess.Popen(
             cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1
         )
@@ -493,7 +480,7 @@ class Baseline:
 PARTS = (
     ("lab", "observe_step"),  # the step observed in full again (Lab.record)
     ("lab", "build"),  # the worked step (views/explain), in the page's language
-    ("lab", "worked"),  # the explanation as JSON for KaTeX
+    ("lab", "worked_json"),  # the explanation as JSON for KaTeX
     ("frames", "field"),  # the boundary's field over the plane
     ("frames", "batch"),
     ("frames", "gradient"),
@@ -551,7 +538,7 @@ def baseline(data: str, steps: int) -> Baseline:
     handle = []
     for _ in range(steps):
         t = time.perf_counter()
-        lab.handle({"op": "step", "n": 1})
+        lab.handle(json.loads(STEP))
         handle.append((time.perf_counter() - t) * 1e3)
     lab = Lab({"name": data})
     lab.handle({"op": "hello"})
@@ -565,7 +552,7 @@ def baseline(data: str, steps: int) -> Baseline:
             t0 = time.perf_counter()
             lab.advance(1)
             t1 = time.perf_counter()
-            out = lab.frame(full=False)
+            out = lab.frame(full=False, worked=json.loads(STEP).get("worked", True))
             t2 = time.perf_counter()
         text = json.dumps(out, separators=(",", ":"), allow_nan=False)
         t3 = time.perf_counter()
@@ -689,15 +676,12 @@ def main(argv: list[str] | None = None) -> int:
         "--profile", action="store_true", help="cProfile the server; top functions at the end"
     )
     parser.add_argument(
-        "--gc-freeze",
-        action="store_true",
-        help="experiment: gc.freeze() in the server after its warm-up (the imports' objects "
-        "leave the full collections)",
+        "--workers", type=int, default=1, help="server processes (playground --workers; 1)"
     )
     parser.add_argument(
-        "--one-worker",
+        "--no-worked",
         action="store_true",
-        help="experiment: the labs' messages on one worker thread instead of anyio's pool",
+        help='steps without the worked solution ({"worked": false}, as a page playing fast)',
     )
     parser.add_argument(
         "--lab-memory",
@@ -712,6 +696,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.serve:
         return serve(args)
+    global STEP
+    if args.no_worked:  # as the page sends while playing fast
+        STEP = json.dumps({"op": "step", "n": 1, "worked": False})
     n = args.sessions or (5 if args.quick else 20)
     seconds = args.seconds or (5.0 if args.quick else 30.0)
     single = args.single_seconds or (3.0 if args.quick else 5.0)
@@ -723,10 +710,10 @@ def main(argv: list[str] | None = None) -> int:
         f"machine: {platform.machine()}, os.cpu_count()={os.cpu_count()}, "
         f"python {platform.python_version()}; server: the playground app on uvicorn in a child "
         f"process, torch.set_num_threads(1), idle {args.idle} s, sweep {args.sweep} s, "
-        f"permessage-deflate {'on' if compression else 'off'}"
+        f"{args.workers} worker process(es), gc.freeze() after the warm-up, permessage-deflate "
+        f"off (the server's setting; the client offers it: {'yes' if compression else 'no'}), "
+        f"steps {'without' if args.no_worked else 'with'} the worked solution"
         + (", cProfile ON (times inflated)" if args.profile else "")
-        + (", gc.freeze() after the warm-up (experiment)" if args.gc_freeze else "")
-        + (", one worker thread for all labs (experiment)" if args.one_worker else "")
     )
     print(
         f"plan: 1 session x {single:g} s, then {n} sessions x {seconds:g} s, each stepping "
@@ -744,7 +731,7 @@ def main(argv: list[str] | None = None) -> int:
             f"server pid {server.pid} at {server.url}; RSS at start {mb(rss_start)} MB; "
             f"{started.get('objects', '?')} objects tracked by the gc after the warm-up, a full "
             f"collection {started.get('collect_ms', float('nan')):.0f} ms"
-            + (" (then gc.freeze())" if args.gc_freeze else "")
+            + " (then gc.freeze())"
         )
         one = asyncio.run(run_phase(server, 1, single, compression))
         stats_one = server.ask(signal.SIGUSR2, "stats")
@@ -828,7 +815,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"the frame's parts, ms a step (Session.step, epoch_metrics: the advance; the rest: the frame): {inner}"
     )
-    serial = b_mean + piece["dumps"] + (piece["deflate"] if compression else 0.0)
+    serial = b_mean + piece["dumps"]
     print(
         f"ratios: server latency / in-process step: 1 session p50 {f_one['p50'] / b_mean:.2f}x, "
         f"{n} sessions p50 {f_many['p50'] / b_mean:.2f}x, p99 {f_many['p99'] / b_mean:.2f}x; "
@@ -836,9 +823,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{f_many['p99'] / f_one['p99']:.2f}x"
     )
     print(
-        f"bound: a step holds the GIL ~{serial:.2f} ms (handle + dumps"
-        + (" + deflate" if compression else "")
-        + f"): one core serves at most ~{1e3 / serial:.0f} steps/s; {n} sessions stepping "
+        f"bound: a step holds the GIL ~{serial:.2f} ms (handle + dumps): one core serves at most ~{1e3 / serial:.0f} steps/s; {n} sessions stepping "
         f"back to back wait ~{n} x {serial:.2f} = {n * serial:.0f} ms a step if serialized "
         f"(measured p50 {f_many['p50']:.0f} ms, total {f_many['rate_total']:.0f} steps/s)"
     )
