@@ -227,6 +227,8 @@ function render({ model, el }) {
     return s;
   };
   const send = (msg) => {
+    // the next thing asked for replaces an old error (it no longer describes the page)
+    if (msg && msg.op !== "hello" && !msgBar.hidden && msgBar.classList.contains("pl-error")) msgBar.hidden = true;
     try {
       model.send(msg);
     } catch (err) {
