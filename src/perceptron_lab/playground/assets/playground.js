@@ -6,6 +6,10 @@ const CLASS_COLORS = ["#2166ac", "#e08214", "#59a14f", "#b07aa1", "#76b7b2", "#e
 const BRANCH_COLORS = ["#222222", "#6a3d9a", "#1b7837", "#b2182b", "#01665e", "#8c510a", "#c51b7d", "#4d4d4d"];
 const SETTING_KEYS = ["loss", "optimizer", "lr", "batch_size", "weight_decay", "momentum", "seed", "dtype"];
 const BATCH_CHOICES = ["full", 1, 2, 4, 8, 16, 32, 64, 128];
+const MOMENTUM_RULES = ["sgd", "rmsprop"]; // the rules that take SETTINGS' momentum (the others: 0)
+const SIZED_SETS = ["moons", "blobs", "circles", "spiral"]; // the sets a size applies to
+const FIXED_SETS = ["seed", "and", "or", "xor"]; // a few fixed points: no test share
+const COMMON_SETTINGS = ["lr", "weight_decay", "momentum"]; // SETTINGS fields of their own, not a rule's params
 
 const FALLBACK = {
   title: "perceptron-lab playground", lang_button: "ES", lang_label: "Cambiar a español",
@@ -13,10 +17,10 @@ const FALLBACK = {
   verified_ok: "PyTorch agrees: worst <worst> ≤ <tol>", verified_bad: "PyTorch disagrees: worst <worst> > <tol> (<quantity>)",
   verified_none: "nothing to check yet", dismiss: "Dismiss", data: "Data", dataset: "data set", size: "size",
   noise: "noise", test_ratio: "test share", data_seed: "data seed", crosses: "feature crosses", apply_data: "new data",
-  upload: "CSV file", upload_too_big: "<name> is <size> bytes; files up to <limit> bytes are accepted.",
+  upload: "CSV file", upload_too_big: "<name> is <size> MB; the playground takes files up to <limit> MB",
   upload_read: "<name>: <rows> rows, <columns> columns", feature_1: "feature 1", feature_2: "feature 2", target: "target",
   use_data: "use this data", training: "Training", loss: "loss", optimizer: "optimizer", lr: "learning rate",
-  batch_size: "batch size", batch_full: "full (all samples)", batch_online: "1 (online)", batch_number: "samples",
+  batch_size: "batch size", batch_full: "full batch", batch_online: "1 (online)", batch_number: "samples",
   weight_decay: "weight decay", momentum: "momentum", seed: "seed", dtype: "dtype", controls: "Run", play: "Play",
   pause: "Pause", step: "Step", step10: "Step ×10", back: "Back", reset: "Reset", speed: "speed",
   speed_value: "<n> steps/s", branch: "Branch from here", save: "Save as run", saved: "Saved to <path>",
@@ -33,7 +37,11 @@ const FALLBACK = {
   weight: "weight", gradient: "gradient", bias: "bias B", worked: "This step, worked out",
   worked_none: "Take a step to see it worked out.", quantity: "quantity", by_hand: "by hand", by_torch: "PyTorch",
   gap: "disagreement", error: "Error", apply_training: "restart with these settings",
-  branch_mode: "a changed setting branches from here (instead of restarting)",
+  branch_mode: "a changed setting branches from here (instead of restarting)", optimizer_params: "the rule's own hyper-parameters",
+  param_dampening: "dampening", param_nesterov: "nesterov", param_betas: "betas (β₁, β₂)", param_eps: "eps (ε)",
+  param_amsgrad: "amsgrad", param_alpha: "alpha (α)", param_centered: "centered", param_lr_decay: "lr_decay",
+  param_initial_accumulator_value: "initial accumulator", momentum_none: "momentum (sgd, rmsprop only)",
+  branches: "branches", from_step: "from step <step>", size_off: "size: for moons, blobs, circles and spiral", test_ratio_off: "test share: these few points are all trained on",
 };
 
 // ---------------------------------------------------------------- small helpers
@@ -79,11 +87,12 @@ function normOptimizers(src) {
     const p = v.params || v.defaults || v.hyper || v.hyperparameters || v;
     const res = {};
     if (Array.isArray(p)) {
-      for (const q of p) if (q && q.name) res[q.name] = q.default ?? q.value ?? 0;
+      for (const q of p) if (q && q.name && !COMMON_SETTINGS.includes(q.name)) res[q.name] = q.default ?? q.value ?? 0;
     } else {
       for (const [k, d] of Object.entries(p)) {
         if (["name", "label", "id", "title"].includes(k)) continue;
-        if (isNum(d) || typeof d === "string" || typeof d === "boolean") res[k] = d;
+        if (COMMON_SETTINGS.includes(k)) continue;
+        if (isNum(d) || typeof d === "string" || typeof d === "boolean" || (Array.isArray(d) && d.every(isNum))) res[k] = d;
         else if (d && typeof d === "object" && "default" in d) res[k] = d.default;
       }
     }
@@ -91,7 +100,6 @@ function normOptimizers(src) {
   };
   if (Array.isArray(src)) for (const o of src) out.push({ name: optName(o), label: optLabel(o), params: paramsOf(typeof o === "object" ? o : null) });
   else if (src && typeof src === "object") for (const [k, v] of Object.entries(src)) out.push({ name: k, label: (v && v.label) || k, params: paramsOf(v) });
-  for (const o of out) if (o.name === "sgd" && !("momentum" in o.params)) o.params.momentum = 0;
   return out.filter((o) => o.name);
 }
 function mix(c1, c2, t) {
@@ -219,6 +227,8 @@ function render({ model, el }) {
     return s;
   };
   const send = (msg) => {
+    // the next thing asked for replaces an old error (it no longer describes the page)
+    if (msg && msg.op !== "hello" && !msgBar.hidden && msgBar.classList.contains("pl-error")) msgBar.hidden = true;
     try {
       model.send(msg);
     } catch (err) {
@@ -280,7 +290,6 @@ function render({ model, el }) {
   // training controls
   const trainHead = h("h2");
   const trainBox = h("div", { class: "pl-fields" });
-  const hyperHint = h("p", { class: "pl-hint pl-wide", testid: "hyper" });
   side.append(h("section", { class: "pl-card" }, trainHead, trainBox));
   // state
   const stateInput = h("input", { type: "file", accept: ".json,application/json", class: "pl-hidden-file", testid: "open-state" });
@@ -302,16 +311,17 @@ function render({ model, el }) {
   const logBox = h("input", { type: "checkbox", testid: "ctl-log" });
   const logLabel = h("label", { class: "pl-check" }, logBox, h("span"));
   const curveKey = h("div", { class: "pl-legend pl-curve-key" });
-  const curveCard = h("section", { class: "pl-card" }, h("div", { class: "pl-card-head" }, curveHead, curveKey, logLabel), curveCanvas);
+  const curveBranches = h("div", { class: "pl-legend pl-branches", testid: "curve-legend" });
+  const curveCard = h("section", { class: "pl-card pl-curve-card" }, h("div", { class: "pl-card-head" }, curveHead, logLabel), curveKey, curveBranches, curveCanvas);
 
   const surfaceCanvas = h("canvas", { testid: "surface", class: "pl-canvas", role: "img" });
   const surfaceHead = h("h2");
   const surfaceHint = h("p", { class: "pl-hint" });
-  const surfaceCard = h("section", { class: "pl-card" }, surfaceHead, surfaceCanvas, surfaceHint);
+  const surfaceCard = h("section", { class: "pl-card pl-surface-card" }, surfaceHead, surfaceCanvas, surfaceHint);
 
   const weightsHead = h("h2");
   const weightsBox = h("div", { class: "pl-weights" });
-  const weightsCard = h("section", { class: "pl-card" }, weightsHead, weightsBox);
+  const weightsCard = h("section", { class: "pl-card pl-weights-card" }, weightsHead, weightsBox);
 
   const workedHead = h("h2");
   const workedBox = h("div", { class: "pl-worked-body" });
@@ -417,6 +427,15 @@ function render({ model, el }) {
       field("data_seed", w("data_seed"), numberInput(d.seed ?? 0, "1", "0")),
     );
     for (const k of ["dataset", "size", "noise", "test_ratio", "data_seed"]) ctl[k].addEventListener("change", sendData);
+    // a size only for the drawn sets; a test share not for the few fixed points (they are all trained on)
+    const setName = d.upload ? "__upload" : dsValue;
+    const off = (k, yes) => {
+      ctl[k].disabled = yes;
+      ctl[k].parentNode.classList.toggle("pl-off", yes);
+      ctl[k].parentNode.title = yes ? w(k + "_off") : "";
+    };
+    off("size", !SIZED_SETS.includes(setName));
+    off("test_ratio", FIXED_SETS.includes(setName));
     const crosses = arr(o.crosses);
     const chosen = new Set(arr(d.crosses));
     crossBox.replaceChildren(h("span", { class: "pl-sub", text: w("crosses") }));
@@ -452,25 +471,67 @@ function render({ model, el }) {
       field("weight_decay", w("weight_decay"), numberInput(st.weight_decay ?? 0, "any", "0")),
     );
     const cur = opts.find((x) => x.name === optSel.value);
-    S.hasMomentum = !!(cur && "momentum" in cur.params);
-    if (S.hasMomentum) trainBox.append(field("momentum", w("momentum"), numberInput(st.momentum ?? cur.params.momentum ?? 0, "0.1", "0", "0.999")));
-    else delete ctl.momentum;
-    // the rule's other hyper-parameters keep torch.optim's defaults (SETTINGS does not carry them): shown, not sent
-    const shown = cur ? Object.entries(cur.params).filter(([k]) => !["lr", "weight_decay", "momentum"].includes(k)) : [];
-    hyperHint.textContent = shown.map(([k, v]) => `${k} = ${Array.isArray(v) ? "(" + v.join(", ") + ")" : String(v)}`).join(" · ");
-    trainBox.append(
+    S.hasMomentum = !!cur && MOMENTUM_RULES.includes(cur.name);
+    const mom = numberInput(S.hasMomentum ? st.momentum ?? 0 : 0, "0.1", "0", "0.999");
+    const momField = field("momentum", w("momentum"), mom);
+    if (!S.hasMomentum) {
+      // the rule has no momentum: the control stays where it was, greyed, at 0 (0 is what is sent)
+      mom.disabled = true;
+      momField.classList.add("pl-off");
+      momField.title = w("momentum_none");
+    }
+    trainBox.append(momField,
       field("seed", w("seed"), numberInput(st.seed ?? 0, "1", "0")),
       field("dtype", w("dtype"), select(dtypes, st.dtype)),
     );
-    trainBox.append(hyperHint);
+    // the rule's own hyper-parameters (torch.optim's names): the engine's values for this rule, else its defaults
+    S.params = cur ? cur.params : {};
+    for (const k of Object.keys(ctl)) if (k.startsWith("param:")) delete ctl[k];
+    const own = S.serverSettings && S.serverSettings.optimizer === (cur && cur.name) ? S.serverSettings : {};
+    const params = Object.entries(S.params);
+    if (params.length) trainBox.append(h("div", { class: "pl-sub pl-wide pl-params-head", text: w("optimizer_params") }));
+    for (const [k, d] of params) {
+      const v = k in own ? own[k] : d;
+      const label = S.words["param_" + k] ?? FALLBACK["param_" + k] ?? k;
+      let node;
+      if (typeof d === "boolean") {
+        const box = h("input", { type: "checkbox", testid: "ctl-" + k });
+        box.checked = !!v;
+        ctl["param:" + k] = box;
+        node = h("label", { class: "pl-check pl-field-check" }, box, h("span", { text: label }));
+      } else if (Array.isArray(d)) {
+        const inputs = d.map((x, i) => {
+          const inp = numberInput(arr(v)[i] ?? x, "any");
+          inp.dataset.testid = `ctl-${k}-${i}`;
+          inp.setAttribute("aria-label", `${label} ${i + 1}`);
+          return inp;
+        });
+        ctl["param:" + k] = inputs;
+        node = h("div", { class: "pl-field pl-pair" }, h("span", { text: label }), h("div", { class: "pl-pair-inputs" }, ...inputs));
+      } else if (isNum(d)) {
+        const inp = numberInput(v, "any", "0");
+        ctl["param:" + k] = inp;
+        node = field("param:" + k, label, inp);
+        inp.dataset.testid = "ctl-" + k;
+      } else {
+        continue;
+      }
+      trainBox.append(node);
+    }
+    for (const k of Object.keys(ctl)) {
+      if (!k.startsWith("param:")) continue;
+      for (const inp of [ctl[k]].flat()) inp.addEventListener("change", () => sendSettings(readSettings()));
+    }
     for (const k of ["loss", "optimizer", "lr", "batch_size", "weight_decay", "momentum", "seed", "dtype"]) {
       if (!ctl[k]) continue;
       ctl[k].addEventListener("change", () => {
         if (k === "optimizer") {
-          S.settings = { ...S.settings, optimizer: ctl.optimizer.value };
-          const keep = readSettings();
+          // keep what was typed in the common fields; the new rule's own fields start from its defaults
+          const typed = readSettings();
+          for (const p of Object.keys(S.params || {})) delete typed[p];
+          S.settings = { ...S.settings, ...typed, optimizer: ctl.optimizer.value };
           buildControls();
-          sendSettings(keep);
+          sendSettings(readSettings());
           return;
         }
         sendSettings(readSettings());
@@ -495,6 +556,13 @@ function render({ model, el }) {
     if (ctl.batch_size) s.batch_size = ctl.batch_size.value === "full" ? "full" : numOr(ctl.batch_size.value, "full");
     if (ctl.weight_decay) s.weight_decay = numOr(ctl.weight_decay.value, 0);
     s.momentum = S.hasMomentum && ctl.momentum ? numOr(ctl.momentum.value, 0) : 0;
+    for (const [k, d] of Object.entries(S.params || {})) {
+      const c = ctl["param:" + k];
+      if (!c) continue;
+      if (typeof d === "boolean") s[k] = !!c.checked;
+      else if (Array.isArray(c)) s[k] = c.map((inp, i) => numOr(inp.value, d[i]));
+      else s[k] = numOr(c.value, d);
+    }
     if (ctl.seed) s.seed = Math.round(numOr(ctl.seed.value, 0));
     if (ctl.dtype) s.dtype = ctl.dtype.value;
     return s;
@@ -524,7 +592,8 @@ function render({ model, el }) {
     if (!file) return;
     const limit = S.options && S.options.limits && S.options.limits.upload_bytes;
     if (isNum(limit) && file.size > limit) {
-      showMessage(w("upload_too_big", { name: file.name, size: file.size, limit }), "error");
+      const mb = (n) => (n / 1e6).toFixed(1);
+      showMessage(w("upload_too_big", { name: file.name, size: mb(file.size), limit: mb(limit) }), "error");
       uploadInput.value = "";
       return;
     }
@@ -685,6 +754,7 @@ function render({ model, el }) {
       const before = JSON.stringify([S.settings, S.validLosses, S.stateData]);
       if (f.settings) S.settings = f.settings;
       else if (f.state && f.state.settings) S.settings = f.state.settings;
+      S.serverSettings = S.settings;
       if (f.valid_losses) S.validLosses = f.valid_losses;
       if (f.state && f.state.data) S.stateData = f.state.data;
       if (JSON.stringify([S.settings, S.validLosses, S.stateData]) !== before) buildControls();
@@ -1188,7 +1258,6 @@ function render({ model, el }) {
     ctx.beginPath();
     ctx.rect(pad.l, pad.t - 4, pw + 4, ph + 8);
     ctx.clip();
-    const labels = [];
     for (const [c, i] of order) {
       const current = c.id === f.branch;
       const col = branchColor(i);
@@ -1218,29 +1287,26 @@ function render({ model, el }) {
         ctx.fillStyle = col;
         ctx.fill();
       }
-      if (k >= 0) labels.push({ x: X(c.steps[k]), y: Y(c.train[k]), text: String(c.label ?? c.id) + (current ? " ◀" : ""), col, current });
     }
     ctx.restore();
     ctx.globalAlpha = 1;
-    ctx.font = "600 13px system-ui, sans-serif";
-    ctx.textBaseline = "bottom";
-    labels.sort((a, b) => a.y - b.y);
-    let lastY = -Infinity;
-    for (const l of labels) {
-      const y = Math.max(l.y - 6, lastY + 15, pad.t + 16);
-      lastY = y;
-      ctx.textAlign = l.x > pad.l + pw - 90 ? "right" : "left";
-      const lx = l.x + (ctx.textAlign === "right" ? -4 : 4);
-      ctx.globalAlpha = 1;
-      ctx.strokeStyle = "rgba(255,255,255,0.92)";
-      ctx.lineWidth = 4;
-      ctx.lineJoin = "round";
-      ctx.strokeText(l.text, lx, y);
-      ctx.fillStyle = l.col;
-      ctx.globalAlpha = l.current ? 1 : 0.75;
-      ctx.fillText(l.text, lx, y);
+    // the branches' names in a legend above the plot (on the canvas they would run into each other)
+    const items = S.curves.map((c, i) => ({ label: String(c.label ?? c.id), col: branchColor(i), current: c.id === f.branch }));
+    // two branches may read alike (a rule's own parameter changed): then say where each one starts
+    const seen = items.map((it) => items.filter((x) => x.label === it.label).length);
+    S.curves.forEach((c, i) => {
+      if (seen[i] < 2) return;
+      items[i].label += " · " + w("from_step", { step: c.parent != null && isNum(c.from_step) ? c.from_step : 0 });
+    });
+    const legendKey = JSON.stringify(items) + "|" + S.lang;
+    if (curveBranches.dataset.key !== legendKey) {
+      curveBranches.dataset.key = legendKey;
+      curveBranches.replaceChildren(...items.map((it) =>
+        h("span", { class: "pl-leg pl-branch" + (it.current ? " pl-current" : ""), title: it.current ? w("current_branch") : null },
+          h("span", { class: "pl-branch-swatch", style: "border-color:" + it.col }), it.label)));
+      curveBranches.hidden = !items.length;
+      curveBranches.setAttribute("aria-label", w("branches"));
     }
-    ctx.globalAlpha = 1;
     const key = [w("train"), S.curves.some((c) => c.test.some(isNum)) ? w("test") : null].join("|");
     if (curveKey.dataset.key !== key) {
       curveKey.dataset.key = key;
@@ -1498,6 +1564,7 @@ function render({ model, el }) {
     new ResizeObserver(() => {
       const cw = el.clientWidth;
       root.classList.toggle("pl-narrow", cw < 1000);
+      root.classList.toggle("pl-medium", cw >= 1000 && cw < 1280);
       if (Math.abs(cw - lastW) < 2) return;
       lastW = cw;
       clearTimeout(resizeTimer);
