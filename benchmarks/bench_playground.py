@@ -98,6 +98,7 @@ def serve(args: argparse.Namespace) -> int:
     import weakref
 
     import torch
+
     from perceptron_lab.playground import server
     from perceptron_lab.playground.lab import Lab
 
@@ -730,8 +731,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"server pid {server.pid} at {server.url}; RSS at start {mb(rss_start)} MB; "
             f"{started.get('objects', '?')} objects tracked by the gc after the warm-up, a full "
-            f"collection {started.get('collect_ms', float('nan')):.0f} ms"
-            + " (then gc.freeze())"
+            f"collection {started.get('collect_ms', float('nan')):.0f} ms" + " (then gc.freeze())"
         )
         one = asyncio.run(run_phase(server, 1, single, compression))
         stats_one = server.ask(signal.SIGUSR2, "stats")

@@ -181,3 +181,32 @@ def test_the_widgets_module_is_the_same_page_driven_by_a_lab_in_python(browser: 
         float(lab.line.last.session.state.W[2, 0]), rel=1e-6
     )
     page.close()
+
+
+def test_playing_fast_skips_the_worked_step_and_pausing_shows_it(browser: Any) -> None:
+    sent: list[str] = []
+    with (
+        serving(lambda: Lab({"name": "moons", "size": 60}, {"lr": 0.5})) as (base, _),
+        opened(browser, base) as (page, errors, blocked),
+    ):
+        page.on("websocket", lambda ws: ws.on("framesent", lambda text: sent.append(text)))
+        page.reload()
+        page.wait_for_selector("[data-ready='1']", timeout=30_000)
+        page.locator("[data-testid=ctl-speed]").fill("60")
+        page.click("[data-testid=btn-play]")
+        for _ in range(300):  # bounded: 30 s at most
+            if int(page.get_attribute("[data-ready='1']", "data-step") or 0) >= 15:
+                break
+            page.wait_for_timeout(100)
+        page.click("[data-testid=btn-play]")  # pause
+        worked = page.locator("[data-testid=worked]")
+        step = int(page.get_attribute("[data-ready='1']", "data-step") or 0)
+        assert step >= 15
+        worked.get_by_text("Step ", exact=False).first.wait_for(timeout=30_000)
+        page.wait_for_timeout(500)  # the step in flight when paused lands
+        step = int(page.get_attribute("[data-ready='1']", "data-step") or 0)
+        assert f"Step {step}:" in worked.text_content()
+        steps = [json.loads(m) for m in sent if '"op":"step"' in m]
+        assert len(steps) >= 15 and all(m.get("worked") is False for m in steps)
+        assert any('"op":"show"' in m for m in sent)
+        assert errors == [] and blocked == []

@@ -49,8 +49,16 @@ MAX_POINTS = 5000  # points a tab's data may hold
 
 
 def _label(settings: Mapping[str, Any]) -> str:
+    """A line's name: its rule, γ, batch, and whatever else is not the default."""
     batch = "full" if settings["batch_size"] == "full" else f"batch {settings['batch_size']}"
-    return f"{settings['optimizer']} · lr {settings['lr']:g} · {batch}"
+    parts = [settings["optimizer"], f"lr {settings['lr']:g}", batch]
+    for name, value in recipe.optimizer_options(settings).items():
+        shown = ", ".join(f"{v:g}" for v in value) if isinstance(value, tuple) else value
+        parts.append(f"{name} {shown:g}" if isinstance(shown, float) else f"{name} {shown}")
+    parts += [settings[k] for k in ("loss", "dtype") if settings[k] != recipe.DEFAULT_SETTINGS[k]]
+    if settings["seed"]:
+        parts.append(f"seed {settings['seed']}")
+    return " · ".join(parts)
 
 
 def _config(settings: Mapping[str, Any], n: int) -> TrainConfig:

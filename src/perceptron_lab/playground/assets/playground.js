@@ -35,7 +35,7 @@ const FALLBACK = {
   axis_step: "step", axis_loss: "loss", current_branch: "current branch", surface: "Loss surface",
   surface_hint: "the loss over <w1> and <w2>, the other weights held where they are", weights: "Weights",
   weight: "weight", gradient: "gradient", bias: "bias B", worked: "This step, worked out",
-  worked_none: "Take a step to see it worked out.", quantity: "quantity", by_hand: "by hand", by_torch: "PyTorch",
+  worked_none: "Take a step to see it worked out.", worked_playing: "Playing faster than <n> steps/s: the step is worked out when you pause.", quantity: "quantity", by_hand: "by hand", by_torch: "PyTorch",
   gap: "disagreement", error: "Error", apply_training: "restart with these settings",
   branch_mode: "a changed setting branches from here (instead of restarting)", optimizer_params: "the rule's own hyper-parameters",
   param_dampening: "dampening", param_nesterov: "nesterov", param_betas: "betas (β₁, β₂)", param_eps: "eps (ε)",
@@ -629,23 +629,36 @@ function render({ model, el }) {
   }
 
   // buttons
-  function requestStep(n) {
+  // playing faster than LIVE_WORKED steps a second, the steps come without their worked
+  // solution (the engine skips it, the page typesets nothing); pausing asks for it ("show")
+  const LIVE_WORKED = 10;
+  function requestStep(n, worked = true) {
     if (S.inFlight) return;
     S.inFlight = true;
     S.lastSent = performance.now();
-    send({ op: "step", n });
+    S.workedSkipped = !worked;
+    send(worked ? { op: "step", n } : { op: "step", n, worked: false });
   }
+  const playStep = () => requestStep(1, S.speed <= LIVE_WORKED);
   function setPlaying(on) {
     S.playing = on;
     clearTimeout(S.timer);
     updatePlay();
-    if (on && !S.inFlight) requestStep(1);
+    if (on && !S.inFlight) playStep();
+    if (!on && S.workedSkipped && !S.inFlight) {
+      S.workedSkipped = false;
+      send({ op: "show" });
+    }
   }
   function schedule() {
     clearTimeout(S.timer);
-    if (!S.playing || S.inFlight) return;
+    if (!S.playing) {
+      if (S.workedSkipped && !S.inFlight) setPlaying(false);  // paused mid-flight: now show
+      return;
+    }
+    if (S.inFlight) return;
     const wait = Math.max(0, 1000 / S.speed - (performance.now() - S.lastSent));
-    S.timer = setTimeout(() => S.playing && requestStep(1), wait);
+    S.timer = setTimeout(() => S.playing && playStep(), wait);
   }
   B.play.addEventListener("click", () => setPlaying(!S.playing));
   B.step.addEventListener("click", () => requestStep(1));
@@ -750,7 +763,6 @@ function render({ model, el }) {
       S.curves = arr(f.curves).map((c) => ({
         ...c, steps: arr(c.steps).slice(), train: arr(c.train).slice(), test: arr(c.test).slice(), path: arr(c.path).slice(),
       }));
-      if ("surface" in f) S.surface = f.surface;
       const before = JSON.stringify([S.settings, S.validLosses, S.stateData]);
       if (f.settings) S.settings = f.settings;
       else if (f.state && f.state.settings) S.settings = f.state.settings;
@@ -771,6 +783,7 @@ function render({ model, el }) {
         }
       }
     }
+    if ("surface" in f) S.surface = f.surface;  // full frames, and when the path left the map
     S.frame = f;
     if (f.state && typeof model.onState === "function") model.onState(f.state);
     if (f.status) {
@@ -1466,7 +1479,8 @@ function render({ model, el }) {
   function drawWorked(f) {
     const wk = f.worked;
     if (!wk || typeof wk !== "object") {
-      workedBox.replaceChildren(h("p", { class: "pl-muted", text: w("worked_none") }));
+      const why = S.workedSkipped && f.step > 0 ? "worked_playing" : "worked_none";
+      workedBox.replaceChildren(h("p", { class: "pl-muted", text: w(why, { n: LIVE_WORKED }) }));
       return;
     }
     const ww = wk.words || {};

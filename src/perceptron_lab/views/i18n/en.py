@@ -481,6 +481,7 @@ WORDS: dict[str, dict[str, str]] = {
         "bias": "bias B",
         "worked": "This step, worked out",
         "worked_none": "Take a step to see it worked out.",
+        "worked_playing": "Playing faster than <n> steps/s: the step is worked out when you pause.",
         "quantity": "quantity",
         "by_hand": "by hand",
         "by_torch": "PyTorch",

@@ -483,6 +483,7 @@ WORDS: dict[str, dict[str, str]] = {
         "bias": "sesgo B",
         "worked": "Este paso, resuelto",
         "worked_none": "Da un paso para verlo resuelto.",
+        "worked_playing": "A más de <n> pasos/s, el paso se resuelve al pausar.",
         "quantity": "magnitud",
         "by_hand": "a mano",
         "by_torch": "PyTorch",
