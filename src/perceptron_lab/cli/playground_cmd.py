@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 import threading
 import webbrowser
@@ -113,6 +114,10 @@ def run_playground(args: argparse.Namespace) -> int:
     def make() -> Lab:
         return Lab(data, lang=args.lang, runs=args.runs, uploads=uploads)
 
+    if args.workers > 1 and not hasattr(os, "fork"):
+        raise InputError(
+            "workers", "1 on this system (it cannot fork processes)", str(args.workers)
+        )
     try:
         listener = socket.create_server((args.host, args.port))
     except OSError as exc:
