@@ -129,3 +129,34 @@ def test_the_page_and_its_assets_carry_a_strict_content_security_policy() -> Non
                 assert response.status == 200
             assert "script-src 'self'" in csp and "default-src 'self'" in csp
             assert "unsafe-eval" not in csp and "connect-src 'self'" in csp
+
+
+def test_without_the_web_extra_the_command_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    from perceptron_lab.cli.main import main
+
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # as if it were not installed
+    assert main(["playground", "--no-browser"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err == (
+        "perceptron-lab playground: error: the playground needs the web extra: "
+        "pip install 'perceptron-lab[web]' (uvicorn is missing)"
+    )
+
+
+def test_without_the_web_extra_the_notebook_function_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+
+    import perceptron_lab
+
+    monkeypatch.setitem(sys.modules, "anywidget", None)
+    monkeypatch.delitem(sys.modules, "perceptron_lab.playground.widget", raising=False)
+    with pytest.raises(
+        ImportError, match=r"pip install 'perceptron-lab\[web\]' \(anywidget is missing\)"
+    ):
+        perceptron_lab.playground("seed")

@@ -11,9 +11,8 @@ import webbrowser
 from typing import Any
 
 from ..errors import InputError, PerceptronLabError
+from ..playground import WEB_HINT
 from . import options
-
-WEB_HINT = "the playground needs the web extra: pip install 'perceptron-lab[web]'"
 
 
 def add_playground_parser(sub: Any) -> None:

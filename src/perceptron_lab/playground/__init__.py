@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .widget import PlaygroundWidget
 
+WEB_HINT = "the playground needs the web extra: pip install 'perceptron-lab[web]'"
+
 
 def playground(
     data: str | Path = "moons",
@@ -35,7 +37,11 @@ def playground(
     """
     from .lab import Lab
     from .recipe import start_data
-    from .widget import PlaygroundWidget
+
+    try:
+        from .widget import PlaygroundWidget
+    except ImportError as exc:
+        raise ImportError(f"{WEB_HINT} ({exc.name} is missing)", name=exc.name) from None
 
     start, uploads = start_data(
         str(data), target=target, features=features, size=size, crosses=crosses
