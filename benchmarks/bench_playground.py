@@ -94,7 +94,6 @@ def _summary(values: list[float]) -> dict[str, float]:
 
 def serve(args: argparse.Namespace) -> int:
     """The child: the playground's app with a short idle time, logging its sweeps."""
-    import socket
     import weakref
 
     import torch
@@ -198,7 +197,7 @@ def serve(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGUSR2, on_stats)
     signal.signal(signal.SIGUSR1, on_trim)
-    listener = socket.create_server(("127.0.0.1", 0))
+    listener = server.listen("127.0.0.1", 0, args.workers)
     port = listener.getsockname()[1]
     print(f"perceptron-lab playground on http://127.0.0.1:{port}/ (bench launcher)", flush=True)
     main_prof = cProfile.Profile() if args.profile else None

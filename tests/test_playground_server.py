@@ -11,6 +11,7 @@ import asyncio
 import json
 import time
 import urllib.request
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -160,3 +161,41 @@ def test_without_the_web_extra_the_notebook_function_says_what_to_install(
         ImportError, match=r"pip install 'perceptron-lab\[web\]' \(anywidget is missing\)"
     ):
         perceptron_lab.playground("seed")
+
+
+def test_the_command_serves_from_two_processes_and_stops_them_all() -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "perceptron_lab.cli", "playground", "seed"]
+    proc = subprocess.Popen(
+        [*command, "--no-browser", "--port", "0", "--workers", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        assert line.startswith("perceptron-lab playground on http://127.0.0.1:"), line
+        base = line.split("http://", 1)[1].split("/", 1)[0]
+
+        async def tabs() -> list[int]:
+            async def one() -> int:
+                async with _connect(base) as ws:
+                    await _talk(ws, {"op": "hello"})
+                    await ws.recv()
+                    return int((await _talk(ws, {"op": "step", "n": 2}))["step"])
+
+            return list(await asyncio.gather(*(one() for _ in range(6))))
+
+        assert asyncio.run(tabs()) == [2] * 6
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+        assert len(children) == 1  # the second worker
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        proc.communicate(timeout=60)  # waits, and closes its pipes
+    assert proc.returncode == 0 and not Path(f"/proc/{children[0]}").exists()

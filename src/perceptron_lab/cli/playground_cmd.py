@@ -84,10 +84,9 @@ def run_playground(args: argparse.Namespace) -> int:
         import uvicorn  # noqa: F401  (the web extra's server, checked before the data)
 
         from ..playground.lab import Lab
-        from ..playground.server import serve
+        from ..playground.server import listen, serve
     except ImportError as exc:
         raise PerceptronLabError(f"{WEB_HINT} ({exc.name} is missing)") from None
-    import socket
 
     import torch
 
@@ -118,7 +117,7 @@ def run_playground(args: argparse.Namespace) -> int:
             "workers", "1 on this system (it cannot fork processes)", str(args.workers)
         )
     try:
-        listener = socket.create_server((args.host, args.port))
+        listener = listen(args.host, args.port, args.workers)
     except OSError as exc:
         raise InputError(
             "port",
@@ -138,4 +137,5 @@ def run_playground(args: argparse.Namespace) -> int:
     if not args.no_browser:
         threading.Timer(0.5, webbrowser.open, (url,)).start()
     serve(make, listener, workers=args.workers)
+    print("perceptron-lab playground stopped", flush=True)
     return 0

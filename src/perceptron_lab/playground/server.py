@@ -241,9 +241,11 @@ def serve(
 ) -> None:
     """Serve on ``listener`` until Ctrl-C (or SIGTERM), in ``workers`` processes.
 
-    The processes past the first are forked now — after the imports, sharing the socket —
-    and the kernel hands each new connection to one of them; a page that reconnects to
-    another rebuilds its tab from the state its hello carries.
+    The processes past the first are forked now, after the imports; each listens on the
+    same port (``listen``: SO_REUSEPORT), and the kernel spreads the connections over them
+    by their addresses — evenly, where one shared socket would let the first awake take a
+    burst of them. A page that reconnects to another rebuilds its tab from the state its
+    hello carries.
     """
     import uvicorn
 
@@ -251,19 +253,26 @@ def serve(
     for _ in range(workers - 1):
         pid = os.fork()
         if pid == 0:  # a worker: serve, then leave without the parent's exit handlers
+            host, port = listener.getsockname()[:2]
+            own = listen(host, port, workers)  # the kernel spreads the connections
             with contextlib.suppress(KeyboardInterrupt):
-                uvicorn.Server(uvicorn_config(create_app(make, **app_options))).run(
-                    sockets=[listener]
-                )
+                uvicorn.Server(uvicorn_config(create_app(make, **app_options))).run(sockets=[own])
             os._exit(0)
         children.append(pid)
-    try:
-        uvicorn.Server(uvicorn_config(create_app(make, **app_options))).run(sockets=[listener])
+    try:  # Ctrl-C is how a server is stopped: not an error
+        with contextlib.suppress(KeyboardInterrupt):
+            uvicorn.Server(uvicorn_config(create_app(make, **app_options))).run(sockets=[listener])
     finally:
         for pid in children:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)
             os.waitpid(pid, 0)
+
+
+def listen(host: str, port: int, workers: int = 1) -> socket.socket:
+    """A listening socket on ``host:port`` (0: any free port); for more than one worker
+    process, one each on the same port (SO_REUSEPORT)."""
+    return socket.create_server((host, port), reuse_port=workers > 1)
 
 
 def uvicorn_config(app: Starlette, **options: Any) -> Any:
