@@ -1,9 +1,10 @@
 """Benchmark: the playground server under load — N tabs stepping at once over websockets.
 
-The server runs in a child process (this script with ``--serve``: the app of
-``perceptron-lab playground``, ``create_app(make, idle=..., sweep=...)`` on uvicorn, as the
-CLI builds it, ``torch.set_num_threads(1)``, on 127.0.0.1 and a free port, but with a short
-idle time so that expiry can be watched). Its memory is read from /proc/<pid>/status.
+The server runs in a child process (this script with ``--serve``: the server of
+``perceptron-lab playground``, ``server.serve(make, listener, workers=...)`` as the CLI runs
+it, ``torch.set_num_threads(1)`` and ``gc.freeze()`` after the warm-up, on 127.0.0.1 and a
+free port, but with a short idle time so that expiry can be watched). Its memory is read
+from /proc/<pid>/status (the first process's, with ``--workers`` > 1).
 
 In order, in one run:
 
@@ -20,15 +21,14 @@ In order, in one run:
    the frame, ``json.dumps``, the deflate a browser's permessage-deflate costs).
 
 Latency is from sending "step" to receiving its frame. The server's own accounting (its
-``_answer`` and ``_dumps`` wrapped by the launcher) splits a step's time in the worker
-thread into CPU and waiting (for the GIL or a core).
+``_answer`` and ``_dumps`` wrapped by the launcher) splits a step's time in the lab thread
+into CPU and waiting (for the GIL or a core); with ``--workers`` > 1, of the first process.
 
     python benchmarks/bench_playground.py                  # 20 sessions x 30 s (~1 minute)
     python benchmarks/bench_playground.py --quick          # 5 sessions x 5 s, a smoke run
     python benchmarks/bench_playground.py --sessions 10 --seconds 10
     python benchmarks/bench_playground.py --quick --profile  # cProfile of the server, top 25
-    python benchmarks/bench_playground.py --no-compression   # no permessage-deflate
-    python benchmarks/bench_playground.py --gc-freeze --one-worker  # the server's experiments
+    python benchmarks/bench_playground.py --workers 2 --no-worked  # a class, playing fast
     python benchmarks/bench_playground.py --lab-memory 1000  # one lab's heap over 1000 steps
 
 Target (the issue): p99 latency under 50 ms with 20 sessions on a 2-core machine; memory
