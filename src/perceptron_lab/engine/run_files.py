@@ -660,7 +660,8 @@ def claim(root: Path, *, resume: bool = False, overwrite: bool = False) -> RunLo
 
     The check runs before the lock (a refused directory gets no lock file) and again under
     it (no other writer can change it then); a directory refused while another writer holds
-    its lock is refused for that, naming the writer. Holding it, no temporary of the run format
+    its lock is refused for that, naming the writer — and one whose writer has just let go
+    is looked at again. Holding it, no temporary of the run format
     (:data:`RUN_FILES`) can be another writer's, so a killed writer's are removed; a new run
     also removes the format's files — with ``overwrite`` the old run's, so none of its
     checkpoints or rows can outlive it.
@@ -669,10 +670,10 @@ def claim(root: Path, *, resume: bool = False, overwrite: bool = False) -> RunLo
         check_place(root, resume=resume, overwrite=overwrite)
     except InputError:
         # another writer in the middle of replacing the run leaves a directory that is no
-        # run yet: its lock, if held, is the true cause (RunLock raises naming its pid)
-        if (root / LOCK_FILE).is_file():
-            RunLock(root).release()
-        raise
+        # run yet: its lock, if held, is the true cause (RunLock below raises naming its
+        # pid); if it has let go since, the check under the lock sees what it left
+        if not (root / LOCK_FILE).is_file():
+            raise
     root.mkdir(parents=True, exist_ok=True)
     lock = RunLock(root)
     try:
