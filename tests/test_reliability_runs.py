@@ -318,6 +318,26 @@ def test_a_watched_loop_is_refused_a_directory_being_written(tmp_path: Path) -> 
         holder.release()
 
 
+def test_a_resume_reads_the_run_only_under_its_lock(tmp_path: Path) -> None:
+    """A resume read while another writer writes would continue rows it never saw."""
+    run = tmp_path / "run"
+    train(*crash_resume.run_args("sgd"), "--out", run)
+    (run / "summary.json").unlink()  # an unfinished run
+    before = snapshot(run)
+    holder = RunLock(run)
+    try:
+        result = local("train", "--resume", run, "--quiet")
+    finally:
+        holder.release()
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"perceptron-lab train: error: --resume: expected a run directory no other process "
+        f"is writing, got '{run}', being written by pid {os.getpid()} (wait until it ends, or "
+        "stop it first)"
+    )
+    assert snapshot(run) == before
+
+
 def test_a_writer_that_lets_go_between_the_check_and_the_lock_is_looked_at_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -285,6 +285,7 @@ def run_train(args: argparse.Namespace) -> int:
     from ..engine.datasource import data_spec, load_split
     from ..engine.run_data import same_data
     from ..engine.run_files import Parent, check_place, start_from_row
+    from ..engine.run_lock import RunLock
     from ..engine.trace import Trace
     from ..engine.train import Trainer
     from ..views.run_summary import summary_table
@@ -304,8 +305,11 @@ def run_train(args: argparse.Namespace) -> int:
         )
     parent_dir = args.resume or args.branch
     before = None
+    reading = None  # a run resumed is read under its lock: no other writer changes it meanwhile
     if parent_dir is not None:
         try:
+            if args.resume and args.resume.is_dir():
+                reading = RunLock(args.resume)  # refused, naming the writer, if one is at it
             before = Trace.load(parent_dir)
         except InputError as exc:  # the run directory is the flag's value
             raise exc.renamed("--resume" if args.resume else "--branch") from None
@@ -383,6 +387,8 @@ def run_train(args: argparse.Namespace) -> int:
         board = TensorBoardCallback(args.tensorboard, every=every, purge_step=purge)
     try:
         with _out_flag(args):
+            if reading is not None:  # the trainer's writer takes the lock now
+                reading.release()
             result = _train_with_progress(
                 trainer,
                 out,
