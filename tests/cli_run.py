@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from perceptron_lab.engine.run_lock import LOCK_FILE
+
 
 def cli(
     *args: str | Path,
@@ -44,9 +46,12 @@ def assert_refused(result: subprocess.CompletedProcess[str], *needles: str) -> s
 
 
 def snapshot(root: Path) -> dict[str, str]:
-    """Every file under ``root``: its relative path → the SHA-256 of its bytes."""
+    """Every file under ``root``: its relative path → the SHA-256 of its bytes (a writer's
+    lock file by its name only: it holds the pid of whichever process read the run last)."""
     return {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        str(p.relative_to(root)): (
+            "lock" if p.name == LOCK_FILE else hashlib.sha256(p.read_bytes()).hexdigest()
+        )
         for p in sorted(root.rglob("*"))
         if p.is_file()
     }

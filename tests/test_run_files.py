@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from perceptron_lab.cli import main
+from perceptron_lab.engine.run_lock import LOCK_FILE
 from perceptron_lab.engine.trace import Trace
 from perceptron_lab.errors import InputError
 
@@ -36,9 +37,12 @@ def run_cli(*argv: str) -> subprocess.CompletedProcess[str]:
 
 
 def files_of(root: Path) -> dict[str, bytes]:
-    """Every file under ``root`` by relative path, with its bytes."""
+    """Every file under ``root`` by relative path, with its bytes (not the writer's lock file:
+    it holds the pid of whichever process read the run last)."""
     return {
-        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != LOCK_FILE
     }
 
 

@@ -280,12 +280,37 @@ def _out_flag(args: argparse.Namespace) -> Iterator[None]:
 
 
 def run_train(args: argparse.Namespace) -> int:
+    """Train, resume or branch; a resumed run is read under its lock (``_reading``)."""
+    with _reading(args) as reading:
+        return _train(args, reading)
+
+
+@contextlib.contextmanager
+def _reading(args: argparse.Namespace) -> Iterator[Any]:
+    """The lock of the run ``--resume`` names, held while it is read: no other writer changes
+    it meanwhile (a resume that finished in between would leave a checkpoint its rows lack).
+    A refused command leaves no lock file it made; the trainer's writer takes the lock on."""
+    if not (args.resume and args.resume.is_dir()):
+        yield None
+        return
+    from ..engine.run_lock import RunLock
+
+    try:
+        lock = RunLock(args.resume)  # refused, naming the writer, if one is at it
+    except InputError as exc:
+        raise exc.renamed("--resume") from None
+    try:
+        yield lock
+    finally:  # no-op if the trainer took it on; else no lock file of ours is left behind
+        lock.release(remove=True)
+
+
+def _train(args: argparse.Namespace, reading: Any) -> int:
     from rich.console import Console
 
     from ..engine.datasource import data_spec, load_split
     from ..engine.run_data import same_data
     from ..engine.run_files import Parent, check_place, start_from_row
-    from ..engine.run_lock import RunLock
     from ..engine.trace import Trace
     from ..engine.train import Trainer
     from ..views.run_summary import summary_table
@@ -305,11 +330,8 @@ def run_train(args: argparse.Namespace) -> int:
         )
     parent_dir = args.resume or args.branch
     before = None
-    reading = None  # a run resumed is read under its lock: no other writer changes it meanwhile
     if parent_dir is not None:
         try:
-            if args.resume and args.resume.is_dir():
-                reading = RunLock(args.resume)  # refused, naming the writer, if one is at it
             before = Trace.load(parent_dir)
         except InputError as exc:  # the run directory is the flag's value
             raise exc.renamed("--resume" if args.resume else "--branch") from None
