@@ -338,6 +338,25 @@ def test_a_resume_reads_the_run_only_under_its_lock(tmp_path: Path) -> None:
     assert snapshot(run) == before
 
 
+def test_the_early_check_names_a_writer_in_the_middle_of_replacing_the_run(
+    tmp_path: Path,
+) -> None:
+    """``train --overwrite`` checks the directory before loading data: a writer that has
+    removed the old run and not yet written the new one is named, not called "no run"."""
+    from perceptron_lab.engine.run_files import check_place_now
+
+    (tmp_path / "steps").mkdir()
+    (tmp_path / "steps" / "part-00000.parquet").write_bytes(b"half")  # mid-replace
+    holder = RunLock(tmp_path)
+    try:
+        with pytest.raises(InputError, match=f"being written by pid {os.getpid()}"):
+            check_place_now(tmp_path, overwrite=True)
+    finally:
+        holder.release()
+    with pytest.raises(InputError, match="not empty and holds no run"):
+        check_place_now(tmp_path, overwrite=True)  # no writer: what it is
+
+
 def test_a_writer_that_lets_go_between_the_check_and_the_lock_is_looked_at_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -310,7 +310,7 @@ def _train(args: argparse.Namespace, reading: Any) -> int:
 
     from ..engine.datasource import data_spec, load_split
     from ..engine.run_data import same_data
-    from ..engine.run_files import Parent, check_place, start_from_row
+    from ..engine.run_files import Parent, check_place, check_place_now, start_from_row
     from ..engine.trace import Trace
     from ..engine.train import Trainer
     from ..views.run_summary import summary_table
@@ -338,7 +338,10 @@ def _train(args: argparse.Namespace, reading: Any) -> int:
     out: Path | None = args.resume or args.out
     if out is not None:
         with _out_flag(args):  # before any data is loaded: refused at once, nothing written
-            check_place(out, resume=bool(args.resume), overwrite=args.overwrite)
+            if args.resume:  # read under its lock already (_reading)
+                check_place(out, resume=True)
+            else:
+                check_place_now(out, overwrite=args.overwrite)
     if args.resume and before is not None:
         config = _resumed_config(args.epochs, before.manifest)
     else:

@@ -648,6 +648,19 @@ def check_place(root: Path, *, resume: bool = False, overwrite: bool = False) ->
         raise RunInTheWay(root)
 
 
+def check_place_now(root: Path, *, overwrite: bool = False) -> None:
+    """:func:`check_place` for a new run, early (before the data are loaded): a directory
+    another writer is in the middle of replacing is refused for that, naming its pid, and
+    one whose writer has just let go is looked at again."""
+    try:
+        check_place(root, overwrite=overwrite)
+    except InputError:
+        if not (root / LOCK_FILE).is_file():
+            raise
+        RunLock(root).release()  # raises naming the holder if one is at it
+        check_place(root, overwrite=overwrite)
+
+
 def _debris(path: Path) -> bool:
     """What a writer killed before its first file leaves: the lock, a temporary config.json."""
     return path.name == LOCK_FILE or any(
