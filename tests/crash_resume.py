@@ -97,9 +97,15 @@ def _nothing() -> None:
     """A child that does nothing (it starts the forkserver)."""
 
 
-def run(ctx: ForkServerContext, argv: list[str], kill_after: float | None = None) -> int | None:
-    """Run the CLI; SIGKILL it after ``kill_after`` seconds. Its exit code (None: killed)."""
-    child = ctx.Process(target=cli_child, args=(argv,))
+def run(
+    ctx: ForkServerContext,
+    argv: list[str],
+    kill_after: float | None = None,
+    err: Path | None = None,
+) -> int | None:
+    """Run the CLI (its stderr to ``err``); SIGKILL it after ``kill_after`` seconds. Its exit
+    code (None: killed)."""
+    child = ctx.Process(target=cli_child, args=(argv, None if err is None else str(err)))
     child.start()
     child.join(kill_after if kill_after is not None else 300)
     if child.exitcode is None:
@@ -162,7 +168,9 @@ def crash_and_resume(
         final = ["train", "--resume", str(killed), "--quiet", "--format", "json"]
     else:
         final = ["train", *run_args(rule), "--out", str(killed)]
-    assert run(ctx, final) == 0, final
+    said = where / f"{rule}-final.err"
+    code = run(ctx, final, err=said)
+    assert code == 0, (final, code, said.read_text(errors="replace")[-2000:])
     return state_of(killed), state_of(whole), landed
 
 
