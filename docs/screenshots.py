@@ -17,9 +17,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
+from tests.playground_server import serving  # noqa: E402
 
 from perceptron_lab.playground.lab import Lab  # noqa: E402
-from tests.playground_server import serving  # noqa: E402
 
 VIEW = {"width": 1440, "height": 900}
 
@@ -57,9 +57,7 @@ def main() -> int:
             page = browser.new_page(viewport=VIEW)
             page.goto(f"http://{base}/")
             page.wait_for_selector("[data-ready='1']")
-            page.click("[data-testid=btn-lang]")
-            page.wait_for_timeout(500)
-            for t in (1, 2, 3):
+            for t in (1, 2, 3):  # in Spanish from the start: the lab's language
                 steps(page, "step", t)
             page.screenshot(path=str(ROOT / "docs" / "playground-es.png"), full_page=True)
             page.close()

@@ -24,7 +24,7 @@ def playground(
     size: int | None = None,
     crosses: str | list[str] | None = None,
     settings: dict[str, Any] | None = None,
-    lang: str = "en",
+    lang: str | None = None,
     runs: str | Path | None = None,
 ) -> PlaygroundWidget:
     """The playground as a notebook widget: ``perceptron_lab.playground("xor", crosses="x1*x2")``.
@@ -32,7 +32,7 @@ def playground(
     ``data`` is a built-in 2-D set (seed, and, or, xor, moons, blobs, circles, spiral,
     iris) or a CSV file (``target``, ``features``: which columns); ``settings`` the
     training's (loss, optimizer, lr, batch_size, weight_decay, momentum, seed, dtype);
-    ``runs`` where "save as run" writes. ``widget.run`` is the trajectory as a run.
+    ``lang`` the page's language (None: the locale's); ``runs`` where "save as run" writes. ``widget.run`` is the trajectory as a run.
     Needs the web extra (``pip install 'perceptron-lab[web]'``).
     """
     from .lab import Lab

@@ -108,12 +108,13 @@ class Lab:
         data: Mapping[str, Any] | None = None,
         settings: Mapping[str, Any] | None = None,
         *,
-        lang: str = "en",
+        lang: str | None = None,
         runs: Path | None = None,
         uploads: Mapping[str, str] | None = None,
     ) -> None:
-        """``data`` and ``settings`` (DATA and SETTINGS) start the first run; ``uploads``
-        are files (name → text) ``data`` may name, as if the page had uploaded them."""
+        """``data`` and ``settings`` (DATA and SETTINGS) start the first run; ``lang`` the
+        page's words until it asks for others (None: the locale's); ``uploads`` are files
+        (name → text) ``data`` may name, as if the page had uploaded them."""
         self.lang = check_language(lang)
         self.runs = runs  # where "save as run" writes; None: a folder under the temp dir
         self.uploads: dict[str, str] = dict(uploads or {})  # name → the file's text
@@ -139,7 +140,7 @@ class Lab:
         return replace(dataset, name=Path(data["upload"]).stem)
 
     def _points(self, data: Mapping[str, Any]) -> Points:
-        points = from_recipe(data, self._upload(data))
+        points = from_recipe(data)
         if len(points.train_u) + len(points.test_u) > MAX_POINTS:
             raise InputError("data", f"at most {MAX_POINTS} points", str(len(points.train_u)))
         return points
@@ -155,8 +156,12 @@ class Lab:
         return Segment(session.steps_done, points, trainer, session)
 
     def _build(self, settings: dict[str, Any], data: dict[str, Any] | None = None) -> None:
-        """A new first line at step 0 (nothing is changed if it cannot be built)."""
+        """A new first line at step 0 (nothing is changed if it cannot be built). An upload's
+        chosen columns are read once, here, and kept inline in DATA (the state carries them)."""
         data = data if data is not None else self.data
+        upload = self._upload(data)
+        if upload is not None:
+            data = {**data, "points": inline(upload)}
         segment = self._segment(self._points(data), settings)
         line = Line(0, _label(settings), None, 0, settings, [segment])
         self._start(line)
@@ -194,7 +199,7 @@ class Lab:
             self.lang = check_language(m["lang"])
         if m.get("state") is not None:
             self.restore(recipe.check_state(m["state"]))
-        hello = {"type": "hello", "words": self.words(), "options": options()}
+        hello = {"type": "hello", "lang": self.lang, "words": self.words(), "options": options()}
         return [hello, self.frame(full=True)]
 
     def _op_lang(self, m: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -368,14 +373,9 @@ class Lab:
     # ------------------------------------------------------------------ state
     def state(self) -> dict[str, Any]:
         """STATE: data, the first line's settings, the history, the step."""
-        data = dict(self.data)
-        if "upload" in data and "points" not in data:
-            upload = self._upload(data)
-            assert upload is not None
-            data["points"] = inline(upload)
         history = [{k: v for k, v in e.items() if k != "line"} for e in self.history]
         return {
-            "data": data,
+            "data": self.data,
             "settings": self.lines[0].settings,
             "history": history,
             "step": self.step,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -122,22 +123,17 @@ def make(
     return Points(train_u, train_y, test_u, test_y, base, tuple(crosses), scaler, train, test)
 
 
-def from_recipe(data: Mapping[str, Any], upload: Dataset | None = None) -> Points:
-    """The Points of a checked DATA; ``upload`` is the uploaded set its columns name."""
-    if "points" in data:  # a reopened state carries an upload's columns inline
+def from_recipe(data: Mapping[str, Any]) -> Points:
+    """The Points of a checked DATA (an upload's chosen columns inline, as the lab keeps them)."""
+    if "points" in data:
         p = data["points"]
         base = from_arrays(
             np.column_stack([p["x1"], p["x2"]]),
             np.asarray(p["target"]),
             feature_names=data["features"],
-            name=data["upload"],
+            name=Path(data["upload"]).stem,
         )
-    elif "upload" in data:
-        if upload is None:
-            raise InputError(
-                "data.upload", "the name of a file uploaded in this tab", repr(data["upload"])
-            )
-        base = upload
+        base = replace(base, target_name=data["target"])
     else:
         name = data["name"]
         features = [0, 1] if name == "iris" else None  # its sepals: length and width

@@ -66,7 +66,7 @@ function makeModel() {
       retry = 0;
       if (everOpened) {
         // a dropped socket: the same tab, the same session (or its state, should it have expired)
-        queue.unshift({ op: "hello", lang: lang || "en", state: lastState, session });
+        queue.unshift({ op: "hello", lang, state: lastState, session });
       }
       everOpened = true;
       showNotice(false);
@@ -107,7 +107,6 @@ function makeModel() {
       if (i >= 0) listeners.splice(i, 1);
     },
     initialState: decodeState(location.hash),
-    initialLang: (navigator.language || "en").toLowerCase().startsWith("es") ? "es" : "en",
     onState(state) {
       if (!state) return;
       try {

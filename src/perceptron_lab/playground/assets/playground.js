@@ -116,6 +116,17 @@ function seqColor(t) {
   const i = Math.min(SEQ.length - 2, Math.floor(t));
   return mix(SEQ[i], SEQ[i + 1], t - i);
 }
+// a plot's frame, and the text settings its x-axis ticks are written with
+function plotFrame(ctx, pad, pw, ph, font, color) {
+  ctx.strokeStyle = "#444";
+  ctx.lineWidth = 1;
+  ctx.strokeRect(pad.l + 0.5, pad.t + 0.5, pw - 1, ph - 1);
+  ctx.font = font;
+  ctx.fillStyle = color;
+  ctx.textAlign = "center";
+  ctx.textBaseline = "top";
+}
+
 function niceTicks(lo, hi, n = 5) {
   if (!isNum(lo) || !isNum(hi) || hi <= lo) return [];
   const raw = (hi - lo) / n;
@@ -216,7 +227,7 @@ function arrow(ctx, x0, y0, x1, y1, color, width) {
 // ---------------------------------------------------------------- the widget
 function render({ model, el }) {
   const S = {
-    words: {}, options: null, lang: (typeof model.get === "function" && model.get("lang")) || model.initialLang || "en",
+    words: {}, options: null, lang: null,  // the engine's (its --lang, else its locale) until the page says otherwise
     session: null, frame: null, data: null, curves: [], surface: null, settings: {}, validLosses: null,
     playing: false, inFlight: false, lastSent: 0, speed: 5, timer: null, logScale: false, addClass: 0,
     hoverIndex: null, ready: false, upload: null, stateData: null,
@@ -994,13 +1005,7 @@ function render({ model, el }) {
       ctx.restore();
     }
     // axes
-    ctx.strokeStyle = "#444";
-    ctx.lineWidth = 1;
-    ctx.strokeRect(pad.l + 0.5, pad.t + 0.5, pw - 1, ph - 1);
-    ctx.fillStyle = "#222";
-    ctx.font = "14px system-ui, sans-serif";
-    ctx.textAlign = "center";
-    ctx.textBaseline = "top";
+    plotFrame(ctx, pad, pw, ph, "14px system-ui, sans-serif", "#222");
     for (const t of niceTicks(x1[0], x1[1], Math.max(3, Math.round(pw / 90)))) {
       const x = sx(t);
       ctx.beginPath();
@@ -1381,13 +1386,7 @@ function render({ model, el }) {
     ctx.drawImage(off, pad.l, pad.t, pw, ph);
     const X = (v) => pad.l + ((v - w1[0]) / (w1[1] - w1[0])) * pw;
     const Y = (v) => pad.t + ph - ((v - w2[0]) / (w2[1] - w2[0])) * ph;
-    ctx.strokeStyle = "#444";
-    ctx.lineWidth = 1;
-    ctx.strokeRect(pad.l + 0.5, pad.t + 0.5, pw - 1, ph - 1);
-    ctx.font = "13px system-ui, sans-serif";
-    ctx.fillStyle = "#333";
-    ctx.textAlign = "center";
-    ctx.textBaseline = "top";
+    plotFrame(ctx, pad, pw, ph, "13px system-ui, sans-serif", "#333");
     for (const t of niceTicks(w1[0], w1[1], 4)) ctx.fillText(fmt(t, 3), X(t), pad.t + ph + 4);
     ctx.textAlign = "right";
     ctx.textBaseline = "middle";
@@ -1587,8 +1586,7 @@ function render({ model, el }) {
   }
 
   applyWords();
-  const lang = S.lang === "es" ? "es" : "en";
-  send({ op: "hello", lang, state: model.initialState ?? null, session: null });
+  send({ op: "hello", lang: null, state: model.initialState ?? null, session: null });
 }
 
 export default { render };
