@@ -33,10 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
     """The ``perceptron-lab`` parser and its sub-commands."""
     from .compare_cmd import add_compare_parser
     from .demo_cmd import add_demo_parser
+    from .evaluate_cmd import add_evaluate_parser
     from .explain_cmd import add_explain_parser
     from .export_cmd import add_export_parser
     from .playground_cmd import add_playground_parser
     from .plot_cmd import add_plot_parser
+    from .predict_cmd import add_predict_parser
     from .report_cmd import add_report_parser
     from .step_cmd import add_step_parser
     from .train_cmd import add_show_parser, add_train_parser
@@ -57,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
         add_train_parser,
         add_show_parser,
         add_explain_parser,
+        add_predict_parser,
+        add_evaluate_parser,
         add_plot_parser,
         add_report_parser,
         add_export_parser,

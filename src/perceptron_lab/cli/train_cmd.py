@@ -308,6 +308,7 @@ def _reading(args: argparse.Namespace) -> Iterator[Any]:
 def _train(args: argparse.Namespace, reading: Any) -> int:
     from rich.console import Console
 
+    from ..data import Standardizer
     from ..engine.datasource import data_spec, load_split
     from ..engine.run_data import same_data
     from ..engine.run_files import Parent, check_place, check_place_now, start_from_row
@@ -357,10 +358,12 @@ def _train(args: argparse.Namespace, reading: Any) -> int:
         )
     else:
         spec = dict(before.manifest.data.recipe)
+    scaler = Standardizer()
     train, test = load_split(
-        spec, test_size=config.test_size, seed=config.seed, scale=config.standardize
+        spec, test_size=config.test_size, seed=config.seed, scale=config.standardize, scaler=scaler
     )
-    trainer = Trainer(config, train, test, data_spec=spec)
+    scaling = scaler.state() if config.standardize else None  # kept for predict
+    trainer = Trainer(config, train, test, data_spec=spec, scaling=scaling)
     start = None
     parent = None
     if args.resume and before is not None:

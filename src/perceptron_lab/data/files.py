@@ -32,6 +32,7 @@ from perceptron_lab.data.dataset import Dataset
 from perceptron_lab.errors import InputError
 
 SUFFIXES = (".csv", ".tsv", ".parquet", ".npy", ".npz")
+NAMED_SUFFIXES = (".csv", ".tsv", ".parquet")  # the files whose columns have names
 
 
 def _read_text_table(path: Path, source: str, delimiter: str) -> Table:
@@ -168,13 +169,39 @@ def load_file(
     task: str | None = None,
 ) -> Dataset:
     """A .csv, .tsv, .parquet, .npy or .npz file -> Dataset (the format by extension)."""
+    path, source, suffix = _checked(path, SUFFIXES)
+    if suffix == ".npy":
+        return _load_npy(path, source, target, features, task)
+    if suffix == ".npz":
+        return _load_npz(path, source, target, features, task)
+    return table_to_dataset(
+        _read_named(path, source, suffix),
+        target=target,
+        features=features,
+        task=task,
+        name=path.stem,
+        description=f"Loaded from {path.name}.",
+    )
+
+
+def read_table(path: str | Path, argument: str = "data") -> Table:
+    """A .csv, .tsv or .parquet file's named columns, cells as read (checked by the caller).
+
+    ``argument`` is what errors name the file as (the caller's parameter)."""
+    return _read_named(*_checked(path, NAMED_SUFFIXES, argument))
+
+
+def _checked(
+    path: str | Path, suffixes: tuple[str, ...], argument: str = "data"
+) -> tuple[Path, str, str]:
+    """(path, its name for errors, its lower-case suffix): an existing, non-empty data file."""
     path = Path(path)
     source = str(path)
     suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise InputError("data", "a " + ", ".join(SUFFIXES) + " file", repr(source))
+    if suffix not in suffixes:
+        raise InputError(argument, "a " + ", ".join(suffixes) + " file", repr(source))
     if not path.is_file():
-        raise InputError("data", "an existing file", repr(source))
+        raise InputError(argument, "an existing file", repr(source))
     if path.stat().st_size == 0:
         raise InputError(
             source,
@@ -183,23 +210,14 @@ def load_file(
             else f"a {suffix} file with data",
             "an empty file",
         )
-    if suffix == ".npy":
-        return _load_npy(path, source, target, features, task)
-    if suffix == ".npz":
-        return _load_npz(path, source, target, features, task)
-    table = (
-        _read_parquet(path, source)
-        if suffix == ".parquet"
-        else _read_text_table(path, source, "\t" if suffix == ".tsv" else ",")
-    )
-    return table_to_dataset(
-        table,
-        target=target,
-        features=features,
-        task=task,
-        name=path.stem,
-        description=f"Loaded from {path.name}.",
-    )
+    return path, source, suffix
+
+
+def _read_named(path: Path, source: str, suffix: str) -> Table:
+    """The Table of a file with named columns: Parquet, or CSV/TSV text."""
+    if suffix == ".parquet":
+        return _read_parquet(path, source)
+    return _read_text_table(path, source, "\t" if suffix == ".tsv" else ",")
 
 
 def read_columns(

@@ -147,6 +147,13 @@ def _python(label: Any, kind: Kind, integral: bool) -> Any:
     return bool(label) if kind == "bool" else str(label)
 
 
+def label_names(values: np.ndarray, source: str = "y", where: Where = row_where) -> list[str]:
+    """(N,) labels as the names their classes get: ``str`` of :func:`encode_target`'s classes."""
+    labels, kind = _label_kind(values, source, where)
+    integral = kind == "number" and bool(np.all(labels == np.round(labels)))
+    return [str(_python(label, kind, integral)) for label in labels.tolist()]
+
+
 def encode_target(
     values: np.ndarray,  # (N,) labels as given
     task: str | None = None,

@@ -115,6 +115,24 @@ class Standardizer:
         """``fit(X)`` then ``transform(X)``."""
         return self.fit(X).transform(X)
 
+    def state(self) -> dict[str, list[float]]:
+        """{"mean": μ, "std": σ} as lists, for a run's config.json."""
+        if self.mean_ is None or self.scale_ is None:
+            raise InputError("Standardizer", "fit(X) before state()", "an unfitted Standardizer")
+        return {"mean": self.mean_.tolist(), "std": self.scale_.tolist()}
+
+    @classmethod
+    def from_state(cls, state: dict[str, list[float]]) -> Standardizer:
+        """The fitted Standardizer that :meth:`state` wrote down."""
+        scaler = cls()
+        mean, std = (np.asarray(state[key], dtype=np.float64) for key in ("mean", "std"))
+        if mean.ndim != 1 or mean.shape != std.shape or not (std > 0).all():
+            raise InputError(
+                "scaling", "a mean and a std > 0 per feature", f"{mean.shape} and {std.shape}"
+            )
+        scaler.mean_, scaler.scale_ = mean, std
+        return scaler
+
     def _check(self, X: Any, fitted: bool) -> np.ndarray:
         if fitted and (self.mean_ is None or self.scale_ is None):
             raise InputError("Standardizer", "fit(X) before transform", "an unfitted Standardizer")

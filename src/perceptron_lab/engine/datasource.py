@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from ..data import Dataset, load, split, standardize
+from ..data import Dataset, Standardizer, load, split, standardize
 from ..data.builtin import builtin_name
 from ..data.crosses import check_crosses, crossed
+from .config import TrainConfig
 
 
 def data_spec(
@@ -36,9 +37,17 @@ def data_spec(
 
 
 def load_split(
-    spec: dict[str, Any], *, test_size: float, seed: int, scale: bool
+    spec: dict[str, Any],
+    *,
+    test_size: float,
+    seed: int,
+    scale: bool,
+    scaler: Standardizer | None = None,
 ) -> tuple[Dataset, Dataset | None]:
-    """(train, test) by the recipe: load, cross, split with ``seed``, standardize on train's."""
+    """(train, test) by the recipe: load, cross, split with ``seed``, standardize on train's.
+
+    ``scaler`` (with ``scale``) keeps the fitted μ and σ, which the run's manifest stores.
+    """
     dataset = load(
         spec["source"],
         target=spec.get("target"),
@@ -50,5 +59,22 @@ def load_split(
     dataset = crossed(dataset, check_crosses(spec.get("crosses")))
     train, test = split(dataset, test_size=test_size, seed=seed) if test_size else (dataset, None)
     if scale:
-        train, test = standardize(train, test)
+        train, test = standardize(train, test, scaler)
     return train, test
+
+
+def run_scaler(
+    recipe: dict[str, Any], scaling: dict[str, list[float]] | None, config: TrainConfig
+) -> Standardizer | None:
+    """The standardizer a run trained with: its stored μ and σ, else fitted again.
+
+    X' = (φ(X) − μ) / σ on the crossed features φ(X). A run from before config.json kept
+    them (``scaling`` None) fits them again on its training rows, loaded by its recipe.
+    None: the run's features were not standardized.
+    """
+    if not config.standardize:
+        return None
+    if scaling is not None:
+        return Standardizer.from_state(scaling)
+    raw, _ = load_split(recipe, test_size=config.test_size, seed=config.seed, scale=False)
+    return Standardizer().fit(raw.X)

@@ -78,6 +78,9 @@ class DataInfo:
     task: str | None
     classes: tuple[str, ...] | None
     test_samples: int = 0
+    # standardized: the training rows' μ ("mean") and σ ("std") per feature, so a model
+    # scales new data as it trained; None: not standardized, or a run from before they were kept
+    scaling: dict[str, list[float]] | None = None
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,7 @@ class Trainer:
         train: Dataset,
         test: Dataset | None = None,
         data_spec: dict[str, Any] | None = None,
+        scaling: dict[str, list[float]] | None = None,
     ) -> None:
         for name, value, kind in (("config", config, TrainConfig), ("train", train, Dataset)):
             if not isinstance(value, kind):
@@ -131,6 +132,7 @@ class Trainer:
         self.train_data = train
         self.test_data = test
         self.data_spec = data_spec or {"source": train.name}
+        self.scaling = scaling  # μ and σ the data were standardized with (Standardizer.state())
         self.dtype = dtype_from_name(config.dtype)
         self.loss: Loss = choose_loss(train, config)
         self.k = self.loss.outputs(train)
@@ -180,6 +182,7 @@ class Trainer:
                 task=d.task,
                 classes=tuple(str(c) for c in d.classes) if d.classes else None,
                 test_samples=self.test_data.n_samples if self.test_data else 0,
+                scaling=self.scaling,
             ),
             loss=Named(self.loss.name, self.loss.options()),
             optimizer=Named(self.rule.name, self.rule.options()),

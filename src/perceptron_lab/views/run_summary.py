@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..engine.trace import Trace
+from .coefficients import class_mapping, final_weights
 from .numbers import fmt, fmt_gap
 
 
@@ -49,6 +50,11 @@ def summary_table(trace: Trace) -> Table:
         f"{m.optimizer.name} (lr {m.optimizer.options.get('lr', m.config.lr)})"
         + (f" · schedule {m.schedule}" if m.schedule else ""),
     )
+    if data.classes:
+        table.add_row("classes", Text(class_mapping(data.classes)))
+    weights = final_weights(trace)
+    if weights is not None:
+        table.add_row("weights", Text(weights))
     done = summary.steps if summary else (trace.steps[-1]["step"] if trace.steps else 0)
     table.add_row(
         "steps",

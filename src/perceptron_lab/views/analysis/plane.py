@@ -20,9 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ...data import Standardizer
 from ...data.crosses import check_crosses, cross_columns
-from ...engine.datasource import load_split
+from ...engine.datasource import run_scaler
 from ...engine.run_data import RunData, run_data, shape
 from ...engine.trace import Trace
 from ...errors import InputError
@@ -100,13 +99,10 @@ def _crossing(trace: Trace) -> Callable[[np.ndarray], np.ndarray] | None:
     crosses = check_crosses(recipe.get("crosses"))
     if not crosses:
         return None
-    cfg = trace.manifest.config
-    if not cfg.standardize:
+    scaler = run_scaler(recipe, trace.manifest.data.scaling, trace.manifest.config)
+    if scaler is None:
         return lambda u: cross_columns(u, crosses)
-    raw, _ = load_split(recipe, test_size=cfg.test_size, seed=cfg.seed, scale=False)
-    scaler = Standardizer()
-    scaler.fit(raw.X)  # as the run's data was standardized: on the crossed training set
-    assert scaler.mean_ is not None and scaler.scale_ is not None
+    assert scaler.mean_ is not None and scaler.scale_ is not None  # on the crossed training set
     mean, scale = scaler.mean_[:2], scaler.scale_[:2]
     return lambda u: scaler.transform(cross_columns(u * scale + mean, crosses))
 

@@ -96,6 +96,8 @@ def step_context(trace: Trace, step: int) -> StepContext:
         epoch=whole(row.get("epoch")),
         batch=whole(row.get("batch"), 1),  # the trace counts batches from 0
         batches=trace.manifest.batches_per_epoch,
+        classes=trace.manifest.data.classes,
+        feature_names=trace.manifest.data.feature_names,
     )
 
 

@@ -23,6 +23,8 @@ class StepContext:
     epoch: int | None = None  # 1-based
     batch: int | None = None  # 1-based, within the epoch
     batches: int | None = None  # batches per epoch
+    classes: tuple[str, ...] | None = None  # the data's labels: classes[i] is class index i
+    feature_names: tuple[str, ...] | None = None  # W's rows
 
 
 class Board:

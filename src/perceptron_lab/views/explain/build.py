@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from ...core.observed_step import StepRecord
 from ...optim import get_optimizer
+from ..coefficients import SHOWN as ROWS_NAMED
+from ..coefficients import class_mapping, weight_name
 from ..i18n import Words
 from ..numbers import fmt_gap
 from . import float32_note
@@ -84,7 +86,7 @@ def _given(b: Board) -> Section:
         for key, tensor in entries.items():
             results.append(b.value(f"{symbol[key]}_{{{param}}}", tensor))
             keys[key] = None
-    notes = [say.or_else(f"labels_{rec.loss_name}", b.loss.labels)]
+    notes = [say.or_else(f"labels_{rec.loss_name}", b.loss.labels), *_names(b)]
     if keys:
         names = ", ".join(f"${symbol[key]}$ (`{key}`)" for key in keys)
         notes.append(say("state_before", names=names))
@@ -95,6 +97,20 @@ def _given(b: Board) -> Section:
         say("given_title"),
         (Derivation(say("given_derivation"), results=tuple(results), notes=tuple(notes)),),
     )
+
+
+def _names(b: Board) -> list[str]:
+    """What the run's class indices and W's rows stand for: its labels and feature names."""
+    names = Words(b.say.lang, "evaluate")
+    ctx, notes = b.context, []
+    if ctx.classes and b.loss.task != "regression":
+        notes.append(names("explain_classes", mapping=class_mapping(ctx.classes, b.say.lang)))
+    if ctx.feature_names and len(ctx.feature_names) == b.d:
+        rows = ", ".join(f"`{weight_name(f)}`" for f in ctx.feature_names[:ROWS_NAMED])
+        more = len(ctx.feature_names) - ROWS_NAMED
+        rows += f", {names('more', n=more)}" if more > 0 else ""
+        notes.append(names("explain_rows", names=rows))
+    return notes
 
 
 def _forward(b: Board) -> Section:

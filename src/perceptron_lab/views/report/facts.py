@@ -14,6 +14,7 @@ from typing import Any
 
 from ...engine.run_files import Named
 from ...engine.trace import Trace
+from ..coefficients import class_mapping, final_weights
 from ..i18n import Words
 from ..numbers import fmt, fmt_gap
 
@@ -54,7 +55,7 @@ def settings(trace: Trace, lang: str = "en") -> list[Fact]:
         size += "; " + w("standardized")
     facts += [(w("size"), size), (w("task"), str(data.task))]
     if data.classes:
-        facts.append((w("classes"), ", ".join(data.classes)))
+        facts.append((w("classes"), class_mapping(data.classes, lang)))
     done = summary.steps if summary else (int(trace.steps[-1]["step"]) if trace.steps else 0)
     facts += [
         (w("model"), _model(trace, w)),
@@ -103,6 +104,9 @@ def metrics(trace: Trace, lang: str = "en") -> list[Fact]:
             value = final.get(f"{split}_{key}")
             if value is not None:
                 facts.append((f"{label} ({w(split)})", fmt(float(value))))
+    weights = final_weights(trace, lang)
+    if weights is not None:
+        facts.append((Words(lang, "evaluate")("weights"), weights))
     return facts
 
 
