@@ -137,7 +137,7 @@ class Model:
         labels = np.asarray(self.classes, dtype=object)[index]
         if not self.loss.probabilistic:
             return Prediction(Z.double().numpy(), labels, index, None, ())
-        A = self.loss.activation.closed(Z).double().numpy()  # (N, k)
+        A = self.loss.activation.closed(Z.double()).numpy()  # (N, k), from the run's Z
         names = self.classes[1:] if A.shape[1] == 1 else self.classes
         return Prediction(Z.double().numpy(), labels, index, A, tuple(names))
 

@@ -201,7 +201,11 @@ _PARAMETERS = """
 _NOTES = """
     Notes
     -----
-    The defaults, beside those of ``perceptron-lab train`` (``TrainConfig``'s):
+    The defaults, beside those of ``perceptron-lab train`` (``TrainConfig``'s). They differ
+    on purpose: an estimator is fitted to be used, so it converges as scikit-learn's own
+    MLP estimators do (Adam, 200 epochs, float64); a ``train`` run is made to be watched
+    step by step, as the notebook does (a few plain SGD steps in PyTorch's float32).
+    ``optimizer="sgd", max_iter=5, dtype="float32", random_state=0`` gives train's W and B:
 
 {defaults}
     - standardize=None: {standardize} (train: {train.standardize}, unless --standardize)
