@@ -17,8 +17,8 @@ import pytest
 from sklearn import metrics as sk
 
 from perceptron_lab.cli import main
-from perceptron_lab.engine.model_metrics import _roc_auc, classification_metrics
 from perceptron_lab.engine.model import Prediction
+from perceptron_lab.engine.model_metrics import _roc_auc, classification_metrics
 
 from .test_predict import people, spreadsheet_csv, train
 
@@ -64,7 +64,9 @@ def test_binary_metrics_equal_sklearns(
     p_yes = np.array([float(r["P(yes)"]) for r in rows])
     assert got["classes"] == ["no", "yes"]
     assert got["accuracy"] == pytest.approx(sk.accuracy_score(truth, labels), abs=1e-12)
-    assert got["confusion_matrix"] == sk.confusion_matrix(truth, labels, labels=["no", "yes"]).tolist()
+    assert (
+        got["confusion_matrix"] == sk.confusion_matrix(truth, labels, labels=["no", "yes"]).tolist()
+    )
     precision, recall, f1, support = sk.precision_recall_fscore_support(
         truth, labels, labels=["no", "yes"], zero_division=0
     )
@@ -111,9 +113,7 @@ def test_multiclass_metrics_equal_sklearns(
     P = np.array([[float(r[f"P({c})"]) for c in classes] for r in out])
     assert got["accuracy"] == pytest.approx(sk.accuracy_score(names, labels), abs=1e-12)
     assert got["confusion_matrix"] == sk.confusion_matrix(names, labels, labels=classes).tolist()
-    _, _, f1, _ = sk.precision_recall_fscore_support(
-        names, labels, labels=classes, zero_division=0
-    )
+    _, _, f1, _ = sk.precision_recall_fscore_support(names, labels, labels=classes, zero_division=0)
     per_class = got["per_class"]
     assert isinstance(per_class, dict)
     assert [per_class[c]["f1"] for c in classes] == pytest.approx(f1.tolist(), abs=1e-12)

@@ -209,6 +209,7 @@ def test_show_names_the_classes_and_the_weights(
     out = " ".join(capsys.readouterr().out.split())
     assert "class 1 = yes, class 0 = no" in out
     assert f"W[height] = {W[0, 0]:.4f}" in out and f"W[weight] = {W[1, 0]:.4f}" in out
+    assert f"B = {B[0]:.4f}" in out
 
 
 def test_explain_says_which_class_is_1(

@@ -61,7 +61,6 @@ class Rows:
 
     X: np.ndarray  # (N, d₀) the run's original feature columns, raw
     y: np.ndarray | None  # (N,) class indices of the run's classes, or numbers; None: no target
-    source: str
 
 
 @dataclass(frozen=True)
@@ -77,7 +76,6 @@ class Model:
     classes: tuple[str, ...] | None  # classes[i] ↔ class index i; None: a regression loss
     crosses: tuple[str, ...]
     scaler: Standardizer | None
-    step: int  # the step whose W_after and B_after these are
 
     @classmethod
     def load(cls, run_dir: str | Path) -> Model:
@@ -110,7 +108,6 @@ class Model:
             classes=m.data.classes if loss.task != "regression" else None,
             crosses=crosses,
             scaler=run_scaler(m.data.recipe, m.data.scaling, m.config),
-            step=int(last["step"]),
         )
 
     def features(self, X: np.ndarray) -> np.ndarray:
@@ -150,8 +147,8 @@ class Model:
         if t is None:
             if target:
                 self._missing(table, self.target_name, "the target")
-            return Rows(X, None, table.source)
-        return Rows(X, self._target(table, t), table.source)
+            return Rows(X, None)
+        return Rows(X, self._target(table, t))
 
     def predict_file(self, path: str | Path) -> Prediction:
         """Predictions for a file's rows (.csv, .tsv or .parquet), columns read by name."""
