@@ -44,15 +44,21 @@ def list_columns(columns: Sequence[str], limit: int = 20) -> str:
     return shown + (f", ... ({len(columns) - limit} more)" if len(columns) > limit else "")
 
 
+def find_column(columns: Sequence[str], name: str) -> int | None:
+    """The index of the column named ``name``: exactly, else the one alike but for case."""
+    if name in columns:
+        return list(columns).index(name)
+    folded = [i for i, c in enumerate(columns) if c.lower() == name.strip().lower()]
+    return folded[0] if len(folded) == 1 else None
+
+
 def resolve_column(table: Table, key: ColumnKey, argument: str) -> int:
     """A column name (exact, else case-insensitive) or index (int or digit string) -> index."""
     columns = table.columns
     if isinstance(key, str):
-        if key in columns:
-            return columns.index(key)
-        folded = [i for i, c in enumerate(columns) if c.lower() == key.strip().lower()]
-        if len(folded) == 1:
-            return folded[0]
+        found = find_column(columns, key)
+        if found is not None:
+            return found
     index: int | None = None
     integer = isinstance(key, int | np.integer) and not isinstance(key, bool)
     if integer or (isinstance(key, str) and key.strip().lstrip("-").isdigit()):

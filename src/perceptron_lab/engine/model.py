@@ -24,7 +24,7 @@ import torch
 
 from ..data import Standardizer
 from ..data.checks import dtype_from_name
-from ..data.columns import Table, list_columns, to_float_column
+from ..data.columns import Table, find_column, list_columns, to_float_column
 from ..data.crosses import check_crosses, cross_columns
 from ..data.files import read_table
 from ..data.labels import label_names, parse_numbers
@@ -126,9 +126,8 @@ class Model:
             )
         x = torch.as_tensor(self.features(X), dtype=self.W.dtype)  # (N, d)
         Z = torch.addmm(self.B, x, self.W)  # (N, k)
-        if self.classes is None:
-            values = Z[:, 0] if Z.shape[1] == 1 else Z
-            return Prediction(Z.double().numpy(), values.double().numpy(), None, None, ())
+        if self.classes is None:  # a regression loss: one output, ŷ = z
+            return Prediction(Z.double().numpy(), Z[:, 0].double().numpy(), None, None, ())
         index = self.loss.class_index(self.loss.predict(Z))
         assert index is not None  # a classification loss
         labels = np.asarray(self.classes, dtype=object)[index]
@@ -143,7 +142,7 @@ class Model:
         it has one (``target``: it must)."""
         table = read_table(path, "file")
         X = np.column_stack([self._column(table, name) for name in self.inputs])  # (N, d₀)
-        t = self._find(table, self.target_name)
+        t = find_column(table.columns, self.target_name)
         if t is None:
             if target:
                 self._missing(table, self.target_name, "the target")
@@ -154,13 +153,6 @@ class Model:
         """Predictions for a file's rows (.csv, .tsv or .parquet), columns read by name."""
         return self.predict(self.read(path, target=False).X)
 
-    def _find(self, table: Table, name: str) -> int | None:
-        """The column named ``name``: exactly, else the one that matches but for case."""
-        if name in table.columns:
-            return table.columns.index(name)
-        folded = [i for i, c in enumerate(table.columns) if c.lower() == name.lower()]
-        return folded[0] if len(folded) == 1 else None
-
     def _missing(self, table: Table, name: str, what: str) -> NoReturn:
         raise InputError(
             "file",
@@ -170,7 +162,7 @@ class Model:
 
     def _column(self, table: Table, name: str) -> np.ndarray:
         """Feature column ``name`` as floats (N,)."""
-        i = self._find(table, name)
+        i = find_column(table.columns, name)
         if i is None:
             self._missing(table, name, "a feature")
         return to_float_column(table.values[i], table.columns[i], table.source, table.where)
