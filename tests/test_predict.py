@@ -238,3 +238,49 @@ def test_standardizer_state_round_trips() -> None:
     scaler = Standardizer().fit(X)
     again = Standardizer.from_state(json.loads(json.dumps(scaler.state())))
     np.testing.assert_array_equal(again.transform(X), scaler.transform(X))
+
+
+def test_a_parquet_file_predicts_as_its_csv(
+    yes_no: tuple[Path, Path, np.ndarray], tmp_path: Path
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    run, data, X_train = yes_no
+    new = tmp_path / "new.parquet"
+    pq.write_table(pa.table({"weight": X_train[:, 1], "height": X_train[:, 0]}), new)
+    model = Model.load(run)
+    from_parquet, from_csv = model.predict_file(new), model.predict_file(data)
+    assert list(from_parquet.values) == list(from_csv.values)
+    np.testing.assert_array_equal(from_parquet.Z, from_csv.Z)
+
+
+def test_a_perceptron_run_predicts_labels_without_probabilities(
+    yes_no: tuple[Path, Path, np.ndarray], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Rosenblatt's step gives no probabilities: class 1 where z ≥ 0, and no P column."""
+    _, data, X_train = yes_no
+    run = tmp_path / "run"
+    assert train(data, "--target", "buys", "--loss", "perceptron", "--standardize",
+                 "--epochs", "5", "--out", run) == 0  # fmt: skip
+    W, B = last_weights(run)
+    z = ((X_train - X_train.mean(axis=0)) / X_train.std(axis=0) @ W + B)[:, 0]
+    capsys.readouterr()
+    assert main(["predict", str(run), str(data)]) == 0
+    table = read_csv(capsys.readouterr().out)
+    assert list(table[0]) == ["row", "prediction"]
+    assert [r["prediction"] for r in table] == ["yes" if v >= 0 else "no" for v in z]
+    capsys.readouterr()
+    assert main(["evaluate", str(run), str(data), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["log_loss"] is None
+
+
+@pytest.mark.slow
+def test_the_command_refuses_in_one_line_without_a_traceback(
+    yes_no: tuple[Path, Path, np.ndarray], tmp_path: Path
+) -> None:
+    from .cli_run import assert_refused, cli
+
+    run, _, _ = yes_no
+    new = spreadsheet_csv(tmp_path / "new.csv", ["height"], [[170.0]])
+    assert_refused(cli("predict", run, new), "FILE", "'weight'", "its columns: height")
