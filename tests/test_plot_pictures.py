@@ -154,6 +154,9 @@ def test_loss_spanning_decades_is_on_a_log_scale(runs: dict[str, Trace]) -> None
         assert ax.get_ylabel() == ("loss (mse, log scale)" if scale == "log" else "loss (mse)")
         _, y = line(ax, "step_loss").get_data()
         assert np.asarray(y).tolist() == losses.tolist()
+        norms = np.asarray(trace.column("grad_norm"))
+        top = plots.gradient_norms(trace).axes[0]  # the gradient's norm: the same rule
+        assert top.get_yscale() == ("log" if np.log10(norms.max() / norms.min()) > 2 else "linear")
 
 
 def contour(fig: Figure) -> ContourSet:
@@ -207,6 +210,10 @@ def test_attribution_of_more_features_is_bars(runs: dict[str, Trace]) -> None:
         labels = sorted(int(t.get_text()) for t in ax.get_xticklabels())
         assert labels == list(range(1, 21))  # every sample of the batch, once
         assert f"column {output + 1}" in ax.get_title()
+        assert "all 20 samples of the batch, all 4 features" in ax.get_title()
+    many = plots.attribution(runs["fast"], 1).axes[0]  # 200 samples in one batch, 3 features
+    assert len([p for p in many.patches if p.get_gid() == "feature_0"]) == 40
+    assert "the 40 of 200 samples and 3 of 3 features with the largest terms" in many.get_title()
 
 
 # ---------------------------------------------------------------- several runs
@@ -254,7 +261,7 @@ def test_every_plot_in_spanish(runs: dict[str, Trace]) -> None:
         "paso",
         "pérdida (bce)",
         "paso (su lote)",
-        "fin de época, todo el conjunto de prueba",
+        "fin de época, prueba completa",
     )
     assert_spanish(
         plots.loss_overlay([runs["fast"], runs["slow"]], "es"),

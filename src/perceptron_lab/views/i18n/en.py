@@ -542,6 +542,7 @@ WORDS: dict[str, dict[str, str]] = {
         "arrows_title": "Step <step>: each sample's term xₙ·∂L/∂zₙ of dL/dW<column>",
         "bars_title": "Step <step>: each sample's term cₙ = xₙ·∂L/∂zₙ of dL/dW<column>, by feature",
         "bars_shown": "the <samples> of <n> samples and <features> of <d> features with the largest terms",
+        "bars_all": "all <n> samples of the batch, all <d> features",
         "attribution_sum": "Σ over the batch = dL/dW = <dW>; W moves against it",
         "training_set": "training set",
         "feature_total": "<name>: Σ = <total>",

@@ -135,4 +135,6 @@ def _bars(ax: Axes, trace: Trace, att: Attribution, output: int, w: Words, lang:
     ax.set_xlabel(w("bars_samples"))
     ax.set_ylabel(w("bars_axis"))
     ax.grid(axis="y", alpha=0.3)
+    if len(samples) == n and len(features) == d:
+        return w("bars_all", n=n, d=d)
     return w("bars_shown", samples=len(samples), n=n, features=len(features), d=d)

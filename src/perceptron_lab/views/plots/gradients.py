@@ -10,12 +10,14 @@ from ...data.checks import dtype_from_name
 from ...engine.trace import Trace
 from ...errors import InputError
 from .common import integer_steps, run_title, words
+from .loss_curve import spans_decades
 
 
 def gradient_norms(trace: Trace, lang: str = "en") -> Figure:
     """Top: ‖(dL/dW, dL/dB)‖ per step. Bottom: the worst disagreement of each verified step.
 
-    Both on a log scale. The disagreement is max|closed − torch| / max|torch| over every
+    The bottom on a log scale; the top too when the norm spans more than two decades
+    (within one, a log axis labels its ticks 5.335×10⁻¹). The disagreement is max|closed − torch| / max|torch| over every
     quantity of the step; the dashed line is the dtype's tolerance (float32 1e-5,
     float64 1e-10). A disagreement of exactly 0 has no place on a log scale: the
     count of such steps is the lower panel's title, clear of its legend.
@@ -27,8 +29,10 @@ def gradient_norms(trace: Trace, lang: str = "en") -> Figure:
     top, bottom = fig.subplots(2, 1, sharex=True)
     steps = np.asarray(trace.column("step"))
     norms = np.asarray(trace.column("grad_norm"), dtype=np.float64)
-    top.plot(steps, np.where(norms > 0, norms, np.nan), lw=1, gid="grad_norm")
-    top.set_yscale("log")
+    log = spans_decades(norms[norms > 0])
+    top.plot(steps, np.where(norms > 0, norms, np.nan) if log else norms, lw=1, gid="grad_norm")
+    if log:
+        top.set_yscale("log")
     top.set_ylabel(w("gradient_norm"))
     top.set_title(w("gradients_title", run=run_title(trace, lang)))
     top.grid(alpha=0.3)

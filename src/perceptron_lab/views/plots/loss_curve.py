@@ -77,6 +77,6 @@ def loss_curve(trace: Trace, lang: str = "en") -> Figure:
             ax.plot(ends, values, marker=marker, gid=key, label=w(f"epoch_{split}"))
     loss_axes(ax, losses, {trace.manifest.loss.name}, lang)
     ax.set_title(w("loss_title", run=run_title(trace, lang, test_drawn)))
-    ax.legend()
+    ax.legend(fontsize=8)
     fig.tight_layout()
     return fig

@@ -70,7 +70,7 @@ def _panel(ax: Axes, curves: StabilityCurves, dtype: str, label: int, w: Words) 
     shown = np.concatenate(drawn)
     shown = shown[np.isfinite(shown)]
     if shown.size:  # from the decade below the smallest value drawn; room for the bars on top
-        low, high = np.floor(np.log10(shown.min())), np.floor(np.log10(shown.max())) + 2
+        low, high = np.floor(np.log10(shown.min())), np.floor(np.log10(shown.max())) + 3
         ax.set_ylim(10**low, 10**high)
     ax.set_xlabel(w("logit"))
     ax.set_ylabel(w("bce_axis"))
