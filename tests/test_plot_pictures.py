@@ -39,6 +39,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Trace]:
         "fast": train(root / "fast", *fast),
         "slow": train(root / "slow", *slow),
         "first": train(root / "first", *slow),  # the same settings as "slow"
+        "crossed": train(root / "crossed", "circles", "--size", "30", "--crosses", "x1*x2"),
     }
 
 
@@ -211,6 +212,13 @@ def test_attribution_of_more_features_is_bars(runs: dict[str, Trace]) -> None:
         assert labels == list(range(1, 21))  # every sample of the batch, once
         assert f"column {output + 1}" in ax.get_title()
         assert "all 20 samples of the batch, all 4 features" in ax.get_title()
+    crossed = runs["crossed"]  # 2 features in the plane, 3 in W: x1, x2, x1·x2
+    ax = plots.attribution(crossed, 1).axes[0]
+    assert not [c for c in ax.collections if c.get_gid() == "contributions"]  # no arrows
+    for j, total in enumerate(crossed.step(1)["dW"]):
+        mine = [p.get_height() for p in ax.patches if p.get_gid() == f"feature_{j}"]
+        assert len(mine) == 30 and sum(mine) == pytest.approx(total, abs=1e-6)
+    assert legend_texts(ax)[2].startswith("x1·x2: Σ = ")
     many = plots.attribution(runs["fast"], 1).axes[0]  # 200 samples in one batch, 3 features
     assert len([p for p in many.patches if p.get_gid() == "feature_0"]) == 40
     assert "the 40 of 200 samples and 3 of 3 features with the largest terms" in many.get_title()

@@ -46,12 +46,14 @@ def attribution(trace: Trace, step: int, output: int = 0, lang: str = "en") -> F
         points: Plane | None = plane(trace)
     except InputError:  # not 2 features with classes: bars
         points = None
+    if points is not None and points.crossed:  # cₙ lives in the crossed features: bars
+        points = None
     w = words(lang)
     fig = Figure(figsize=(6.5, 5.5) if points is not None else (9, 5.5))
     ax = fig.add_subplot()
     which = w("column", n=output + 1) if k > 1 else ""
     total = w("attribution_sum", dW=fmt_tensor(torch.as_tensor(att.dW[:, output])))
-    if points is not None and not points.crossed:
+    if points is not None:
         _arrows(ax, points, att, output, w, lang)
         ax.set_title(w("arrows_title", step=step, column=which) + "\n" + total, fontsize=10)
     else:
