@@ -44,6 +44,7 @@ class Plane:
     xlim: tuple[float, float]
     ylim: tuple[float, float]
     inputs: Callable[[np.ndarray], np.ndarray] | None = None  # φ: (n, 2) → (n, d); None: itself
+    standardized: bool = False  # X is (x − μ)/σ of the training set: no unit
 
     @property
     def crossed(self) -> bool:
@@ -90,6 +91,7 @@ def plane(trace: Trace) -> Plane:
         xlim=(float(low[0] - pad[0]), float(high[0] + pad[0])),
         ylim=(float(low[1] - pad[1]), float(high[1] + pad[1])),
         inputs=inputs,
+        standardized=trace.manifest.config.standardize,
     )
 
 

@@ -1,6 +1,7 @@
 """Plots of a run, each a ``matplotlib.figure.Figure`` built without pyplot.
 
 Views only: they read the trace and draw what :mod:`perceptron_lab.views.analysis` computes.
+Each takes ``lang`` ("en" or "es"): every title, label and legend comes from the catalog.
 Importing this package imports matplotlib; the CLI imports it only when asked to plot.
 """
 
@@ -11,6 +12,7 @@ from .attribution import attribution
 from .boundary import decision_boundary
 from .gradients import gradient_norms
 from .loss_curve import loss_curve
+from .loss_overlay import loss_overlay
 from .save import figure_bytes, save_figure
 from .stability import loss_stability
 from .surface import loss_surface
@@ -22,6 +24,7 @@ __all__ = [
     "figure_bytes",
     "gradient_norms",
     "loss_curve",
+    "loss_overlay",
     "loss_stability",
     "loss_surface",
     "save_figure",

@@ -14,7 +14,7 @@ from ...engine.atomic import write_atomic
 from ...engine.trace import Trace
 from ..analysis.parameters import split_theta, theta_path
 from ..analysis.plane import plane
-from .common import draw_classifier, draw_points, run_title
+from .common import draw_classifier, draw_points, run_title, words
 from .save import image_format
 
 FRAMES = 60  # most frames
@@ -28,7 +28,7 @@ def frame_indices(states: int, frames: int = FRAMES) -> np.ndarray:
 
 
 def boundary_animation(
-    trace: Trace, path: str | Path, frames: int = FRAMES, fps: int = FPS
+    trace: Trace, path: str | Path, frames: int = FRAMES, fps: int = FPS, lang: str = "en"
 ) -> Path:
     """Write an animated GIF of the classifier from before the first step to after the last.
 
@@ -36,6 +36,7 @@ def boundary_animation(
     the predicted regions and (one output) the line w1·x1 + w2·x2 + b = 0. Written
     atomically: a temporary name in the same folder, then a rename.
     """
+    w = words(lang)
     target = Path(path)
     image_format(target, ("gif",))
     points = plane(trace)  # refuses data that is not 2 features with classes
@@ -44,7 +45,7 @@ def boundary_animation(
     chosen = frame_indices(len(steps), frames)
     fig = Figure(figsize=(5.5, 5))
     ax = fig.add_subplot()
-    draw_points(ax, points)
+    draw_points(ax, points, lang)
     ax.legend(fontsize=8, loc="upper left")
     drawn: list[Artist] = []
 
@@ -53,8 +54,9 @@ def boundary_animation(
             artist.remove()
         W, B = split_theta(thetas[i], d, k)
         drawn[:] = draw_classifier(ax, points, W, B, n=GRID)
-        when = f"after step {steps[i]}" if i else f"start (step {steps[0]})"
-        ax.set_title(f"{run_title(trace)}\n{when}", fontsize=10)
+        when = w("after_step", step=steps[i]) if i else w("start_at", step=steps[0])
+        title = run_title(trace, lang, points.X_test is not None)
+        ax.set_title(f"{title}\n{when}", fontsize=10)
         return drawn
 
     movie = FuncAnimation(fig, show, frames=[int(i) for i in chosen], blit=False)

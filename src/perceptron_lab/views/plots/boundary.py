@@ -12,7 +12,7 @@ from ...errors import InputError
 from ..analysis.parameters import epoch_end, weights
 from ..analysis.plane import plane
 from ..numbers import fmt
-from .common import draw_classifier, draw_points, run_title
+from .common import draw_classifier, draw_points, run_title, words
 
 COLUMNS = 3  # panels per row
 
@@ -25,13 +25,17 @@ def default_epochs(trace: Trace) -> list[int]:
     return sorted({have[0], have[len(have) // 2], have[-1]})
 
 
-def decision_boundary(trace: Trace, epochs: Sequence[int] | None = None) -> Figure:
+def decision_boundary(
+    trace: Trace, epochs: Sequence[int] | None = None, lang: str = "en"
+) -> Figure:
     """One panel per epoch: the points by class, the predicted regions and the boundary.
 
     W at an epoch's end is W_after of the epoch's last step. For one output (bce,
     perceptron) the boundary is the line w1·x1 + w2·x2 + b = 0; for softmax the regions
     are where each class has the largest logit. Needs 2 features and class labels.
+    A panel's loss is the epoch's loss over the whole training set.
     """
+    w = words(lang)
     points = plane(trace)  # refuses data that is not 2 features with classes
     shown = list(epochs) if epochs is not None else default_epochs(trace)
     if not shown:
@@ -47,13 +51,14 @@ def decision_boundary(trace: Trace, epochs: Sequence[int] | None = None) -> Figu
         ax.set_gid(f"epoch_{epoch}")
         W, B = weights(row, "after", d, k)
         draw_classifier(ax, points, W, B)
-        draw_points(ax, points)
-        title = f"epoch {epoch} (step {row['step']})"
+        draw_points(ax, points, lang)
+        title = w("epoch_panel", epoch=epoch, step=row["step"])
         if epoch in history and "train_loss" in history[epoch]:
-            title += f" · loss {fmt(float(history[epoch]['train_loss']))}"
+            title += w("panel_loss", loss=fmt(float(history[epoch]["train_loss"])))
         ax.set_title(title, fontsize=10)
         if i == 0:
             ax.legend(fontsize=8, loc="best")
-    fig.suptitle(f"Decision boundary — {run_title(trace)}")
+    test_drawn = points.X_test is not None
+    fig.suptitle(w("boundary_title", run=run_title(trace, lang, test_drawn)))
     fig.tight_layout()
     return fig

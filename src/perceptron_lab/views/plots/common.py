@@ -2,6 +2,7 @@
 
 Every name from the user (data, features, classes) passes through :func:`label`:
 shortened to what a plot has room for, and never read as matplotlib's ``$…$`` math.
+Every other word a plot shows comes from the catalog's "plots" section (:func:`words`).
 
 Figures are ``matplotlib.figure.Figure`` objects made directly, never through pyplot,
 so no global state and no display is touched (saving renders with Agg).
@@ -9,17 +10,28 @@ so no global state and no display is touched (saving renders with Agg).
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import torch
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
 
 from ...engine.trace import Trace
 from ..analysis.plane import Plane, boundary_line, predicted_regions
 from ..escape import mathtext
+from ..i18n import Words
 
 REGION_ALPHA = 0.15
 NAME_LENGTH = 40  # characters of a name a plot shows: a longer one is cut and ends in "…"
+UNIT = re.compile(r"\s*\([^()]*\)\s*$")  # a name's trailing unit: 'petal length (cm)'
+TRAIN_SUFFIX = " (train)"  # what data.prepare.split appends to the training set's name
+
+
+def words(lang: str) -> Words:
+    """The catalog's "plots" section in ``lang``."""
+    return Words(lang, "plots")
 
 
 def color(i: int) -> str:
@@ -37,14 +49,55 @@ def label(text: str, longest: int = NAME_LENGTH) -> str:
     return mathtext(short)
 
 
-def run_title(trace: Trace) -> str:
+def data_name(trace: Trace, lang: str, test_drawn: bool = False) -> str:
+    """The run's data by name, and which of its points the plot holds.
+
+    A split run's data is named 'blobs (train)'; a plot that also draws the held-out
+    points says 'blobs (train and test)', in the plot's language.
+    """
+    data = trace.manifest.data
+    name = data.name
+    if not (data.test_samples and name.endswith(TRAIN_SUFFIX)):
+        return label(name)
+    part = "train_and_test" if test_drawn else "train_only"
+    return f"{label(name[: -len(TRAIN_SUFFIX)])} ({words(lang)(part)})"
+
+
+def run_title(trace: Trace, lang: str, test_drawn: bool = False) -> str:
     """'blobs · bce · sgd (lr 0.01)': a run's data, loss and update rule."""
     m = trace.manifest
-    return f"{label(m.data.name)} · {m.loss.name} · {m.optimizer.name} (lr {m.config.lr})"
+    return words(lang)(
+        "run_title",
+        data=data_name(trace, lang, test_drawn),
+        loss=m.loss.name,
+        rule=m.optimizer.name,
+        lr=m.config.lr,
+    )
 
 
-def draw_points(ax: Axes, plane: Plane) -> None:
-    """Training points filled and held-out points hollow, one color per class."""
+def feature_label(name: str, standardized: bool, lang: str) -> str:
+    """A feature's name as an axis says it: 'petal length (standardized)' once scaled.
+
+    Standardized values x′ = (x − μ)/σ have no unit, so a trailing '(cm)' is replaced.
+    """
+    if not standardized:
+        return label(name)
+    return words(lang)("standardized", name=label(UNIT.sub("", name)))
+
+
+def integer_steps(ax: Axes) -> None:
+    """Ticks of the x axis (step numbers) on integers only."""
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def draw_points(ax: Axes, plane: Plane, lang: str) -> None:
+    """Training points filled and held-out points hollow, one color per class.
+
+    With held-out points, each class has two legend entries: its training points and
+    its test points.
+    """
+    w = words(lang)
+    held_out = plane.X_test is not None and plane.labels_test is not None
     for i, name in enumerate(plane.classes):
         mine = plane.labels == i
         ax.scatter(
@@ -52,7 +105,7 @@ def draw_points(ax: Axes, plane: Plane) -> None:
             plane.X[mine][:, 1],
             s=14,
             color=color(i),
-            label=f"class {label(name)}",
+            label=w("class_train" if held_out else "class", name=label(name)),
             gid=f"class_{i}",
         )
         if plane.X_test is not None and plane.labels_test is not None:
@@ -63,17 +116,18 @@ def draw_points(ax: Axes, plane: Plane) -> None:
                 s=14,
                 facecolors="none",
                 edgecolors=color(i),
+                label=w("class_test", name=label(name)),
                 gid=f"test_{i}",
             )
     ax.set_xlim(*plane.xlim)
     ax.set_ylim(*plane.ylim)
-    axis_labels(ax, plane)
+    axis_labels(ax, plane, lang)
 
 
-def axis_labels(ax: Axes, plane: Plane) -> None:
+def axis_labels(ax: Axes, plane: Plane, lang: str) -> None:
     """The plane's axes named by its two features."""
-    ax.set_xlabel(label(plane.features[0]))
-    ax.set_ylabel(label(plane.features[1]))
+    ax.set_xlabel(feature_label(plane.features[0], plane.standardized, lang))
+    ax.set_ylabel(feature_label(plane.features[1], plane.standardized, lang))
 
 
 def draw_classifier(

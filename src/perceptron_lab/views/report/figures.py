@@ -53,8 +53,8 @@ def pictures(trace: Trace, lang: str = "en") -> tuple[list[Picture], list[str]]:
         return [], [w("no_steps")]
     first = int(trace.steps[0]["step"])
     wanted: list[tuple[str, str, Callable[[], Figure]]] = [
-        ("loss", w("loss_curve"), lambda: plots.loss_curve(trace)),
-        ("gradients", w("gradients"), lambda: plots.gradient_norms(trace)),
+        ("loss", w("loss_curve"), lambda: plots.loss_curve(trace, lang=lang)),
+        ("gradients", w("gradients"), lambda: plots.gradient_norms(trace, lang=lang)),
     ]
     notes: list[str] = []
     if trace.manifest.input_size is None:  # a watched loop of a bigger model
@@ -62,11 +62,11 @@ def pictures(trace: Trace, lang: str = "en") -> tuple[list[Picture], list[str]]:
     else:
         if in_plane(trace):
             wanted += [
-                ("boundary", w("boundary"), lambda: plots.decision_boundary(trace)),
+                ("boundary", w("boundary"), lambda: plots.decision_boundary(trace, lang=lang)),
                 (
                     "attribution",
                     w("attribution", step=first),
-                    lambda: plots.attribution(trace, first),
+                    lambda: plots.attribution(trace, first, lang=lang),
                 ),
             ]
         else:
@@ -77,7 +77,7 @@ def pictures(trace: Trace, lang: str = "en") -> tuple[list[Picture], list[str]]:
                     task=trace.manifest.data.task,
                 )
             )
-        wanted.append(("surface", w("surface"), lambda: plots.loss_surface(trace)))
+        wanted.append(("surface", w("surface"), lambda: plots.loss_surface(trace, lang=lang)))
     found: list[Picture] = []
     for key, title, draw in wanted:
         try:  # a run whose data file has moved still gets the rest of its report
