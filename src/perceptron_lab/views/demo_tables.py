@@ -15,8 +15,11 @@ from .i18n import Words
 from .numbers import fmt, fmt_gap, to_json
 
 
-def _table(title: str, w: Words, rows: list[tuple[str, Twin]]) -> FittedTable:
-    """One row per entry of each quantity: by formula, by PyTorch, and the quantity's gap."""
+def _table(
+    title: str, w: Words, rows: list[tuple[str, Twin]], *more: tuple[str, str, str, str]
+) -> FittedTable:
+    """One row per entry of each quantity: by formula, by PyTorch, and the quantity's gap;
+    then the rows ``more``, as they are."""
     cells: list[tuple[str, str, str, str]] = []
     for label, twin in rows:
         closed = twin.closed.reshape(-1)
@@ -31,7 +34,7 @@ def _table(title: str, w: Words, rows: list[tuple[str, Twin]]) -> FittedTable:
                 )
             )
     headers = (w("quantity"), w("by_hand"), w("by_torch"), w("gap"))
-    return FittedTable(title, headers, cells, right=(1, 2, 3))
+    return FittedTable(title, headers, [*cells, *more], right=(1, 2, 3))
 
 
 def _note(*lines: str) -> Padding:
@@ -61,16 +64,13 @@ def render_text(demo: Demo, lang: str, console: Console) -> None:
         )
     )
     console.print()
-    table = _table(w("ex2"), w, [(w("prob"), s.A), (w("loss_value"), s.loss)])
-    table.rows.append(
-        [
-            Text(w("loss_by_notebook")),
-            Text(fmt(demo.notebook_bce)),
-            Text(fmt(float(s.loss.torch or s.loss.closed))),
-            Text(""),
-        ]
+    notebook = (
+        w("loss_by_notebook"),
+        fmt(demo.notebook_bce),
+        fmt(float(s.loss.torch or s.loss.closed)),
+        "",
     )
-    console.print(table)
+    console.print(_table(w("ex2"), w, [(w("prob"), s.A), (w("loss_value"), s.loss)], notebook))
     console.print(_note(w("f_ex2"), w("torch_sigmoid")))
     console.print()
     console.print(_table(w("ex3"), w, [(w("dZ"), s.dZ), (w("dW"), s.dW), (w("dB"), s.dB)]))

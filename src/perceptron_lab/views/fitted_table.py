@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
@@ -65,8 +65,6 @@ class FittedTable:
 
     def stacked(self) -> RenderableType:
         """Each row as a block: its first cell, then its other cells under their headers."""
-        from rich.console import Group
-
         blocks: list[RenderableType] = []
         for first, *rest in self.rows:
             grid = Table.grid(padding=(0, 2))
