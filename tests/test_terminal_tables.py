@@ -57,6 +57,7 @@ COMPARE_ENGLISH = (
     "standardized features",
     "by epoch",
     "warning:",
+    "both ·",
 )
 
 

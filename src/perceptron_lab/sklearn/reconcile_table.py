@@ -89,7 +89,7 @@ def settings_table(c: Comparison, lang: str) -> FittedTable:
     w = Words(lang, "terminal")
     rows = [
         (
-            Text(f"{s.model} · {s.name}"),
+            Text(f"{w.or_else('model_' + s.model, s.model)} · {s.name}"),
             Text(s.why, style="dim"),
             Text(s.theirs),
             Text(s.ours),

@@ -559,6 +559,7 @@ WORDS: dict[str, dict[str, str]] = {
         "penalty_l2": "L2 penalty C = <C> ↔ weight decay λ = 1/(C·N) = <lam> on W only",
         "penalty_none": "no penalty (C = inf, λ = 0)",
         "settings_title": "settings that make results differ",
+        "model_both": "both",
         "why": "why",
         "to_match": "to match them",
         "fits_title": "fits, on the data they were fit on",

@@ -561,6 +561,7 @@ WORDS: dict[str, dict[str, str]] = {
         "penalty_l2": "penalización L2 C = <C> ↔ decaimiento de pesos λ = 1/(C·N) = <lam> solo sobre W",
         "penalty_none": "sin penalización (C = inf, λ = 0)",
         "settings_title": "ajustes que hacen diferir los resultados",
+        "model_both": "ambos",
         "why": "por qué",
         "to_match": "para igualarlos",
         "fits_title": "ajustes, sobre los datos con que se ajustaron",
