@@ -12,7 +12,7 @@ from perceptron_lab.views.i18n import CATALOG, LANGUAGES, PLACEHOLDER, Words, de
 
 def test_both_languages_have_the_same_sections_keys_and_placeholders() -> None:
     en, es = CATALOG["en"], CATALOG["es"]
-    assert set(en) == set(es) >= {"demo", "explain", "report", "watch", "playground", "evaluate", "plots"}
+    assert set(en) == set(es) >= {"demo", "explain", "report", "watch", "playground", "evaluate", "plots", "terminal"}
     for section in en:
         assert set(en[section]) == set(es[section]), section
         for key, text in en[section].items():

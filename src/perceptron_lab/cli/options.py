@@ -113,6 +113,18 @@ def language() -> argparse.ArgumentParser:
     return p
 
 
+def full_vectors() -> argparse.ArgumentParser:
+    """--full: every entry of every vector (else those of more than 6 entries are summarized)."""
+    p = _parent()
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="print every entry of every vector (default: a vector of more than 6 entries "
+        "shows its first 3, its last 2 and its norm)",
+    )
+    return p
+
+
 def columns() -> argparse.ArgumentParser:
     """--target, --features, --size: which columns of a file, how big a synthetic set."""
     p = _parent()

@@ -24,7 +24,12 @@ def add_step_parser(sub: Any) -> None:
     """The ``step`` sub-command."""
     p = sub.add_parser(
         "step",
-        parents=[options.numbers(required=True), options.text_or_json()],
+        parents=[
+            options.numbers(required=True),
+            options.language(),
+            options.full_vectors(),
+            options.text_or_json(),
+        ],
         help="observe K training steps from numbers you give (X, y, W, B)",
         description=(
             "Run K full-batch steps from the numbers given and print every quantity by "
@@ -67,5 +72,5 @@ def run_step(args: argparse.Namespace) -> int:
 
     console = Console(highlight=False)
     for record in records:
-        console.print(step_table(record))
+        console.print(step_table(record, args.lang, full=args.full))
     return 0

@@ -51,6 +51,7 @@ def add_train_parser(sub: Any) -> None:
             options.columns(),
             options.update_rule((AUTO, *loss_names()), f"{AUTO}, from the target"),
             options.dtype("float32"),
+            options.language(),
             options.text_or_json(),
         ],
         help="train on the notebook's data, a built-in dataset or your file; record and verify",
@@ -170,7 +171,12 @@ def add_show_parser(sub: Any) -> None:
     """The ``show`` sub-command."""
     p = sub.add_parser(
         "show",
-        parents=[options.run_and_step("the step to show (1-based)"), options.text_or_json()],
+        parents=[
+            options.run_and_step("the step to show (1-based)"),
+            options.language(),
+            options.full_vectors(),
+            options.text_or_json(),
+        ],
         help="a run's summary, or one step's numbers",
         description=(
             "Print a run directory's summary, or with --step N that step's numbers. Of a run "
@@ -439,7 +445,7 @@ def _train(args: argparse.Namespace, reading: Any) -> int:
         print(strict_json.dumps(result.summary.to_json()))
     else:
         trace = result.trace or Trace.load(out)  # type: ignore[arg-type]
-        console.print(summary_table(trace))
+        console.print(summary_table(trace, args.lang))
         if out is not None:
             console.print(
                 f"run written to {out} — see it with: perceptron-lab show {out}", markup=False
@@ -521,11 +527,11 @@ def run_show(args: argparse.Namespace) -> int:
         if args.format == "json":
             print(strict_json.dumps(dict(row)))
         else:
-            Console(highlight=False).print(step_row_table(row))
+            Console(highlight=False).print(step_row_table(row, args.lang, full=args.full))
         return 0
     if args.format == "json":
         summary = trace.summary.to_json() if trace.summary else None
         print(strict_json.dumps({"config": trace.manifest.to_json(), "summary": summary}))
     else:
-        Console(highlight=False).print(summary_table(trace))
+        Console(highlight=False).print(summary_table(trace, args.lang))
     return 0

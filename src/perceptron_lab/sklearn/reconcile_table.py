@@ -1,13 +1,24 @@
-"""perceptron-lab beside scikit-learn as terminal tables. Reads a Comparison; computes nothing."""
+"""perceptron-lab beside scikit-learn in the terminal: a verdict first, then the detail.
+
+Reads a Comparison; computes nothing. The verdict is one line per scikit-learn fit: it
+agrees when its coefficients are within ``AGREE`` of ours, relative to its largest
+(max |ΔW| / max |W_theirs|), else it differs by how much; the detail after it is the
+settings that make results differ, the fits and the gaps, folded to the width.
+The settings' own sentences and the fits' settings are the Comparison's (in English).
+"""
 
 from __future__ import annotations
 
-from rich.console import Group
-from rich.table import Table
+from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.text import Text
 
+from ..views.fitted_table import FittedTable
+from ..views.i18n import Words
 from ..views.numbers import fmt, fmt_gap
-from .reconcile import Comparison
+from .reconcile import Comparison, Gap
+
+AGREE = 1e-2  # relative coefficient gap under which a fit "agrees" (1 %)
 
 
 def _number(value: float | None) -> str:
@@ -21,63 +32,111 @@ def _signed_gap(value: float | None) -> str:
     return "0" if value == 0 else f"{value:+.1e}"
 
 
-def header(c: Comparison) -> Text:
+def verdict_line(g: Gap, w: Words) -> str:
+    """Whether perceptron-lab agrees with one scikit-learn fit, and by how much they differ."""
+    accuracy = (
+        w("same_accuracy") if g.accuracy == 0 else w("accuracy_gap", gap=_signed_gap(g.accuracy))
+    )
+    if g.coef_relative is None:
+        return w("verdict_other", model=g.reference, accuracy=accuracy)
+    key = "verdict_agrees" if g.coef_relative <= AGREE else "verdict_differs"
+    return w(
+        key,
+        model=g.reference,
+        relative=fmt_gap(g.coef_relative),
+        loss=_signed_gap(g.loss),
+        accuracy=accuracy,
+    )
+
+
+def verdict(c: Comparison, lang: str) -> Group:
+    """A few lines: each fit agrees or differs (and by how much); then the warnings."""
+    w = Words(lang, "terminal")
+    lines: list[Text | Padding] = [Text(w("verdict_title"), style="bold")]
+    lines += [Padding(Text(verdict_line(g, w)), (0, 0, 0, 2), expand=False) for g in c.gaps]
+    lines.append(
+        Padding(
+            Text(w("verdict_rule", limit=fmt_gap(AGREE)), style="dim"), (0, 0, 0, 2), expand=False
+        )
+    )
+    lines += [Text(w("warning", text=text), style="yellow") for text in c.warnings]
+    return Group(*lines)
+
+
+def header(c: Comparison, lang: str) -> Text:
     """Dataset, size, classes and the penalty every matched model minimizes."""
+    w = Words(lang, "terminal")
     penalty = (
-        f"L2 penalty C = {c.C:g} ↔ weight decay λ = 1/(C·N) = {c.weight_decay:.4e} on W only"
+        w("penalty_l2", C=f"{c.C:g}", lam=f"{c.weight_decay:.4e}")
         if c.C is not None
-        else "no penalty (C = inf, λ = 0)"
+        else w("penalty_none")
     )
     return Text(
-        f"{c.dataset}: {c.n_samples} samples × {c.n_features} standardized features, "
-        f"classes {', '.join(c.classes)} · {penalty}",
+        w(
+            "compared_data",
+            name=c.dataset,
+            n=c.n_samples,
+            d=c.n_features,
+            classes=", ".join(c.classes),
+            penalty=penalty,
+        ),
         style="bold",
     )
 
 
-def settings_table(c: Comparison) -> Table:
-    """Each setting that makes results differ: theirs, ours, and what matches them."""
-    table = Table(title="settings that make results differ", title_justify="left")
-    table.add_column("model")
-    table.add_column("setting")
-    table.add_column("scikit-learn")
-    table.add_column("perceptron-lab")
-    table.add_column("to match them")
-    for s in c.settings:
-        table.add_row(
-            s.model, Text(s.name) + Text(f"\n{s.why}", style="dim"), s.theirs, s.ours, s.matched
+def settings_table(c: Comparison, lang: str) -> FittedTable:
+    """Each setting that makes results differ: theirs, ours, and what matches them (stacked)."""
+    w = Words(lang, "terminal")
+    rows = [
+        (
+            Text(f"{w.or_else('model_' + s.model, s.model)} · {s.name}"),
+            Text(s.why, style="dim"),
+            Text(s.theirs),
+            Text(s.ours),
+            Text(s.matched),
         )
-    return table
+        for s in c.settings
+    ]
+    headers = ("", w("why"), "scikit-learn", "perceptron-lab", w("to_match"))
+    return FittedTable(w("settings_title"), headers, rows, stack=True)
 
 
-def fits_table(c: Comparison) -> Table:
-    """Each fit on the data it was fit on: loss, penalized objective, accuracy, ‖W‖."""
-    table = Table(title="fits", title_justify="left")
-    table.add_column("model")
-    table.add_column("settings")
-    for name in ("loss", "objective", "accuracy", "‖W‖", "iterations"):
-        table.add_column(name, justify="right")
-    for f in c.fits:
-        table.add_row(
+def fits_table(c: Comparison, lang: str) -> Group:
+    """Each fit on the data it was fit on: loss, penalized objective, accuracy, ‖W‖; then
+    the settings each was built with."""
+    w, demo = Words(lang, "terminal"), Words(lang, "demo")
+    headers = (w("fit"), demo("loss"), w("objective"), w("score_accuracy"), "‖W‖", w("iterations"))
+    rows = [
+        (
             f.name,
-            f.settings,
             _number(f.loss),
             _number(f.objective),
             fmt(f.accuracy),
             fmt(f.coef_norm),
             str(f.n_iter),
         )
-    return table
+        for f in c.fits
+    ]
+    built = [(f.name, f.settings) for f in c.fits]
+    return Group(
+        FittedTable(w("fits_title"), headers, rows, right=range(1, 6)),
+        FittedTable(w("built_title"), ("", ""), built, show_header=False, stack=True),
+    )
 
 
-def gaps_table(c: Comparison) -> Table:
+def gaps_table(c: Comparison, lang: str) -> FittedTable:
     """perceptron-lab minus each scikit-learn fit."""
-    table = Table(title="perceptron-lab minus scikit-learn", title_justify="left")
-    table.add_column("compared with")
-    for name in ("max |ΔW|", "relative", "max |ΔB|", "Δ loss", "Δ accuracy"):
-        table.add_column(name, justify="right")
-    for g in c.gaps:
-        table.add_row(
+    w = Words(lang, "terminal")
+    headers = (
+        w("compared_with"),
+        "max |ΔW|",
+        w("relative"),
+        "max |ΔB|",
+        w("d_loss"),
+        w("d_accuracy"),
+    )
+    rows = [
+        (
             g.reference,
             fmt_gap(g.coef_max_abs),
             fmt_gap(g.coef_relative),
@@ -85,23 +144,30 @@ def gaps_table(c: Comparison) -> Table:
             _signed_gap(g.loss),
             _signed_gap(g.accuracy),
         )
-    return table
+        for g in c.gaps
+    ]
+    return FittedTable(w("gaps_title"), headers, rows, right=range(1, 6))
 
 
-def norms_table(c: Comparison) -> Table:
+def norms_table(c: Comparison, lang: str) -> FittedTable:
     """‖W‖ of perceptron-lab's run after chosen epochs."""
-    table = Table(title="perceptron-lab's ‖W‖ by epoch", title_justify="left")
-    table.add_column("epoch", justify="right")
-    table.add_column("‖W‖", justify="right")
-    for epoch, norm in c.norms:
-        table.add_row(str(epoch), fmt(norm))
-    return table
+    w = Words(lang, "terminal")
+    rows = [(str(epoch), fmt(norm)) for epoch, norm in c.norms]
+    return FittedTable(w("norms_title"), (Words(lang, "demo")("epoch"), "‖W‖"), rows, right=(0, 1))
 
 
-def comparison_view(c: Comparison) -> Group:
-    """Everything, in reading order; ‖W‖ by epoch when there is no penalty."""
-    parts: list[Text | Table] = [header(c), settings_table(c), fits_table(c), gaps_table(c)]
+def comparison_view(c: Comparison, lang: str) -> Group:
+    """The verdict, then everything in reading order; ‖W‖ by epoch when there is no penalty."""
+    parts: list[RenderableType] = [
+        verdict(c, lang),
+        header(c, lang),
+        settings_table(c, lang),
+        fits_table(c, lang),
+        gaps_table(c, lang),
+    ]
     if c.penalty == "none":
-        parts.append(norms_table(c))
-    parts += [Text(f"warning: {w}", style="yellow") for w in c.warnings]
-    return Group(*parts)
+        parts.append(norms_table(c, lang))
+    spaced: list[RenderableType] = []
+    for part in parts:  # a blank line between the sections
+        spaced += [part, Text()]
+    return Group(*spaced[:-1])

@@ -5,32 +5,41 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
+from rich.padding import Padding
+from rich.text import Text
 
 from ..core.notebook import LR, Demo
 from ..core.observed_step import StepRecord, Twin
+from .fitted_table import FittedTable
 from .i18n import Words
 from .numbers import fmt, fmt_gap, to_json
 
 
-def _table(title: str, w: Words, rows: list[tuple[str, Twin]]) -> Table:
-    table = Table(title=title, title_justify="left", title_style="bold")
-    table.add_column(w("quantity"))
-    table.add_column(w("by_hand"), justify="right")
-    table.add_column(w("by_torch"), justify="right")
-    table.add_column(w("gap"), justify="right")
+def _table(
+    title: str, w: Words, rows: list[tuple[str, Twin]], *more: tuple[str, str, str, str]
+) -> FittedTable:
+    """One row per entry of each quantity: by formula, by PyTorch, and the quantity's gap;
+    then the rows ``more``, as they are."""
+    cells: list[tuple[str, str, str, str]] = []
     for label, twin in rows:
         closed = twin.closed.reshape(-1)
         other = twin.torch.reshape(-1) if twin.torch is not None else None
         for i in range(closed.numel()):
-            name = label if closed.numel() == 1 else f"{label}[{i + 1}]"
-            table.add_row(
-                name,
-                fmt(float(closed[i])),
-                fmt(float(other[i])) if other is not None else "—",
-                fmt_gap(twin.disagreement) if i == 0 else "",
+            cells.append(
+                (
+                    label if closed.numel() == 1 else f"{label}[{i + 1}]",
+                    fmt(float(closed[i])),
+                    fmt(float(other[i])) if other is not None else "—",
+                    fmt_gap(twin.disagreement) if i == 0 else "",
+                )
             )
-    return table
+    headers = (w("quantity"), w("by_hand"), w("by_torch"), w("gap"))
+    return FittedTable(title, headers, [*cells, *more], right=(1, 2, 3))
+
+
+def _note(*lines: str) -> Padding:
+    """Lines under a table, indented by two; a long one wraps at words, indented too."""
+    return Padding(Text("\n".join(lines)), (0, 0, 0, 2), expand=False)
 
 
 def render_text(demo: Demo, lang: str, console: Console) -> None:
@@ -38,58 +47,59 @@ def render_text(demo: Demo, lang: str, console: Console) -> None:
     w = Words(lang, "demo")
     s = demo.step
     console.print(_table(w("ex1"), w, [(w("logit"), s.Z)]))
-    console.print(f"  {w('shapes')}   {w('torch_linear')}")
+    console.print(_note(f"{w('shapes')}   {w('torch_linear')}"))
     note = demo.first_logit
     inputs = f" {w('and')} ".join(
         w("stored_as", written=a, stored=b) for a, b in note.rounded_inputs
     )
     console.print(
-        "  "
-        + w(
-            "float32_note",
-            computed=fmt(note.computed),
-            inputs=inputs,
-            exact=f"{note.stored_exact:.10e}",
-            decimal=f"{note.decimal:g}",
-        ),
-        highlight=False,
+        _note(
+            w(
+                "float32_note",
+                computed=fmt(note.computed),
+                inputs=inputs,
+                exact=f"{note.stored_exact:.10e}",
+                decimal=f"{note.decimal:g}",
+            )
+        )
     )
     console.print()
-    table = _table(w("ex2"), w, [(w("prob"), s.A), (w("loss_value"), s.loss)])
-    table.add_row(
-        w("loss_by_notebook"), fmt(demo.notebook_bce), fmt(float(s.loss.torch or s.loss.closed)), ""
+    notebook = (
+        w("loss_by_notebook"),
+        fmt(demo.notebook_bce),
+        fmt(float(s.loss.torch or s.loss.closed)),
+        "",
     )
-    console.print(table)
-    console.print(f"  {w('f_ex2')}\n  {w('torch_sigmoid')}")
+    console.print(_table(w("ex2"), w, [(w("prob"), s.A), (w("loss_value"), s.loss)], notebook))
+    console.print(_note(w("f_ex2"), w("torch_sigmoid")))
     console.print()
     console.print(_table(w("ex3"), w, [(w("dZ"), s.dZ), (w("dW"), s.dW), (w("dB"), s.dB)]))
-    console.print(f"  {w('f_ex3')}\n  {w('torch_grad')}")
+    console.print(_note(w("f_ex3"), w("torch_grad")))
     console.print()
     console.print(_table(w("ex4", lr=LR), w, [(w("new_W"), s.W_after), (w("new_B"), s.B_after)]))
-    console.print(f"  {w('f_ex4')}\n  {w('torch_step', lr=LR)}")
+    console.print(_note(w("f_ex4"), w("torch_step", lr=LR)))
     console.print()
-    t5 = Table(
-        title=w("ex5", epochs=len(demo.epochs), seed=demo.seed),
-        title_justify="left",
-        title_style="bold",
-    )
-    t5.add_column(w("epoch"), justify="right")
-    t5.add_column(f"{w('loss')} ({w('by_hand')})", justify="right")
-    t5.add_column(f"{w('loss')} ({w('by_torch')})", justify="right")
-    t5.add_column(w("gap"), justify="right")
-    for rec in demo.epochs:
-        other = rec.loss.torch
-        t5.add_row(
+    epochs = [
+        (
             str(rec.step),
             fmt(float(rec.loss.closed)),
-            fmt(float(other)) if other is not None else "—",
+            fmt(float(rec.loss.torch)) if rec.loss.torch is not None else "—",
             fmt_gap(rec.loss.disagreement),
         )
-    console.print(t5)
-    console.print(f"  {w('seed_note', seed=demo.seed)}")
+        for rec in demo.epochs
+    ]
+    headers = (
+        w("epoch"),
+        f"{w('loss')} ({w('by_hand')})",
+        f"{w('loss')} ({w('by_torch')})",
+        w("gap"),
+    )
+    title = w("ex5", epochs=len(demo.epochs), seed=demo.seed)
+    console.print(FittedTable(title, headers, epochs, right=(0, 1, 2, 3)))
+    console.print(_note(w("seed_note", seed=demo.seed)))
     console.print()
     name, gap = worst(demo)
-    console.print(w("verified", gap=fmt_gap(gap), name=name))
+    console.print(Text(w("verified", gap=fmt_gap(gap), name=name)))
 
 
 def worst(demo: Demo) -> tuple[str, float]:

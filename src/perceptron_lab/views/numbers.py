@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import torch
+
+from .i18n import Words
+
+HEAD, TAIL = 3, 2  # entries kept at each end of a summarized vector (or rows of a matrix)
+SUMMARIZED = 6  # more entries than this are summarized, unless ``full``
 
 
 def fmt(value: float) -> str:
@@ -32,6 +38,44 @@ def fmt_tensor(t: torch.Tensor) -> str:
         return items[0] if t.dim() == 0 else "[" + ", ".join(items) + "]"
     rows = ["[" + ", ".join(fmt(float(v)) for v in row) + "]" for row in t]
     return "[" + ", ".join(rows) + "]"
+
+
+def fmt_values(value: Any, lang: str, full: bool = False) -> str:
+    """A number, a vector or a matrix (a tensor or nested lists) for a terminal cell.
+
+    A vector v of more than 6 entries shows its first 3 and last 2 and, after them, its
+    length and norm ‖v‖ = √(Σᵢ vᵢ²): ``[0.1200, −0.3000, 0.0500, …, 0.8000, −0.1000]
+    (30 entries, ‖·‖ = 1.4200)``; a matrix shows each row so, and at most 3 + 2 rows, then
+    its shape and Frobenius norm; a column prints as a row. ``full`` writes every entry.
+    """
+    value = value.detach().cpu().tolist() if isinstance(value, torch.Tensor) else value
+    if not isinstance(value, list):
+        return fmt(float(value))
+    rows = value if value and isinstance(value[0], list) else None
+    flat = (
+        [float(v) for row in rows for v in row] if rows is not None else [float(v) for v in value]
+    )
+    if rows is not None and (len(rows) == 1 or all(len(row) == 1 for row in rows)):
+        rows = None  # a column or a single row prints as a row
+    if rows is None:
+        text = _ends([fmt(v) for v in flat], full)
+    else:
+        text = _ends([_ends([fmt(float(v)) for v in row], full) for row in rows], full)
+    if full or len(flat) <= SUMMARIZED:
+        return text
+    w = Words(lang, "terminal")
+    norm = fmt(math.sqrt(math.fsum(v * v for v in flat)))
+    if rows is None:
+        return f"{text} {w('vector_size', n=len(flat), norm=norm)}"
+    return f"{text} {w('matrix_size', rows=len(rows), cols=len(rows[0]), norm=norm)}"
+
+
+def _ends(items: Sequence[str], full: bool) -> str:
+    """'[a, b, c, …, y, z]' for more than 6 items (unless ``full``), else all of them."""
+    shown = list(items)
+    if not full and len(shown) > SUMMARIZED:
+        shown = [*shown[:HEAD], "…", *shown[-TAIL:]]
+    return "[" + ", ".join(shown) + "]"
 
 
 def to_json(value: Any) -> Any:

@@ -1,7 +1,7 @@
 """A run's summary and one step's numbers as terminal tables. Reads the trace only.
 
-rich reads markup (``[bold]``) in a cell given as a string, so a cell holding the user's
-text (the data's name, a path, an error that quotes a column) is a ``Text``: shown as typed.
+Every word comes from the catalog's "terminal" section; a cell holding the user's text
+(the data's name, a path, an error that quotes a column) is shown as typed.
 """
 
 from __future__ import annotations
@@ -9,111 +9,176 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from rich.table import Table
-from rich.text import Text
-
 from ..engine.trace import Trace
 from .coefficients import class_mapping, final_weights
-from .numbers import fmt, fmt_gap
+from .fitted_table import FittedTable
+from .i18n import Words
+from .numbers import fmt, fmt_gap, fmt_values
+
+# a step row's scalars, in the order shown: each labelled by the catalog's "row_<key>"
+STEP_SCALARS = (
+    "n_samples",
+    "lr",
+    "loss",
+    "accuracy",
+    "r2",
+    "grad_norm",
+    "verified",
+    "worst_quantity",
+    "worst_disagreement",
+)
 
 
 def _metric(value: Any) -> str:
     return "—" if value is None else fmt(float(value))
 
 
-def _schedule(every: Any) -> str:
-    """'every step', or 'the first, the last and every K-th'."""
-    return "every step" if every in (1, None) else f"the first, the last and every {every}th"
+def status_word(status: str, w: Words) -> str:
+    """A run's status in words: finished → 'terminada'; an unknown one as it is."""
+    return w.or_else("status_" + status.replace(" ", "_"), status)
 
 
-def summary_table(trace: Trace) -> Table:
+def task_word(task: str | None, w: Words) -> str:
+    """A task in words: binary → 'binaria'; an unknown one as it is; none (a watched loop's) '—'."""
+    return "—" if task is None else w.or_else("task_" + task, task)
+
+
+def score_word(name: str, w: Words) -> str:
+    """A score's name in words: accuracy → 'exactitud'."""
+    return w.or_else("score_" + name, name)
+
+
+def summary_table(trace: Trace, lang: str) -> FittedTable:
     """Status, data, settings, metrics, verification and time; an unfinished run says so."""
+    w = Words(lang, "terminal")
     m, summary = trace.manifest, trace.summary
-    table = Table(title="run summary", title_justify="left", title_style="bold", show_header=False)
-    table.add_column("what", style="bold")
-    table.add_column("value")
-    table.add_row("status", summary.status if summary else "unfinished (running, or killed)")
+    rows: list[tuple[str, str]] = [
+        (w("status"), status_word(summary.status, w) if summary else w("unfinished"))
+    ]
     if summary and summary.error:
-        table.add_row("error", Text(summary.error))
+        rows.append((w("error"), summary.error))
     data = m.data
     test = data.test_samples
-    table.add_row(
-        "data",
-        Text(
-            f"{data.name} — {data.n_samples} samples × {data.n_features} features ({data.task})"
-            + (f", {test} held out for test" if test else "")
-        ),
+    rows.append(
+        (
+            w("data"),
+            w(
+                "data_line",
+                name=data.name,
+                n=data.n_samples,
+                d=data.n_features,
+                task=task_word(data.task, w),
+            )
+            + (w("held_out", n=test) if test else ""),
+        )
     )
-    table.add_row(
-        "model",
-        f"{m.input_size} → {m.output_size} · loss {m.loss.name} · "
-        f"{m.optimizer.name} (lr {m.optimizer.options.get('lr', m.config.lr)})"
-        + (f" · schedule {m.schedule}" if m.schedule else ""),
+    rows.append(
+        (
+            w("model"),
+            w(
+                "model_line",
+                inputs=m.input_size,
+                outputs=m.output_size,
+                loss=m.loss.name,
+                rule=m.optimizer.name,
+                lr=m.optimizer.options.get("lr", m.config.lr),
+            )
+            + (w("schedule_line", schedule=m.schedule) if m.schedule else ""),
+        )
     )
     if data.classes:
-        table.add_row("classes", Text(class_mapping(data.classes)))
-    weights = final_weights(trace)
+        rows.append((Words(lang, "evaluate")("classes"), class_mapping(data.classes, lang)))
+    weights = final_weights(trace, lang)
     if weights is not None:
-        table.add_row("weights", Text(weights))
+        rows.append((Words(lang, "evaluate")("weights"), weights))
     done = summary.steps if summary else (trace.steps[-1]["step"] if trace.steps else 0)
-    table.add_row(
-        "steps",
-        f"{done} of {m.total_steps} (batch size {m.batch_size}, {m.config.epochs} epochs, "
-        f"seed {m.seed})",
+    rows.append(
+        (
+            w("steps"),
+            w(
+                "steps_line",
+                done=done,
+                total=m.total_steps,
+                batch=m.batch_size,
+                epochs=m.config.epochs,
+                seed=m.seed,
+            ),
+        )
     )
     name = trace.score_name
+    score = score_word(name, w)
     final = summary.final if summary else (trace.history[-1] if trace.history else {})
     for side in ("train", "test"):
         if f"{side}_loss" in final:
-            table.add_row(
-                side,
-                f"loss {_metric(final[f'{side}_loss'])} · {name} {_metric(final[f'{side}_{name}'])}",
+            rows.append(
+                (
+                    w(side),
+                    w(
+                        "metrics_line",
+                        loss=_metric(final[f"{side}_loss"]),
+                        score=score,
+                        value=_metric(final[f"{side}_{name}"]),
+                    ),
+                )
             )
     if summary is None and trace.steps:
         last = trace.steps[-1]
-        table.add_row("last step", f"loss {_metric(last['loss'])} · {name} {_metric(last[name])}")
+        rows.append(
+            (
+                w("last_step"),
+                w(
+                    "metrics_line",
+                    loss=_metric(last["loss"]),
+                    score=score,
+                    value=_metric(last[name]),
+                ),
+            )
+        )
     seen = trace.verification()
     every = summary.verify_every if summary else m.verify_every
-    tolerance = f" · tolerance {summary.tolerance:.0e}" if summary else ""
-    table.add_row(
-        "verified",
-        f"{seen.verified} steps ({_schedule(every)}) · worst disagreement "
-        f"{fmt_gap(seen.worst)} ({seen.quantity or '—'}, step {seen.step}){tolerance}",
+    rows.append(
+        (
+            w("verified"),
+            w(
+                "verified_line",
+                n=seen.verified,
+                schedule=w("every_step") if every in (1, None) else w("every_kth", k=every),
+                gap=fmt_gap(seen.worst),
+                quantity=seen.quantity or "—",
+                step=seen.step,
+            )
+            + (w("tolerance_line", tolerance=f"{summary.tolerance:.0e}") if summary else ""),
+        )
     )
     if summary is not None:
         rate = summary.steps_per_second
-        table.add_row(
-            "time", f"{summary.seconds:.2f} s" + (f" · {rate:,.0f} steps/s" if rate else "")
+        rows.append(
+            (
+                w("time"),
+                w("seconds", s=f"{summary.seconds:.2f}")
+                + (w("rate_line", rate=f"{rate:,.0f}") if rate else ""),
+            )
         )
     elif trace.path is not None:
-        table.add_row("resume", Text(f"perceptron-lab train --resume {trace.path}"))
-    return table
+        rows.append((w("resume"), f"perceptron-lab train --resume {trace.path}"))
+    return FittedTable(w("summary_title"), ("", ""), rows, show_header=False)
 
 
-def step_row_table(row: Mapping[str, Any]) -> Table:
-    """One step of the trace: scalars, then each vector (formula and PyTorch side by side)."""
-    table = Table(
-        title=f"step {row['step']} (epoch {row['epoch']}, batch {row['batch']})",
-        title_justify="left",
-        title_style="bold",
-    )
-    table.add_column("quantity")
-    table.add_column("value")
-    for key in (
-        "n_samples",
-        "lr",
-        "loss",
-        "accuracy",
-        "r2",
-        "grad_norm",
-        "verified",
-        "worst_quantity",
-        "worst_disagreement",
-    ):
-        if key in row and row[key] is not None:
-            value = row[key]
-            table.add_row(key, fmt(value) if isinstance(value, float) else str(value))
+def step_row_table(row: Mapping[str, Any], lang: str, full: bool = False) -> FittedTable:
+    """One step of the trace: its scalars, then each vector (summarized unless ``full``)."""
+    w = Words(lang, "terminal")
+    rows: list[tuple[str, str]] = []
+    for key in STEP_SCALARS:
+        value = row.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            text = w("yes") if value else w("no")
+        else:
+            text = fmt(value) if isinstance(value, float) else str(value)
+        rows.append((w("row_" + key), text))
     for key, value in row.items():
         if isinstance(value, list):
-            table.add_row(key, "[" + ", ".join(fmt(v) for v in value) + "]")
-    return table
+            rows.append((key, fmt_values(value, lang, full)))
+    title = w("step_title", step=row["step"], epoch=row["epoch"], batch=row["batch"])
+    return FittedTable(title, (w("quantity"), w("value")), rows)
