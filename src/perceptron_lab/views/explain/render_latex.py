@@ -38,7 +38,7 @@ PREAMBLE = r"""\documentclass[10pt]{article}
 \makeatother
 \newcolumntype{Y}{>{\raggedright\arraybackslash}X}
 % a displayed line as it is, or scaled down to the text's width when wider
-\newcommand{\fitline}[1]{\resizebox{\ifdim\width>\linewidth\linewidth\else\width\fi}{!}{$\displaystyle #1$}}
+\newcommand{\fitline}[1]{\resizebox{\ifdim\width>\linewidth\linewidth\else\width\fi}{!}{\(\displaystyle #1\)}}
 """
 # code may break after these, and after a dot before a name (nn.BCEWithLogitsLoss(...))
 _BREAK = re.compile(r"(?<=[(,=;])|(?<=\.)(?=[A-Za-z_])")
