@@ -268,7 +268,10 @@ def test_html_is_a_plain_well_formed_fragment(lang: str) -> None:
     parser.close()
     assert not parser.stack
     assert not parser.seen & {"script", "style", "link", "iframe", "img", "html", "head", "body"}
-    assert '<div class="formula"><div class="math" data-tex="a = \\sigma(z) = \\frac{1}{1 + \\exp(-z)}">' in text
+    assert (
+        '<div class="formula"><div class="math" data-tex="a = \\sigma(z) = \\frac{1}{1 + \\exp(-z)}">'
+        in text
+    )
     assert "σ(z) = 1/(1 + exp(-z))" in text
     assert "z₁ = 1 · 0.5000 + 2 · (-0.3000) + 0.1000 = -2.2352e-08" in text
     assert "-2.2352 \\times 10^{-8}" in "".join(parser.tex)  # numbers as TeX writes them

@@ -88,10 +88,13 @@ def test_report_typesets_its_math_offline(lang: str, browser: Any, tmp_path: Pat
     assert page.locator(".katex-error").count() == 0
     # KaTeX's own fonts, from the page's data: URLs, are the ones the formulas use
     assert page.evaluate("document.fonts.check('16px KaTeX_Main')")
-    assert page.evaluate(
-        "Array.from(document.fonts).filter(f => f.family.startsWith('KaTeX')"
-        " && f.status === 'loaded').length"
-    ) > 0
+    assert (
+        page.evaluate(
+            "Array.from(document.fonts).filter(f => f.family.startsWith('KaTeX')"
+            " && f.status === 'loaded').length"
+        )
+        > 0
+    )
     # a displayed line is set as a display, inline math inside its sentence
     assert page.locator("#explanations div.math .katex-display").count() > 0
     assert page.locator("#explanations p span.math .katex").count() > 0

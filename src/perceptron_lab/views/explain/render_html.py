@@ -67,9 +67,7 @@ def _derivation(d: Derivation, words: dict[str, str]) -> list[str]:
     if d.formula:
         parts.append(_lines("formula", d.formula))
     if d.shapes:
-        parts.append(
-            f'<p class="shapes">{escape(words["shapes"])}: {math(d.shapes)}</p>'
-        )
+        parts.append(f'<p class="shapes">{escape(words["shapes"])}: {math(d.shapes)}</p>')
     if d.substitution:
         shown = f' <span class="shown">({prose(d.shown)})</span>' if d.shown else ""
         parts += [
