@@ -110,8 +110,11 @@ def test_every_combination_renders_with_the_right_numbers(loss: str, rule: str) 
         for name, text in texts.items():
             for number in expected:
                 assert number in text, (lang, name, number)
-        for name in ("html", "terminal"):  # formulas became readable text
-            assert "\\" not in texts[name], name
+        assert "\\" not in texts["terminal"]  # formulas became readable text
+        html = _Tags()
+        html.feed(texts["html"])
+        assert "\\" not in "".join(html.text)  # readable as it is, without KaTeX
+        assert any("\\" in tex for tex in html.tex)  # the TeX KaTeX typesets in a page
         title = Words(lang, "explain")(f"rule_{rule}")
         assert title in texts["markdown"]
 
@@ -238,16 +241,23 @@ class _Tags(HTMLParser):
         super().__init__()
         self.stack: list[str] = []
         self.seen: set[str] = set()
+        self.text: list[str] = []  # what a reader sees
+        self.tex: list[str] = []  # each formula's data-tex
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.seen.add(tag)
         for name, value in attrs:
             assert not name.startswith("on") and "http" not in (value or "")
+            if name == "data-tex":
+                self.tex.append(value or "")
         if tag not in self.VOID:
             self.stack.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
         assert self.stack.pop() == tag
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
@@ -258,8 +268,13 @@ def test_html_is_a_plain_well_formed_fragment(lang: str) -> None:
     parser.close()
     assert not parser.stack
     assert not parser.seen & {"script", "style", "link", "iframe", "img", "html", "head", "body"}
-    assert '<pre class="formula">' in text and "σ(z) = 1/(1 + exp(-z))" in text
+    assert (
+        '<div class="formula"><div class="math" data-tex="a = \\sigma(z) = \\frac{1}{1 + \\exp(-z)}">'
+        in text
+    )
+    assert "σ(z) = 1/(1 + exp(-z))" in text
     assert "z₁ = 1 · 0.5000 + 2 · (-0.3000) + 0.1000 = -2.2352e-08" in text
+    assert "-2.2352 \\times 10^{-8}" in "".join(parser.tex)  # numbers as TeX writes them
     assert f'lang="{lang}"' in text
 
 
@@ -267,7 +282,7 @@ def test_html_escapes_what_it_writes() -> None:
     from perceptron_lab.views.explain.render_html import prose
 
     assert prose("a < b & `x<y` $z \\le 0$") == (
-        'a &lt; b &amp; <code>x&lt;y</code> <code class="math">z ≤ 0</code>'
+        'a &lt; b &amp; <code>x&lt;y</code> <span class="math" data-tex="z \\le 0">z ≤ 0</span>'
     )
     text = explain(observe(X, *DATA["perceptron"], loss="perceptron")[0], "en", "html")
     assert "𝟏[z ≥ 0]" in text and "max(0, -1 · (-2.2352e-08)) = 2.2352e-08" in text

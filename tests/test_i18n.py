@@ -12,7 +12,7 @@ from perceptron_lab.views.i18n import CATALOG, LANGUAGES, PLACEHOLDER, Words, de
 
 def test_both_languages_have_the_same_sections_keys_and_placeholders() -> None:
     en, es = CATALOG["en"], CATALOG["es"]
-    assert set(en) == set(es) >= {"demo", "explain", "report", "watch", "playground", "evaluate", "plots", "terminal"}
+    assert set(en) == set(es) >= {"demo", "explain", "report", "watch", "playground", "evaluate", "plots", "terminal", "documents"}
     for section in en:
         assert set(en[section]) == set(es[section]), section
         for key, text in en[section].items():
@@ -22,7 +22,7 @@ def test_both_languages_have_the_same_sections_keys_and_placeholders() -> None:
             assert ours == theirs, (section, key)
 
 
-@pytest.mark.parametrize("section", ["demo", "report", "watch", "playground", "evaluate"])
+@pytest.mark.parametrize("section", ["demo", "report", "watch", "playground", "evaluate", "documents"])
 def test_no_template_is_left_in_the_brace_syntax(section: str) -> None:
     """TeX braces belong to the explanation; elsewhere ``{name}`` would be a lost placeholder."""
     for lang in LANGUAGES:

@@ -124,7 +124,7 @@ def test_too_many_tabs_get_a_message_not_a_crash() -> None:
 
 def test_the_page_and_its_assets_carry_a_strict_content_security_policy() -> None:
     with serving() as (base, _):
-        for path in ("/", "/assets/playground.js", "/assets/vendor/katex/katex.min.js"):
+        for path in ("/", "/assets/playground.js", "/assets/katex/katex.min.js"):
             with urllib.request.urlopen(f"http://{base}{path}", timeout=20) as response:
                 csp = response.headers["Content-Security-Policy"]
                 assert response.status == 200

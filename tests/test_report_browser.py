@@ -71,3 +71,31 @@ def test_report_loads_offline_with_every_image(name: str, browser: Any, tmp_path
     assert "Step 1: the worked solution" in page.inner_text("body")
     assert fmt(first["loss"]) in page.inner_text("#explanations")
     page.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_report_typesets_its_math_offline(lang: str, browser: Any, tmp_path: Path) -> None:
+    """Every formula of the worked steps is set by the inlined KaTeX, with no request made."""
+    run_dir = tmp_path / "seed"
+    assert main(["train", "--optimizer", "adam", "--quiet", "--out", str(run_dir)]) == 0
+    page, errors, blocked = open_offline(browser, write_report(run_dir, tmp_path / "r.html", lang))
+    assert errors == [] and blocked == []
+    formulas = page.locator("#explanations .math[data-tex]").count()
+    assert formulas > 100  # two worked steps: each formula, substitution and label
+    typeset = "#explanations .math > .katex, #explanations .math > .katex-display > .katex"
+    assert page.locator(typeset).count() == formulas
+    assert page.locator(".katex-error").count() == 0
+    # KaTeX's own fonts, from the page's data: URLs, are the ones the formulas use
+    assert page.evaluate("document.fonts.check('16px KaTeX_Main')")
+    assert (
+        page.evaluate(
+            "Array.from(document.fonts).filter(f => f.family.startsWith('KaTeX')"
+            " && f.status === 'loaded').length"
+        )
+        > 0
+    )
+    # a displayed line is set as a display, inline math inside its sentence
+    assert page.locator("#explanations div.math .katex-display").count() > 0
+    assert page.locator("#explanations p span.math .katex").count() > 0
+    page.close()

@@ -172,7 +172,7 @@ def test_show_in_spanish_leaves_no_english_header(
     for phrase in (
         "resumen de la ejecución",
         "estado",
-        "terminada",
+        "terminado",
         "binaria",
         "569 muestras",
         "épocas",

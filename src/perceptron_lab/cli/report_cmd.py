@@ -18,9 +18,10 @@ def add_report_parser(sub: Any) -> None:
         help="a run as one self-contained HTML file: settings, metrics, plots, worked steps",
         description=(
             "Write a run directory as one HTML file that needs nothing else (plots embedded, "
-            "no network): its settings and data, metrics per epoch, the verification against "
-            "PyTorch, the plots that apply, the worked solutions of the first and the last "
-            "step, and every step's numbers."
+            "math typeset by the KaTeX inlined in it, no network): its settings and data, a "
+            "branch's parent run and the settings it changed, metrics per epoch, the "
+            "verification against PyTorch, the plots that apply, the worked solutions of the "
+            "first and the last step, and every step's numbers."
         ),
     )
     p.add_argument(

@@ -57,10 +57,20 @@ def replay_step(trace: Trace, step: int) -> StepRecord:
 def _state_before(
     trace: Trace, rule: UpdateRule, step: int, d: int, k: int, dtype: torch.dtype
 ) -> dict[str, dict[str, torch.Tensor]]:
-    """The optimizer state before ``step``: the previous row's state after (empty at step 1)."""
+    """The optimizer state before ``step``: the previous row's state after (empty at step 1).
+
+    A branch's first step starts from its parent's row (in the parent's run directory);
+    a rule that starts afresh there (rule step 1: the branch changed the optimizer) has
+    an empty state.
+    """
     state: dict[str, dict[str, torch.Tensor]] = {"W": {}, "B": {}}
-    if step > 1:
-        previous = trace.step(step - 1)
+    if step > 1 and int(trace.step(step)["rule_step"]) > 1:
+        parent = trace.manifest.parent
+        first = int(trace.steps[0]["step"])
+        if parent is not None and step - 1 < first and parent.step == step - 1:
+            previous = Trace.load(parent.run).step(step - 1)
+        else:
+            previous = trace.step(step - 1)
         for key in rule.state_keys():
             for param, shape in (("W", (d, k)), ("B", (k,))):
                 values = previous.get(StepSchema.state_column(param, key))

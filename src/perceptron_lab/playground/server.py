@@ -37,6 +37,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from ..views import katex
 from .lab import UPLOAD_BYTES, Lab
 
 ASSETS = Path(__file__).parent / "assets"
@@ -227,6 +228,7 @@ def create_app(
         routes=[
             Route("/", page),
             WebSocketRoute("/ws", tab_socket),
+            Mount("/assets/katex", StaticFiles(directory=katex.FOLDER), name="katex"),
             Mount("/assets", StaticFiles(directory=ASSETS), name="assets"),
         ],
         lifespan=lifespan,

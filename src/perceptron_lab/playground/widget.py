@@ -8,8 +8,6 @@ messages the web server carries on its websocket (docs/playground.md).
 
 from __future__ import annotations
 
-import base64
-import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,11 +15,11 @@ from typing import Any
 import anywidget
 
 from ..engine.trace import Trace
+from ..views import katex
 from .lab import Lab
 from .saved_runs import save_run
 
 ASSETS = Path(__file__).parent / "assets"
-KATEX = ASSETS / "vendor" / "katex"
 # a notebook may have RequireJS's define(): KaTeX's loader must set the global instead
 NO_LOADERS = "const define = undefined, exports = undefined, module = undefined;\n"
 
@@ -29,22 +27,14 @@ NO_LOADERS = "const define = undefined, exports = undefined, module = undefined;
 @cache
 def module_text() -> str:
     """KaTeX, then the page's module (its default export is anywidget's ``render``)."""
-    katex = (KATEX / "katex.min.js").read_text(encoding="utf-8")
     page = (ASSETS / "playground.js").read_text(encoding="utf-8")
-    return f"{NO_LOADERS}{katex}\n{page}"
+    return f"{NO_LOADERS}{katex.script()}\n{page}"
 
 
 @cache
 def style_text() -> str:
     """KaTeX's style with its woff2 fonts as data: URLs, then the page's style."""
-
-    def inline(m: re.Match[str]) -> str:
-        font = (KATEX / "fonts" / m.group(1)).read_bytes()
-        return f"url(data:font/woff2;base64,{base64.b64encode(font).decode()})"
-
-    katex = (KATEX / "katex.min.css").read_text(encoding="utf-8")
-    katex = re.sub(r"url\(fonts/([\w.-]+\.woff2)\)", inline, katex)
-    return katex + "\n" + (ASSETS / "playground.css").read_text(encoding="utf-8")
+    return katex.style() + "\n" + (ASSETS / "playground.css").read_text(encoding="utf-8")
 
 
 class PlaygroundWidget(anywidget.AnyWidget):

@@ -12,7 +12,7 @@ from typing import Any
 from ..engine.trace import Trace
 from .coefficients import class_mapping, final_weights
 from .fitted_table import FittedTable
-from .i18n import Words
+from .i18n import Words, value_word
 from .numbers import fmt, fmt_gap, fmt_values
 
 # a step row's scalars, in the order shown: each labelled by the catalog's "row_<key>"
@@ -33,14 +33,9 @@ def _metric(value: Any) -> str:
     return "—" if value is None else fmt(float(value))
 
 
-def status_word(status: str, w: Words) -> str:
-    """A run's status in words: finished → 'terminada'; an unknown one as it is."""
-    return w.or_else("status_" + status.replace(" ", "_"), status)
-
-
-def task_word(task: str | None, w: Words) -> str:
-    """A task in words: binary → 'binaria'; an unknown one as it is; none (a watched loop's) '—'."""
-    return "—" if task is None else w.or_else("task_" + task, task)
+def task_word(task: str | None, lang: str) -> str:
+    """A task in words: binary → 'clasificación binaria'; none (a watched loop's) '—'."""
+    return "—" if task is None else value_word("task", task, lang)
 
 
 def score_word(name: str, w: Words) -> str:
@@ -53,7 +48,7 @@ def summary_table(trace: Trace, lang: str) -> FittedTable:
     w = Words(lang, "terminal")
     m, summary = trace.manifest, trace.summary
     rows: list[tuple[str, str]] = [
-        (w("status"), status_word(summary.status, w) if summary else w("unfinished"))
+        (w("status"), value_word("status", summary.status, lang) if summary else w("unfinished"))
     ]
     if summary and summary.error:
         rows.append((w("error"), summary.error))
@@ -67,7 +62,7 @@ def summary_table(trace: Trace, lang: str) -> FittedTable:
                 name=data.name,
                 n=data.n_samples,
                 d=data.n_features,
-                task=task_word(data.task, w),
+                task=task_word(data.task, lang),
             )
             + (w("held_out", n=test) if test else ""),
         )

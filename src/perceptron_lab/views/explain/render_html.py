@@ -1,23 +1,35 @@
-"""An Explanation as a plain HTML fragment: formulas as Unicode text, nothing fetched.
+"""An Explanation as a plain HTML fragment: formulas as Unicode text and as TeX, nothing fetched.
 
-No MathJax, no scripts, no styles: the fragment is meant to sit inside another page (the
-run report). Classes name the parts for that page's stylesheet: ``formula``,
-``substitution``, ``shapes``, ``shown``, ``results``, ``note``, ``math``.
+No scripts, no styles: the fragment is meant to sit inside another page (the run
+report). Each formula is a ``<span class="math">`` (inline) or ``<div class="math">``
+(a displayed line) whose text is the Unicode form, readable as it is, and whose
+``data-tex`` attribute holds the TeX that a page with KaTeX typesets in its place (the
+report does, :mod:`perceptron_lab.views.katex`). Classes name the parts for that page's
+stylesheet: ``formula``, ``substitution``, ``shapes``, ``shown``, ``results``, ``note``,
+``math``.
 """
 
 from __future__ import annotations
 
 from ..escape import html as escape
-from .mathtext import segments, to_unicode
+from .mathtext import segments, tex_numbers, to_unicode
 from .solution import Derivation, Explanation, Quantity
 
 
+def math(tex: str, tag: str = "span") -> str:
+    """One formula: its Unicode text, its TeX (numbers as TeX writes them) in ``data-tex``."""
+    return (
+        f'<{tag} class="math" data-tex="{escape(tex_numbers(tex))}">'
+        f"{escape(to_unicode(tex))}</{tag}>"
+    )
+
+
 def prose(text: str) -> str:
-    """Prose: text escaped, math as Unicode in ``<code class="math">``, code in ``<code>``."""
+    """Prose: text escaped, math as :func:`math`, code in ``<code>``."""
     out = []
     for kind, piece in segments(text):
         if kind == "math":
-            out.append(f'<code class="math">{escape(to_unicode(piece))}</code>')
+            out.append(math(piece))
         elif kind == "code":
             out.append(f"<code>{escape(piece)}</code>")
         else:
@@ -25,8 +37,8 @@ def prose(text: str) -> str:
     return "".join(out)
 
 
-def _pre(kind: str, lines: tuple[str, ...]) -> str:
-    return f'<pre class="{kind}">' + "\n".join(escape(to_unicode(x)) for x in lines) + "</pre>"
+def _lines(kind: str, lines: tuple[str, ...]) -> str:
+    return f'<div class="{kind}">' + "\n".join(math(x, "div") for x in lines) + "</div>"
 
 
 def _table(results: tuple[Quantity, ...], words: dict[str, str]) -> str:
@@ -37,7 +49,7 @@ def _table(results: tuple[Quantity, ...], words: dict[str, str]) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in header)
     rows = []
     for q in results:
-        cells = [f'<code class="math">{escape(to_unicode(q.label))}</code>', escape(q.closed)]
+        cells = [math(q.label), escape(q.closed)]
         if twin:
             other = "—" if q.torch is None else escape(q.torch)
             if q.via:
@@ -53,15 +65,15 @@ def _table(results: tuple[Quantity, ...], words: dict[str, str]) -> str:
 def _derivation(d: Derivation, words: dict[str, str]) -> list[str]:
     parts = [f"<h4>{prose(d.title)}</h4>"]
     if d.formula:
-        parts.append(_pre("formula", d.formula))
+        parts.append(_lines("formula", d.formula))
     if d.shapes:
-        parts.append(
-            f'<p class="shapes">{escape(words["shapes"])}: '
-            f'<code class="math">{escape(to_unicode(d.shapes))}</code></p>'
-        )
+        parts.append(f'<p class="shapes">{escape(words["shapes"])}: {math(d.shapes)}</p>')
     if d.substitution:
         shown = f' <span class="shown">({prose(d.shown)})</span>' if d.shown else ""
-        parts += [f"<p>{escape(words['numbers'])}{shown}</p>", _pre("substitution", d.substitution)]
+        parts += [
+            f"<p>{escape(words['numbers'])}{shown}</p>",
+            _lines("substitution", d.substitution),
+        ]
     if d.results:
         parts.append(_table(d.results, words))
     parts += [f'<p class="note">{prose(note)}</p>' for note in d.notes]

@@ -1,27 +1,52 @@
 """An Explanation as LaTeX: a document body, or a whole document for pdflatex.
 
-The body needs amsmath, amssymb and array (the preamble of :func:`document` loads
-them). Prose is escaped; its only characters beyond ASCII are Latin-1 letters, which
-``inputenc`` (utf8) with T1 fonts sets.
+The body needs amsmath, amssymb, array, tabularx and graphicx, and the ``\\fitline``
+command (the preamble of :func:`document` has them). Prose is escaped; its only
+characters beyond ASCII are Latin-1 letters, which ``inputenc`` (utf8) with T1 fonts
+sets.
+
+Everything fits the page's width, so pdflatex reports no overfull box: a displayed line
+wider than the text is scaled down to it (``\\fitline``), result tables are
+``tabularx`` of the text's width in a small font, code may break after ``.``, ``(``,
+``,`` and ``=``, and paragraphs get emergency stretch. A step takes about two pages.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ..escape import latex as escape
 from .mathtext import segments, tex_numbers
 from .solution import Derivation, Explanation, Quantity
 
-PREAMBLE = r"""\documentclass[11pt]{article}
+PREAMBLE = r"""\documentclass[10pt]{article}
 \usepackage[T1]{fontenc}
 \usepackage[utf8]{inputenc}
-\usepackage[margin=2cm]{geometry}
-\usepackage{amsmath,amssymb,array}
+\usepackage[margin=1.5cm]{geometry}
+\usepackage{amsmath,amssymb,array,tabularx,graphicx}
 \allowdisplaybreaks
 \setlength{\parindent}{0pt}
-\setlength{\parskip}{0.5em}
+\setlength{\parskip}{0.4em}
+\setlength{\emergencystretch}{3em}
+\makeatletter  % tight displays and headings: a step takes about two pages
+\g@addto@macro\normalsize{%
+  \setlength\abovedisplayskip{3pt plus 2pt}\setlength\belowdisplayskip{3pt plus 2pt}%
+  \setlength\abovedisplayshortskip{1pt plus 2pt}\setlength\belowdisplayshortskip{3pt plus 2pt}}
+\renewcommand\subsection{\@startsection{subsection}{2}{\z@}{1.6ex plus .5ex}{.6ex}{\large\bfseries}}
+\renewcommand\subsubsection{\@startsection{subsubsection}{3}{\z@}{1.2ex plus .4ex}{.3ex}{\normalsize\bfseries}}
+\makeatother
+\newcolumntype{Y}{>{\raggedright\arraybackslash}X}
+% a displayed line as it is, or scaled down to the text's width when wider
+\newcommand{\fitline}[1]{\resizebox{\ifdim\width>\linewidth\linewidth\else\width\fi}{!}{\(\displaystyle #1\)}}
 """
+# code may break after these, and after a dot before a name (nn.BCEWithLogitsLoss(...))
+_BREAK = re.compile(r"(?<=[(,=;])|(?<=\.)(?=[A-Za-z_])")
+
+
+def code(text: str) -> str:
+    """Code in ``\\texttt``, escaped, a break allowed after ``( , = ;`` and a dot before a name."""
+    return "\\texttt{" + "\\allowbreak{}".join(escape(p) for p in _BREAK.split(text)) + "}"
 
 
 def prose(text: str) -> str:
@@ -31,21 +56,20 @@ def prose(text: str) -> str:
         if kind == "math":
             out.append(f"\\({tex_numbers(piece)}\\)")
         elif kind == "code":
-            out.append(f"\\texttt{{{escape(piece)}}}")
+            out.append(code(piece))
         else:
             out.append(escape(piece))
     return "".join(out)
 
 
 def _gather(lines: tuple[str, ...]) -> str:
-    body = " \\\\\n".join(tex_numbers(line) for line in lines)
+    body = " \\\\\n".join(f"\\fitline{{{tex_numbers(line)}}}" for line in lines)
     return f"\\begin{{gather*}}\n{body}\n\\end{{gather*}}"
 
 
 def _table(results: tuple[Quantity, ...], words: dict[str, str]) -> str:
     twin = any(q.torch is not None for q in results)
-    col = r">{\raggedright\arraybackslash}p{%s\linewidth}"
-    spec = col % "0.14" + col % "0.32" + col % "0.36" + "l" if twin else col % "0.14" + col % "0.8"
+    spec = "@{}lYYl@{}" if twin else "@{}lY@{}"
     header = [words["quantity"], words["by_hand"]] + (
         [words["by_torch"], words["gap"]] if twin else []
     )
@@ -55,22 +79,23 @@ def _table(results: tuple[Quantity, ...], words: dict[str, str]) -> str:
         if twin:
             other = "---" if q.torch is None else f"\\texttt{{{escape(q.torch)}}}"
             if q.via:
-                other += f" {{\\footnotesize(\\texttt{{{escape(q.via)}}})}}"
+                other += f" {{\\footnotesize({code(q.via)})}}"
             cells += [other, escape(q.gap or "—")]
         rows.append(" & ".join(cells) + r" \\")
     body = "\n".join(rows)
-    return f"\\begin{{tabular}}{{@{{}}{spec}@{{}}}}\n{body}\n\\end{{tabular}}"
+    return f"{{\\small\n\\begin{{tabularx}}{{\\linewidth}}{{{spec}}}\n{body}\n\\end{{tabularx}}}}"
 
 
 def _derivation(d: Derivation, words: dict[str, str]) -> list[str]:
     blocks = [f"\\subsubsection*{{{prose(d.title)}}}"]
     if d.formula:
-        blocks += [f"\\textbf{{{escape(words['formula'])}}}", _gather(d.formula)]
+        # the display goes on in its label's paragraph: no empty line before it
+        blocks.append(f"\\textbf{{{escape(words['formula'])}}}\n{_gather(d.formula)}")
     if d.shapes:
         blocks.append(f"\\textbf{{{escape(words['shapes'])}:}} \\({tex_numbers(d.shapes)}\\)")
     if d.substitution:
         shown = f" ({prose(d.shown)})" if d.shown else ""
-        blocks += [f"\\textbf{{{escape(words['numbers'])}}}{shown}", _gather(d.substitution)]
+        blocks.append(f"\\textbf{{{escape(words['numbers'])}}}{shown}\n{_gather(d.substitution)}")
     if d.results:
         blocks.append(_table(d.results, words))
     blocks += [prose(note) for note in d.notes]
@@ -90,5 +115,5 @@ def body(expl: Explanation) -> str:
 
 def document(bodies: Sequence[str]) -> str:
     """A whole LaTeX document holding ``bodies``, one after another."""
-    joined = "\n\\clearpage\n".join(bodies)
+    joined = "\n\\bigskip\\hrule\n".join(bodies)  # one step after another, no empty half pages
     return f"{PREAMBLE}\\begin{{document}}\n\n{joined}\n\\end{{document}}\n"

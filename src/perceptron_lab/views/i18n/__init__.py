@@ -70,3 +70,12 @@ class Words:
     def or_else(self, key: str, fallback: str, **values: Any) -> str:
         """The template ``key``, or ``fallback`` where the catalog has none (an outside loss)."""
         return self(key, **values) if key in self.table else fallback
+
+
+def value_word(kind: str, value: str, lang: str = "en") -> str:
+    """A recorded value in ``lang``: a status, a task or a quantity's name (``kind``).
+
+    The run files keep them in English (``finished``, ``binary``, ``loss``); one the
+    catalog has no word for (a watched model's ``state[W].exp_avg``) is shown as recorded.
+    """
+    return Words(lang, "documents").or_else(f"{kind}_{value.replace(' ', '_')}", value)

@@ -14,8 +14,10 @@ from typing import Any
 from ... import __version__
 from ...engine.trace import Trace
 from ...errors import InputError
+from .. import katex
 from ..i18n import Words
 from . import facts
+from .branch import branch
 from .figures import pictures
 
 
@@ -54,6 +56,8 @@ def report_context(trace: Trace, lang: str = "en") -> dict[str, Any]:
         "title": f"{w('title')} — {name}",
         "made_by": w("made_by", version=__version__, source=source),
         "settings": facts.settings(trace, lang),
+        "branch": branch(trace, lang),
+        "d": Words(lang, "documents"),
         "metrics": facts.metrics(trace, lang),
         "history": facts.history(trace, lang),
         "verification": facts.verification(trace, lang),
@@ -63,4 +67,7 @@ def report_context(trace: Trace, lang: str = "en") -> dict[str, Any]:
         "explanation": Markup(explanation),
         "explanation_notes": explanation_notes,
         "steps": facts.step_table(trace, lang),
+        # KaTeX, inlined (fonts as data: URLs): the page typesets its math offline
+        "katex_style": Markup(katex.style()),
+        "katex_script": Markup(katex.script()),
     }

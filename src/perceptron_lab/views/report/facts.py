@@ -15,7 +15,7 @@ from typing import Any
 from ...engine.run_files import Named
 from ...engine.trace import Trace
 from ..coefficients import class_mapping, final_weights
-from ..i18n import Words
+from ..i18n import Words, value_word
 from ..numbers import fmt, fmt_gap
 
 Fact = tuple[str, str]  # (label, value)
@@ -38,12 +38,14 @@ def _named(named: Named) -> str:
     return named.name + (f" ({rest})" if rest else "")
 
 
+
 def settings(trace: Trace, lang: str = "en") -> list[Fact]:
     """Status, data, model, loss, optimizer, schedule, batches, seed, dtype, versions."""
     w = Words(lang, "report")
     m, summary = trace.manifest, trace.summary
     data = m.data
-    facts: list[Fact] = [(w("status"), summary.status if summary else w("unknown"))]
+    status = value_word("status", summary.status, lang) if summary else w("unknown")
+    facts: list[Fact] = [(w("status"), status)]
     if summary and summary.error:
         facts.append((w("error"), summary.error))
     source = str(data.recipe.get("source", ""))
@@ -53,7 +55,7 @@ def settings(trace: Trace, lang: str = "en") -> list[Fact]:
         size += "; " + w("held_out", n=data.test_samples)
     if m.config.standardize:
         size += "; " + w("standardized")
-    facts += [(w("size"), size), (w("task"), str(data.task))]
+    facts += [(w("size"), size), (w("task"), value_word("task", str(data.task), lang))]
     if data.classes:
         facts.append((w("classes"), class_mapping(data.classes, lang)))
     done = summary.steps if summary else (int(trace.steps[-1]["step"]) if trace.steps else 0)
@@ -149,7 +151,7 @@ def verification(trace: Trace, lang: str = "en") -> list[Fact]:
     return [
         (w("verified_steps"), w(key, n=seen.verified, total=len(trace), every=every)),
         (w("worst"), fmt_gap(seen.worst)),
-        (w("quantity"), seen.quantity or "—"),
+        (w("quantity"), value_word("q", seen.quantity, lang) if seen.quantity else "—"),
         (w("step"), str(seen.step) if seen.quantity else "—"),
         (w("tolerance"), "—" if tol is None else f"{tol:.0e}"),
         (w("within"), w("yes") if within else w("no")),
@@ -180,9 +182,8 @@ def step_cells(row: Mapping[str, Any], score: str, lang: str = "en") -> list[str
         return "—" if value is None else fmt(float(value))
 
     gap = row.get("worst_disagreement")
-    worst = fmt_gap(gap) + (
-        f" ({row['worst_quantity']})" if gap and row.get("worst_quantity") else ""
-    )
+    name = row.get("worst_quantity")
+    worst = fmt_gap(gap) + (f" ({value_word('q', name, lang)})" if gap and name else "")
     return [
         str(row["step"]),
         str(row["epoch"]),

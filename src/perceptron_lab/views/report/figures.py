@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ...engine.trace import Trace
 from ...errors import InputError
-from ..i18n import Words
+from ..i18n import Words, value_word
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def pictures(trace: Trace, lang: str = "en") -> tuple[list[Picture], list[str]]:
                 w(
                     "no_plane",
                     features=trace.manifest.data.n_features,
-                    task=trace.manifest.data.task,
+                    task=value_word("task", str(trace.manifest.data.task), lang),
                 )
             )
         wanted.append(("surface", w("surface"), lambda: plots.loss_surface(trace, lang=lang)))

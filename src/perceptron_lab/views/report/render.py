@@ -1,7 +1,9 @@
 """The report as one self-contained HTML page, rendered with jinja2 (autoescaped).
 
-Self-contained: styles sit in a ``<style>`` element, plots are PNG ``data:`` URIs, and
-nothing is fetched — no scripts, fonts or stylesheets from anywhere. The file is
+Self-contained: styles sit in ``<style>`` elements, plots are PNG ``data:`` URIs, KaTeX's
+script is inline and its fonts are woff2 ``data:`` URLs (it typesets the math on load,
+``templates/typeset.js``), and nothing is fetched — no scripts, fonts or stylesheets
+from anywhere. The file is
 written atomically (a temporary name in the same folder, then ``os.replace``).
 """
 
