@@ -232,3 +232,32 @@ def test_cli_flags_reach_the_reader(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["train", str(path), "--sep", ",", "--epochs", "1"]) == 2
     err = capsys.readouterr().err
     assert "(separator ',', given), got 3 (choose another with --sep" in err
+
+
+def test_playground_upload_of_a_spanish_csv(tmp_path: Path) -> None:
+    from perceptron_lab.playground.lab import Lab
+
+    lab = Lab({"name": "seed"}, {"lr": 0.1})
+    lab.handle({"op": "hello"})
+    (up,) = lab.handle({"op": "upload", "name": "ventas.csv", "text": "\ufeff" + SPANISH})
+    assert up["columns"] == ["tamaño", "presión", "¿compró?"] and up["rows"] == 4
+    assert up["numeric"] == ["tamaño", "presión"]
+    data = {"upload": "ventas.csv", "features": ["tamaño", "presión"], "target": "¿compró?"}
+    (f,) = [m for m in lab.handle({"op": "data", "data": data}) if m.get("type") == "frame"]
+    assert f["data"]["classes"] == ["no", "sí"]
+    path = tmp_path / "ventas.csv"
+    path.write_text(SPANISH, encoding="utf-8")
+    frame = _pandas(path, **PANDAS_SPANISH)
+    train = np.array(f["data"]["train"])  # (N, 3): x1, x2, the class index
+    np.testing.assert_array_equal(train[:, :2], frame[["tamaño", "presión"]].to_numpy())
+    np.testing.assert_array_equal(train[:, 2], (frame["¿compró?"] == "sí").to_numpy())
+
+
+def test_playground_starts_on_a_cp1252_file(tmp_path: Path) -> None:
+    from perceptron_lab.playground.recipe import start_data
+
+    path = tmp_path / "ventas.csv"
+    path.write_bytes(SPANISH.encode("cp1252"))
+    data, uploads = start_data(str(path))
+    assert data["features"] == ["tamaño", "presión"] and data["target"] == "¿compró?"
+    assert uploads == {"ventas.csv": SPANISH}

@@ -32,7 +32,7 @@ from perceptron_lab.data.columns import (
     table_to_dataset,
     to_float_column,
 )
-from perceptron_lab.data.csv_dialect import Dialect, plain_number, read_dialect, rows
+from perceptron_lab.data.csv_dialect import Dialect, decode, plain_number, read_dialect, rows
 from perceptron_lab.data.dataset import Dataset
 from perceptron_lab.errors import InputError
 
@@ -49,6 +49,12 @@ def dialect_of(
 ) -> Dialect:
     """How the CSV/TSV at ``path`` is written: what is given kept, the rest sniffed."""
     return _read_dialect(Path(path), str(path), Reading(sep, decimal, encoding))[1]
+
+
+def csv_text(path: str | Path, *, encoding: str | None = None) -> str:
+    """A CSV's text, decoded as ``load_file`` decodes it (``encoding``, else sniffed)."""
+    how = "detected" if encoding is None else "given"
+    return decode(Path(path).read_bytes(), encoding, str(path), how)[0]
 
 
 @dataclass(frozen=True)
