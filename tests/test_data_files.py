@@ -156,7 +156,10 @@ def test_empty_files(tmp_path: Path, name: str, content: str | bytes, got: str) 
 
 def test_ragged_csv_names_line_and_field_counts(tmp_path: Path) -> None:
     message = _error(tmp_path, "r.csv", "a,b,y\n1,2,0\n3,4,1\n5,6\n")
-    assert message == f"{tmp_path / 'r.csv'}: expected 3 fields on line 4, as in the header, got 2"
+    assert message == (
+        f"{tmp_path / 'r.csv'}: expected 3 fields on line 4, as in the header "
+        "(separator ',', detected), got 2 (choose another with --sep (sep= in Python))"
+    )
 
 
 def test_non_numeric_feature_names_column_row_and_value(tmp_path: Path) -> None:
@@ -228,7 +231,7 @@ def test_non_numeric_target_values_are_class_labels(tmp_path: Path) -> None:
         ("bad.parquet", b"not parquet at all", ["expected a readable Parquet file"]),
         ("bad.npy", b"not numpy", ["expected a readable .npy file"]),
         ("bad.npz", b"not a zip", ["expected a readable .npz file"]),
-        ("bin.csv", b"a,y\n\xff\xfe,1\n", ["UTF-8"]),
+        ("bin.csv", b"a,y\n\x81\x8d,1\n", ["numbers in feature column 'a'", "'\\x81\\x8d'"]),
         ("dup.csv", "a,a,y\n1,2,0\n", ["repeated a"]),
         ("one.csv", "y\n0\n1\n", ["at least one feature column"]),
     ],

@@ -77,7 +77,15 @@ def run_compare(args: argparse.Namespace) -> int:
     from ..sklearn.reconcile import reconcile
     from ..sklearn.reconcile_table import comparison_view
 
-    data = load(args.dataset, target=args.target, features=args.features, size=args.size)
+    data = load(
+        args.dataset,
+        target=args.target,
+        features=args.features,
+        size=args.size,
+        sep=args.sep,
+        decimal=args.decimal,
+        encoding=args.encoding,
+    )
     data = crossed(data, check_crosses(args.crosses))
     comparison = reconcile(
         data,

@@ -126,7 +126,8 @@ def full_vectors() -> argparse.ArgumentParser:
 
 
 def columns() -> argparse.ArgumentParser:
-    """--target, --features, --size: which columns of a file, how big a synthetic set."""
+    """--target, --features, --size, --sep, --decimal, --encoding: which columns of a file
+    and how it is written, how big a synthetic set."""
     p = _parent()
     p.add_argument(
         "--target", help="target column of a file (default: target/y/label/class, else the last)"
@@ -145,6 +146,22 @@ def columns() -> argparse.ArgumentParser:
         help="feature crosses of 2 features, comma-separated: "
         + ", ".join(CROSS_NAMES)
         + " (e.g. x1*x2: one neuron learns xor)",
+    )
+    p.add_argument(
+        "--sep",
+        metavar="SEP",
+        help="a CSV's separator: ',' ';' or tab (default: detected from its first lines)",
+    )
+    p.add_argument(
+        "--decimal",
+        metavar="MARK",
+        help="a CSV's decimal mark: '.' or ',' as in 1,5 (default: detected)",
+    )
+    p.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="a CSV's text encoding, e.g. utf-8, utf-16, cp1252, latin-1 "
+        "(default: from its BOM, else utf-8, else cp1252)",
     )
     return p
 

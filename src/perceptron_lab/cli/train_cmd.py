@@ -40,7 +40,14 @@ RESUME_FIXED = (
     "capture_samples",
     "overwrite",
 )
-DATA_OPTIONS = ("target", "features", "size")  # with --resume: only beside DATASET
+DATA_OPTIONS = (
+    "target",
+    "features",
+    "size",
+    "sep",
+    "decimal",
+    "encoding",
+)  # with --resume: only beside DATASET
 
 
 def add_train_parser(sub: Any) -> None:
@@ -361,6 +368,9 @@ def _train(args: argparse.Namespace, reading: Any) -> int:
             size=args.size,
             data_seed=config.seed,
             crosses=args.crosses,
+            sep=args.sep,
+            decimal=args.decimal,
+            encoding=args.encoding,
         )
     else:
         spec = dict(before.manifest.data.recipe)

@@ -4,6 +4,8 @@ Tabular files: the target is ``target`` if given, else a column named target, y,
 label or class (any case), else the last column; ``features`` keeps some columns.
 A .npy array is (N, d+1) numbers whose target is its last column unless ``target``
 is another column index. A .npz holds arrays ``X`` (N, d) and ``y`` (N,).
+A CSV's separator (``,`` ``;`` tab), decimal mark and encoding are given or sniffed
+(``csv_dialect``); its quoted fields may hold separators, quotes and line ends.
 Every problem is an ``InputError`` naming the file and, for a bad cell, its row
 (1-based data row) and column.
 """
@@ -12,6 +14,8 @@ from __future__ import annotations
 
 import csv
 import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,47 +32,89 @@ from perceptron_lab.data.columns import (
     table_to_dataset,
     to_float_column,
 )
+from perceptron_lab.data.csv_dialect import Dialect, decode, plain_number, read_dialect, rows
 from perceptron_lab.data.dataset import Dataset
 from perceptron_lab.errors import InputError
 
 SUFFIXES = (".csv", ".tsv", ".parquet", ".npy", ".npz")
 NAMED_SUFFIXES = (".csv", ".tsv", ".parquet")  # the files whose columns have names
+TEXT_SUFFIXES = (".csv", ".tsv")  # the ones read by a separator, a decimal mark, an encoding
 
 
-def _read_text_table(path: Path, source: str, delimiter: str) -> Table:
-    rows: list[list[str]] = []
+def dialect_of(
+    path: str | Path,
+    *,
+    sep: str | None = None,
+    decimal: str | None = None,
+    encoding: str | None = None,
+) -> Dialect:
+    """How the CSV/TSV at ``path`` is written: what is given kept, the rest sniffed."""
+    return _read_dialect(Path(path), str(path), Reading(sep, decimal, encoding))[1]
+
+
+def csv_text(path: str | Path, *, encoding: str | None = None) -> str:
+    """A CSV's text, decoded as ``load_file`` decodes it (``encoding``, else sniffed)."""
+    how = "detected" if encoding is None else "given"
+    return decode(Path(path).read_bytes(), encoding, str(path), how)[0]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How to read a CSV: ``sep``, ``decimal``, ``encoding`` (None: sniffed), and which of
+    them were ``detected`` before (a recipe's record of a sniff)."""
+
+    sep: str | None = None
+    decimal: str | None = None
+    encoding: str | None = None
+    detected: tuple[str, ...] = ()
+
+
+def _read_dialect(path: Path, source: str, reading: Reading) -> tuple[str, Dialect]:
+    return read_dialect(
+        path.read_bytes(),
+        source,
+        sep=reading.sep,
+        decimal=reading.decimal,
+        encoding=reading.encoding,
+        default_sep="\t" if path.suffix.lower() == ".tsv" else ",",
+        detected=reading.detected,
+    )
+
+
+def _read_text_table(path: Path, source: str, reading: Reading = Reading()) -> Table:
+    """A CSV/TSV -> Table of text cells, decimal commas made points; blank rows skipped,
+    a trailing separator (an empty last field) dropped."""
+    text, dialect = _read_dialect(path, source, reading)
+    table: list[list[str]] = []
     lines: list[int] = []  # (N,) the line each data row ends on
     header: list[str] | None = None
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle, delimiter=delimiter)
-        try:
-            for row in reader:
-                if not row:
-                    continue  # a blank line
-                if header is None:
-                    header = row
-                elif len(row) != len(header):
-                    raise InputError(
-                        source,
-                        f"{len(header)} fields on line {reader.line_num}, as in the header",
-                        str(len(row)),
-                    )
-                else:
-                    rows.append(row)
-                    lines.append(reader.line_num)
-        except csv.Error as error:
-            raise InputError(
-                source, "a valid CSV file", f"{error} on line {reader.line_num}"
-            ) from None
-        except UnicodeDecodeError as error:
-            raise InputError(
-                source, "a UTF-8 text file", f"undecodable bytes at position {error.start}"
-            ) from None
-    if header is None or not rows:
+    reader = rows(text, dialect.sep)
+    try:
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue  # a blank line, or one of separators only
+            if header is None:
+                header = row[:-1] if len(row) > 1 and not row[-1].strip() else row
+                continue
+            if len(row) == len(header) + 1 and not row[-1].strip():
+                row = row[:-1]
+            if len(row) != len(header):
+                raise InputError(
+                    source,
+                    f"{len(header)} fields on line {reader.line_num}, as in the header "
+                    f"({dialect.describe('sep')})",
+                    str(len(row)),
+                    hint="choose another with --sep (sep= in Python)",
+                )
+            table.append([plain_number(cell, dialect.decimal) for cell in row])
+            lines.append(reader.line_num)
+    except csv.Error as error:
+        raise InputError(source, "a valid CSV file", f"{error} on line {reader.line_num}") from None
+    if header is None or not table:
         got = "an empty file" if header is None else "a header but no data rows"
         raise InputError(source, "a header row and at least one data row", got)
     columns = check_names(header, source)
-    cells = np.array(rows, dtype=str)  # (N, D) text
+    cells = np.array(table, dtype=str)  # (N, D) text
     return Table(
         source=source,
         columns=columns,
@@ -167,15 +213,30 @@ def load_file(
     target: ColumnKey | None = None,
     features: FeatureSpec = None,
     task: str | None = None,
+    sep: str | None = None,
+    decimal: str | None = None,
+    encoding: str | None = None,
+    detected: Sequence[str] = (),
 ) -> Dataset:
-    """A .csv, .tsv, .parquet, .npy or .npz file -> Dataset (the format by extension)."""
+    """A .csv, .tsv, .parquet, .npy or .npz file -> Dataset (the format by extension).
+
+    A .csv or .tsv is read with ``sep``, ``decimal`` and ``encoding`` where given, the
+    rest sniffed (see ``csv_dialect``); ``detected`` names those given that a sniff
+    found before (a run's recipe), for errors to say so.
+    """
     path, source, suffix = _checked(path, SUFFIXES)
+    text_only = (("sep", sep), ("decimal", decimal), ("encoding", encoding))
+    for name, value in text_only if suffix not in TEXT_SUFFIXES else ():
+        if value is not None:
+            raise InputError(
+                name, f"no {name} for a {suffix} file (only .csv and .tsv take one)", repr(value)
+            )
     if suffix == ".npy":
         return _load_npy(path, source, target, features, task)
     if suffix == ".npz":
         return _load_npz(path, source, target, features, task)
     return table_to_dataset(
-        _read_named(path, source, suffix),
+        _read_named(path, source, suffix, Reading(sep, decimal, encoding, tuple(detected))),
         target=target,
         features=features,
         task=task,
@@ -185,7 +246,8 @@ def load_file(
 
 
 def read_table(path: str | Path, argument: str = "data") -> Table:
-    """A .csv, .tsv or .parquet file's named columns, cells as read (checked by the caller).
+    """A .csv, .tsv or .parquet file's named columns, cells as read (checked by the caller);
+    a CSV's separator, decimal mark and encoding sniffed.
 
     ``argument`` is what errors name the file as (the caller's parameter)."""
     return _read_named(*_checked(path, NAMED_SUFFIXES, argument))
@@ -206,18 +268,18 @@ def _checked(
         raise InputError(
             source,
             "a header row and at least one data row"
-            if suffix in (".csv", ".tsv")
+            if suffix in TEXT_SUFFIXES
             else f"a {suffix} file with data",
             "an empty file",
         )
     return path, source, suffix
 
 
-def _read_named(path: Path, source: str, suffix: str) -> Table:
-    """The Table of a file with named columns: Parquet, or CSV/TSV text."""
+def _read_named(path: Path, source: str, suffix: str, reading: Reading = Reading()) -> Table:
+    """The Table of a file with named columns: Parquet, or CSV/TSV text read as ``reading`` says."""
     if suffix == ".parquet":
         return _read_parquet(path, source)
-    return _read_text_table(path, source, "\t" if suffix == ".tsv" else ",")
+    return _read_text_table(path, source, reading)
 
 
 def read_columns(
@@ -226,9 +288,10 @@ def read_columns(
     """A CSV's (columns, the columns that hold only finite numbers, data rows).
 
     What a page shows before a target and features are chosen; ``source`` is the name
-    errors give the file (an upload's own name rather than its temporary path).
+    errors give the file (an upload's own name rather than its temporary path). Its
+    separator, decimal mark and encoding are sniffed as ``load_file`` sniffs them.
     """
-    table = _read_text_table(Path(path), source or str(path), ",")
+    table = _read_text_table(Path(path), source or str(path))
     numeric = []
     for name, values in zip(table.columns, table.values, strict=True):
         try:

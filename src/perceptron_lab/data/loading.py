@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from perceptron_lab.data.builtin import BUILTINS, builtin_name, load_builtin
@@ -21,12 +22,17 @@ def load(
     size: int | None = None,
     seed: int = 0,
     task: str | None = None,
+    sep: str | None = None,
+    decimal: str | None = None,
+    encoding: str | None = None,
+    detected: Sequence[str] = (),
 ) -> Dataset:
     """A built-in dataset by name (see ``BUILTINS``), else a data file by path.
 
     ``target`` and ``features`` pick columns of a file (``features`` also of a
     built-in); ``size`` and ``seed`` apply to the synthetic built-ins; ``task``
-    overrides the inferred task.
+    overrides the inferred task; ``sep``, ``decimal`` and ``encoding`` say how a CSV is
+    written (else sniffed; ``detected``: those of them a sniff found before).
     """
     text = os.fspath(source)
     name = builtin_name(text) if isinstance(source, str) else None
@@ -37,6 +43,11 @@ def load(
                 f"no target for the built-in dataset '{name}' (it has its own)",
                 repr(target),
             )
+        for argument, value in (("sep", sep), ("decimal", decimal), ("encoding", encoding)):
+            if value is not None:
+                raise InputError(
+                    argument, f"no {argument} for the built-in dataset '{name}'", repr(value)
+                )
         return load_builtin(name, size=size, seed=seed, features=features, task=task)
     path = Path(text)
     if not path.is_file():
@@ -60,4 +71,13 @@ def load(
         raise InputError(
             "size", "no size for a file (only the synthetic built-ins take one)", repr(size)
         )
-    return load_file(path, target=target, features=features, task=task)
+    return load_file(
+        path,
+        target=target,
+        features=features,
+        task=task,
+        sep=sep,
+        decimal=decimal,
+        encoding=encoding,
+        detected=detected,
+    )

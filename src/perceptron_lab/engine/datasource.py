@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 from ..data import Dataset, Standardizer, load, split, standardize
 from ..data.builtin import builtin_name
 from ..data.crosses import check_crosses, crossed
+from ..data.files import TEXT_SUFFIXES, dialect_of
 from .config import TrainConfig
 
 
@@ -20,11 +22,21 @@ def data_spec(
     data_seed: int = 0,
     task: str | None = None,
     crosses: str | None = None,
+    sep: str | None = None,
+    decimal: str | None = None,
+    encoding: str | None = None,
 ) -> dict[str, Any]:
-    """The recipe: a built-in's name or a file's absolute path, how to read it, its crosses."""
+    """The recipe: a built-in's name or a file's absolute path, how to read it, its crosses.
+
+    A CSV's separator, decimal mark and encoding are recorded as given or sniffed now, so
+    the file reads back the same way.
+    """
     source = source or "seed"
+    reading = {"sep": sep, "decimal": decimal, "encoding": encoding}
     if builtin_name(source) is None:
         source = os.path.abspath(source)
+        if Path(source).suffix.lower() in TEXT_SUFFIXES and Path(source).is_file():
+            reading = dialect_of(source, **reading).recipe()
     return {
         "source": source,
         "target": target,
@@ -33,6 +45,7 @@ def data_spec(
         "data_seed": data_seed,
         "task": task,
         "crosses": list(check_crosses(crosses)) or None,
+        **{key: value for key, value in reading.items() if value is not None},
     }
 
 
@@ -55,6 +68,10 @@ def load_split(
         size=spec.get("size"),
         seed=spec.get("data_seed", 0),
         task=spec.get("task"),
+        sep=spec.get("sep"),
+        decimal=spec.get("decimal"),
+        encoding=spec.get("encoding"),
+        detected=spec.get("detected", ()),
     )
     dataset = crossed(dataset, check_crosses(spec.get("crosses")))
     train, test = split(dataset, test_size=test_size, seed=seed) if test_size else (dataset, None)

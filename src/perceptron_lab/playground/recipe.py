@@ -311,7 +311,7 @@ def start_data(
     from pathlib import Path
 
     from ..data.columns import TARGET_NAMES
-    from ..data.files import read_columns
+    from ..data.files import csv_text, read_columns
 
     chosen = list(check_crosses(crosses))
     if builtin_name(source) is not None:
@@ -339,4 +339,4 @@ def start_data(
             str(path), "a CSV with 2 columns of numbers besides its target", f"columns {columns}"
         )
     data = {"upload": path.name, "features": features, "target": target, "crosses": chosen}
-    return check_data(data), {path.name: path.read_text(encoding="utf-8-sig")}
+    return check_data(data), {path.name: csv_text(path)}
