@@ -1,10 +1,15 @@
 """Plots of a run, each a ``matplotlib.figure.Figure`` built without pyplot.
 
 Views only: they read the trace and draw what :mod:`perceptron_lab.views.analysis` computes.
-Importing this package imports matplotlib; the CLI imports it only when asked to plot.
+Importing this package imports matplotlib (the plots extra: a one-line error naming it
+where it is missing); the CLI imports it only when asked to plot.
 """
 
 from __future__ import annotations
+
+from ...extras import require
+
+require("plots", "plotting", "matplotlib")  # before the modules that import it
 
 from .animation import boundary_animation
 from .attribution import attribution
