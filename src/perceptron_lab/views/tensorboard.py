@@ -24,6 +24,7 @@ NaN or Inf (the step a run diverged) is left out; the scalars show the divergenc
 from __future__ import annotations
 
 import math
+import os
 import shutil
 import uuid
 from collections.abc import Mapping
@@ -227,7 +228,7 @@ def _run_name(trace: Trace, name: str | None) -> str:
         if trace.path is None:
             raise InputError("name", "a run name for a trace held in memory", "None")
         name = trace.path.resolve().name
-    if name in ("", ".", "..") or name.startswith(".") or "/" in name or "\\" in name:
+    if not name or name.startswith(".") or any(sep and sep in name for sep in (os.sep, os.altsep)):
         raise InputError("name", "a folder name (no '/', not starting with '.')", repr(name))
     return name
 
