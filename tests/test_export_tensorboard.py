@@ -363,3 +363,13 @@ def test_bin_edges_are_equal_width_and_increasing(lo: float, hi: float, edges: l
     got = bin_edges(lo, hi)
     assert got.tolist() == pytest.approx(edges, rel=1e-15, abs=1e-15)
     assert (np.diff(got) > 0).all()
+
+
+def test_a_run_given_as_dot_is_named_for_its_folder(
+    runs: dict[str, Trace], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trace = runs["linear"]
+    assert trace.path is not None
+    monkeypatch.chdir(trace.path)
+    assert cli("export", ".", "--tensorboard", str(tmp_path)) == 0
+    assert [p.name for p in tmp_path.iterdir()] == [trace.path.name]

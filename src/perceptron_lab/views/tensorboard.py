@@ -227,7 +227,8 @@ def _run_name(trace: Trace, name: str | None) -> str:
     if name is None:
         if trace.path is None:
             raise InputError("name", "a run name for a trace held in memory", "None")
-        name = trace.path.resolve().name
+        # the folder as named ("." names the current one), a symbolic link not followed
+        name = Path(os.path.abspath(trace.path)).name
     if not name or name.startswith(".") or any(sep and sep in name for sep in (os.sep, os.altsep)):
         raise InputError("name", "a folder name (no '/', not starting with '.')", repr(name))
     return name
