@@ -113,7 +113,7 @@ def test_the_core_alone_demos_steps_trains_shows_and_explains(tmp_path: Path) ->
 
 
 @pytest.mark.slow
-def test_the_core_alone_watches_a_loop(tmp_path: Path) -> None:
+def test_the_core_alone_watches_a_loop_and_shows_it_in_jupyter(tmp_path: Path) -> None:
     code = (
         f"BLOCKED = {set(EXTRAS_ONLY)!r}\n" + NOT_INSTALLED + "import torch, perceptron_lab\n"
         "model = torch.nn.Linear(2, 1)\n"
@@ -123,13 +123,13 @@ def test_the_core_alone_watches_a_loop(tmp_path: Path) -> None:
         "with perceptron_lab.watch(model, opt, loss, out='runs/w') as run:\n"
         "    for _ in range(3):\n"
         "        opt.zero_grad(); loss(model(X), y).backward(); opt.step()\n"
-        "print(run.summary.verified_steps)\n"
+        "print(run.summary.verified_steps, '<table' in run.trace._repr_html_())\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=300
     )
     assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout.split() == ["3"]
+    assert done.stdout.split() == ["3", "True"]  # and Jupyter shows the trace as a table
 
 
 def hint(command: str, feature: str, extra: str, module: str) -> str:
