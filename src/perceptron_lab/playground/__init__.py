@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .widget import PlaygroundWidget
 
+
 def playground(
     data: str | Path = "moons",
     *,

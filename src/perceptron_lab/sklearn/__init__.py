@@ -1,4 +1,4 @@
-"""scikit-learn estimators over the verified trainer, and the reconciliation with scikit-learn's own."""
+"""scikit-learn estimators over the verified trainer, and the reconciliation with scikit-learn's own (the sklearn extra)."""
 
 from ..extras import require
 
