@@ -16,6 +16,7 @@ import perceptron_lab
 PACKAGE = Path(perceptron_lab.__file__).parent
 LAYERS = {
     "errors": 0,
+    "extras": 0,
     "bounds": 0,
     "data": 1,
     "losses": 2,

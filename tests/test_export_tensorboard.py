@@ -19,10 +19,12 @@ from perceptron_lab.engine.datasource import data_spec, load_split
 from perceptron_lab.engine.trace import Trace
 from perceptron_lab.engine.train import Trainer
 from perceptron_lab.errors import DivergenceError, InputError
+from perceptron_lab.extras import MissingExtra
 from perceptron_lab.views.tensorboard import (
     TensorBoardCallback,
     bin_edges,
     default_every,
+    export_run,
     export_tensorboard,
 )
 
@@ -235,9 +237,14 @@ def test_a_logdir_with_events_and_a_bad_every_are_refused(
 def test_missing_tensorboard_is_one_clear_error(
     runs: dict[str, Trace], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(sys.modules, "torch.utils.tensorboard", None)
-    with pytest.raises(InputError, match=r"tensorboard package installed.*pip install tensorboard"):
+    monkeypatch.setitem(sys.modules, "tensorboard", None)  # as if it were not installed
+    monkeypatch.delitem(sys.modules, "torch.utils.tensorboard")  # imported afresh: it fails
+    with pytest.raises(MissingExtra) as caught:
         export_tensorboard(runs["moons"], tmp_path)
+    assert str(caught.value) == (
+        "TensorBoard export needs the tensorboard extra: "
+        "pip install 'perceptron-lab[tensorboard]' (tensorboard is missing)"
+    )
 
 
 def cli(*argv: str) -> int:
@@ -256,10 +263,67 @@ def test_cli_exports_a_run(
     logdir = tmp_path / "tb"
     assert cli("export", str(trace.path), "--tensorboard", str(logdir), "--every", "4") == 0
     out = capsys.readouterr().out
-    (event_file,) = logdir.glob("events.out.tfevents.*")
-    assert f"6 steps (every 4) written to {event_file}" in out
+    run = logdir / trace.path.name  # the run is named for its directory
+    assert len(list(run.glob("events.out.tfevents.*"))) == 1
+    assert list(logdir.iterdir()) == [run]
+    assert f"6 steps (every 4) written to {run}" in out
     assert f"tensorboard --logdir {logdir}" in out
-    assert sorted(scalars(read(logdir), "step/r2")) == [1, 4, 6]
+    assert sorted(scalars(read(run), "step/r2")) == [1, 4, 6]
+
+
+def test_runs_exported_into_one_logdir_are_tensorboards_runs_side_by_side(
+    runs: dict[str, Trace], tmp_path: Path
+) -> None:
+    from tensorboard.backend.event_processing.event_multiplexer import EventMultiplexer
+
+    for name in ("moons", "iris"):
+        assert runs[name].path is not None
+        assert cli("export", str(runs[name].path), "--tensorboard", str(tmp_path / "tb")) == 0
+    board = EventMultiplexer().AddRunsFromDirectory(str(tmp_path / "tb"))
+    board.Reload()
+    names = {name: runs[name].path.name for name in ("moons", "iris")}  # type: ignore[union-attr]
+    assert set(board.Runs()) == set(names.values())  # no run named "."
+    for name, run in names.items():
+        losses = {e.step: e.value for e in board.Scalars(run, "step/loss")}
+        assert losses == {int(r["step"]): f32(r["loss"]) for r in runs[name].steps}
+
+
+def test_a_second_export_of_a_run_is_refused_unless_overwritten(
+    runs: dict[str, Trace], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    trace = runs["moons"]
+    assert trace.path is not None
+    run_dir, logdir = str(trace.path), tmp_path / "tb"
+    assert main(["export", run_dir, "--tensorboard", str(logdir)]) == 0
+    assert main(["export", run_dir, "--tensorboard", str(logdir)]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"perceptron-lab export: error: --tensorboard: expected no run named "
+        f"{trace.path.name!r} in it yet, got {str(logdir)!r}, which has one "
+        "(pick another name, or overwrite it)\n"
+    )
+    run = logdir / trace.path.name
+    (before,) = run.iterdir()
+    assert (
+        main(["export", run_dir, "--tensorboard", str(logdir), "--overwrite", "--every", "5"]) == 0
+    )
+    (after,) = run.iterdir()  # replaced: one event file, the new one
+    assert after != before and list(logdir.iterdir()) == [run]  # no hidden leftovers
+    assert sorted(scalars(read(run), "step/loss")) == [1, 5, 10, 12]
+    assert main(["export", run_dir, "--tensorboard", str(logdir), "--name", "again"]) == 0
+    assert sorted(p.name for p in logdir.iterdir()) == sorted(["again", run.name])
+
+
+def test_overwrite_replaces_only_an_exported_run(runs: dict[str, Trace], tmp_path: Path) -> None:
+    (tmp_path / "moons").mkdir()
+    (tmp_path / "moons" / "notes.txt").write_text("mine")
+    with pytest.raises(InputError, match=r"^logdir: expected a run 'moons' holding TensorBoard"):
+        export_run(runs["moons"], tmp_path, name="moons", overwrite=True)
+    assert (tmp_path / "moons" / "notes.txt").read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["moons"]
+    for bad in ("", ".", "..", "a/b", ".hidden"):
+        with pytest.raises(InputError, match=r"^name: expected a folder name"):
+            export_run(runs["moons"], tmp_path, name=bad)
 
 
 def test_cli_requires_a_run_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -282,7 +346,7 @@ def test_cli_names_every_and_tensorboard_by_their_flags(
     assert main(["export", run_dir, "--tensorboard", str(tmp_path)]) == 0
     assert main(["export", run_dir, "--tensorboard", str(tmp_path)]) == 2
     err = capsys.readouterr().err
-    assert "export: error: --tensorboard: expected a directory without TensorBoard event" in err
+    assert "export: error: --tensorboard: expected no run named" in err
 
 
 @pytest.mark.parametrize(
@@ -299,3 +363,13 @@ def test_bin_edges_are_equal_width_and_increasing(lo: float, hi: float, edges: l
     got = bin_edges(lo, hi)
     assert got.tolist() == pytest.approx(edges, rel=1e-15, abs=1e-15)
     assert (np.diff(got) > 0).all()
+
+
+def test_a_run_given_as_dot_is_named_for_its_folder(
+    runs: dict[str, Trace], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trace = runs["linear"]
+    assert trace.path is not None
+    monkeypatch.chdir(trace.path)
+    assert cli("export", ".", "--tensorboard", str(tmp_path)) == 0
+    assert [p.name for p in tmp_path.iterdir()] == [trace.path.name]

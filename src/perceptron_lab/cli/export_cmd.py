@@ -19,7 +19,8 @@ def add_export_parser(sub: Any) -> None:
             "Write a run directory's steps as TensorBoard events: per-step loss, accuracy "
             "or R², learning rate, gradient norm and worst verified disagreement; per-epoch "
             "train/test metrics; histograms of W, B, dL/dW, dL/dB and the updates. "
-            "View them with: tensorboard --logdir LOGDIR"
+            "The run goes into LOGDIR/NAME (NAME: the run directory's name), so runs exported "
+            "into one LOGDIR sit side by side. View them with: tensorboard --logdir LOGDIR"
         ),
     )
     p.add_argument(
@@ -27,7 +28,16 @@ def add_export_parser(sub: Any) -> None:
         type=Path,
         metavar="LOGDIR",
         required=True,
-        help="directory for the event file (one per run; point TensorBoard at its parent)",
+        help="TensorBoard's logdir of runs: the run is written to LOGDIR/NAME",
+    )
+    p.add_argument(
+        "--name",
+        help="the run's name in LOGDIR (default: the run directory's name)",
+    )
+    p.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace a run of that name already exported into LOGDIR",
     )
     p.add_argument(
         "--every",
@@ -41,11 +51,13 @@ def add_export_parser(sub: Any) -> None:
 
 def run_export(args: argparse.Namespace) -> int:
     from ..engine.trace import Trace
-    from ..views.tensorboard import default_every, export_tensorboard
+    from ..views.tensorboard import default_every, export_run
 
     trace = Trace.load(args.run_dir)
     every = default_every(len(trace)) if args.every is None else args.every
-    path = export_tensorboard(trace, args.tensorboard, every=every)
-    print(f"{len(trace)} steps (every {every}) written to {path}")
+    folder = export_run(
+        trace, args.tensorboard, name=args.name, every=every, overwrite=args.overwrite
+    )
+    print(f"{len(trace)} steps (every {every}) written to {folder}")
     print(f"see them with: tensorboard --logdir {args.tensorboard}")
     return 0

@@ -10,8 +10,7 @@ import threading
 import webbrowser
 from typing import Any
 
-from ..errors import InputError, PerceptronLabError
-from ..playground import WEB_HINT
+from ..errors import InputError
 from . import options
 
 
@@ -80,15 +79,13 @@ def add_playground_parser(sub: Any) -> None:
 
 def run_playground(args: argparse.Namespace) -> int:
     """Check the data, then serve until Ctrl-C."""
-    try:
-        import uvicorn  # noqa: F401  (the web extra's server, checked before the data)
+    from ..extras import require
 
-        from ..playground.lab import Lab
-        from ..playground.server import listen, serve
-    except ImportError as exc:
-        raise PerceptronLabError(f"{WEB_HINT} ({exc.name} is missing)") from None
-
+    require("web", "the playground", "uvicorn", "starlette")  # checked before the data
     import torch
+
+    from ..playground.lab import Lab
+    from ..playground.server import listen, serve
 
     torch.set_num_threads(1)  # a tab's steps are small: one thread each, no oversubscription
     from ..playground.recipe import start_data

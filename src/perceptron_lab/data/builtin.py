@@ -1,5 +1,6 @@
 """Built-in datasets: the notebook's seed, logic gates, scikit-learn's bundled
-tables (no network needed) and seeded synthetic data.
+tables (shipped in the package, data/bundled.py: no network, no scikit-learn needed) and
+seeded synthetic data.
 
 ``BUILTINS`` maps each name to a one-line description. Synthetic datasets take
 ``size`` (N, default 200) and ``seed`` (default 0) and are drawn with
@@ -53,9 +54,9 @@ def _gate(name: str, truth: list[int], description: str) -> _Builtin:
 
 def _sklearn(name: str, target_name: str, description: str) -> _Builtin:
     def build(size: int, seed: int) -> Dataset:
-        from sklearn import datasets  # heavy: imported only when asked for
+        from perceptron_lab.data.bundled import bundled_table
 
-        bunch = getattr(datasets, f"load_{name}")()
+        bunch = bundled_table(name)  # scikit-learn's copy, shipped in the package
         regression = bunch.target.dtype.kind == "f"
         classes = (
             None

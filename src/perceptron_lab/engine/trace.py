@@ -122,7 +122,10 @@ class Trace:
         return trace_html(self)
 
     def to_pandas(self) -> Any:
-        """The step table as a pandas DataFrame."""
+        """The step table as a pandas DataFrame (the pandas extra)."""
+        from ..extras import require
+
+        require("pandas", "Trace.to_pandas", "pandas")
         import pandas as pd
 
         return pd.DataFrame(list(self.steps))

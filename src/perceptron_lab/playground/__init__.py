@@ -13,8 +13,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .widget import PlaygroundWidget
 
-WEB_HINT = "the playground needs the web extra: pip install 'perceptron-lab[web]'"
-
 
 def playground(
     data: str | Path = "moons",
@@ -35,13 +33,12 @@ def playground(
     ``lang`` the page's language (None: the locale's); ``runs`` where "save as run" writes. ``widget.run`` is the trajectory as a run.
     Needs the web extra (``pip install 'perceptron-lab[web]'``).
     """
+    from ..extras import require
     from .lab import Lab
     from .recipe import start_data
 
-    try:
-        from .widget import PlaygroundWidget
-    except ImportError as exc:
-        raise ImportError(f"{WEB_HINT} ({exc.name} is missing)", name=exc.name) from None
+    require("web", "the playground", "anywidget")
+    from .widget import PlaygroundWidget
 
     start, uploads = start_data(
         str(data), target=target, features=features, size=size, crosses=crosses

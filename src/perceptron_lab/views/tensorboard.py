@@ -24,6 +24,9 @@ NaN or Inf (the step a run diverged) is left out; the scalars show the divergenc
 from __future__ import annotations
 
 import math
+import os
+import shutil
+import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
@@ -173,15 +176,91 @@ def export_tensorboard(trace: Trace, logdir: str | Path, *, every: int | None = 
     return sorted(Path(logdir).glob(EVENT_FILES))[0]
 
 
-def _summary_writer() -> Any:
-    """torch's SummaryWriter class; a clear error where the tensorboard package is missing."""
+def export_run(
+    trace: Trace,
+    logdir: str | Path,
+    *,
+    name: str | None = None,
+    every: int | None = None,
+    overwrite: bool = False,
+) -> Path:
+    """Write ``trace`` as the run ``logdir/name`` of a TensorBoard logdir of runs; that folder.
+
+    ``name`` (None: the run directory's name) is the run TensorBoard shows, so runs
+    exported into one ``logdir`` sit side by side. The events are written to a hidden
+    folder in ``logdir``, then renamed onto ``logdir/name``. A run of that name already
+    there is refused, unless ``overwrite``: then it is renamed away, the new one renamed
+    in and the old deleted (a crash in between leaves it under a hidden ``.name.*`` name,
+    never half of one). Only a folder holding TensorBoard events alone is ever replaced.
+    """
+    _summary_writer()  # the tensorboard extra, checked before anything is written
+    root = Path(logdir)
+    run = _run_name(trace, name)
+    target = root / run
+    if target.exists() or target.is_symlink():
+        _check_replaceable_run(target, overwrite)
+    root.mkdir(parents=True, exist_ok=True)
+    fresh = _hidden_folder(root, run, "tmp")
     try:
-        from torch.utils.tensorboard import SummaryWriter
-    except ImportError as exc:
+        export_tensorboard(trace, fresh, every=every)
+        if not target.exists():
+            fresh.rename(target)
+            return target
+        old = _hidden_folder(root, run, "old")
+        target.rename(old / run)  # out of the way, still whole
+        fresh.rename(target)
+        shutil.rmtree(old)
+        return target
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)  # left only by a failure
+
+
+def _hidden_folder(root: Path, run: str, kind: str) -> Path:
+    """A new folder ``root/.run.<random>.kind``, made with the umask's permissions."""
+    folder = root / f".{run}.{uuid.uuid4().hex[:8]}.{kind}"
+    folder.mkdir()
+    return folder
+
+
+def _run_name(trace: Trace, name: str | None) -> str:
+    """``name``, else the run directory's; one plain folder name."""
+    if name is None:
+        if trace.path is None:
+            raise InputError("name", "a run name for a trace held in memory", "None")
+        # the folder as named ("." names the current one), a symbolic link not followed
+        name = Path(os.path.abspath(trace.path)).name
+    if not name or name.startswith(".") or any(sep and sep in name for sep in (os.sep, os.altsep)):
+        raise InputError("name", "a folder name (no '/', not starting with '.')", repr(name))
+    return name
+
+
+def _check_replaceable_run(target: Path, overwrite: bool) -> None:
+    """Refuse to replace ``target`` unless told to, and unless it holds events alone."""
+    if not overwrite:
         raise InputError(
             "logdir",
-            "the tensorboard package installed",
-            f"ImportError ({exc})",
-            hint="pip install tensorboard",
-        ) from exc
+            f"no run named {target.name!r} in it yet",
+            f"{str(target.parent)!r}, which has one",
+            hint="pick another name, or overwrite it",
+        )
+    if (
+        target.is_symlink()
+        or not target.is_dir()
+        or not all(child.is_file() and child.match(EVENT_FILES) for child in target.iterdir())
+    ):
+        raise InputError(
+            "logdir",
+            f"a run {target.name!r} holding TensorBoard event files only, to replace",
+            f"{str(target)!r}, which holds something else",
+            hint="only an exported run is ever replaced",
+        )
+
+
+def _summary_writer() -> Any:
+    """torch's SummaryWriter class; a one-line error where the tensorboard extra is missing."""
+    from ..extras import require
+
+    require("tensorboard", "TensorBoard export", "torch.utils.tensorboard")
+    from torch.utils.tensorboard import SummaryWriter
+
     return SummaryWriter

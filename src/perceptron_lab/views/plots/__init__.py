@@ -2,10 +2,15 @@
 
 Views only: they read the trace and draw what :mod:`perceptron_lab.views.analysis` computes.
 Each takes ``lang`` ("en" or "es"): every title, label and legend comes from the catalog.
-Importing this package imports matplotlib; the CLI imports it only when asked to plot.
+Importing this package imports matplotlib (the plots extra: a one-line error naming it
+where it is missing); the CLI imports it only when asked to plot.
 """
 
 from __future__ import annotations
+
+from ...extras import require
+
+require("plots", "plotting", "matplotlib")  # before the modules that import it
 
 from .animation import boundary_animation
 from .attribution import attribution

@@ -41,7 +41,9 @@ def environment() -> Environment:
 def render_report(source: Trace | str | Path, lang: str = "en") -> str:
     """The report of a run (a :class:`Trace` or its directory) as one HTML document."""
     from ...engine.run_data import check_data
+    from ...extras import require
 
+    require("report", "the report", "jinja2", "matplotlib")  # before any work
     check_language(lang)  # a bad language fails before any work
     trace = source if isinstance(source, Trace) else Trace.load(source)
     check_data(trace)  # changed data is refused: the replayed steps and plots would be wrong
