@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from ..views.i18n import Words
 from . import options
 
 
@@ -46,6 +47,7 @@ def run_export(args: argparse.Namespace) -> int:
     trace = Trace.load(args.run_dir)
     every = default_every(len(trace)) if args.every is None else args.every
     path = export_tensorboard(trace, args.tensorboard, every=every)
-    print(f"{len(trace)} steps (every {every}) written to {path}")
-    print(f"see them with: tensorboard --logdir {args.tensorboard}")
+    say = Words(args.lang, "cli")
+    print(say("events_written", count=len(trace), every=every, path=path))
+    print(say("see_events", path=args.tensorboard))
     return 0

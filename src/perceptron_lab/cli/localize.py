@@ -1,0 +1,55 @@
+"""The parser in the user's language: every description, flag's help and argparse heading.
+
+The commands write their help in English (``add_argument(help=...)``); :func:`localize`
+walks the finished parser and puts each text through the help phrasebook
+(:data:`perceptron_lab.views.i18n.help_es.HELP`, keyed by the English), argparse's own
+headings ("positional arguments", "options", "show this help message and exit")
+included. A text the phrasebook lacks stays English and is returned, so a test can name
+it; translating a new flag's help is one line in that table.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+
+from ..views.i18n.phrasebook import Phrasebook, phrasebook
+
+
+def localize(parser: argparse.ArgumentParser, lang: str) -> list[str]:
+    """Translate ``parser`` and its sub-parsers into ``lang`` in place; the English left over."""
+    book = phrasebook("help", lang)
+    missing: list[str] = []
+    seen: set[int] = set()  # an action a parent lent to several commands, translated once
+    for each in _parsers(parser):
+        setattr(each, "lang", lang)
+        each.description = _say(book, each.description, missing)
+        for group in each._action_groups:
+            group.title = _say(book, group.title, missing)
+            group.description = _say(book, group.description, missing)
+        for action in each._actions:
+            subactions = getattr(action, "_choices_actions", [])
+            for one in [action, *subactions]:
+                if id(one) not in seen and one.help != argparse.SUPPRESS:
+                    seen.add(id(one))
+                    one.help = _say(book, one.help, missing)
+    return missing
+
+
+def _parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    """``parser`` and every sub-parser below it."""
+    yield parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                yield from _parsers(sub)
+
+
+def _say(book: Phrasebook, text: str | None, missing: list[str]) -> str | None:
+    if not text:
+        return text
+    found = book.translate(text)
+    if found is None:
+        missing.append(text)
+        return text
+    return found
