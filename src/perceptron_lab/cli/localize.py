@@ -11,9 +11,43 @@ it; translating a new flag's help is one line in that table.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any, NoReturn
 
+from ..views.i18n import Words
 from ..views.i18n.phrasebook import Phrasebook, phrasebook
+
+
+class LocalParser(argparse.ArgumentParser):
+    """argparse in the parser's ``lang``; a usage error is one line: what was wrong, where to look."""
+
+    lang = "en"  # set by localize
+
+    def error(self, message: str) -> NoReturn:
+        said = phrasebook("errors", self.lang).say(message)
+        line = Words(self.lang, "errors")("usage", prog=self.prog, message=said)
+        self.exit(2, line + "\n")
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        """argparse's formatter, its "usage: " in the parser's language."""
+        return LocalFormatter(self.prog, Words(self.lang, "errors")("usage_prefix") + " ")
+
+
+class LocalFormatter(argparse.HelpFormatter):
+    """argparse's help formatter, with the "usage: " it is given."""
+
+    def __init__(self, prog: str, usage_prefix: str) -> None:
+        super().__init__(prog)
+        self.usage_prefix = usage_prefix
+
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[Any],
+        prefix: str | None = None,
+    ) -> None:
+        super().add_usage(usage, actions, groups, self.usage_prefix if prefix is None else prefix)
 
 
 def localize(parser: argparse.ArgumentParser, lang: str) -> list[str]:
@@ -22,7 +56,8 @@ def localize(parser: argparse.ArgumentParser, lang: str) -> list[str]:
     missing: list[str] = []
     seen: set[int] = set()  # an action a parent lent to several commands, translated once
     for each in _parsers(parser):
-        setattr(each, "lang", lang)
+        if isinstance(each, LocalParser):
+            each.lang = lang
         each.description = _say(book, each.description, missing)
         for group in each._action_groups:
             group.title = _say(book, group.title, missing)

@@ -20,14 +20,13 @@ import errno
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
 
 from .. import __version__
 from ..errors import InputError, PerceptronLabError
 from ..views.error_text import error_text, os_reason
 from ..views.i18n import Words
 from ..views.i18n.phrasebook import phrasebook
-from .localize import localize
+from .localize import LocalParser, localize
 from .options import (
     add_language,
     check_bounds,
@@ -37,29 +36,6 @@ from .options import (
     language_of,
     state_bounds,
 )
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse in the parser's ``lang``; a usage error is one line: what was wrong, where to look."""
-
-    lang = "en"  # set by localize
-
-    def error(self, message: str) -> NoReturn:
-        said = phrasebook("errors", self.lang).say(message)
-        line = Words(self.lang, "errors")("usage", prog=self.prog, message=said)
-        self.exit(2, line + "\n")
-
-    def _get_formatter(self) -> argparse.HelpFormatter:
-        """argparse's formatter, its "usage: " in the parser's language."""
-        formatter = super()._get_formatter()
-        english = formatter.add_usage
-        ours = Words(self.lang, "errors")("usage_prefix") + " "
-
-        def add_usage(usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
-            english(usage, actions, groups, ours if prefix is None else prefix)
-
-        setattr(formatter, "add_usage", add_usage)
-        return formatter
 
 
 def build_parser(lang: str = "en") -> argparse.ArgumentParser:
@@ -84,7 +60,7 @@ def english_parser() -> argparse.ArgumentParser:
     from .step_cmd import add_step_parser
     from .train_cmd import add_show_parser, add_train_parser
 
-    parser = _Parser(
+    parser = LocalParser(
         prog="perceptron-lab",
         description=(
             "Train single-layer neural networks and watch every number they learn from: "
@@ -93,7 +69,7 @@ def english_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"perceptron-lab {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=LocalParser)
     for add in (
         add_demo_parser,
         add_step_parser,

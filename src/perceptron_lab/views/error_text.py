@@ -17,8 +17,23 @@ from .i18n import Words
 from .i18n.phrasebook import phrasebook
 
 # the system's reasons the catalog words, by errno name (others: the C library's English)
-REASONS = ("ENOENT", "EACCES", "EPERM", "ENOSPC", "EROFS", "ENAMETOOLONG", "EISDIR", "ENOTDIR",
-           "EEXIST", "ENOTEMPTY", "EMFILE", "EIO", "EXDEV", "EBUSY", "EADDRINUSE")
+REASONS = (
+    "ENOENT",
+    "EACCES",
+    "EPERM",
+    "ENOSPC",
+    "EROFS",
+    "ENAMETOOLONG",
+    "EISDIR",
+    "ENOTDIR",
+    "EEXIST",
+    "ENOTEMPTY",
+    "EMFILE",
+    "EIO",
+    "EXDEV",
+    "EBUSY",
+    "EADDRINUSE",
+)
 
 
 def error_text(exc: BaseException, lang: str | None = None) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, partial
 
 NUMBERED = re.compile(r"<(\d+)>")
 
@@ -47,13 +47,17 @@ class Phrasebook:
             m = pattern.match(text)
             if m:
                 filled = {name[1:]: self.say(value) for name, value in m.groupdict().items()}
-                return NUMBERED.sub(lambda n: filled[n.group(1)], self.table[key])
+                return NUMBERED.sub(partial(_part, filled), self.table[key])
         return None
 
     def say(self, text: str) -> str:
         """``text`` translated, or as it came when the book has no key for it."""
         found = self.translate(text)
         return text if found is None else found
+
+
+def _part(filled: Mapping[str, str], number: re.Match[str]) -> str:
+    return filled[number.group(1)]
 
 
 ENGLISH: Mapping[str, str] = {}  # the table of English: every phrase is already in it
