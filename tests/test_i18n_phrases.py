@@ -35,6 +35,20 @@ SAME_IN_SPANISH = {
     "pip install tensorboard": "a command to type",
     '{"x1": [...], "x2": [...], "target": [...]}': "JSON with the field names of the code",
 }
+# words of what came that are code, the same in every language, and why
+GOT_AS_IS = {
+    "--step": "a flag",
+    "--kind <1>": "a flag and its value",
+    "False": "Python's constant",
+    "True": "Python's constant",
+    "None": "Python's constant",
+    "ImportError (<1>)": "Python's exception",
+    "terminal": "a --format value (and Spanish too)",
+    "dtype <1>": "a parameter's name and its value",
+    "momentum=<1>, dampening=<2>": "parameters' names and their values",
+    "arrays <1>": "'arrays' is the word the Spanish uses",
+    "<1> MB": "a unit",
+}
 
 
 def _template(node: ast.expr) -> list[str] | None:
@@ -75,7 +89,10 @@ def _error_classes(trees: list[ast.Module]) -> set[str]:
 
 @cache
 def _phrases() -> dict[str, str]:
-    """Every literal expected/hint phrase of the package's InputErrors: key → where it is."""
+    """Every literal expected, got and hint phrase of the package's InputErrors: key → where.
+
+    A phrase of no words (``"<1> (<2>)"``) and the code in GOT_AS_IS need no Spanish.
+    """
     files = sorted(SRC.rglob("*.py"))
     trees = [ast.parse(f.read_text(encoding="utf-8")) for f in files]
     classes = _error_classes(trees)
@@ -89,12 +106,14 @@ def _phrases() -> dict[str, str]:
             if name not in classes:
                 continue
             # InputError(argument, expected, got, hint=None)
-            args = node.args[1:2] + node.args[3:4]
-            args += [k.value for k in node.keywords if k.arg in ("expected", "hint")]
+            args = node.args[1:4]
+            args += [k.value for k in node.keywords if k.arg in ("expected", "got", "hint")]
             for arg in args:
                 for template in _template(arg) or []:
-                    where = f"{path.relative_to(SRC)}:{node.lineno}"
-                    found[_numbered(template)] = where
+                    key = _numbered(template)
+                    words = re.search(r"[^\W\d_]{2,}", NUMBERED.sub("", key))
+                    if words and key not in GOT_AS_IS:
+                        found[key] = f"{path.relative_to(SRC)}:{node.lineno}"
     return found
 
 
@@ -105,6 +124,8 @@ def test_the_scan_finds_the_package_errors() -> None:
     assert "a number > 0" in found and "an integer >= <1>" in found
     assert "a run directory with <1>" in found  # an f-string
     assert "one of <1>" in found  # 'one of ' + ', '.join(...)
+    assert "nothing" in found and "<1> rows" in found  # what came
+    assert "<1> (<2>)" not in found and "None" not in found
 
 
 def test_every_error_phrase_has_spanish() -> None:
@@ -166,6 +187,10 @@ def test_english_errors_are_the_exceptions_own_words() -> None:
 
 
 def test_errors_in_spanish() -> None:
+    got = error_text(
+        InputError("--at-step", "the step to branch from, with --branch", "nothing"), "es"
+    )
+    assert got == "--at-step: se esperaba el paso del que ramificar, con --branch, se recibió nada"
     line = error_text(InputError("--batch-size", "an integer >= 1", "0", hint="try --port 0"), "es")
     assert line == "--batch-size: se esperaba un entero >= 1, se recibió 0 (prueba --port 0)"
     verification = error_text(VerificationError("dL/dW", 3, 2.5e-4, 1e-5), "es")

@@ -59,7 +59,7 @@ def error_text(exc: BaseException, lang: str | None = None) -> str:
             key,
             argument=exc.argument,
             expected=say(exc.expected),
-            got=say(exc.got) if exc.got in phrasebook("errors", "es").table else exc.got,
+            got=say(exc.got),
             hint=say(exc.hint or ""),
         )
     return str(exc)
