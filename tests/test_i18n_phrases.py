@@ -288,3 +288,16 @@ def test_set_language_outranks_the_locale(monkeypatch: pytest.MonkeyPatch) -> No
     finally:
         set_language(None)
     assert default_language() == "en"
+
+
+@pytest.mark.slow  # trains (torch's import alone takes seconds)
+def test_command_lines_in_spanish(
+    spanish_locale: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = tmp_path / "run"
+    assert main(["train", "--out", str(run), "--epochs", "1", "--quiet"]) == 0
+    out = re.sub(r"\s+", " ", capsys.readouterr().out)  # the console wraps long lines
+    assert f"ejecución escrita en {run} — mírala con: perceptron-lab show {run}" in out
+    assert main(["train", "--resume", str(run), "--quiet"]) == 0
+    out = re.sub(r"\s+", " ", capsys.readouterr().out)
+    assert out == f"{run} ha terminado (1 pasos): nada que reanudar "

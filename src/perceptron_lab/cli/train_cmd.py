@@ -15,6 +15,7 @@ from ..errors import InputError, PerceptronLabError
 from ..losses import AUTO, loss_names
 from ..optim import DEFAULT_OPTIMIZER
 from ..views.i18n import Words
+from ..views.i18n.phrasebook import phrasebook
 from . import options
 
 # options a branch may change; their parser default is None, meaning "as the parent run"
@@ -465,7 +466,7 @@ def _train_with_progress(
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    say = Words(lang, "cli")
+    say, scores = Words(lang, "cli"), Words(lang, "report")  # the report names the scores
     columns = (
         TextColumn(f"[bold]{say('training')}"),
         BarColumn(),
@@ -493,7 +494,7 @@ def _train_with_progress(
                 completed=p.step,
                 epoch=f"{p.epoch}/{p.epochs}",
                 loss=f"{p.loss:.4f}",
-                score=f"{p.score_name} {p.score:.3f}",
+                score=f"{scores.or_else(p.score_name, p.score_name)} {p.score:.3f}",
                 rate=f"{rate:,.0f}",
             )
 
@@ -509,9 +510,10 @@ def run_show(args: argparse.Namespace) -> int:
     trace = Trace.load(args.run_dir, partial=True)  # what it has, and a line on what it left out
     if trace.skipped:
         first, more = trace.skipped[0], len(trace.skipped) - 1
-        say = Words(args.lang, "cli")
+        say, phrase = Words(args.lang, "cli"), phrasebook("errors", args.lang).say
         key = "skipped_more" if more else "skipped"
-        print(say(key, expected=first.expected, got=first.got, more=more), file=sys.stderr)
+        expected, got = phrase(first.expected), phrase(first.got)
+        print(say(key, expected=expected, got=got, more=more), file=sys.stderr)
     if args.step is not None:
         row = trace.step(args.step)
         if args.format == "json":
