@@ -485,4 +485,20 @@ ERRORS: dict[str, str] = {
     "undecodable bytes at position <1>": "bytes no decodificables en la posición <1>",
     "version <1> in <2>": "versión <1> en <2>",
     "−1, 0 and 1 mixed": "−1, 0 y 1 mezclados",
+    # predict and evaluate (engine/model.py, data/prepare.py)
+    "a regression run (the plot is of its residuals)": (
+        "una ejecución de regresión (el gráfico es de sus residuos)"
+    ),
+    "a classification run": "una ejecución de clasificación",
+    "a .csv or .parquet file name": "un nombre de archivo .csv o .parquet",
+    "fit(X) before state()": "fit(X) antes de state()",
+    "a mean and a std > 0 per feature": "una media y una desviación típica > 0 por característica",
+    "a column '<1>' (<2> the run trained on)": "una columna '<1>' (<2> con la que se entrenó la ejecución)",
+    "none in <1>; its columns: <2>": "ninguna en <1>; sus columnas: <2>",
+    "a run trained by perceptron-lab train": "una ejecución entrenada por perceptron-lab train",
+    "a watched loop's run in <1>": "la ejecución de un bucle observado en <1>",
+    "rows of <1> features (<2>)": "filas de <1> características (<2>)",
+    "labels of column '<1>' among the run's classes (<2>)": (
+        "etiquetas de la columna '<1>' entre las clases de la ejecución (<2>)"
+    ),
 }

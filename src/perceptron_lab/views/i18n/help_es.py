@@ -345,4 +345,46 @@ HELP: dict[str, str] = {
     "where 'save as run' writes (default: a folder in the temp dir)": (
         "dónde escribe 'guardar como ejecución' (por defecto: una carpeta en el directorio temporal)"
     ),
+    # predict
+    "predict a new file's rows with a trained run (labels and probabilities)": (
+        "predice las filas de un archivo nuevo con una ejecución entrenada (etiquetas y "
+        "probabilidades)"
+    ),
+    "Read FILE (.csv, .tsv or .parquet), take the columns the run trained on by name (other "
+    "columns are ignored, the target is not needed), apply the run's feature crosses and "
+    "standardization, and write one row per input row: its row number, the prediction in the "
+    "training file's own class names (or the number, for regression) and the probabilities "
+    "P(<class>): of class 1 for two classes, of each class for more. The run's last step's W "
+    "and B are used, so a stopped run predicts too.": (
+        "Lee FILE (.csv, .tsv o .parquet), toma por su nombre las columnas con las que se "
+        "entrenó la ejecución (las demás se ignoran, el objetivo no hace falta), aplica los "
+        "cruces de características y la estandarización de la ejecución, y escribe una fila por "
+        "cada fila de entrada: su número de fila, la predicción en los nombres de clase del "
+        "propio archivo de entrenamiento (o el número, en regresión) y las probabilidades "
+        "P(<class>): de la clase 1 con dos clases, de cada clase con más. Se usan la W y la B del "
+        "último paso de la ejecución, así que una ejecución detenida también predice."
+    ),
+    "the rows to predict": "las filas que predecir",
+    "write the predictions to a .csv or .parquet file (default: CSV on stdout)": (
+        "escribe las predicciones en un archivo .csv o .parquet "
+        "(por defecto: CSV en la salida estándar)"
+    ),
+    # evaluate
+    "measure a trained run on a labelled file: accuracy, confusion, F1, R², …": (
+        "mide una ejecución entrenada sobre un archivo etiquetado: exactitud, confusión, F1, R², …"
+    ),
+    "Predict FILE's rows (.csv, .tsv or .parquet; the run's feature columns and its target "
+    "column, by name) and compare with the target. Classification: accuracy, the confusion "
+    "matrix, precision, recall and F1 per class, log-loss and (two classes) ROC AUC. "
+    "Regression: R², MAE, RMSE and, with --plot, the residuals against the predictions.": (
+        "Predice las filas de FILE (.csv, .tsv o .parquet; las columnas de características de la "
+        "ejecución y su columna objetivo, por nombre) y compara con el objetivo. Clasificación: "
+        "exactitud, la matriz de confusión, precisión, exhaustividad y F1 por clase, log-loss y "
+        "(con dos clases) ROC AUC. Regresión: R², MAE, RMSE y, con --plot, los residuos frente a "
+        "las predicciones."
+    ),
+    "the labelled rows": "las filas etiquetadas",
+    "regression: draw the residuals y − ŷ against ŷ to a .png or .svg file": (
+        "regresión: dibuja los residuos y − ŷ frente a ŷ en un archivo .png o .svg"
+    ),
 }
