@@ -5,17 +5,20 @@ walks the finished parser and puts each text through the help phrasebook
 (:data:`perceptron_lab.views.i18n.help_es.HELP`, keyed by the English), argparse's own
 headings ("positional arguments", "options", "show this help message and exit")
 included. A text the phrasebook lacks stays English and is returned, so a test can name
-it; translating a new flag's help is one line in that table.
+it; translating a new flag's help is one line in that table. :class:`LocalParser` says
+argparse's "usage:" and its usage errors ("the following arguments are required")
+in the parser's language, the errors through the errors' phrasebook.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any, NoReturn
 
 from ..views.i18n import Words
 from ..views.i18n.phrasebook import Phrasebook, phrasebook
+from .options import command_parsers
 
 
 class LocalParser(argparse.ArgumentParser):
@@ -55,7 +58,7 @@ def localize(parser: argparse.ArgumentParser, lang: str) -> list[str]:
     book = phrasebook("help", lang)
     missing: list[str] = []
     seen: set[int] = set()  # an action a parent lent to several commands, translated once
-    for each in _parsers(parser):
+    for each in [parser, *command_parsers(parser)]:
         if isinstance(each, LocalParser):
             each.lang = lang
         each.description = _say(book, each.description, missing)
@@ -69,15 +72,6 @@ def localize(parser: argparse.ArgumentParser, lang: str) -> list[str]:
                     seen.add(id(one))
                     one.help = _say(book, one.help, missing)
     return missing
-
-
-def _parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
-    """``parser`` and every sub-parser below it."""
-    yield parser
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for sub in action.choices.values():
-                yield from _parsers(sub)
 
 
 def _say(book: Phrasebook, text: str | None, missing: list[str]) -> str | None:
