@@ -301,3 +301,19 @@ def test_command_lines_in_spanish(
     assert main(["train", "--resume", str(run), "--quiet"]) == 0
     out = re.sub(r"\s+", " ", capsys.readouterr().out)
     assert out == f"{run} ha terminado (1 pasos): nada que reanudar "
+
+
+@pytest.mark.slow  # imports torch
+def test_a_notebooks_step_table_follows_set_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    from perceptron_lab.observe import observe
+
+    monkeypatch.setenv("LC_ALL", "C")
+    step = observe([[1, 2], [3, 4]], [1, 0], [[0.5], [-0.3]], [0.1], loss="bce", lr=0.1)[0]
+    try:
+        set_language("es")
+        spanish = step._repr_html_()
+    finally:
+        set_language(None)
+    english = step._repr_html_()
+    assert 'lang="es"' in spanish and "<th>cantidad</th>" in spanish and "paso 1" in spanish
+    assert 'lang="en"' in english and "<th>quantity</th>" in english
