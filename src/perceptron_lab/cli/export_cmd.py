@@ -14,7 +14,7 @@ def add_export_parser(sub: Any) -> None:
     """The ``export`` sub-command."""
     p = sub.add_parser(
         "export",
-        parents=[options.run_dir()],
+        parents=[options.run_dir(), options.language()],
         help="write a run's trace as TensorBoard events",
         description=(
             "Write a run directory's steps as TensorBoard events: per-step loss, accuracy "
