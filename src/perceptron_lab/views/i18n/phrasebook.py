@@ -26,14 +26,13 @@ class Phrasebook:
         self.table = table
         patterns = []
         for key in table:
-            parts = NUMBERED.split(key)
-            if len(parts) == 1:
+            parts = NUMBERED.split(key)  # text, number, text, number, ..., text
+            fixed = sum(len(p) for p in parts[::2])
+            if len(parts) == 1 or not fixed:  # no field, or nothing but fields: never a pattern
                 continue
-            # parts: text, number, text, number, ..., text
             regex = "".join(
                 re.escape(p) if i % 2 == 0 else rf"(?P<p{p}>.+?)" for i, p in enumerate(parts)
             )
-            fixed = sum(len(p) for p in parts[::2])
             patterns.append((fixed, re.compile(rf"{regex}\Z", re.DOTALL), key))
         self.patterns = sorted(patterns, key=lambda item: -item[0])
 
