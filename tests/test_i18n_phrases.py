@@ -19,7 +19,13 @@ import perceptron_lab
 from perceptron_lab.bounds import BOUNDS
 from perceptron_lab.cli.localize import localize
 from perceptron_lab.cli.main import english_parser, main
-from perceptron_lab.errors import DivergenceError, InputError, VerificationError
+from perceptron_lab.errors import (
+    DivergenceError,
+    InputError,
+    PerceptronLabError,
+    VerificationError,
+)
+from perceptron_lab.playground import WEB_HINT
 from perceptron_lab.views.error_text import error_text
 from perceptron_lab.views.i18n import default_language, set_language
 from perceptron_lab.views.i18n.errors_es import ERRORS
@@ -197,6 +203,11 @@ def test_errors_in_spanish() -> None:
     assert verification == (
         "paso 3: dL/dW discrepa entre la forma cerrada y PyTorch: se esperaba una discrepancia "
         "relativa <= 1e-05, se recibió 2.500e-04"
+    )
+    web = error_text(PerceptronLabError(f"{WEB_HINT} (uvicorn is missing)"), "es")
+    assert (
+        web
+        == "el playground necesita el extra web: pip install 'perceptron-lab[web]' (falta uvicorn)"
     )
     hint = "lower the learning rate (lr = 10) or scale the features (standardize)"
     divergence = error_text(DivergenceError("the gradient norm", 2, hint), "es")

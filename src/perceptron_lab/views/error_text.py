@@ -39,6 +39,8 @@ REASONS = (
 def error_text(exc: BaseException, lang: str | None = None) -> str:
     """``exc``'s message in ``lang`` (None: the locale's); English is ``str(exc)`` itself.
 
+    An error of another kind is its message through the phrasebook.
+
     A phrase the phrasebook lacks stays as written, in English.
     """
     words = Words(lang, "errors")
@@ -62,7 +64,7 @@ def error_text(exc: BaseException, lang: str | None = None) -> str:
             got=say(exc.got),
             hint=say(exc.hint or ""),
         )
-    return str(exc)
+    return say(str(exc))  # a message of its own (the playground's missing extra)
 
 
 def os_reason(exc: OSError, lang: str | None = None) -> str:

@@ -501,4 +501,8 @@ ERRORS: dict[str, str] = {
     "labels of column '<1>' among the run's classes (<2>)": (
         "etiquetas de la columna '<1>' entre las clases de la ejecución (<2>)"
     ),
+    # a PerceptronLabError's own message (cli/playground_cmd, playground.WEB_HINT)
+    "the playground needs the web extra: pip install 'perceptron-lab[web]' (<1> is missing)": (
+        "el playground necesita el extra web: pip install 'perceptron-lab[web]' (falta <1>)"
+    ),
 }
