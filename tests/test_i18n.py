@@ -9,10 +9,49 @@ import pytest
 from perceptron_lab.errors import InputError
 from perceptron_lab.views.i18n import CATALOG, LANGUAGES, PLACEHOLDER, Words, default_language
 
+# Spanish written as the English on purpose: (section, key) and why. Any other Spanish
+# entry equal to its English is an untranslated one.
+SAME_IN_SPANISH = {
+    ("demo", "dZ"): "a symbol, dL/dZ",
+    ("demo", "dW"): "a symbol, dL/dW",
+    ("demo", "dB"): "a symbol, dL/dB",
+    ("demo", "f_ex4"): "a formula",
+    ("demo", "torch_step"): "PyTorch's own code",
+    ("demo", "shapes"): "shapes and symbols",
+    ("explain", "rule_adam"): "an optimizer's name",
+    ("explain", "rule_adamw"): "an optimizer's name",
+    ("explain", "rule_rmsprop"): "an optimizer's name",
+    ("explain", "rule_adagrad"): "an optimizer's name",
+    ("report", "error"): "'error' is Spanish too",
+    ("report", "r2"): "a symbol, R²",
+    ("report", "no"): "'no' is Spanish too",
+    ("playground", "title"): "the product's name",
+    ("playground", "param_nesterov"): "a parameter's name in code",
+    ("playground", "param_betas"): "a parameter's name in code, with its symbols",
+    ("playground", "param_eps"): "a parameter's name in code, with its symbol",
+    ("playground", "param_amsgrad"): "a parameter's name in code",
+    ("playground", "param_alpha"): "a parameter's name in code, with its symbol",
+    ("playground", "tip_z"): "a symbol",
+    ("playground", "tip_a"): "a symbol",
+    ("playground", "tip_loss"): "a symbol",
+    ("playground", "by_torch"): "a name, PyTorch",
+    ("playground", "error"): "'Error' is Spanish too",
+    ("errors", "where"): "'error' is Spanish too (and the program's name)",
+    ("evaluate", "f1"): "a symbol, F1",
+    ("evaluate", "r2"): "a symbol, R²",
+    ("evaluate", "roc_auc"): "a metric's name, ROC AUC",
+    ("plots", "bce_with_logits"): "PyTorch's own code",
+    ("plots", "feature_total"): "a feature's name and a sum",
+    ("plots", "gradient_norm"): "a formula",
+    ("plots", "logit"): "'logit' is Spanish too, and a symbol",
+    ("terminal", "error"): "'error' is Spanish too",
+    ("terminal", "no"): "'no' is Spanish too",
+}
+
 
 def test_both_languages_have_the_same_sections_keys_and_placeholders() -> None:
     en, es = CATALOG["en"], CATALOG["es"]
-    assert set(en) == set(es) >= {"demo", "explain", "report", "watch", "playground", "evaluate", "plots", "terminal", "documents"}
+    assert set(en) == set(es) == {"demo", "explain", "report", "watch", "playground", "evaluate", "plots", "terminal", "documents", "errors", "cli"}
     for section in en:
         assert set(en[section]) == set(es[section]), section
         for key, text in en[section].items():
@@ -22,7 +61,18 @@ def test_both_languages_have_the_same_sections_keys_and_placeholders() -> None:
             assert ours == theirs, (section, key)
 
 
-@pytest.mark.parametrize("section", ["demo", "report", "watch", "playground", "evaluate", "documents"])
+def test_every_spanish_entry_is_translated() -> None:
+    """No Spanish template is its English, but for the symbols and names allowed above."""
+    en, es = CATALOG["en"], CATALOG["es"]
+    same = {(s, k) for s in en for k, text in en[s].items() if es[s][k] == text}
+    assert same - set(SAME_IN_SPANISH) == set(), "untranslated: add Spanish, or allow it here"
+    assert set(SAME_IN_SPANISH) - same == set(), "allowed but translated now: drop it here"
+
+
+@pytest.mark.parametrize(
+    "section",
+    ["demo", "report", "watch", "playground", "evaluate", "terminal", "documents", "errors", "cli"],
+)
 def test_no_template_is_left_in_the_brace_syntax(section: str) -> None:
     """TeX braces belong to the explanation; elsewhere ``{name}`` would be a lost placeholder."""
     for lang in LANGUAGES:

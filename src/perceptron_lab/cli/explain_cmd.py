@@ -13,6 +13,7 @@ from typing import Any
 
 from ..engine.atomic import check_replaceable, write_text_atomic
 from ..errors import InputError
+from ..views.i18n import Words
 from . import options
 from .step_cmd import DEFAULTS, observe_numbers
 
@@ -119,5 +120,5 @@ def run_explain(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return 0
     write_text_atomic(args.out, text)
-    print(f"explanation written to {args.out}")
+    print(Words(args.lang, "cli")("explanation_written", path=args.out))
     return 0

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from ..views.i18n import Words
 from . import options
 
 
@@ -13,7 +14,7 @@ def add_export_parser(sub: Any) -> None:
     """The ``export`` sub-command."""
     p = sub.add_parser(
         "export",
-        parents=[options.run_dir()],
+        parents=[options.run_dir(), options.language()],
         help="write a run's trace as TensorBoard events",
         description=(
             "Write a run directory's steps as TensorBoard events: per-step loss, accuracy "
@@ -58,6 +59,7 @@ def run_export(args: argparse.Namespace) -> int:
     folder = export_run(
         trace, args.tensorboard, name=args.name, every=every, overwrite=args.overwrite
     )
-    print(f"{len(trace)} steps (every {every}) written to {folder}")
-    print(f"see them with: tensorboard --logdir {args.tensorboard}")
+    say = Words(args.lang, "cli")
+    print(say("events_written", count=len(trace), every=every, path=folder))
+    print(say("see_events", path=args.tensorboard))
     return 0

@@ -6,6 +6,11 @@ disk, a read-only folder, a name too long) is one line naming the file and the r
 in words, exit code 1. A closed pipe (``| head``) ends the command quietly, as Unix
 tools do; a terminal that cannot show a character gets a replacement, not a crash.
 Heavy imports happen per command.
+
+Every line is in the user's language: ``--lang`` in the command line (every command
+takes it), else the locale. The help is translated by :mod:`.localize`, the errors at
+display time by :func:`perceptron_lab.views.error_text.error_text` (the exceptions
+themselves stay English for the library's users).
 """
 
 from __future__ import annotations
@@ -15,22 +20,36 @@ import errno
 import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
 
 from .. import __version__
 from ..errors import InputError, PerceptronLabError
-from .options import check_bounds, command_parser, flag, state_bounds
+from ..views.error_text import error_text, os_reason
+from ..views.i18n import Words
+from ..views.i18n.phrasebook import phrasebook
+from .localize import LocalParser, localize
+from .options import (
+    add_language,
+    check_bounds,
+    command_parser,
+    command_parsers,
+    flag,
+    language_of,
+    state_bounds,
+)
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line: what was wrong and where to look."""
+def build_parser(lang: str = "en") -> argparse.ArgumentParser:
+    """The ``perceptron-lab`` parser and its sub-commands, their help in ``lang``."""
+    parser = english_parser()
+    localize(parser, lang)
+    say = phrasebook("errors", lang).say
+    for command in command_parsers(parser):
+        state_bounds(command, say)
+    return parser
 
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
-
-def build_parser() -> argparse.ArgumentParser:
-    """The ``perceptron-lab`` parser and its sub-commands."""
+def english_parser() -> argparse.ArgumentParser:
+    """The parser as the commands write it: every help in English, every command with --lang."""
     from .compare_cmd import add_compare_parser
     from .demo_cmd import add_demo_parser
     from .evaluate_cmd import add_evaluate_parser
@@ -43,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .step_cmd import add_step_parser
     from .train_cmd import add_show_parser, add_train_parser
 
-    parser = _Parser(
+    parser = LocalParser(
         prog="perceptron-lab",
         description=(
             "Train single-layer neural networks and watch every number they learn from: "
@@ -52,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"perceptron-lab {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=LocalParser)
     for add in (
         add_demo_parser,
         add_step_parser,
@@ -69,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         add(sub)
     for command in sub.choices.values():
-        state_bounds(command)
+        add_language(command)
     return parser
 
 
@@ -78,21 +97,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):  # e.g. PYTHONIOENCODING=ascii: '?' for 'γ'
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    lang = language_of(argv)
+    parser = build_parser(lang)
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
         parser.print_help()
         return 0
-    where = f"perceptron-lab {args.command}: error:"
+    words = Words(args.lang, "errors")
+    where = words("where", command=args.command)
     try:
         check_bounds(command_parser(parser, args.command), args)
         code: int = args.run(args)
     except InputError as exc:
         shown = exc.renamed(flag(command_parser(parser, args.command), exc.argument))
-        print(f"{where} {shown}", file=sys.stderr)
+        print(f"{where} {error_text(shown, args.lang)}", file=sys.stderr)
         return 2
     except PerceptronLabError as exc:
-        print(f"{where} {exc}", file=sys.stderr)
+        print(f"{where} {error_text(exc, args.lang)}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # the reader left (| head): no more output, no traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -101,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{where} {os_error(exc, args)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("perceptron-lab: interrupted", file=sys.stderr)
+        print(words("interrupted"), file=sys.stderr)
         return 130
     return code
 
@@ -110,9 +132,10 @@ def os_error(exc: OSError, args: argparse.Namespace) -> str:
     """The file and the reason in words: 'run/config.json: No space left on device (ENOSPC)'.
 
     A write through a file object (pyarrow, matplotlib) names no file: then the one the
-    command was writing, its --out (or --resume, or RUN_DIR), stands for it.
+    command was writing, its --out (or --resume, or RUN_DIR), stands for it. The reason
+    is in the command's language (--lang, else the locale).
     """
-    reason = os.strerror(exc.errno) if exc.errno else str(exc)
+    reason = os_reason(exc, getattr(args, "lang", None))
     if exc.errno is not None and exc.errno in errno.errorcode:
         reason += f" ({errno.errorcode[exc.errno]})"
     fallback = (getattr(args, name, None) for name in ("out", "resume", "run_dir"))

@@ -9,6 +9,7 @@ read off the command's own parser, so the map cannot drift from the options.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -77,13 +78,16 @@ def check_bounds(parser: argparse.ArgumentParser, args: argparse.Namespace) -> N
             parse_bounded(str(action.type), value)  # raises: the text is out of bounds
 
 
-def state_bounds(parser: argparse.ArgumentParser) -> None:
-    """Append each bounded option's bounds to its help: 'epochs (default: 5); an integer in …'."""
+def state_bounds(parser: argparse.ArgumentParser, say: Callable[[str], str] = str) -> None:
+    """Append each bounded option's bounds to its help: 'epochs (default: 5); an integer in …'.
+
+    ``say`` puts the bounds in the help's language (the errors' phrasebook).
+    """
     from ..bounds import BOUNDS
 
     for action in parser._actions:
         if isinstance(action.type, bounded):
-            action.help = f"{action.help}; {BOUNDS[str(action.type)].describe()}"
+            action.help = f"{action.help}; {say(BOUNDS[str(action.type)].describe())}"
 
 
 def command_parser(parser: argparse.ArgumentParser, command: str) -> argparse.ArgumentParser:
@@ -95,22 +99,58 @@ def command_parser(parser: argparse.ArgumentParser, command: str) -> argparse.Ar
     raise KeyError(command)
 
 
+def command_parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    """Every command's sub-parser."""
+    return [
+        sub
+        for action in parser._actions
+        if isinstance(action, argparse._SubParsersAction)
+        for sub in action.choices.values()
+    ]
+
+
 def _parent(*parents: argparse.ArgumentParser) -> argparse.ArgumentParser:
     return argparse.ArgumentParser(add_help=False, parents=list(parents))
 
 
 def language() -> argparse.ArgumentParser:
     """--lang: the language of the text, en or es."""
+    p = _parent()
+    add_language(p)
+    return p
+
+
+def add_language(parser: argparse.ArgumentParser) -> None:
+    """Give ``parser`` --lang, unless it has it: every command speaks the user's language."""
     from ..views.i18n import LANGUAGES, default_language
 
-    p = _parent()
-    p.add_argument(
+    if any(action.dest == "lang" for action in parser._actions):
+        return
+    parser.add_argument(
         "--lang",
         choices=LANGUAGES,
         default=default_language(),
         help="language of the text (default: from the locale, else en)",
     )
-    return p
+
+
+def language_of(argv: Sequence[str]) -> str:
+    """The language a command line asks for: its --lang, else the locale's.
+
+    Read before parsing, so that --help and argparse's own errors speak it too.
+
+    >>> language_of(["train", "--lang", "es"]), language_of(["demo", "--lang=en"])
+    ('es', 'en')
+    """
+    from ..views.i18n import LANGUAGES, default_language
+
+    for i, word in enumerate(argv):
+        value = word.partition("=")[2] if word.startswith("--lang=") else None
+        if word == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        if value in LANGUAGES:
+            return value
+    return default_language()
 
 
 def full_vectors() -> argparse.ArgumentParser:

@@ -11,6 +11,7 @@ import webbrowser
 from typing import Any
 
 from ..errors import InputError
+from ..views.i18n import Words
 from . import options
 
 
@@ -81,6 +82,7 @@ def run_playground(args: argparse.Namespace) -> int:
     """Check the data, then serve until Ctrl-C."""
     from ..extras import require
 
+    say = Words(args.lang, "cli")
     require("web", "the playground", "uvicorn", "starlette")  # checked before the data
     import torch
 
@@ -126,13 +128,10 @@ def run_playground(args: argparse.Namespace) -> int:
     shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     url = f"http://{shown}:{port}/"
     if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print(
-            f"warning: listening on {args.host}: anyone who can reach this machine can use the playground",
-            file=sys.stderr,
-        )
-    print(f"perceptron-lab playground on {url} (Ctrl-C stops it)", flush=True)
+        print(say("open_to_all", host=args.host), file=sys.stderr)
+    print(say("serving", url=url), flush=True)
     if not args.no_browser:
         threading.Timer(0.5, webbrowser.open, (url,)).start()
     serve(make, listener, workers=args.workers)
-    print("perceptron-lab playground stopped", flush=True)
+    print(say("stopped"), flush=True)
     return 0

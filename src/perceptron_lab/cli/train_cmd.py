@@ -14,6 +14,8 @@ from ..engine import strict_json
 from ..errors import InputError, PerceptronLabError
 from ..losses import AUTO, loss_names
 from ..optim import DEFAULT_OPTIMIZER
+from ..views.i18n import Words
+from ..views.i18n.phrasebook import phrasebook
 from . import options
 
 # options a branch may change; their parser default is None, meaning "as the parent run"
@@ -330,6 +332,7 @@ def _train(args: argparse.Namespace, reading: Any) -> int:
     from ..views.run_summary import summary_table
 
     console = Console(highlight=False, stderr=False)
+    say = Words(args.lang, "cli")
     if args.resume and args.branch:
         raise InputError("--resume", "either --resume or --branch, not both", "both")
     if args.at_step is not None and not args.branch:
@@ -401,8 +404,7 @@ def _train(args: argparse.Namespace, reading: Any) -> int:
                 print(strict_json.dumps(done.to_json()))
             else:
                 console.print(
-                    f"{args.resume} has finished ({done.steps} steps): nothing to resume",
-                    markup=False,
+                    say("nothing_to_resume", run=args.resume, steps=done.steps), markup=False
                 )
             return 0
     elif args.branch and before is not None:
@@ -443,6 +445,7 @@ def _train(args: argparse.Namespace, reading: Any) -> int:
                 quiet=args.quiet or args.format == "json",
                 board=board,
                 overwrite=args.overwrite,
+                lang=args.lang,
             )
     except PerceptronLabError as exc:  # diverged or failed verification: its JSON too
         if args.format == "json" and exc.summary is not None:
@@ -457,9 +460,7 @@ def _train(args: argparse.Namespace, reading: Any) -> int:
         trace = result.trace or Trace.load(out)  # type: ignore[arg-type]
         console.print(summary_table(trace, args.lang))
         if out is not None:
-            console.print(
-                f"run written to {out} — see it with: perceptron-lab show {out}", markup=False
-            )
+            console.print(say("run_written", run=out), markup=False)
     return 0
 
 
@@ -473,6 +474,7 @@ def _train_with_progress(
     quiet: bool,
     board: Any = None,
     overwrite: bool = False,
+    lang: str = "en",
 ) -> Any:
     """Run the trainer under a rich progress bar (refreshed at most ~10 times a second)."""
     hooks = {"on_step": board, "on_epoch": board.epoch if board is not None else None}
@@ -483,14 +485,15 @@ def _train_with_progress(
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    say, scores = Words(lang, "cli"), Words(lang, "report")  # the report names the scores
     columns = (
-        TextColumn("[bold]training"),
+        TextColumn(f"[bold]{say('training')}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("epoch {task.fields[epoch]}"),
-        TextColumn("loss {task.fields[loss]}"),
+        TextColumn(say("epoch", epoch="{task.fields[epoch]}")),
+        TextColumn(say("loss", loss="{task.fields[loss]}")),
         TextColumn("{task.fields[score]}"),
-        TextColumn("{task.fields[rate]} steps/s"),
+        TextColumn(say("rate", rate="{task.fields[rate]}")),
         TimeElapsedColumn(),
     )
     last = [0.0]
@@ -510,7 +513,7 @@ def _train_with_progress(
                 completed=p.step,
                 epoch=f"{p.epoch}/{p.epochs}",
                 loss=f"{p.loss:.4f}",
-                score=f"{p.score_name} {p.score:.3f}",
+                score=f"{scores.or_else(p.score_name, p.score_name)} {p.score:.3f}",
                 rate=f"{rate:,.0f}",
             )
 
@@ -526,12 +529,10 @@ def run_show(args: argparse.Namespace) -> int:
     trace = Trace.load(args.run_dir, partial=True)  # what it has, and a line on what it left out
     if trace.skipped:
         first, more = trace.skipped[0], len(trace.skipped) - 1
-        also = f" (and {more} more)" if more else ""
-        print(
-            f"perceptron-lab show: warning: skipped what is damaged: expected {first.expected}, "
-            f"got {first.got}{also}",
-            file=sys.stderr,
-        )
+        say, phrase = Words(args.lang, "cli"), phrasebook("errors", args.lang).say
+        key = "skipped_more" if more else "skipped"
+        expected, got = phrase(first.expected), phrase(first.got)
+        print(say(key, expected=expected, got=got, more=more), file=sys.stderr)
     if args.step is not None:
         row = trace.step(args.step)
         if args.format == "json":

@@ -4,6 +4,7 @@ A step: each quantity by its formula and by PyTorch, with their disagreement (as
 :mod:`perceptron_lab.views.step_table` prints it in a terminal). A run: its settings,
 metrics and verification, and the first and last rows of its step table. Every piece
 of text is escaped; numbers are written with :func:`~perceptron_lab.views.numbers.fmt`.
+The language is ``lang``, else :func:`perceptron_lab.set_language`'s, else the locale's.
 """
 
 from __future__ import annotations

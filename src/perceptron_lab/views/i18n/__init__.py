@@ -26,8 +26,26 @@ CATALOG: dict[str, dict[str, dict[str, str]]] = {"en": EN, "es": ES}
 PLACEHOLDER = re.compile(r"<(\w+)(?::([^<>]*))?>")
 
 
+_chosen: list[str] = []  # set_language's choice, if any: it outranks the locale
+
+
+def set_language(lang: str | None) -> None:
+    """Make ``lang`` the language of every display not told one (a notebook's tables, errors).
+
+    None goes back to the locale's. ``perceptron_lab.set_language("es")`` in a notebook
+    puts its StepRecord and Trace tables in Spanish.
+    """
+    chosen = None if lang is None else check_language(lang)
+    _chosen[:] = [] if chosen is None else [chosen]
+
+
 def default_language() -> str:
-    """Spanish when the locale says so (LC_ALL, LC_MESSAGES or LANG start with 'es'), else English."""
+    """set_language's choice, else Spanish when the locale says so, else English.
+
+    The locale says so when LC_ALL, LC_MESSAGES or LANG (the first set) starts with 'es'.
+    """
+    if _chosen:
+        return _chosen[0]
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var, "")
         if value:

@@ -712,4 +712,53 @@ WORDS: dict[str, dict[str, str]] = {
         "default": "default",
         "whole_set": "the whole set",
     },
+    "errors": {
+        "where": "perceptron-lab <command>: error:",
+        "usage": "<prog>: error: <message> (see '<prog> --help')",
+        "usage_prefix": "usage:",
+        "interrupted": "perceptron-lab: interrupted",
+        "input": "<argument>: expected <expected>, got <got>",
+        "input_hint": "<argument>: expected <expected>, got <got> (<hint>)",
+        "verification": (
+            "step <step>: <quantity> disagrees between the closed form and PyTorch: "
+            "expected a relative disagreement <= <tolerance>, got <disagreement>"
+        ),
+        "divergence": "step <step>: <quantity>: expected finite numbers, got NaN or Inf (<hint>)",
+        "os_ENOENT": "No such file or directory",
+        "os_EACCES": "Permission denied",
+        "os_EPERM": "Operation not permitted",
+        "os_ENOSPC": "No space left on device",
+        "os_EROFS": "Read-only file system",
+        "os_ENAMETOOLONG": "File name too long",
+        "os_EISDIR": "Is a directory",
+        "os_ENOTDIR": "Not a directory",
+        "os_EEXIST": "File exists",
+        "os_ENOTEMPTY": "Directory not empty",
+        "os_EMFILE": "Too many open files",
+        "os_EIO": "Input/output error",
+        "os_EXDEV": "Invalid cross-device link",
+        "os_EBUSY": "Device or resource busy",
+        "os_EADDRINUSE": "Address already in use",
+    },
+    "cli": {
+        "explanation_written": "explanation written to <path>",
+        "events_written": "<count> steps (every <every>) written to <path>",
+        "see_events": "see them with: tensorboard --logdir <path>",
+        "open_to_all": (
+            "warning: listening on <host>: anyone who can reach this machine can use the playground"
+        ),
+        "serving": "perceptron-lab playground on <url> (Ctrl-C stops it)",
+        "stopped": "perceptron-lab playground stopped",
+        "nothing_to_resume": "<run> has finished (<steps> steps): nothing to resume",
+        "run_written": "run written to <run> — see it with: perceptron-lab show <run>",
+        "training": "training",
+        "epoch": "epoch <epoch>",
+        "loss": "loss <loss>",
+        "rate": "<rate> steps/s",
+        "skipped": "perceptron-lab show: warning: skipped what is damaged: expected <expected>, got <got>",
+        "skipped_more": (
+            "perceptron-lab show: warning: skipped what is damaged: "
+            "expected <expected>, got <got> (and <more> more)"
+        ),
+    },
 }

@@ -716,4 +716,57 @@ WORDS: dict[str, dict[str, str]] = {
         "default": "por defecto",
         "whole_set": "todo el conjunto",
     },
+    "errors": {
+        "where": "perceptron-lab <command>: error:",
+        "usage": "<prog>: error: <message> (mira '<prog> --help')",
+        "usage_prefix": "uso:",
+        "interrupted": "perceptron-lab: interrumpido",
+        "input": "<argument>: se esperaba <expected>, se recibió <got>",
+        "input_hint": "<argument>: se esperaba <expected>, se recibió <got> (<hint>)",
+        "verification": (
+            "paso <step>: <quantity> discrepa entre la forma cerrada y PyTorch: "
+            "se esperaba una discrepancia relativa <= <tolerance>, se recibió <disagreement>"
+        ),
+        "divergence": (
+            "paso <step>: <quantity>: se esperaban números finitos, se recibió NaN o Inf (<hint>)"
+        ),
+        "os_ENOENT": "No existe el archivo o el directorio",
+        "os_EACCES": "Permiso denegado",
+        "os_EPERM": "Operación no permitida",
+        "os_ENOSPC": "No queda espacio en el dispositivo",
+        "os_EROFS": "Sistema de archivos de solo lectura",
+        "os_ENAMETOOLONG": "Nombre de archivo demasiado largo",
+        "os_EISDIR": "Es un directorio",
+        "os_ENOTDIR": "No es un directorio",
+        "os_EEXIST": "El archivo ya existe",
+        "os_ENOTEMPTY": "El directorio no está vacío",
+        "os_EMFILE": "Demasiados archivos abiertos",
+        "os_EIO": "Error de entrada/salida",
+        "os_EXDEV": "Enlace entre dispositivos no válido",
+        "os_EBUSY": "Dispositivo o recurso ocupado",
+        "os_EADDRINUSE": "La dirección ya está en uso",
+    },
+    "cli": {
+        "explanation_written": "explicación escrita en <path>",
+        "events_written": "<count> pasos (uno de cada <every>) escritos en <path>",
+        "see_events": "míralos con: tensorboard --logdir <path>",
+        "open_to_all": (
+            "aviso: escuchando en <host>: cualquiera que llegue a esta máquina puede usar el playground"
+        ),
+        "serving": "playground de perceptron-lab en <url> (Ctrl-C lo detiene)",
+        "stopped": "playground de perceptron-lab detenido",
+        "nothing_to_resume": "<run> ha terminado (<steps> pasos): nada que reanudar",
+        "run_written": "ejecución escrita en <run> — mírala con: perceptron-lab show <run>",
+        "training": "entrenando",
+        "epoch": "época <epoch>",
+        "loss": "pérdida <loss>",
+        "rate": "<rate> pasos/s",
+        "skipped": (
+            "perceptron-lab show: aviso: se omitió lo dañado: se esperaba <expected>, se recibió <got>"
+        ),
+        "skipped_more": (
+            "perceptron-lab show: aviso: se omitió lo dañado: "
+            "se esperaba <expected>, se recibió <got> (y <more> más)"
+        ),
+    },
 }
