@@ -314,6 +314,7 @@ def _train(args: argparse.Namespace, reading: Any) -> int:
     from ..engine.run_files import Parent, check_place, check_place_now, start_from_row
     from ..engine.trace import Trace
     from ..engine.train import Trainer
+    from ..views.advice import advice_lines
     from ..views.run_summary import summary_table
 
     console = Console(highlight=False, stderr=False)
@@ -444,7 +445,9 @@ def _train(args: argparse.Namespace, reading: Any) -> int:
             console.print(
                 f"run written to {out} — see it with: perceptron-lab show {out}", markup=False
             )
-    return 0
+    for line in advice_lines(result.summary.advice, getattr(args, "lang", None)):
+        print(line, file=sys.stderr)  # measured causes of a useless run, with the fix
+    return 1 if result.summary.status == "diverged" else 0
 
 
 def _train_with_progress(

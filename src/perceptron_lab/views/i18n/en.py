@@ -587,4 +587,15 @@ WORDS: dict[str, dict[str, str]] = {
         "bars_samples": "sample of the batch (largest terms first)",
         "bars_axis": "cₙ for each feature",
     },
+    "advice": {
+        "warning": "warning: <text>",
+        "diverged": "the run diverged: the training loss grew from <start:.4g> at the start to <worst:.4g>, <times:.3g> times as much, at learning rate <lr:g>. Fix: lower the learning rate 10× (--lr <lower:g>) and standardize the features (--standardize).",
+        "rising": "the training loss rose, from <start:.4g> at the start to <end:.4g> at the end: the learning rate <lr:g> is too large. Fix: lower it 10× (--lr <lower:g>), or standardize the features (--standardize).",
+        "still_falling": "not converged: the training loss still fell by <fell:.1%> in the last of <epochs> epochs (to <end:.4g>). Fix: train longer (--epochs <more>) or raise the learning rate (--lr <higher:g>).",
+        "not_separable": "one neuron cannot learn these classes: no straight boundary (a hyperplane W·x + B = 0) separates them, and after <epochs> epochs the training accuracy is <accuracy:.3f>, no better than the majority share <majority:.3f>.",
+        "fix_crosses": " Fix: add a feature cross (--crosses x1*x2), or a hidden layer (planned).",
+        "fix_hidden": " Fix: a hidden layer (planned).",
+        "majority": "stuck at the majority share: after <epochs> epochs the training accuracy is <accuracy:.3f>, no better than always answering the most common class (<majority:.3f>). Fix: standardize the features (--standardize) or change the learning rate (--lr).",
+        "scales": "the features' scales differ <ratio:.3g>×: <large> has standard deviation <large_std:.4g>, <small> <small_std:.4g>, and the largest dominates every step. Fix: standardize the features (--standardize).",
+    },
 }
