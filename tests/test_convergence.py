@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 from sklearn.linear_model import Perceptron
@@ -12,6 +15,7 @@ from perceptron_lab.data import load
 from perceptron_lab.engine.config import TrainConfig
 from perceptron_lab.engine.convergence import separable
 from perceptron_lab.engine.datasource import data_spec, load_split
+from perceptron_lab.engine.trace import Trace
 from perceptron_lab.engine.train import RunResult, Trainer
 from perceptron_lab.views.advice import advice_lines, advice_text
 
@@ -140,3 +144,41 @@ def test_train_prints_the_warning_and_a_diverged_run_exits_1(
     assert main(["train", "linear", "--lr", "3", "--format", "json"]) == 1
     out, err = capsys.readouterr()
     assert '"status": "diverged"' in out and err.startswith("aviso: el entrenamiento divergió")
+
+
+def spreadsheet(path: Path) -> Path:
+    """A user's yes/no CSV: 300 rows, features on scales about 1, 100 and 10000."""
+    rng = np.random.default_rng(1)
+    a, b, c = rng.normal(0, 1, 300), rng.normal(50, 100, 300), rng.normal(2e4, 1e4, 300)
+    z = 1.2 * a + 0.02 * (b - 50) - 2e-4 * (c - 2e4) + rng.normal(0, 0.7, 300)
+    rows = ["x1,x2,x3,label"] + [
+        f"{p},{q},{r},{'yes' if s > 0.3 else 'no'}" for p, q, r, s in zip(a, b, c, z, strict=True)
+    ]
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def test_a_file_on_scales_far_apart_is_standardized_by_default(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = spreadsheet(tmp_path / "mydata.csv")
+    labels = np.loadtxt(data, delimiter=",", skiprows=1, usecols=3, dtype=str)
+    majority = max(np.mean(labels == "yes"), np.mean(labels == "no"))
+    assert main(["train", str(data), "--target", "label", "--out", str(tmp_path / "run")]) == 0
+    assert capsys.readouterr().err == ""  # standardized: no advice
+    trace = Trace.load(tmp_path / "run")
+    assert trace.manifest.config.standardize is True  # stored: resume and predict apply it
+    assert trace.summary is not None
+    assert trace.summary.final["train_accuracy"] > majority + 0.1
+    assert main(["train", str(data), "--target", "label", "--no-standardize"]) == 0
+    err = capsys.readouterr().err
+    assert "scales differ" in err and "--standardize" in err
+
+
+def test_builtin_data_keep_their_default_of_no_standardizing(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["train", "breast_cancer", "--format", "json"]) == 0
+    final = json.loads(capsys.readouterr().out)["final"]
+    assert final == pytest.approx(train("breast_cancer").summary.final)  # unstandardized
+    assert final != pytest.approx(train("breast_cancer", standardize=True).summary.final)

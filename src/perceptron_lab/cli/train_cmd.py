@@ -112,8 +112,9 @@ def add_train_parser(sub: Any) -> None:
     )
     p.add_argument(
         "--standardize",
-        action="store_true",
-        help="scale features by the training set's mean and std",
+        action=argparse.BooleanOptionalAction,
+        help="scale features by the training set's mean and std (default: on for a data "
+        "file whose feature scales differ more than 100×, else off)",
     )
     p.add_argument(
         "--capture-samples",
@@ -196,7 +197,7 @@ def _config_from_args(args: argparse.Namespace, base: Any) -> Any:
             optimizer_options=options,
             seed=args.seed,
             test_size=args.test_size,
-            standardize=args.standardize,
+            standardize=bool(args.standardize),
             dtype=args.dtype,
             capture_samples=args.capture_samples,
         )
@@ -309,6 +310,8 @@ def _train(args: argparse.Namespace, reading: Any) -> int:
     from rich.console import Console
 
     from ..data import Standardizer
+    from ..data.builtin import builtin_name
+    from ..engine.convergence import spread
     from ..engine.datasource import data_spec, load_split
     from ..engine.run_data import same_data
     from ..engine.run_files import Parent, check_place, check_place_now, start_from_row
@@ -359,6 +362,10 @@ def _train(args: argparse.Namespace, reading: Any) -> int:
         )
     else:
         spec = dict(before.manifest.data.recipe)
+    if args.standardize is None and before is None and builtin_name(spec["source"]) is None:
+        # a file's features on scales far apart: standardized by default (stored in config)
+        raw, _ = load_split(spec, test_size=config.test_size, seed=config.seed, scale=False)
+        config = replace(config, standardize=spread(raw.X, raw.feature_names) is not None)
     scaler = Standardizer()
     train, test = load_split(
         spec, test_size=config.test_size, seed=config.seed, scale=config.standardize, scaler=scaler

@@ -66,7 +66,8 @@ def separable(X: np.ndarray, y: np.ndarray) -> bool:
     return bool(found.status == 0)
 
 
-def _scales(X: np.ndarray, names: Sequence[str]) -> Advice | None:
+def spread(X: np.ndarray, names: Sequence[str]) -> Advice | None:
+    """Advice "scales" when the varying features' σⱼ differ by more than SCALES, else None."""
     sigma = X.std(axis=0)
     varied = np.flatnonzero(sigma > 0)
     if len(varied) < 2:
@@ -136,7 +137,7 @@ def diagnose(
             cause = "not_separable" if two and not separable(X, y) else "majority"
             found.append(Advice(cause, numbers))
     if not standardized:
-        spread = _scales(X, feature_names)
-        if spread is not None:
-            found.append(spread)
+        scales = spread(X, feature_names)
+        if scales is not None:
+            found.append(scales)
     return found
