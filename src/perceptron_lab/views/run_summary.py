@@ -21,9 +21,15 @@ def _metric(value: Any) -> str:
     return "—" if value is None else fmt(float(value))
 
 
+def ordinal(n: int) -> str:
+    """English ordinal: 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, 32nd."""
+    last = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{last}"
+
+
 def _schedule(every: Any) -> str:
-    """'every step', or 'the first, the last and every K-th'."""
-    return "every step" if every in (1, None) else f"the first, the last and every {every}th"
+    """'every step', or 'the first, the last and every K-th' (every 32nd)."""
+    return "every step" if every in (1, None) else f"the first, the last and every {ordinal(every)}"
 
 
 def summary_table(trace: Trace) -> Table:
@@ -67,11 +73,15 @@ def summary_table(trace: Trace) -> Table:
         if f"{side}_loss" in final:
             table.add_row(
                 side,
-                f"loss {_metric(final[f'{side}_loss'])} · {name} {_metric(final[f'{side}_{name}'])}",
+                f"loss {_metric(final[f'{side}_loss'])} (after the last update) · "
+                f"{name} {_metric(final[f'{side}_{name}'])}",
             )
     if summary is None and trace.steps:
         last = trace.steps[-1]
-        table.add_row("last step", f"loss {_metric(last['loss'])} · {name} {_metric(last[name])}")
+        table.add_row(
+            "last step",
+            f"loss {_metric(last['loss'])} (before its update) · {name} {_metric(last[name])}",
+        )
     seen = trace.verification()
     every = summary.verify_every if summary else m.verify_every
     tolerance = f" · tolerance {summary.tolerance:.0e}" if summary else ""
