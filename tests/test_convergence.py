@@ -137,7 +137,10 @@ def test_no_advice_on_runs_that_went_well(name: str, settings: dict[str, float])
 def test_train_prints_the_warning_and_a_diverged_run_exits_1(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert main(["train", "xor", "--epochs", "200", "--lr", "1"]) == 0
+    assert main(["train", "xor", "--epochs", "200", "--lr", "1", "--quiet"]) == 0
+    out = " ".join(capsys.readouterr().out.replace("│", " ").split())  # the table's cells
+    assert "warning one neuron cannot learn these classes" in out and "(--crosses x1*x2)" in out
+    assert main(["train", "xor", "--epochs", "200", "--lr", "1", "--format", "json"]) == 0
     err = capsys.readouterr().err
     assert err.startswith("warning: one neuron cannot learn") and "--crosses x1*x2" in err
     monkeypatch.setenv("LC_ALL", "es_ES.UTF-8")
@@ -164,13 +167,16 @@ def test_a_file_on_scales_far_apart_is_standardized_by_default(
     data = spreadsheet(tmp_path / "mydata.csv")
     labels = np.loadtxt(data, delimiter=",", skiprows=1, usecols=3, dtype=str)
     majority = max(np.mean(labels == "yes"), np.mean(labels == "no"))
-    assert main(["train", str(data), "--target", "label", "--out", str(tmp_path / "run")]) == 0
-    assert capsys.readouterr().err == ""  # standardized: no advice
+    run = ["train", str(data), "--target", "label", "--out", str(tmp_path / "run"), "--quiet"]
+    assert main(run) == 0
+    assert "warning" not in capsys.readouterr().out  # standardized: no advice
     trace = Trace.load(tmp_path / "run")
     assert trace.manifest.config.standardize is True  # stored: resume and predict apply it
     assert trace.summary is not None
     assert trace.summary.final["train_accuracy"] > majority + 0.1
-    assert main(["train", str(data), "--target", "label", "--no-standardize"]) == 0
+    assert (
+        main(["train", str(data), "--target", "label", "--no-standardize", "--format", "json"]) == 0
+    )
     err = capsys.readouterr().err
     assert "scales differ" in err and "--standardize" in err
 

@@ -445,15 +445,15 @@ def _train(args: argparse.Namespace, reading: Any) -> int:
             board.close()
     if args.format == "json":
         print(strict_json.dumps(result.summary.to_json()))
-    else:
+        for line in advice_lines(result.summary.advice, getattr(args, "lang", None)):
+            print(line, file=sys.stderr)  # measured causes of a useless run, with the fix
+    else:  # the table words the advice
         trace = result.trace or Trace.load(out)  # type: ignore[arg-type]
         console.print(summary_table(trace))
         if out is not None:
             console.print(
                 f"run written to {out} — see it with: perceptron-lab show {out}", markup=False
             )
-    for line in advice_lines(result.summary.advice, getattr(args, "lang", None)):
-        print(line, file=sys.stderr)  # measured causes of a useless run, with the fix
     return 1 if result.summary.status == "diverged" else 0
 
 

@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..engine.trace import Trace
+from .advice import advice_text
 from .coefficients import class_mapping, final_weights
 from .numbers import fmt, fmt_gap
 
@@ -82,6 +83,8 @@ def summary_table(trace: Trace) -> Table:
             "last step",
             f"loss {_metric(last['loss'])} (before its update) · {name} {_metric(last[name])}",
         )
+    for advice in (summary.advice or ()) if summary else ():
+        table.add_row("warning", Text(advice_text(advice)))  # measured cause and fix
     seen = trace.verification()
     every = summary.verify_every if summary else m.verify_every
     tolerance = f" · tolerance {summary.tolerance:.0e}" if summary else ""
