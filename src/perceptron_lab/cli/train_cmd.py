@@ -221,8 +221,9 @@ def _refuse_ignored(args: argparse.Namespace) -> None:
     for name in (*RESUME_FIXED, *data_options):
         value = getattr(args, name)
         if value != args.unset[name]:
+            switch = {True: "--", False: "--no-"}.get(value) if isinstance(value, bool) else None
             raise InputError(
-                name,
+                name if switch is None else switch + name.replace("_", "-"),  # as typed
                 "none with --resume (a resumed run keeps its settings; for others, "
                 "--branch RUN_DIR --at-step N --out NEW)",
                 "given" if value is True else repr(value),

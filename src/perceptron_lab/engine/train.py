@@ -313,8 +313,16 @@ class Trainer:
         epochs_before = start.position.epoch if before is not None and start is not None else 0
         metric_names = StepSchema.metric_columns(self.score_name, self.test_t is not None)
         last_metrics: dict[str, float] = {}
-        losses: list[float] = []  # Lₑ, the whole-set training loss after each epoch
-        start_loss = self.epoch_metrics(session.state.W, session.state.B)["train_loss"]
+        # L₀ at the run's first step and Lₑ after each epoch, a resumed run's earlier ones too
+        W0, B0 = session.state.W, session.state.B
+        losses: list[float] = []
+        if before is not None and start is not None and before.steps:
+            first = before.steps[0]
+            W0 = torch.tensor(first["W_before"], dtype=torch.float64).to(self.dtype)
+            W0 = W0.reshape(session.state.W.shape)
+            B0 = torch.tensor(first["B_before"], dtype=torch.float64).to(self.dtype)
+            losses = [h["train_loss"] for h in before.history if h["epoch"] <= epochs_before]
+        start_loss = self.epoch_metrics(W0, B0)["train_loss"]
         began = time.perf_counter()
 
         def sink(row: Row) -> None:
