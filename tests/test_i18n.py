@@ -51,7 +51,24 @@ SAME_IN_SPANISH = {
 
 def test_both_languages_have_the_same_sections_keys_and_placeholders() -> None:
     en, es = CATALOG["en"], CATALOG["es"]
-    assert set(en) == set(es) == {"demo", "explain", "report", "watch", "playground", "evaluate", "plots", "terminal", "documents", "errors", "cli"}
+    assert (
+        set(en)
+        == set(es)
+        == {
+            "demo",
+            "explain",
+            "report",
+            "watch",
+            "playground",
+            "evaluate",
+            "plots",
+            "terminal",
+            "documents",
+            "errors",
+            "cli",
+            "advice",
+        }
+    )
     for section in en:
         assert set(en[section]) == set(es[section]), section
         for key, text in en[section].items():

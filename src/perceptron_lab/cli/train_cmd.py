@@ -122,8 +122,9 @@ def add_train_parser(sub: Any) -> None:
     )
     p.add_argument(
         "--standardize",
-        action="store_true",
-        help="scale features by the training set's mean and std",
+        action=argparse.BooleanOptionalAction,
+        help="scale features by the training set's mean and std (default: on for a data "
+        "file whose feature scales differ more than 100×, else off)",
     )
     p.add_argument(
         "--capture-samples",
@@ -211,7 +212,7 @@ def _config_from_args(args: argparse.Namespace, base: Any) -> Any:
             optimizer_options=options,
             seed=args.seed,
             test_size=args.test_size,
-            standardize=args.standardize,
+            standardize=bool(args.standardize),
             dtype=args.dtype,
             capture_samples=args.capture_samples,
         )
@@ -235,8 +236,9 @@ def _refuse_ignored(args: argparse.Namespace) -> None:
     for name in (*RESUME_FIXED, *data_options):
         value = getattr(args, name)
         if value != args.unset[name]:
+            switch = {True: "--", False: "--no-"}.get(value) if isinstance(value, bool) else None
             raise InputError(
-                name,
+                name if switch is None else switch + name.replace("_", "-"),  # as typed
                 "none with --resume (a resumed run keeps its settings; for others, "
                 "--branch RUN_DIR --at-step N --out NEW)",
                 "given" if value is True else repr(value),
@@ -324,11 +326,14 @@ def _train(args: argparse.Namespace, reading: Any) -> int:
     from rich.console import Console
 
     from ..data import Standardizer
+    from ..data.builtin import builtin_name
+    from ..engine.convergence import spread
     from ..engine.datasource import data_spec, load_split
     from ..engine.run_data import same_data
     from ..engine.run_files import Parent, check_place, check_place_now, start_from_row
     from ..engine.trace import Trace
     from ..engine.train import Trainer
+    from ..views.advice import advice_lines
     from ..views.run_summary import summary_table
 
     console = Console(highlight=False, stderr=False)
@@ -377,6 +382,10 @@ def _train(args: argparse.Namespace, reading: Any) -> int:
         )
     else:
         spec = dict(before.manifest.data.recipe)
+    if args.standardize is None and before is None and builtin_name(spec["source"]) is None:
+        # a file's features on scales far apart: standardized by default (stored in config)
+        raw, _ = load_split(spec, test_size=config.test_size, seed=config.seed, scale=False)
+        config = replace(config, standardize=spread(raw.X, raw.feature_names) is not None)
     scaler = Standardizer()
     train, test = load_split(
         spec, test_size=config.test_size, seed=config.seed, scale=config.standardize, scaler=scaler
@@ -456,12 +465,14 @@ def _train(args: argparse.Namespace, reading: Any) -> int:
             board.close()
     if args.format == "json":
         print(strict_json.dumps(result.summary.to_json()))
-    else:
+        for line in advice_lines(result.summary.advice, getattr(args, "lang", None)):
+            print(line, file=sys.stderr)  # measured causes of a useless run, with the fix
+    else:  # the table words the advice
         trace = result.trace or Trace.load(out)  # type: ignore[arg-type]
         console.print(summary_table(trace, args.lang))
         if out is not None:
             console.print(say("run_written", run=out), markup=False)
-    return 0
+    return 1 if result.summary.status == "diverged" else 0
 
 
 def _train_with_progress(

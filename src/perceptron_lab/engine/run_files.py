@@ -169,6 +169,7 @@ class RunSummary:
     B: list[Any] | None  # (k,)
     watch: dict[str, Any] | None = None
     files: dict[str, str] | None = None  # set by RunWriter: relative path → SHA-256 at the end
+    advice: list[dict[str, Any]] | None = None  # engine.convergence.Advice: cause and numbers
 
     def to_json(self) -> dict[str, Any]:
         """Strict JSON: a diverged run's non-finite numbers as null (its status says why)."""

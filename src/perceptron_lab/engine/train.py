@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import platform
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from ..optim.schedules import Schedule, parse_schedule
 from . import checkpoint
 from .batching import InMemoryBatches, batches_per_epoch
 from .config import TrainConfig
+from .convergence import Advice, diagnose
 from .inputs import Tensors, choose_loss, initial_weights, to_tensors
 from .metrics import evaluate
 from .run_files import (
@@ -312,6 +313,16 @@ class Trainer:
         epochs_before = start.position.epoch if before is not None and start is not None else 0
         metric_names = StepSchema.metric_columns(self.score_name, self.test_t is not None)
         last_metrics: dict[str, float] = {}
+        # L₀ at the run's first step and Lₑ after each epoch, a resumed run's earlier ones too
+        W0, B0 = session.state.W, session.state.B
+        losses: list[float] = []
+        if before is not None and start is not None and before.steps:
+            first = before.steps[0]
+            W0 = torch.tensor(first["W_before"], dtype=torch.float64).to(self.dtype)
+            W0 = W0.reshape(session.state.W.shape)
+            B0 = torch.tensor(first["B_before"], dtype=torch.float64).to(self.dtype)
+            losses = [h["train_loss"] for h in before.history if h["epoch"] <= epochs_before]
+        start_loss = self.epoch_metrics(W0, B0)["train_loss"]
         began = time.perf_counter()
 
         def sink(row: Row) -> None:
@@ -330,6 +341,7 @@ class Trainer:
             if row.batch.last_of_epoch:
                 epochs_before += 1
                 last_metrics.update({n: row.scalars[n] for n in metric_names})
+                losses.append(float(row.scalars["train_loss"]))
                 if on_epoch is not None:
                     on_epoch({"epoch": row.scalars["epoch"], **last_metrics})
             if writer is not None and (t % self.checkpoint_every == 0 or t == self.total_steps):
@@ -366,10 +378,13 @@ class Trainer:
                 writer.close()  # an unforeseen error: the rows so far stay, the lock goes
             raise
         elapsed = time.perf_counter() - began
+        advice: list[Advice] = []
         if status != "finished":
             last_metrics = {}
+        else:
+            advice = self.diagnose(start_loss, losses, last_metrics)
         summary = self.summary(
-            session, status, failure, epochs_before, last_metrics, elapsed, t0=t0
+            session, status, failure, epochs_before, last_metrics, elapsed, t0=t0, advice=advice
         )
         trace = None
         if writer is not None:
@@ -392,14 +407,18 @@ class Trainer:
         seconds: float,
         *,
         t0: int = 0,
+        advice: Sequence[Advice] = (),
     ) -> RunSummary:
         """summary.json of ``session`` ended with ``status`` (metrics: the last epoch's, or
-        {} for those of the state it ended in); a finished run whose loss overflowed at
-        the last update is "diverged"."""
+        {} for those of the state it ended in), with the ``advice`` measured on it; a
+        finished run whose loss overflowed at the last update, or grew by orders of
+        magnitude (advice "diverged"), is "diverged"."""
         state = session.state
         metrics = metrics or self.epoch_metrics(state.W, state.B)
         if status == "finished" and not all(map(math.isfinite, metrics.values())):
             status = "diverged"  # the last update overflowed the loss of the whole set
+        if status == "finished" and any(a.cause == "diverged" for a in advice):
+            status = "diverged"  # finite, but blown up: never "finished"
         return RunSummary(
             status=status,
             error=str(failure) if failure else None,
@@ -418,6 +437,24 @@ class Trainer:
             steps_per_second=(state.position.step - t0) / seconds if seconds > 0 else None,
             W=state.W.tolist(),
             B=state.B.tolist(),
+            advice=[a.to_json() for a in advice] or None,
+        )
+
+    def diagnose(
+        self, start_loss: float, losses: list[float], metrics: Mapping[str, float]
+    ) -> list[Advice]:
+        """What :func:`~perceptron_lab.engine.convergence.diagnose` measures on this run."""
+        d = self.train_data
+        return diagnose(
+            start_loss,
+            losses,
+            score_name=self.score_name,
+            score=metrics.get(f"train_{self.score_name}"),
+            lr=self.config.lr,
+            X=d.X,
+            y=d.y,
+            feature_names=d.feature_names,
+            standardized=self.config.standardize,
         )
 
     def epoch_metrics(self, W: torch.Tensor, B: torch.Tensor) -> dict[str, float]:

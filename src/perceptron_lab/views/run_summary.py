@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..engine.trace import Trace
+from .advice import advice_text
 from .coefficients import class_mapping, final_weights
 from .fitted_table import FittedTable
 from .i18n import Words, value_word
@@ -109,7 +110,7 @@ def summary_table(trace: Trace, lang: str) -> FittedTable:
                 (
                     w(side),
                     w(
-                        "metrics_line",
+                        "metrics_after",
                         loss=_metric(final[f"{side}_loss"]),
                         score=score,
                         value=_metric(final[f"{side}_{name}"]),
@@ -122,13 +123,15 @@ def summary_table(trace: Trace, lang: str) -> FittedTable:
             (
                 w("last_step"),
                 w(
-                    "metrics_line",
+                    "metrics_before",
                     loss=_metric(last["loss"]),
                     score=score,
                     value=_metric(last[name]),
                 ),
             )
         )
+    for advice in (summary.advice or ()) if summary else ():
+        rows.append((w("warning_row"), advice_text(advice, lang)))  # measured cause and fix
     seen = trace.verification()
     every = summary.verify_every if summary else m.verify_every
     rows.append(

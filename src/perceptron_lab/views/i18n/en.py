@@ -211,7 +211,7 @@ WORDS: dict[str, dict[str, str]] = {
         "r2": "R²",
         # verification
         "verified_steps": "verified steps",
-        "verified_value": "<n> of <total> (the first, the last and every <every>th)",
+        "verified_value": "<n> of <total> (the first, the last and one in every <every>)",
         "verified_all": "<n> of <total> (every step)",
         "worst": "worst disagreement",
         "quantity": "quantity",
@@ -609,11 +609,13 @@ WORDS: dict[str, dict[str, str]] = {
         "train": "train",
         "test": "test",
         "last_step": "last step",
-        "metrics_line": "loss <loss> · <score> <value>",
+        "metrics_after": "loss <loss> (after the last update) · <score> <value>",
+        "metrics_before": "loss <loss> (before its update) · <score> <value>",
+        "warning_row": "warning",
         "verified": "verified",
         "verified_line": "<n> steps (<schedule>) · worst disagreement <gap> (<quantity>, step <step>)",
         "every_step": "every step",
-        "every_kth": "the first, the last and every <k>th",
+        "every_kth": "the first, the last and one in every <k>",
         "tolerance_line": " · tolerance <tolerance>",
         "time": "time",
         "seconds": "<s> seconds",
@@ -760,5 +762,16 @@ WORDS: dict[str, dict[str, str]] = {
             "perceptron-lab show: warning: skipped what is damaged: "
             "expected <expected>, got <got> (and <more> more)"
         ),
+    },
+    "advice": {
+        "warning": "warning: <text>",
+        "diverged": "the run diverged: the training loss grew from <start:.4g> at the start to <worst:.4g>, <times:.3g> times as much, at learning rate <lr:g>. Fix: lower the learning rate 10× (--lr <lower:g>) and standardize the features (--standardize).",
+        "rising": "the training loss rose, from <start:.4g> at the start to <end:.4g> at the end: the learning rate <lr:g> is too large. Fix: lower it 10× (--lr <lower:g>), or standardize the features (--standardize).",
+        "still_falling": "not converged: the training loss still fell by <fell:.1%> in the last of <epochs> epochs (to <end:.4g>). Fix: train longer (--epochs <more>) or raise the learning rate (--lr <higher:g>).",
+        "not_separable": "one neuron cannot learn these classes: no straight boundary (a hyperplane W·x + B = 0) separates them, and after <epochs> epochs the training accuracy is <accuracy:.3f>, no better than the majority share <majority:.3f>.",
+        "fix_crosses": " Fix: add a feature cross (--crosses x1*x2), or a hidden layer (planned).",
+        "fix_hidden": " Fix: a hidden layer (planned).",
+        "majority": "stuck at the majority share: after <epochs> epochs the training accuracy is <accuracy:.3f>, no better than always answering the most common class (<majority:.3f>). Fix: standardize the features (--standardize) or change the learning rate (--lr).",
+        "scales": "the features' scales differ <ratio:.3g>×: <large> has standard deviation <large_std:.4g>, <small> <small_std:.4g>, and the largest dominates every step. Fix: standardize the features (--standardize).",
     },
 }

@@ -611,7 +611,9 @@ WORDS: dict[str, dict[str, str]] = {
         "train": "entrenamiento",
         "test": "prueba",
         "last_step": "último paso",
-        "metrics_line": "pérdida <loss> · <score> <value>",
+        "metrics_after": "pérdida <loss> (tras la última actualización) · <score> <value>",
+        "metrics_before": "pérdida <loss> (antes de su actualización) · <score> <value>",
+        "warning_row": "aviso",
         "verified": "verificado",
         "verified_line": "<n> pasos (<schedule>) · mayor discrepancia <gap> (<quantity>, paso <step>)",
         "every_step": "cada paso",
@@ -768,5 +770,16 @@ WORDS: dict[str, dict[str, str]] = {
             "perceptron-lab show: aviso: se omitió lo dañado: "
             "se esperaba <expected>, se recibió <got> (y <more> más)"
         ),
+    },
+    "advice": {
+        "warning": "aviso: <text>",
+        "diverged": "el entrenamiento divergió: la pérdida de entrenamiento creció de <start:.4g> al inicio a <worst:.4g>, <times:.3g> veces más, con tasa de aprendizaje <lr:g>. Solución: baje la tasa de aprendizaje 10× (--lr <lower:g>) y estandarice las variables (--standardize).",
+        "rising": "la pérdida de entrenamiento subió, de <start:.4g> al inicio a <end:.4g> al final: la tasa de aprendizaje <lr:g> es demasiado grande. Solución: bájela 10× (--lr <lower:g>) o estandarice las variables (--standardize).",
+        "still_falling": "no ha convergido: la pérdida de entrenamiento aún bajó un <fell:.1%> en la última de <epochs> épocas (hasta <end:.4g>). Solución: entrene más épocas (--epochs <more>) o suba la tasa de aprendizaje (--lr <higher:g>).",
+        "not_separable": "una sola neurona no puede aprender estas clases: ninguna frontera recta (un hiperplano W·x + B = 0) las separa, y tras <epochs> épocas la exactitud de entrenamiento es <accuracy:.3f>, no mejor que la proporción de la clase mayoritaria <majority:.3f>.",
+        "fix_crosses": " Solución: añada un cruce de variables (--crosses x1*x2) o una capa oculta (prevista).",
+        "fix_hidden": " Solución: una capa oculta (prevista).",
+        "majority": "atascado en la clase mayoritaria: tras <epochs> épocas la exactitud de entrenamiento es <accuracy:.3f>, no mejor que responder siempre la clase más frecuente (<majority:.3f>). Solución: estandarice las variables (--standardize) o cambie la tasa de aprendizaje (--lr).",
+        "scales": "las escalas de las variables difieren <ratio:.3g>×: <large> tiene desviación típica <large_std:.4g>, <small> <small_std:.4g>, y la mayor domina cada paso. Solución: estandarice las variables (--standardize).",
     },
 }

@@ -423,4 +423,7 @@ HELP: dict[str, str] = {
     "replace a run of that name already exported into LOGDIR": (
         "reemplaza una ejecución con ese nombre ya exportada a LOGDIR"
     ),
+    "scale features by the training set's mean and std (default: on for a data file whose feature scales differ more than 100×, else off)": (
+        "escala las características con la media y la desviación típica del conjunto de entrenamiento (por defecto: activado para un archivo de datos cuyas escalas difieren más de 100×, si no desactivado)"
+    ),
 }
