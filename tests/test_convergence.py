@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -174,11 +175,11 @@ def test_a_file_on_scales_far_apart_is_standardized_by_default(
     assert trace.manifest.config.standardize is True  # stored: resume and predict apply it
     assert trace.summary is not None
     assert trace.summary.final["train_accuracy"] > majority + 0.1
-    assert (
-        main(["train", str(data), "--target", "label", "--no-standardize", "--format", "json"]) == 0
-    )
-    err = capsys.readouterr().err
-    assert "scales differ" in err and "--standardize" in err
+    unscaled = ["train", str(data), "--target", "label", "--no-standardize", "--format", "json"]
+    assert main(unscaled) == 1  # the file's default lr on unscaled columns blows the loss up
+    out, err = capsys.readouterr()
+    assert json.loads(out)["status"] == "diverged"
+    assert "scales differ" in err and "--standardize" in err and "diverged" in err
 
 
 def test_builtin_data_keep_their_default_of_no_standardizing(
@@ -188,3 +189,77 @@ def test_builtin_data_keep_their_default_of_no_standardizing(
     final = json.loads(capsys.readouterr().out)["final"]
     assert final == pytest.approx(train("breast_cancer").summary.final)  # unstandardized
     assert final != pytest.approx(train("breast_cancer", standardize=True).summary.final)
+
+
+def test_separability_without_scipy_agrees_with_the_linear_program(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On the core alone (no SciPy) the batch perceptron rule answers as the exact LP does."""
+    import builtins
+
+    rng = np.random.default_rng(0)
+    cases = [(load(n).X, load(n).y) for n in ("and", "or", "xor")]
+    for shift in (3.0, 0.0):  # two Gaussian blobs: far apart (separable), on top of each other
+        X = np.vstack([rng.normal(0, 1, (40, 3)), rng.normal(shift, 1, (40, 3))])
+        cases.append((X, np.repeat([0, 1], 40)))
+    exact = [separable(X, y) for X, y in cases]
+    assert exact == [True, True, False, True, False]
+    real_import = builtins.__import__
+
+    def no_scipy(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name.startswith("scipy"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_scipy)
+    assert [separable(X, y) for X, y in cases] == exact
+
+
+def test_a_run_that_hardly_moved_says_the_learning_rate_is_too_small(tmp_path: Path) -> None:
+    """Five full-batch steps of lr 0.01 on the spreadsheet: the loss falls < 5%; the
+    advice's numbers are the trace's."""
+    data = spreadsheet(tmp_path / "mydata.csv")
+    out = tmp_path / "run"
+    argv = ["train", str(data), "--target", "label", "--out", str(out), "--quiet"]
+    assert main([*argv, "--lr", "0.01", "--epochs", "5", "--batch-size", "300"]) == 0
+    trace = Trace.load(out)
+    assert trace.summary is not None and trace.summary.advice is not None
+    (advice,) = trace.summary.advice
+    assert advice["cause"] == "too_slow"
+    start, end = trace.steps[0]["loss"], trace.history[-1]["train_loss"]
+    n = advice["numbers"]
+    assert n["fell"] == pytest.approx((start - end) / start) and 0 <= n["fell"] < 0.05
+    assert n["epochs"] == 5 and n["lr"] == 0.01
+    assert "--lr 0.1" in advice_text(advice, "en") and "--epochs 50" in advice_text(advice, "en")
+    assert "demasiado pequeña" in advice_text(advice, "es")
+
+
+def test_a_data_file_trains_with_the_file_defaults_and_predicts_its_labels(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A yes/no CSV with no flags: lr 0.1, batches of 32, 50 epochs, standardized; a useful
+    model, no warning, and ``predict`` answers in yes/no, as σ(x'W + B) by hand says."""
+    data = spreadsheet(tmp_path / "mydata.csv")
+    out = tmp_path / "run"
+    assert main(["train", str(data), "--target", "label", "--out", str(out), "--quiet"]) == 0
+    assert "warning" not in capsys.readouterr().out
+    trace = Trace.load(out)
+    cfg = trace.manifest.config
+    assert (cfg.lr, cfg.batch_size, cfg.epochs, cfg.standardize) == (0.1, 32, 50, True)
+    assert trace.summary is not None and trace.summary.final["train_accuracy"] > 0.85
+    new = tmp_path / "new.csv"
+    rows = data.read_text().splitlines()
+    new.write_text(
+        "\n".join([rows[0].rsplit(",", 1)[0]] + [r.rsplit(",", 1)[0] for r in rows[1:6]])
+    )
+    assert main(["predict", str(out), str(new)]) == 0
+    answers = [line.split(",")[1] for line in capsys.readouterr().out.splitlines()[1:]]
+    X = np.loadtxt(data, delimiter=",", skiprows=1, usecols=(0, 1, 2))
+    mu, sd = X.mean(axis=0), X.std(axis=0)
+    W = np.asarray(trace.steps[-1]["W_after"]).reshape(3, 1)
+    B = np.asarray(trace.steps[-1]["B_after"]).reshape(1)
+    p = 1 / (1 + np.exp(-(((X[:5] - mu) / sd) @ W + B)))
+    classes = trace.manifest.data.classes
+    assert classes is not None
+    assert answers == [classes[int(v)] for v in (p[:, 0] > 0.5)]
+    assert set(answers) <= {"yes", "no"}

@@ -231,7 +231,7 @@ def dtype(default: str | None, prefix: str = "") -> argparse.ArgumentParser:
 
 
 def update_rule(
-    losses: tuple[str, ...], default_loss: str, prefix: str = ""
+    losses: tuple[str, ...], default_loss: str, prefix: str = "", default_lr: str = "0.01"
 ) -> argparse.ArgumentParser:
     """--loss, --optimizer, --lr. Their defaults are None: the command fills them in."""
     from ..optim import DEFAULT_OPTIMIZER, rule_names
@@ -246,7 +246,7 @@ def update_rule(
     p.add_argument(
         "--lr",
         type=bounded("lr"),
-        help=f"{prefix}the learning rate (default: 0.01)",
+        help=f"{prefix}the learning rate (default: {default_lr})",
     )
     return p
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
@@ -32,6 +33,10 @@ OVERRIDABLE = (
     "weight_decay",
 )
 DEFAULTS: dict[str, Any] = {"loss": AUTO, "optimizer": DEFAULT_OPTIMIZER, "lr": 0.01, "epochs": 5}
+# a data file's defaults where not given: mini-batch SGD long enough to learn a
+# spreadsheet (the built-in sets keep DEFAULTS, the notebook's own settings)
+FILE_DEFAULTS: dict[str, Any] = {"lr": 0.1, "batch_size": 32, "epochs": 50}
+FILE_STEPS = 4000  # a large file's default epochs: about this many steps in all (at least 1)
 # options a resumed run would ignore (it keeps its settings): given with --resume, refused
 RESUME_FIXED = (
     *(name for name in OVERRIDABLE if name != "epochs"),
@@ -58,7 +63,11 @@ def add_train_parser(sub: Any) -> None:
         "train",
         parents=[
             options.columns(),
-            options.update_rule((AUTO, *loss_names()), f"{AUTO}, from the target"),
+            options.update_rule(
+                (AUTO, *loss_names()),
+                f"{AUTO}, from the target",
+                default_lr="0.01; a data file: 0.1",
+            ),
             options.dtype("float32"),
             options.language(),
             options.text_or_json(),
@@ -85,12 +94,12 @@ def add_train_parser(sub: Any) -> None:
     p.add_argument(
         "--epochs",
         type=options.bounded("epochs"),
-        help="epochs (default: 5)",
+        help="epochs (default: 5; a data file: 50, fewer for a large one, about 4000 steps)",
     )
     p.add_argument(
         "--batch-size",
         type=options.bounded("batch_size"),
-        help="samples per step (default: all, full batch; 1: online)",
+        help="samples per step (default: all, full batch; a data file: 32; 1: online)",
     )
     p.add_argument(
         "--seed",
@@ -224,6 +233,23 @@ def _config_from_args(args: argparse.Namespace, base: Any) -> Any:
         if key in given:
             options[key] = given.pop(key)
     return replace(cfg, **given, optimizer_options=options)
+
+
+def _file_defaults(config: Any, args: argparse.Namespace, n: int) -> Any:
+    """A data file's run: FILE_DEFAULTS for --lr, --batch-size and --epochs not given.
+
+    Epochs E = min(50, max(1, ⌈FILE_STEPS / ⌈N / 32⌉⌉)) for N training rows, so a large
+    file takes about FILE_STEPS steps rather than 50 passes.
+    """
+    given = {name for name in ("lr", "batch_size", "epochs") if getattr(args, name) is not None}
+    batch = FILE_DEFAULTS["batch_size"] if "batch_size" not in given else config.batch_size
+    per_epoch = math.ceil(n / batch) if batch else 1
+    filled = {
+        "lr": FILE_DEFAULTS["lr"],
+        "batch_size": FILE_DEFAULTS["batch_size"] if n > FILE_DEFAULTS["batch_size"] else None,
+        "epochs": min(FILE_DEFAULTS["epochs"], max(1, math.ceil(FILE_STEPS / per_epoch))),
+    }
+    return replace(config, **{k: v for k, v in filled.items() if k not in given})
 
 
 def _refuse_ignored(args: argparse.Namespace) -> None:
@@ -382,10 +408,12 @@ def _train(args: argparse.Namespace, reading: Any) -> int:
         )
     else:
         spec = dict(before.manifest.data.recipe)
-    if args.standardize is None and before is None and builtin_name(spec["source"]) is None:
-        # a file's features on scales far apart: standardized by default (stored in config)
+    if before is None and builtin_name(spec["source"]) is None:
         raw, _ = load_split(spec, test_size=config.test_size, seed=config.seed, scale=False)
-        config = replace(config, standardize=spread(raw.X, raw.feature_names) is not None)
+        if args.standardize is None:
+            # a file's features on scales far apart: standardized by default (stored in config)
+            config = replace(config, standardize=spread(raw.X, raw.feature_names) is not None)
+        config = _file_defaults(config, args, len(raw.y))
     scaler = Standardizer()
     train, test = load_split(
         spec, test_size=config.test_size, seed=config.seed, scale=config.standardize, scaler=scaler

@@ -11,9 +11,13 @@ the last epoch's score, and the training data, and names each cause it measures:
 - ``still_falling``: (L_{E−1} − L_E) / L_{E−1} ≥ FAST — the last epoch alone still cut
   the loss by that fraction: more epochs (or a larger learning rate) would go on.
 - ``not_separable``: a classifier trained STUCK_EPOCHS epochs or more whose accuracy is
-  no better than the majority share, on two classes that no hyperplane W·x + B = 0
-  separates (an exact linear-programming test): one neuron cannot learn them (XOR).
+  no better than the majority share, whose loss has settled (the last epoch moved it by
+  less than FLAT), on two classes that no hyperplane W·x + B = 0 separates (an exact
+  linear-programming test): one neuron cannot learn them (XOR). Noisy data is never
+  separable: a loss still moving says the run is slow, not the data unlearnable.
 - ``majority``: the same accuracy on data a hyperplane could separate (or of more classes).
+- ``too_slow``: none of the above, MIN_SAMPLES samples or more, and (L₀ − L_E) / L₀ < SLOW:
+  the run hardly moved (the learning rate is too small for so few epochs).
 - ``scales``: unstandardized features whose standard deviations σⱼ differ by a factor
   max σⱼ / min σⱼ > SCALES: the largest dominates every step (standardize).
 
@@ -33,9 +37,13 @@ import numpy as np
 DIVERGED = 1e3  # a loss this many times its start has blown up
 FAST = 0.01  # a last epoch that still cut the loss by this fraction had not converged
 STUCK_EPOCHS = 20  # after this many epochs, majority-share accuracy is stuck, not early
+FLAT = 1e-3  # a last epoch that moved the loss by less than this fraction: it has settled
+SLOW = 0.05  # a run whose loss fell by less than this fraction in all hardly moved
+MIN_SAMPLES = 10  # fewer samples (the notebook's 3) say nothing of a majority share
 SCALES = 100.0  # feature standard deviations differing by more than this factor
 MOST_SEPARABILITY = 5000  # samples up to which the exact separability test runs
-CAUSES = ("diverged", "rising", "still_falling", "not_separable", "majority", "scales")
+PERCEPTRON_PASSES = 2000  # passes of the batch perceptron rule, where SciPy is absent
+CAUSES = ("diverged", "rising", "still_falling", "not_separable", "majority", "too_slow", "scales")
 
 
 @dataclass(frozen=True)
@@ -50,17 +58,32 @@ class Advice:
 
 
 def separable(X: np.ndarray, y: np.ndarray) -> bool:
-    """Whether some W, B give sₙ(W·xₙ + B) ≥ 1 for every sample (sₙ = ±1 its class): a
-    feasibility linear program, exact for two classes."""
-    from scipy.optimize import linprog
+    """Whether some W, B give sₙ(W·xₙ + B) ≥ 1 for every sample (sₙ = ±1 its class).
 
+    Exact, by a feasibility linear program, where SciPy is installed (the sklearn extra);
+    on the core alone, by the batch perceptron rule on the augmented inputs x̃ₙ = (xₙ, 1):
+    θ ← θ + Σ sₙx̃ₙ over the misclassified n (sₙθ·x̃ₙ ≤ 0), which stops within
+    PERCEPTRON_PASSES passes on classes a hyperplane separates with any usable margin.
+    """
     s = np.where(y == y[0], 1.0, -1.0)
-    A = -s[:, None] * np.hstack([X, np.ones((len(X), 1))])
+    Xt = np.hstack([X, np.ones((len(X), 1))])
+    try:
+        from scipy.optimize import linprog
+    except ImportError:
+        scale = np.abs(Xt).max(axis=0)
+        Z = s[:, None] * (Xt / np.where(scale > 0, scale, 1.0))
+        theta = np.zeros(Xt.shape[1])
+        for _ in range(PERCEPTRON_PASSES):
+            wrong = Z @ theta <= 0
+            if not wrong.any():
+                return True
+            theta += Z[wrong].sum(axis=0)
+        return False
     found = linprog(
-        np.zeros(X.shape[1] + 1),
-        A_ub=A,
+        np.zeros(Xt.shape[1]),
+        A_ub=-s[:, None] * Xt,
         b_ub=-np.ones(len(X)),
-        bounds=[(None, None)] * (X.shape[1] + 1),
+        bounds=[(None, None)] * Xt.shape[1],
         method="highs",
     )
     return bool(found.status == 0)
@@ -124,18 +147,27 @@ def diagnose(
                         {"fell": fell, "end": losses[-1], "epochs": len(losses), "lr": lr},
                     )
                 )
-    if score_name == "accuracy" and score is not None and len(losses) >= STUCK_EPOCHS:
-        majority = float(np.bincount(y.astype(np.int64)).max() / len(y))
-        if score <= majority + 1e-9:
-            numbers = {
-                "accuracy": score,
-                "majority": majority,
-                "epochs": len(losses),
-                "features": X.shape[1],
-            }
-            two = len(np.unique(y)) == 2 and len(y) <= MOST_SEPARABILITY
-            cause = "not_separable" if two and not separable(X, y) else "majority"
+    classes = score_name == "accuracy" and score is not None and len(y) > 0
+    majority = float(np.bincount(y.astype(np.int64)).max() / len(y)) if classes else 1.0
+    if classes and score is not None and score <= majority + 1e-9 and losses:
+        numbers = {
+            "accuracy": score,
+            "majority": majority,
+            "epochs": len(losses),
+            "features": X.shape[1],
+        }
+        two = len(np.unique(y)) == 2 and len(y) <= MOST_SEPARABILITY
+        flat = len(losses) >= 2 and abs(losses[-2] - losses[-1]) <= FLAT * abs(losses[-2])
+        if len(losses) >= STUCK_EPOCHS:
+            stuck = two and flat and not separable(X, y)  # noisy data is never separable
+            cause: str | None = "not_separable" if stuck else "majority"
+        else:
+            cause = None  # early yet: too_slow below, if the loss hardly moved
+        if cause is not None:
             found.append(Advice(cause, numbers))
+    fell = (start_loss - losses[-1]) / start_loss if losses and start_loss > 0 else 1.0
+    if not found and len(y) >= MIN_SAMPLES and 0 <= fell < SLOW:
+        found.append(Advice("too_slow", {"fell": fell, "epochs": len(losses), "lr": lr}))
     if not standardized:
         scales = spread(X, feature_names)
         if scales is not None:

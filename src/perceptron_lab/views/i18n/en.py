@@ -772,6 +772,7 @@ WORDS: dict[str, dict[str, str]] = {
         "fix_crosses": " Fix: add a feature cross (--crosses x1*x2), or a hidden layer (planned).",
         "fix_hidden": " Fix: a hidden layer (planned).",
         "majority": "stuck at the majority share: after <epochs> epochs the training accuracy is <accuracy:.3f>, no better than always answering the most common class (<majority:.3f>). Fix: standardize the features (--standardize) or change the learning rate (--lr).",
+        "too_slow": "hardly learned: in <epochs> epochs the training loss fell by only <fell:.1%>: the learning rate <lr:g> is too small for so few epochs. Fix: raise it (--lr <higher:g>) or train longer (--epochs <more>).",
         "scales": "the features' scales differ <ratio:.3g>×: <large> has standard deviation <large_std:.4g>, <small> <small_std:.4g>, and the largest dominates every step. Fix: standardize the features (--standardize).",
     },
 }

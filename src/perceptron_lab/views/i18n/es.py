@@ -780,6 +780,7 @@ WORDS: dict[str, dict[str, str]] = {
         "fix_crosses": " Solución: añada un cruce de variables (--crosses x1*x2) o una capa oculta (prevista).",
         "fix_hidden": " Solución: una capa oculta (prevista).",
         "majority": "atascado en la clase mayoritaria: tras <epochs> épocas la exactitud de entrenamiento es <accuracy:.3f>, no mejor que responder siempre la clase más frecuente (<majority:.3f>). Solución: estandarice las variables (--standardize) o cambie la tasa de aprendizaje (--lr).",
+        "too_slow": "apenas ha aprendido: en <epochs> épocas la pérdida de entrenamiento bajó solo un <fell:.1%>: la tasa de aprendizaje <lr:g> es demasiado pequeña para tan pocas épocas. Solución: súbala (--lr <higher:g>) o entrene más épocas (--epochs <more>).",
         "scales": "las escalas de las variables difieren <ratio:.3g>×: <large> tiene desviación típica <large_std:.4g>, <small> <small_std:.4g>, y la mayor domina cada paso. Solución: estandarice las variables (--standardize).",
     },
 }
