@@ -21,6 +21,7 @@ EXTRAS_ONLY = (
     "matplotlib",
     "PIL",
     "sklearn",
+    "scipy",
     "pandas",
     "tensorboard",
     "starlette",
@@ -93,7 +94,7 @@ def test_require_names_the_extra_and_the_missing_module() -> None:
 
 
 @pytest.mark.slow
-def test_the_core_alone_demos_steps_trains_shows_and_explains(tmp_path: Path) -> None:
+def test_the_core_alone_demos_steps_trains_shows_explains_and_predicts(tmp_path: Path) -> None:
     (tmp_path / "mine.csv").write_text("height,weight,label\n1,2,a\n2,1,b\n3,4,a\n4,3,b\n")
     commands = [
         ["demo"],
@@ -104,6 +105,8 @@ def test_the_core_alone_demos_steps_trains_shows_and_explains(tmp_path: Path) ->
         ["show", "runs/iris"],
         ["show", "runs/iris", "--step", "2"],
         ["explain", "runs/mine", "--step", "1"],
+        ["predict", "runs/mine", "mine.csv"],
+        ["evaluate", "runs/mine", "mine.csv"],
     ]
     result = run_without(EXTRAS_ONLY, commands, tmp_path)
     for argv, done in zip(commands, result["results"], strict=True):

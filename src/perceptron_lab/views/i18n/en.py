@@ -38,7 +38,7 @@ WORDS: dict[str, dict[str, str]] = {
         "and": "and",
         "verified": "Every number above was computed twice and agrees: worst disagreement <gap> (<name>).",
         "shapes": "X (3×2) · W (2×1) + B (1) → Z (3×1)",
-        "seed_note": "Random start: torch.manual_seed(<seed>); the same seed prints the same losses.",
+        "seed_note": "Random start: torch.manual_seed(<seed>); the same seed prints the same losses. Each loss is the one its epoch's update starts from (before the update), as the notebook prints it; a run summary gives the loss after the last update.",
     },
     "explain": {
         # --- the setting ---------------------------------------------------------------

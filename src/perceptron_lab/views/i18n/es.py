@@ -38,7 +38,7 @@ WORDS: dict[str, dict[str, str]] = {
         "and": "y",
         "verified": "Cada número se calculó dos veces y coinciden: mayor discrepancia <gap> (<name>).",
         "shapes": "X (3×2) · W (2×1) + B (1) → Z (3×1)",
-        "seed_note": "Inicio aleatorio: torch.manual_seed(<seed>); la misma semilla imprime las mismas pérdidas.",
+        "seed_note": "Inicio aleatorio: torch.manual_seed(<seed>); la misma semilla imprime las mismas pérdidas. Cada pérdida es la de la que parte la actualización de su época (antes de actualizar), como la imprime el cuaderno; un resumen de ejecución da la pérdida tras la última actualización.",
     },
     "explain": {
         # --- el planteo ----------------------------------------------------------------
