@@ -77,15 +77,7 @@ def run_compare(args: argparse.Namespace) -> int:
     from ..sklearn.reconcile import reconcile
     from ..sklearn.reconcile_table import comparison_view
 
-    data = load(
-        args.dataset,
-        target=args.target,
-        features=args.features,
-        size=args.size,
-        sep=args.sep,
-        decimal=args.decimal,
-        encoding=args.encoding,
-    )
+    data = load(args.dataset, **options.columns_of(args))
     data = crossed(data, check_crosses(args.crosses))
     comparison = reconcile(
         data,

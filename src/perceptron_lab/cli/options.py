@@ -206,6 +206,12 @@ def columns() -> argparse.ArgumentParser:
     return p
 
 
+def columns_of(args: argparse.Namespace) -> dict[str, Any]:
+    """The values of columns()'s flags but --crosses, as data.load and data_spec take them."""
+    names = ("target", "features", "size", "sep", "decimal", "encoding")
+    return {name: getattr(args, name) for name in names}
+
+
 def text_or_json() -> argparse.ArgumentParser:
     """--format text|json."""
     p = _parent()

@@ -396,15 +396,7 @@ def _train(args: argparse.Namespace, reading: Any) -> int:
         config = _config_from_args(args, before.manifest.config if before else None)
     if args.dataset is not None or before is None:
         spec = data_spec(
-            args.dataset,
-            target=args.target,
-            features=args.features,
-            size=args.size,
-            data_seed=config.seed,
-            crosses=args.crosses,
-            sep=args.sep,
-            decimal=args.decimal,
-            encoding=args.encoding,
+            args.dataset, data_seed=config.seed, crosses=args.crosses, **options.columns_of(args)
         )
     else:
         spec = dict(before.manifest.data.recipe)
