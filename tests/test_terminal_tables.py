@@ -22,6 +22,7 @@ from perceptron_lab.cli import main
 from perceptron_lab.sklearn.reconcile import Comparison, Gap, reconcile
 from perceptron_lab.sklearn.reconcile_table import AGREE, comparison_view, verdict_line
 from perceptron_lab.views.i18n import Words
+from perceptron_lab.views.i18n.phrasebook import phrasebook
 from perceptron_lab.views.numbers import fmt_values
 
 from .conftest import NOTEBOOK_PRINTED
@@ -44,7 +45,7 @@ ENGLISH = (
     "worst disagreement",
     "entries",
 )
-# compare's own headers and verdict (the settings' sentences are the Comparison's, in English)
+# compare's English words: its headers, its verdict and the detail's sentences
 COMPARE_ENGLISH = (
     "verdict",
     "agrees",
@@ -54,6 +55,10 @@ COMPARE_ENGLISH = (
     "fits, on the data",
     "iterations",
     "compared with",
+    "(defaults)",
+    "(matched)",
+    "why",
+    "keeps growing",
     "standardized features",
     "by epoch",
     "warning:",
@@ -245,23 +250,28 @@ def test_compare_gives_a_verdict_first_then_the_detail_folded(
     text = render(comparison_view(moons, lang), width)
     assert_fits(text, width)
     w, flat = Words(lang, "terminal"), words(text)
+    say = phrasebook("compare", lang).say  # the detail in the language (English in en)
     assert flat.startswith(w("verdict_title"))
     verdicts = flat.index(w("verdict_title"))
     for g in moons.gaps:  # one verdict line per fit, before the detail; each gap number shown
-        assert flat.index(f"{g.reference}:") < flat.index(w("settings_title"))
+        assert flat.index(f"{say(g.reference)}:") < flat.index(w("settings_title"))
         assert f"{g.coef_relative:.1e}" in flat and f"{g.coef_max_abs:.1e}" in flat
     assert verdicts < flat.index(w("settings_title")) < flat.index(w("gaps_title"))
     for s in moons.settings:  # every setting's every sentence, whole
-        for sentence in (s.why, s.theirs, s.ours, s.matched):
-            assert " ".join(sentence.split()) in flat, sentence
+        for sentence in (s.name, s.why, s.theirs, s.ours, s.matched):
+            assert " ".join(say(sentence).split()) in flat, sentence
     for f in moons.fits:
-        assert f.name in flat and " ".join(f.settings.split()) in flat
+        assert say(f.name) in flat and " ".join(say(f.settings).split()) in flat
+    for warning in moons.warnings:
+        assert " ".join(say(warning).split()) in flat, warning
     if lang == "es":
         for phrase in (
             "veredicto",
             "ajustes que hacen diferir los resultados",
             "menos scikit-learn",
             "época",
+            "(por defecto)",
+            "no deja de crecer",
         ):
             assert phrase in flat, phrase
         for english in COMPARE_ENGLISH:

@@ -4,7 +4,9 @@ Reads a Comparison; computes nothing. The verdict is one line per scikit-learn f
 agrees when its coefficients are within ``AGREE`` of ours, relative to its largest
 (max |ΔW| / max |W_theirs|), else it differs by how much; the detail after it is the
 settings that make results differ, the fits and the gaps, folded to the width.
-The settings' own sentences and the fits' settings are the Comparison's (in English).
+The settings' own sentences, the fits' names and settings and the warnings are the
+Comparison's, in English (as its JSON keeps them): each is said in the language at display,
+by the "compare" phrasebook (views/i18n/compare_es.py).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from rich.text import Text
 
 from ..views.fitted_table import FittedTable
 from ..views.i18n import Words
+from ..views.i18n.phrasebook import phrasebook
 from ..views.numbers import fmt, fmt_gap
 from .reconcile import Comparison, Gap
 
@@ -34,15 +37,16 @@ def _signed_gap(value: float | None) -> str:
 
 def verdict_line(g: Gap, w: Words) -> str:
     """Whether perceptron-lab agrees with one scikit-learn fit, and by how much they differ."""
+    model = phrasebook("compare", w.lang).say(g.reference)
     accuracy = (
         w("same_accuracy") if g.accuracy == 0 else w("accuracy_gap", gap=_signed_gap(g.accuracy))
     )
     if g.coef_relative is None:
-        return w("verdict_other", model=g.reference, accuracy=accuracy)
+        return w("verdict_other", model=model, accuracy=accuracy)
     key = "verdict_agrees" if g.coef_relative <= AGREE else "verdict_differs"
     return w(
         key,
-        model=g.reference,
+        model=model,
         relative=fmt_gap(g.coef_relative),
         loss=_signed_gap(g.loss),
         accuracy=accuracy,
@@ -51,7 +55,7 @@ def verdict_line(g: Gap, w: Words) -> str:
 
 def verdict(c: Comparison, lang: str) -> Group:
     """A few lines: each fit agrees or differs (and by how much); then the warnings."""
-    w = Words(lang, "terminal")
+    w, say = Words(lang, "terminal"), phrasebook("compare", lang).say
     lines: list[Text | Padding] = [Text(w("verdict_title"), style="bold")]
     lines += [Padding(Text(verdict_line(g, w)), (0, 0, 0, 2), expand=False) for g in c.gaps]
     lines.append(
@@ -59,7 +63,7 @@ def verdict(c: Comparison, lang: str) -> Group:
             Text(w("verdict_rule", limit=fmt_gap(AGREE)), style="dim"), (0, 0, 0, 2), expand=False
         )
     )
-    lines += [Text(w("warning", text=text), style="yellow") for text in c.warnings]
+    lines += [Text(w("warning", text=say(text)), style="yellow") for text in c.warnings]
     return Group(*lines)
 
 
@@ -86,14 +90,14 @@ def header(c: Comparison, lang: str) -> Text:
 
 def settings_table(c: Comparison, lang: str) -> FittedTable:
     """Each setting that makes results differ: theirs, ours, and what matches them (stacked)."""
-    w = Words(lang, "terminal")
+    w, say = Words(lang, "terminal"), phrasebook("compare", lang).say
     rows = [
         (
-            Text(f"{w.or_else('model_' + s.model, s.model)} · {s.name}"),
-            Text(s.why, style="dim"),
-            Text(s.theirs),
-            Text(s.ours),
-            Text(s.matched),
+            Text(f"{w.or_else('model_' + s.model, s.model)} · {say(s.name)}"),
+            Text(say(s.why), style="dim"),
+            Text(say(s.theirs)),
+            Text(say(s.ours)),
+            Text(say(s.matched)),
         )
         for s in c.settings
     ]
@@ -105,10 +109,11 @@ def fits_table(c: Comparison, lang: str) -> Group:
     """Each fit on the data it was fit on: loss, penalized objective, accuracy, ‖W‖; then
     the settings each was built with."""
     w, demo = Words(lang, "terminal"), Words(lang, "demo")
+    say = phrasebook("compare", lang).say
     headers = (w("fit"), demo("loss"), w("objective"), w("score_accuracy"), "‖W‖", w("iterations"))
     rows = [
         (
-            f.name,
+            say(f.name),
             _number(f.loss),
             _number(f.objective),
             fmt(f.accuracy),
@@ -117,7 +122,7 @@ def fits_table(c: Comparison, lang: str) -> Group:
         )
         for f in c.fits
     ]
-    built = [(f.name, f.settings) for f in c.fits]
+    built = [(say(f.name), say(f.settings)) for f in c.fits]
     return Group(
         FittedTable(w("fits_title"), headers, rows, right=range(1, 6)),
         FittedTable(w("built_title"), ("", ""), built, show_header=False, stack=True),
@@ -126,7 +131,7 @@ def fits_table(c: Comparison, lang: str) -> Group:
 
 def gaps_table(c: Comparison, lang: str) -> FittedTable:
     """perceptron-lab minus each scikit-learn fit."""
-    w = Words(lang, "terminal")
+    w, say = Words(lang, "terminal"), phrasebook("compare", lang).say
     headers = (
         w("compared_with"),
         "max |ΔW|",
@@ -137,7 +142,7 @@ def gaps_table(c: Comparison, lang: str) -> FittedTable:
     )
     rows = [
         (
-            g.reference,
+            say(g.reference),
             fmt_gap(g.coef_max_abs),
             fmt_gap(g.coef_relative),
             fmt_gap(g.intercept_max_abs),

@@ -63,7 +63,7 @@ ENGLISH: Mapping[str, str] = {}  # the table of English: every phrase is already
 
 
 def phrasebook(kind: str, lang: str | None) -> Phrasebook:
-    """The ``kind`` phrasebook ("errors" or "help") of ``lang`` (None: the locale's)."""
+    """The ``kind`` phrasebook ("errors", "help" or "compare") of ``lang`` (None: the locale's)."""
     from . import check_language
 
     return _book(kind, check_language(lang))
@@ -71,8 +71,9 @@ def phrasebook(kind: str, lang: str | None) -> Phrasebook:
 
 @cache
 def _book(kind: str, lang: str) -> Phrasebook:
+    from .compare_es import COMPARE
     from .errors_es import ERRORS
     from .help_es import HELP
 
-    spanish = {"errors": ERRORS, "help": HELP}[kind]
+    spanish = {"errors": ERRORS, "help": HELP, "compare": COMPARE}[kind]
     return Phrasebook(spanish if lang == "es" else ENGLISH)
