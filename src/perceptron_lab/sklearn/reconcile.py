@@ -4,7 +4,7 @@
 perceptron-lab (:class:`~perceptron_lab.sklearn.estimators.PerceptronClassifier`: full batch,
 Adam, float64), scikit-learn's ``LogisticRegression`` and its ``SGDClassifier`` — each
 scikit-learn model once with its defaults and once with the settings that make it
-solve perceptron-lab's problem. The settings are listed (:mod:`.reconcile_settings`),
+solve perceptron-lab's problem. The settings are listed (:mod:`.reconcile_plan`),
 then the gap that remains: in the coefficients (max |Δ| and relative to the largest
 coefficient), in the loss and in the accuracy.
 
