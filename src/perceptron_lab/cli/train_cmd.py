@@ -351,7 +351,7 @@ def _reading(args: argparse.Namespace) -> Iterator[Any]:
 def _train(args: argparse.Namespace, reading: Any) -> int:
     from rich.console import Console
 
-    from ..data import Standardizer
+    from ..data import Standardizer, standardize
     from ..data.builtin import builtin_name
     from ..engine.convergence import spread
     from ..engine.datasource import data_spec, load_split
@@ -400,16 +400,15 @@ def _train(args: argparse.Namespace, reading: Any) -> int:
         )
     else:
         spec = dict(before.manifest.data.recipe)
+    train, test = load_split(spec, test_size=config.test_size, seed=config.seed, scale=False)
     if before is None and builtin_name(spec["source"]) is None:
-        raw, _ = load_split(spec, test_size=config.test_size, seed=config.seed, scale=False)
         if args.standardize is None:
             # a file's features on scales far apart: standardized by default (stored in config)
-            config = replace(config, standardize=spread(raw.X, raw.feature_names) is not None)
-        config = _file_defaults(config, args, len(raw.y))
+            config = replace(config, standardize=spread(train.X, train.feature_names) is not None)
+        config = _file_defaults(config, args, len(train.y))
     scaler = Standardizer()
-    train, test = load_split(
-        spec, test_size=config.test_size, seed=config.seed, scale=config.standardize, scaler=scaler
-    )
+    if config.standardize:  # on the rows just loaded: the file is read once
+        train, test = standardize(train, test, scaler)
     scaling = scaler.state() if config.standardize else None  # kept for predict
     trainer = Trainer(config, train, test, data_spec=spec, scaling=scaling)
     start = None
