@@ -13,7 +13,7 @@ import torch
 
 from ..losses import Loss
 from ..optim import State, UpdateRule
-from .closed_form import ClosedStep
+from .closed_form import TrainStep
 from .notebook_model import Perceptron
 
 
@@ -81,7 +81,7 @@ class TorchTwin:
         state: Mapping[str, State],
         t: int,
         lr: float,
-        closed: ClosedStep,
+        closed: TrainStep,
     ) -> TorchStep:
         """Run the step's stages in PyTorch, each on the closed form's inputs."""
         self.model.load(W, B)

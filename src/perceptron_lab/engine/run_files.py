@@ -768,6 +768,15 @@ class RunWriter:
         """One step's row (a vector missing from ``vectors`` is null)."""
         self.table.put(dict(scalars), dict(vectors))
 
+    def put_block(
+        self,
+        scalars: dict[str, list[Any]],
+        vectors: dict[str, Any],
+        present: dict[str, list[bool]] | None = None,
+    ) -> None:
+        """Many steps' rows at once (``ColumnTable.put_block``)."""
+        self.table.put_block(scalars, vectors, present)
+
     def flush(self) -> None:
         self.table.flush()
         if self.samples is not None:

@@ -29,6 +29,7 @@ from ..optim import UpdateRule, get_optimizer
 from ..optim.schedules import Schedule, parse_schedule
 from . import checkpoint
 from .batching import InMemoryBatches, batches_per_epoch
+from .column_table import PART_ROWS
 from .config import TrainConfig
 from .convergence import Advice, diagnose
 from .inputs import Tensors, choose_loss, initial_weights, to_tensors
@@ -47,11 +48,14 @@ from .run_files import (
 )
 from .samples import SampleRecorder
 from .session import Row, Session, Settings, VerifyPlan
+from .step_block import StepBlock
 from .trace import Trace, Verification
 
 AUTO_VERIFY_ALL = 2000  # runs up to this many steps verify every step
 AUTO_VERIFIED = 200  # longer runs verify about this many steps
 LARGE_BATCH = 2**20  # numbers in a batch (batch size × features) past which steps are sampled
+BLOCK_NUMBERS = 2**20  # numbers a block of steps holds, at most (4 MiB of float32)
+BLOCK_SECONDS = 0.25  # a stretch of steps ends after this long (the progress bar moves)
 MOST_CHECKPOINTS = 50  # by default a run checkpoints each epoch, but at most about this often
 _HINTS = {  # how to get what a Trainer takes
     "config": "TrainConfig(...) from perceptron_lab.engine.config",
@@ -249,6 +253,16 @@ class Trainer:
             evaluate=self.epoch_metrics,
         )
 
+    def block(self, session: Session) -> StepBlock:
+        """A block for ``session``'s stretches: up to BLOCK_NUMBERS numbers, 1 to a part's rows."""
+        d, k = session.state.W.shape
+        state_columns = [
+            StepSchema.state_column(p, key) for key in self.rule.state_keys() for p in ("W", "B")
+        ]
+        width = (d * k + k) * (3 + len(self.rule.state_keys()))  # the vectors and the twin's
+        rows = max(1, min(PART_ROWS, BLOCK_NUMBERS // width))
+        return StepBlock(d, k, state_columns, rows, self.dtype)
+
     def check_start(self, start: checkpoint.Checkpoint | None) -> None:
         """Refuse a start whose W is not (d, k) for this trainer's data."""
         d = self.train_t.X.shape[1]
@@ -360,10 +374,65 @@ class Trainer:
                     )
                 )
 
+        def after_block(block: StepBlock) -> None:
+            """The block's rows written; its epochs' ends counted; a checkpoint at its end.
+
+            A failing step's row is written too, past the session's state: it counts for
+            nothing else."""
+            nonlocal epochs_before
+            scalars, vectors = block.columns(self.score_name)
+            assert writer is not None
+            writer.put_block(scalars, vectors | block.twin_columns(), block.present())
+            kept = sum(1 for t in scalars["step"] if t <= session.steps_done)
+            for i in range(kept):
+                if block.last_of_epoch[i]:
+                    epochs_before += 1
+                    last_metrics.update({n: block.metrics[i][n] for n in metric_names})
+                    losses.append(float(block.metrics[i]["train_loss"]))
+                    if on_epoch is not None:
+                        on_epoch({"epoch": scalars["epoch"][i], **last_metrics})
+            if kept == 0:
+                return
+            t = scalars["step"][kept - 1]
+            if t % self.checkpoint_every == 0 or t == self.total_steps:
+                writer.checkpoint(session.state)
+            if on_progress is not None:
+                on_progress(
+                    Progress(
+                        t,
+                        self.total_steps,
+                        scalars["epoch"][kept - 1],
+                        self.config.epochs,
+                        scalars["loss"][kept - 1],
+                        scalars[self.score_name][kept - 1],
+                        self.score_name,
+                        time.perf_counter() - began,
+                    )
+                )
+
+        def run_blocks() -> None:
+            """Stretches of steps up to the next checkpoint, at most BLOCK_SECONDS each."""
+            block = self.block(session)
+            while session.state.position.epoch < self.config.epochs:
+                t = session.steps_done
+                stop = min(
+                    self.total_steps, (t // self.checkpoint_every + 1) * self.checkpoint_every
+                )
+                block.clear()
+                try:
+                    session.advance(stop - t, block, BLOCK_SECONDS)
+                except BaseException:
+                    if block.n:
+                        after_block(block)
+                    raise
+                after_block(block)
+
         session.sinks.append(sink)
         status = "finished"
         failure: BaseException | None = None
         try:
+            if writer is not None and on_step is None and writer.samples is None:
+                run_blocks()
             while session.state.position.epoch < self.config.epochs:
                 (row,) = session.step()
                 after(row)
