@@ -51,9 +51,10 @@ from .session import Row, Session, Settings, VerifyPlan
 from .step_block import StepBlock
 from .trace import Trace, Verification
 
-AUTO_VERIFY_ALL = 2000  # runs up to this many steps verify every step
-AUTO_VERIFIED = 200  # longer runs verify about this many steps
-LARGE_BATCH = 2**20  # numbers in a batch (batch size × features) past which steps are sampled
+VERIFY_SHARE = 0.1  # of the training time, spent verifying (by default)
+VERIFY_ALLOWANCE = 0.1  # seconds: a run whose every step's check costs less verifies them all
+STEP_COST = (1e-4, 1e-9)  # t₀ (s), t₁ (s per number of a batch): an unverified step
+VERIFY_COST = (6e-4, 1.2e-9)  # v₀, v₁: what verifying a step adds (see verify_interval)
 BLOCK_NUMBERS = 2**20  # numbers a block of steps holds, at most (4 MiB of float32)
 BLOCK_SECONDS = 0.25  # a stretch of steps ends after this long (the progress bar moves)
 MOST_CHECKPOINTS = 50  # by default a run checkpoints each epoch, but at most about this often
@@ -90,18 +91,27 @@ class RunResult:
 
 
 def verify_interval(config: TrainConfig, total_steps: int, batch_numbers: int) -> int:
-    """K: verify the first, the last and every K-th step.
+    """K: verify the first, the last and every K-th step, so that verifying costs about
+    VERIFY_SHARE of the training time — or every step while all of them cost less than
+    VERIFY_ALLOWANCE seconds (a lesson's runs: each step is shown checked).
 
-    Every step (K = 1) on small runs — up to 2000 steps of batches up to 2²⁰ numbers
-    (batch size × features); otherwise about 200 steps, and at most every 10th step
-    when a batch is that large, where a verified step costs a few unverified ones.
+    The costs are a model, so that K is a function of the run alone (the same on every
+    machine, for a resumed run too), its constants measured with one thread
+    (benchmarks/bench_train.py prints the share a run really spent): a step of a batch
+    of n numbers (batch size × features × outputs) costs about t(n) = t₀ + t₁·n, and
+    verifying it about v(n) = v₀ + v₁·n more (PyTorch's forward, backward and optimizer
+    step, and the comparisons). Then
+
+        K = ⌈v(n) / (VERIFY_SHARE · t(n))⌉    (≈ 50 for a batch of 256 × 100, ≈ 12 for a
+                                               full batch of a million rows)
     """
     if config.verify_every is not None:
         return config.verify_every
-    large = batch_numbers > LARGE_BATCH
-    if total_steps <= AUTO_VERIFY_ALL and not large:
+    extra = VERIFY_COST[0] + VERIFY_COST[1] * batch_numbers
+    if total_steps * extra <= VERIFY_ALLOWANCE:
         return 1
-    return max(math.ceil(total_steps / AUTO_VERIFIED), 10 if large else 1)
+    step = STEP_COST[0] + STEP_COST[1] * batch_numbers
+    return max(1, math.ceil(extra / (VERIFY_SHARE * step)))
 
 
 def versions() -> dict[str, str]:
@@ -163,7 +173,7 @@ class Trainer:
                 str(config.epochs),
             )
         self.verify_every = verify_interval(
-            config, self.total_steps, self.batch_size * train.n_features
+            config, self.total_steps, self.batch_size * train.n_features * self.k
         )
         self.checkpoint_every = config.checkpoint_every or max(
             self.batches, math.ceil(self.total_steps / MOST_CHECKPOINTS)
