@@ -271,3 +271,22 @@ def test_loading_a_run_gives_back_every_recorded_value(tmp_path: Path) -> None:
         for key, value in written.items():
             assert read[key] == value, key
         assert read["dW_torch"] is None or read["verified"]
+
+
+def test_the_summary_says_which_steps_were_verified(tmp_path: Path) -> None:
+    """verified_at's runs [first, last, every] are exactly the rows marked verified."""
+    import numpy as np
+
+    from perceptron_lab.engine.trace import Trace
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(90, 3))
+    data = from_arrays(X, (X[:, 0] > 0).astype(int))
+    config = TrainConfig(epochs=7, batch_size=10, verify_every=4)  # 63 steps
+    result = Trainer(config, data).run(tmp_path / "run")
+    rows = Trace.load(tmp_path / "run").steps
+    marked = [row["step"] for row in rows if row["verified"]]
+    listed = [
+        t for first, last, every in result.summary.verified_at for t in range(first, last + 1, every)
+    ]
+    assert listed == marked == [1, *range(4, 63, 4), 63]

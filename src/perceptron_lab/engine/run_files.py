@@ -170,6 +170,7 @@ class RunSummary:
     watch: dict[str, Any] | None = None
     files: dict[str, str] | None = None  # set by RunWriter: relative path → SHA-256 at the end
     advice: list[dict[str, Any]] | None = None  # engine.convergence.Advice: cause and numbers
+    verified_at: list[list[int]] | None = None  # the steps verified: [first, last, every] each
 
     def to_json(self) -> dict[str, Any]:
         """Strict JSON: a diverged run's non-finite numbers as null (its status says why)."""

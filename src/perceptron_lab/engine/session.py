@@ -49,9 +49,10 @@ class VerifyPlan:
 
     every: int  # K
     last: int | None = None  # the run's last step; None: open-ended
+    first: int = 1  # the run's first step (a branch's: the step after its parent's)
 
     def __call__(self, t: int) -> bool:
-        return t == 1 or t == self.last or t % self.every == 0
+        return t == self.first or t == self.last or t % self.every == 0
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,9 @@ class StepLog:
 
 
 Sink = Callable[[Row], None]
+# each epoch's end: the metric columns of W′, B′; the third argument is X·W′ + B′ over the
+# source's whole data when the session has it (a full batch), else None
+Evaluate = Callable[[torch.Tensor, torch.Tensor, "torch.Tensor | None"], dict[str, float]]
 
 
 @dataclass
@@ -167,7 +171,7 @@ class Session:
         keep_rows: bool = True,
         worst: Verification | None = None,
         log: StepLog | None = None,
-        evaluate: Callable[[torch.Tensor, torch.Tensor], dict[str, float]] | None = None,
+        evaluate: Evaluate | None = None,
     ) -> None:
         d, k = start.W.shape
         self.source = source
@@ -177,10 +181,12 @@ class Session:
         self.origin = start  # the state the session began from (rewind's floor)
         self.current = start
         self.worst_start = worst or Verification()  # counts of the steps before the origin
-        self.worst = replace(self.worst_start)
+        self.worst = self.worst_start.copy()
         self.log = log if log is not None else (StepLog(start.position.step) if keep_rows else None)
         self.sinks: list[Sink] = []
         self.evaluate = evaluate  # each epoch's end: the metric columns from W, B after it
+        # (W, B, X·W + B) of a full batch, computed for the epoch's metrics: the next step's Z
+        self._forward: tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None = None
         self.tolerance = tolerance(dtype)
         self.score_name = settings.loss.score_name
         self._twin = TorchTwin(
@@ -209,7 +215,7 @@ class Session:
 
     def __getstate__(self) -> dict[str, Any]:
         """Picklable: a live batch iterator is dropped and restarted from the position."""
-        return {**self.__dict__, "_batches": None}
+        return {**self.__dict__, "_batches": None, "_forward": None}
 
     # ------------------------------------------------------------------ stepping
     def step(self, n: int = 1) -> list[Row]:
@@ -232,7 +238,11 @@ class Session:
         t = cur.position.step + 1
         rule_step = t - cur.position.rule_start
         lr = s.schedule.lr(t - 1, s.lr) if s.schedule else s.lr
-        cs = train_step(batch.X, batch.y, W, B, s.loss, s.rule, state, rule_step, lr, self._rule_B)
+        forward, self._forward = self._forward, None
+        Z = forward[2] if forward is not None and forward[0] is W and forward[1] is B else None
+        cs = train_step(
+            batch.X, batch.y, W, B, s.loss, s.rule, state, rule_step, lr, self._rule_B, Z=Z
+        )
         c = _Computed(
             batch,
             t,
@@ -284,6 +294,16 @@ class Session:
             return VerificationError(c.gap_name or "?", c.t, c.gap, self.tolerance)
         return None
 
+    def _metrics(self, c: _Computed) -> dict[str, float]:
+        """The epoch's metrics after step ``c``; a full batch's Z = X·W′ + B′ is kept for
+        the next step, which computes the same product (so it is computed once)."""
+        assert self.evaluate is not None
+        Z = None
+        if c.batch.rows is None:  # the whole data, in order
+            Z = c.batch.X @ c.W_after + c.B_after
+            self._forward = (c.W_after, c.B_after, Z)
+        return self.evaluate(c.W_after, c.B_after, Z)
+
     def _step(self) -> Row:
         c = self._compute(self.verify(self.current.position.step + 1))
         s, batch, W, B = self.settings, c.batch, self.current.W, self.current.B
@@ -320,7 +340,7 @@ class Session:
                 vectors[StepSchema.state_column(p, key)] = value_t
         failure = self._failure(c, loss_value, grad_norm)
         if failure is None and batch.last_of_epoch and self.evaluate is not None:
-            scalars |= self.evaluate(c.W_after, c.B_after)
+            scalars |= self._metrics(c)
         after = Checkpoint(
             c.W_after, c.B_after, c.state_after, _position_after(c.t, batch, c.rule_step)
         )
@@ -383,7 +403,7 @@ class Session:
                 failure = self._failure(c, loss_value, 0.0)
                 break
             if batch.last_of_epoch and self.evaluate is not None:
-                block.metrics[i] = self.evaluate(c.W_after, c.B_after)
+                block.metrics[i] = self._metrics(c)
             self.current = Checkpoint(
                 c.W_after, c.B_after, state, _position_after(c.t, batch, c.rule_step)
             )
@@ -445,7 +465,7 @@ class Session:
 
     def _worst_upto(self, step: int) -> Verification:
         """The verification counts over the steps up to ``step``."""
-        worst = replace(self.worst_start)
+        worst = self.worst_start.copy()
         floor = self.origin.position.step
         for row in self.log or ():
             sc = row.scalars
@@ -497,7 +517,7 @@ class Session:
             source,
             replace(s, loss=loss, rule=rule, lr=base_lr),
             start,
-            verify=verify or self.verify,
+            verify=verify or replace(self.verify, first=at_step + 1),
             dtype=self.dtype,
             keep_rows=self.log is not None,
             worst=self._worst_upto(at_step),

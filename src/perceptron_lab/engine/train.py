@@ -511,6 +511,7 @@ class Trainer:
             worst_disagreement=session.worst.worst,
             worst_quantity=session.worst.quantity,
             worst_step=session.worst.step,
+            verified_at=session.worst.at,
             tolerance=tolerance(self.dtype),
             seconds=seconds,
             steps_per_second=(state.position.step - t0) / seconds if seconds > 0 else None,
@@ -536,11 +537,16 @@ class Trainer:
             standardized=self.config.standardize,
         )
 
-    def epoch_metrics(self, W: torch.Tensor, B: torch.Tensor) -> dict[str, float]:
-        """train_loss, train_<score> (and test_…) of W (d, k), B (k,) over the whole sets."""
-        sets = [("train", self.train_t)] + ([("test", self.test_t)] if self.test_t else [])
+    def epoch_metrics(
+        self, W: torch.Tensor, B: torch.Tensor, Z: torch.Tensor | None = None
+    ) -> dict[str, float]:
+        """train_loss, train_<score> (and test_…) of W (d, k), B (k,) over the whole sets
+        (``Z``: X·W + B of the training set, when the session has it)."""
+        sets = [("train", self.train_t, Z)]
+        if self.test_t:
+            sets.append(("test", self.test_t, None))
         return {
             f"{side}_{key}": value
-            for side, data in sets
-            for key, value in evaluate(self.loss, data.X, data.y, W, B).items()
+            for side, data, logits in sets
+            for key, value in evaluate(self.loss, data.X, data.y, W, B, logits).items()
         }
