@@ -31,14 +31,7 @@ def test_cross_entropy_fused_is_bit_identical(
     fused = loss.value_and_grad(z, y)
     apart = Loss.value_and_grad(loss, z, y)  # value(z, y), grad_z(z, y)
     assert torch.equal(fused[0], apart[0]) and torch.equal(fused[1], apart[1])
-    # and both are PyTorch's
-    z_t = z.clone().requires_grad_(True)
-    ref = torch.nn.functional.cross_entropy(z_t, y, reduction=reduction)
-    ref.backward()
-    assert z_t.grad is not None
-    tol = 1e-5 if dtype == torch.float32 else 1e-10
-    assert float((fused[0] - ref).abs()) <= tol * max(1.0, float(ref.abs()))
-    assert float((fused[1] - z_t.grad).abs().max()) <= tol * max(1.0, float(z_t.grad.abs().max()))
+    # that they are PyTorch's value and gradient: tests/test_agreement.py, for every loss
 
 
 @pytest.mark.parametrize("labels", [[0, 1, 1], [2, 0, 1]])
