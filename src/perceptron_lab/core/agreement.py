@@ -49,4 +49,5 @@ def disagreement(a: torch.Tensor, b: torch.Tensor, scale: torch.Tensor | None = 
 
 def _max_abs(t: torch.Tensor) -> torch.Tensor:
     """max|t| (NaN if t holds one)."""
-    return torch.linalg.vector_norm(t, ord=math.inf)
+    norm: torch.Tensor = torch.linalg.vector_norm(t, ord=math.inf)
+    return norm

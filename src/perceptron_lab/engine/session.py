@@ -284,12 +284,7 @@ class Session:
         # step's loss shows), so the floats already in hand are the check
         if not (math.isfinite(loss_value) and math.isfinite(grad_norm)):
             bad = _non_finite(c.value, c.dW, c.dB, c.W_after, c.B_after) or "the gradient norm"
-            hint = (
-                f"lower the learning rate (lr = {c.lr:g}) or scale the features (standardize)"
-                if c.t > 1
-                else "before any update: scale the features (standardize) or use float64"
-            )
-            return DivergenceError(bad, c.t, hint)
+            return _diverged(bad, c.t, c.lr)
         if c.gap is not None and c.gap > self.tolerance:
             return VerificationError(c.gap_name or "?", c.t, c.gap, self.tolerance)
         return None
@@ -427,24 +422,24 @@ class Session:
         t, lr = scalars[0], scalars[4]
         if row > 0:
             before = block.scalars[row - 1]
-            d, k = block.shape
             state: dict[str, dict[str, torch.Tensor]] = {"W": {}, "B": {}}
             for col in block.state_columns:
-                shape = (d, k) if col[6] == "W" else (k,)
-                state[col[6]][col[8:]] = block.column(col)[row - 1].reshape(shape).clone()
+                if (row - 1, col) not in block.absent:
+                    values = block.column(col)[row - 1].reshape(block.shapes[col]).clone()
+                    state[col[6]][col[8:]] = values
             epoch, index = before[1] - 1, before[2]
             nxt = (epoch + 1, 0) if block.last_of_epoch[row - 1] else (epoch, index + 1)
             self.current = Checkpoint(
-                block.column("W_after")[row - 1].reshape(d, k).clone(),
+                block.column("W_after")[row - 1].reshape(block.shapes["W_after"]).clone(),
                 block.column("B_after")[row - 1].clone(),
                 state,
-                Position(before[0], *nxt, rule_start=before[0] - before[5]),
+                Position(before[0], nxt[0], nxt[1], before[0] - before[5]),
             )
         else:
             self.current = begin
         self._batches = None
-        hint = f"lower the learning rate (lr = {lr:g}) or scale the features (standardize)"
-        return DivergenceError("dL/dW", t, hint)
+        dW = block.column("dW")[row]
+        return _diverged("dL/dW" if not bool(torch.isfinite(dW).all()) else "dL/dB", t, lr)
 
     # ------------------------------------------------------------------ time travel
     def _state_at(self, step: int, what: str) -> Checkpoint:
@@ -559,6 +554,16 @@ def _position_after(t: int, batch: Batch, rule_step: int) -> Position:
     if batch.last_of_epoch:
         return Position(t, batch.epoch + 1, 0, rule_start)
     return Position(t, batch.epoch, batch.index + 1, rule_start)
+
+
+def _diverged(bad: str, t: int, lr: float) -> DivergenceError:
+    """Step t's ``bad`` quantity is not finite: the error, with what to do about it."""
+    hint = (
+        f"lower the learning rate (lr = {lr:g}) or scale the features (standardize)"
+        if t > 1
+        else "before any update: scale the features (standardize) or use float64"
+    )
+    return DivergenceError(bad, t, hint)
 
 
 def _non_finite(

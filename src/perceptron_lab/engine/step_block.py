@@ -17,7 +17,7 @@ row path's:
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import torch
@@ -54,26 +54,22 @@ def grad_norms(dW: torch.Tensor, dB: torch.Tensor) -> list[float]:
 class StepBlock:
     """Up to ``capacity`` steps' rows; see the module docstring.
 
-    ``widths`` names the stored vectors in the order ``put`` takes them: W_after,
-    B_after, dW, dB, then the state columns (``StepSchema.state_column``).
+    ``widths`` names the stored vectors and their widths in the order ``put`` takes
+    them: W_after, B_after, dW, dB, then the state columns (``StepSchema.state_column``).
     """
 
-    def __init__(
-        self, d: int, k: int, state_columns: Sequence[str], capacity: int, dtype: torch.dtype
-    ) -> None:
-        dk = d * k
-        self.shape = (d, k)
-        names = ("W_after", "B_after", "dW", "dB", *state_columns)
-        widths = (dk, k, dk, k, *(dk if c.startswith("state_W_") else k for c in state_columns))
+    def __init__(self, widths: Mapping[str, int], capacity: int, dtype: torch.dtype) -> None:
         self.spans: dict[str, tuple[int, int]] = {}
         offset = 0
-        for name, width in zip(names, widths, strict=True):
+        for name, width in widths.items():
             self.spans[name] = (offset, width)
             offset += width
+        dk, k = widths["W_after"], widths["B_after"]
         self.capacity = capacity
         self.buffer = torch.empty((capacity, offset), dtype=dtype)
         self.twin = torch.full((capacity, dk + k), float("nan"), dtype=dtype)
-        self.state_columns = tuple(state_columns)
+        self.state_columns = tuple(name for name in widths if name.startswith("state_"))
+        self.shapes: dict[str, tuple[int, ...]] = {}  # each vector's shape, from its first row
         self.verified_rows: list[int] = []
         self.clear()
 
@@ -103,6 +99,10 @@ class StepBlock:
         """One step: its ``STEP_SCALARS`` and its vectors in ``spans`` order (None: a state
         entry the rule does not hold at this step, null in the table); its row index."""
         i = self.n
+        if len(self.shapes) < len(self.spans):
+            for name, v in zip(self.spans, vectors, strict=True):
+                if v is not None:
+                    self.shapes.setdefault(name, tuple(v.shape))
         if any(v is None for v in vectors):
             vectors = list(vectors)
             for j, name in enumerate(self.spans):
@@ -168,6 +168,6 @@ class StepBlock:
 
     def twin_columns(self) -> dict[str, torch.Tensor]:
         """PyTorch's dW and dB, (n, width) each (NaN on the steps not verified)."""
-        dk = self.shape[0] * self.shape[1]
+        dk = self.spans["W_after"][1]
         rows = self.twin[: self.n]
         return {"dW_torch": rows[:, :dk], "dB_torch": rows[:, dk:]}

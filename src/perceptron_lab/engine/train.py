@@ -263,15 +263,15 @@ class Trainer:
             evaluate=self.epoch_metrics,
         )
 
-    def block(self, session: Session) -> StepBlock:
-        """A block for ``session``'s stretches: up to BLOCK_NUMBERS numbers, 1 to a part's rows."""
-        d, k = session.state.W.shape
-        state_columns = [
-            StepSchema.state_column(p, key) for key in self.rule.state_keys() for p in ("W", "B")
-        ]
-        width = (d * k + k) * (3 + len(self.rule.state_keys()))  # the vectors and the twin's
-        rows = max(1, min(PART_ROWS, BLOCK_NUMBERS // width))
-        return StepBlock(d, k, state_columns, rows, self.dtype)
+    def block(self) -> StepBlock:
+        """A block for the session's stretches: up to BLOCK_NUMBERS numbers, at most a part's rows."""
+        vectors = self.schema().vectors
+        stored = ("W_after", "B_after", "dW", "dB")
+        widths = {n: vectors[n] for n in stored} | {
+            n: w for n, w in vectors.items() if n.startswith("state_")
+        }
+        width = sum(widths.values()) + widths["W_after"] + widths["B_after"]  # and the twin's
+        return StepBlock(widths, max(1, min(PART_ROWS, BLOCK_NUMBERS // width)), self.dtype)
 
     def check_start(self, start: checkpoint.Checkpoint | None) -> None:
         """Refuse a start whose W is not (d, k) for this trainer's data."""
@@ -422,7 +422,7 @@ class Trainer:
 
         def run_blocks() -> None:
             """Stretches of steps up to the next checkpoint, at most BLOCK_SECONDS each."""
-            block = self.block(session)
+            block = self.block()
             while session.state.position.epoch < self.config.epochs:
                 t = session.steps_done
                 stop = min(
