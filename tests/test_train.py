@@ -224,12 +224,12 @@ def test_records_and_traces_display_as_html_in_jupyter(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("steps", "numbers", "every"),
     [
-        (700, 32 * 30, 1),
-        (2000, 2**20, 1),
-        (2001, 100, 11),
-        (3907, 256 * 100, 20),
-        (3, 1_000_000 * 100, 10),
-        (50_000, 2**21, 250),
+        # by hand from the documented costs: t(n) = 1e-4 + 1e-9·n s, v(n) = 6e-4 + 1.2e-9·n s
+        (5, 6, 1),  # the notebook: 5 · 6.0e-4 s ≤ 0.1 s, every step
+        (166, 320, 1),  # 166 · 6.004e-4 s = 0.0997 s: still every step
+        (167, 320, 60),  # 0.1003 s: ⌈6.004e-4 / (0.1 · 1.0032e-4)⌉ = ⌈59.85⌉
+        (3907, 256 * 100, 51),  # ⌈6.3072e-4 / (0.1 · 1.256e-4)⌉ = ⌈50.2⌉
+        (3, 1_000_000 * 100, 13),  # ⌈0.1206 / (0.1 · 0.1001)⌉ = ⌈12.05⌉
     ],
 )
 def test_automatic_verification_schedule(steps: int, numbers: int, every: int) -> None:
@@ -271,3 +271,22 @@ def test_loading_a_run_gives_back_every_recorded_value(tmp_path: Path) -> None:
         for key, value in written.items():
             assert read[key] == value, key
         assert read["dW_torch"] is None or read["verified"]
+
+
+def test_the_summary_says_which_steps_were_verified(tmp_path: Path) -> None:
+    """verified_at's runs [first, last, every] are exactly the rows marked verified."""
+    import numpy as np
+
+    from perceptron_lab.engine.trace import Trace
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(90, 3))
+    data = from_arrays(X, (X[:, 0] > 0).astype(int))
+    config = TrainConfig(epochs=7, batch_size=10, verify_every=4)  # 63 steps
+    result = Trainer(config, data).run(tmp_path / "run")
+    rows = Trace.load(tmp_path / "run").steps
+    marked = [row["step"] for row in rows if row["verified"]]
+    listed = [
+        t for first, last, every in result.summary.verified_at for t in range(first, last + 1, every)
+    ]
+    assert listed == marked == [1, *range(4, 63, 4), 63]

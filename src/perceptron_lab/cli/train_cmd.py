@@ -116,7 +116,7 @@ def add_train_parser(sub: Any) -> None:
         "--verify-every",
         type=options.bounded("verify_every"),
         help="verify every K-th step against PyTorch "
-        "(default: every step up to 2000 steps, else about 200 steps)",
+        "(default: K such that checking costs about 10%% of the training time)",
     )
     p.add_argument(
         "--checkpoint-every",

@@ -58,12 +58,15 @@ def train_step(
     lr: float,
     rule_B: UpdateRule | None = None,
     keep: Mapping[str, Intermediates] | None = None,
+    Z: torch.Tensor | None = None,
 ) -> TrainStep:
     """The step by formula alone, as in the module docstring (``rule_B`` updates B if given).
 
-    ``keep`` ({"W": {}, "B": {}}) receives each rule's intermediates.
+    ``keep`` ({"W": {}, "B": {}}) receives each rule's intermediates; ``Z`` is X·W + B
+    when the caller has already computed it (by this same expression).
     """
-    Z = X @ W + B  # (N, k), as the notebook writes it
+    if Z is None:
+        Z = X @ W + B  # (N, k), as the notebook writes it
     value, dZ = loss.value_and_grad(Z, y)  # 0-d, (N, k)
     dW = X.T @ dZ  # (d, k)
     dB = dZ.sum(dim=0)  # (k,)

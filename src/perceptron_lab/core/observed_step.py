@@ -20,8 +20,8 @@ from ..errors import VerificationError
 from ..losses import Loss
 from ..optim import State, UpdateRule
 from .agreement import disagreement, tolerance
-from .closed_form import closed_step
-from .twin import TorchTwin
+from .closed_form import TrainStep, closed_step
+from .twin import TorchStep, TorchTwin
 
 
 @dataclass(frozen=True)
@@ -180,9 +180,87 @@ def observe_step(
         )
     twin = twin or TorchTwin(loss, rule, X.shape[1], W.shape[1], X.dtype, X.device, decay_bias)
     other = twin.step(X, y, W, B, state, t_rule, lr, closed)
+    pairs = compare(X, y, W, B, loss, rule, state, t_rule, lr, decay_bias, closed, other)
+    state_after = pairs.pop("state")
+    record = StepRecord(
+        **base,
+        A=Twin(closed.A, other.A, disagreement(closed.A, other.A)),
+        **pairs,  # type: ignore[arg-type]
+        state_after=state_after,  # type: ignore[arg-type]
+        intermediates=closed.intermediates,
+        verified=True,
+    )
+    if check:
+        for name, twin_q in record.twins():
+            if twin_q.disagreement is not None and twin_q.disagreement > record.tolerance:
+                raise VerificationError(name, step, twin_q.disagreement, record.tolerance)
+    return record
 
+
+@dataclass(frozen=True)
+class Verdict:
+    """What verifying a training step found: its worst quantity and PyTorch's gradient."""
+
+    quantity: str
+    gap: float
+    dW_torch: torch.Tensor
+    dB_torch: torch.Tensor
+
+
+def verify_step(
+    X: torch.Tensor,
+    y: torch.Tensor,
+    W: torch.Tensor,
+    B: torch.Tensor,
+    loss: Loss,
+    rule: UpdateRule,
+    closed: TrainStep,
+    *,
+    state: Mapping[str, State],
+    rule_step: int,
+    lr: float,
+    twin: TorchTwin,
+    decay_bias: bool = True,
+) -> Verdict:
+    """PyTorch's twin on a step training already took by formula (``closed``).
+
+    The same comparisons as :func:`observe_step` — Z, L, dL/dZ, dL/dW, dL/dB, W′, B′, the
+    updates and the optimizer state — without what only an explanation needs (A, each ℓₙ,
+    the rule's intermediates) and without computing the closed form again.
+    """
+    other = twin.step(X, y, W, B, state, rule_step, lr, closed)
+    pairs = compare(X, y, W, B, loss, rule, state, rule_step, lr, decay_bias, closed, other)
+    gaps = {name: q.disagreement for name, q in pairs.items() if isinstance(q, Twin)}
+    for param, entries in pairs["state"].items():  # type: ignore[union-attr]
+        for key, q in entries.items():
+            gaps[f"state[{param}].{key}"] = q.disagreement
+    name = max(gaps, key=lambda n: gaps[n] or 0.0)
+    return Verdict(name, gaps[name] or 0.0, other.dW, other.dB)
+
+
+def compare(
+    X: torch.Tensor,
+    y: torch.Tensor,
+    W: torch.Tensor,
+    B: torch.Tensor,
+    loss: Loss,
+    rule: UpdateRule,
+    state: Mapping[str, State],
+    t_rule: int,
+    lr: float,
+    decay_bias: bool,
+    closed: TrainStep,
+    other: TorchStep,
+) -> dict[str, Twin | dict[str, dict[str, Twin]]]:
+    """Each quantity of a step twice, with its disagreement (``"state"``: per parameter).
+
+    Batch-sized quantities are measured plainly, and on the size of their terms only
+    where the plain gap exceeds the tolerance (the terms cost a pass over the batch).
+    """
     tol = tolerance(X.dtype)
     lazy: dict[str, Any] = {}
+    update_W = closed.W_after - W
+    update_B = closed.B_after - B
 
     def terms() -> dict[str, torch.Tensor]:
         if "terms" not in lazy:
@@ -209,34 +287,23 @@ def observe_step(
         """The gap on the scale of b's terms, always (a parameter-sized scale costs nothing)."""
         return Twin(a, b, disagreement(a, b, scale))
 
-    t_update_W = other.W_after - W
-    t_update_B = other.B_after - B
-    record = StepRecord(
-        **base,
-        Z=pair(closed.Z, other.Z, lambda: terms()["Z"]),
-        A=pair(closed.A, other.A),
-        loss=pair(closed.loss, other.loss, lambda: terms()["loss"]),
-        dZ=pair(closed.dZ, other.dZ, lambda: terms()["dZ"]),
-        dW=pair(closed.dW, other.dW, lambda: terms()["dW"]),
-        dB=pair(closed.dB, other.dB, lambda: terms()["dB"]),
+    return {
+        "Z": pair(closed.Z, other.Z, lambda: terms()["Z"]),
+        "loss": pair(closed.loss, other.loss, lambda: terms()["loss"]),
+        "dZ": pair(closed.dZ, other.dZ, lambda: terms()["dZ"]),
+        "dW": pair(closed.dW, other.dW, lambda: terms()["dW"]),
+        "dB": pair(closed.dB, other.dB, lambda: terms()["dB"]),
         # θ_after = θ − Δ: rounding is relative to |θ| and |Δ|, not to a θ_after near 0
-        W_after=on_scale(closed.W_after, other.W_after, W.abs() + update_W.abs()),
-        B_after=on_scale(closed.B_after, other.B_after, B.abs() + update_B.abs()),
+        "W_after": on_scale(closed.W_after, other.W_after, W.abs() + update_W.abs()),
+        "B_after": on_scale(closed.B_after, other.B_after, B.abs() + update_B.abs()),
         # an update is a difference of parameters: measured on the parameters' scale
-        update_W=on_scale(update_W, t_update_W, other.W_after),
-        update_B=on_scale(update_B, t_update_B, other.B_after),
-        state_after={
+        "update_W": on_scale(update_W, other.W_after - W, other.W_after),
+        "update_B": on_scale(update_B, other.B_after - B, other.B_after),
+        "state": {
             p: {k: pair(v, other.state_after[p][k], state_scale(p, k)) for k, v in s.items()}
             for p, s in closed.state_after.items()
         },
-        intermediates=closed.intermediates,
-        verified=True,
-    )
-    if check:
-        for name, twin_q in record.twins():
-            if twin_q.disagreement is not None and twin_q.disagreement > record.tolerance:
-                raise VerificationError(name, step, twin_q.disagreement, record.tolerance)
-    return record
+    }
 
 
 def term_scales(

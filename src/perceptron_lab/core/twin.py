@@ -13,7 +13,7 @@ import torch
 
 from ..losses import Loss
 from ..optim import State, UpdateRule
-from .closed_form import ClosedStep
+from .closed_form import TrainStep
 from .notebook_model import Perceptron
 
 
@@ -81,7 +81,7 @@ class TorchTwin:
         state: Mapping[str, State],
         t: int,
         lr: float,
-        closed: ClosedStep,
+        closed: TrainStep,
     ) -> TorchStep:
         """Run the step's stages in PyTorch, each on the closed form's inputs."""
         self.model.load(W, B)
@@ -126,8 +126,10 @@ class TorchTwin:
     def _load_state(self, state: Mapping[str, State], t: int) -> None:
         params = self._params()
         if not any(state.get(name) for name in params):
-            # no state yet: a fresh optimizer initializes it the way torch.optim does
-            self.optimizer = self._new_optimizer()
+            # no state yet: a fresh optimizer initializes it the way torch.optim does (one
+            # that holds none, as plain SGD's, is as fresh)
+            if any(self.optimizer.state.values()):
+                self.optimizer = self._new_optimizer()
             return
         for name, p in params.items():
             loaded = {k: _to_layer(name, v) for k, v in state.get(name, {}).items()}

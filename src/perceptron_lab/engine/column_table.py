@@ -88,6 +88,42 @@ class ColumnTable:
         if self.n == self.capacity:
             self.flush()
 
+    def put_block(
+        self,
+        scalars: dict[str, list[Any]],
+        vectors: dict[str, torch.Tensor],
+        present: dict[str, list[bool]] | None = None,
+    ) -> None:
+        """Add m rows at once: each scalar a list of m values, each vector an (m, width)
+        tensor (``present``: which rows of a vector hold one; others null). A column the
+        block lacks is null in its rows. Flushes each time the buffer fills."""
+        m = len(next(iter(scalars.values())))
+        done = 0
+        while done < m:
+            i = self.n
+            take = min(m - done, self.capacity - i)
+            if i + take > self.buffer.shape[0]:  # grow: double, up to a part's rows
+                rows = min(self.capacity, max(2 * self.buffer.shape[0], i + take))
+                bigger = self.buffer.new_full((rows, self.buffer.shape[1]), float("nan"))
+                bigger[:i] = self.buffer[:i]
+                self.buffer = bigger
+            part = slice(done, done + take)
+            for name, values in scalars.items():
+                self.scalars.setdefault(name, [None] * i).extend(values[part])
+            for name in self.scalars.keys() - scalars.keys():
+                self.scalars[name].extend([None] * take)
+            for name, (offset, width) in self.columns.items():
+                if name in vectors:
+                    self.buffer[i : i + take, offset : offset + width].copy_(vectors[name][part])
+                    flags = present[name][part] if present and name in present else [True] * take
+                else:
+                    flags = [False] * take
+                self.present[name].extend(flags)
+            self.n += take
+            done += take
+            if self.n == self.capacity:
+                self.flush()
+
     def _target(self, names: tuple[str, ...]) -> torch.Tensor:
         """The buffer positions of ``names``' values, in order (cached per set of columns)."""
         if names not in self.targets:

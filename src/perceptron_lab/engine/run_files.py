@@ -170,6 +170,7 @@ class RunSummary:
     watch: dict[str, Any] | None = None
     files: dict[str, str] | None = None  # set by RunWriter: relative path → SHA-256 at the end
     advice: list[dict[str, Any]] | None = None  # engine.convergence.Advice: cause and numbers
+    verified_at: list[list[int]] | None = None  # the steps verified: [first, last, every] each
 
     def to_json(self) -> dict[str, Any]:
         """Strict JSON: a diverged run's non-finite numbers as null (its status says why)."""
@@ -767,6 +768,15 @@ class RunWriter:
     def put(self, scalars: Mapping[str, Any], vectors: Mapping[str, Any]) -> None:
         """One step's row (a vector missing from ``vectors`` is null)."""
         self.table.put(dict(scalars), dict(vectors))
+
+    def put_block(
+        self,
+        scalars: dict[str, list[Any]],
+        vectors: dict[str, Any],
+        present: dict[str, list[bool]] | None = None,
+    ) -> None:
+        """Many steps' rows at once (``ColumnTable.put_block``)."""
+        self.table.put_block(scalars, vectors, present)
 
     def flush(self) -> None:
         self.table.flush()

@@ -21,6 +21,7 @@ keeps its rows, to its :class:`StepLog`, from which ``rewind`` and ``branch`` wo
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -29,7 +30,7 @@ import torch
 
 from ..core.agreement import tolerance
 from ..core.closed_form import train_step
-from ..core.observed_step import StepRecord, observe_step
+from ..core.observed_step import verify_step
 from ..core.twin import TorchTwin
 from ..errors import DivergenceError, InputError, VerificationError
 from ..losses import Loss, get_loss
@@ -38,6 +39,7 @@ from ..optim.schedules import Schedule
 from .batching import Batch, InMemoryBatches
 from .checkpoint import Checkpoint, Position
 from .run_files import StepSchema
+from .step_block import StepBlock, grad_norms
 from .trace import Verification
 
 
@@ -47,9 +49,10 @@ class VerifyPlan:
 
     every: int  # K
     last: int | None = None  # the run's last step; None: open-ended
+    first: int = 1  # the run's first step (a branch's: the step after its parent's)
 
     def __call__(self, t: int) -> bool:
-        return t == 1 or t == self.last or t % self.every == 0
+        return t == self.first or t == self.last or t % self.every == 0
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,27 @@ class Row:
     def record(self) -> dict[str, Any]:
         """The row as a trace row read back from disk: numbers and flat lists (None if absent)."""
         return {**self.scalars, **{k: v.reshape(-1).tolist() for k, v in self.vectors.items()}}
+
+
+@dataclass(frozen=True)
+class _Computed:
+    """One step's numbers before they are recorded (PyTorch's gradient if verified)."""
+
+    batch: Batch
+    t: int
+    rule_step: int
+    lr: float
+    Z: torch.Tensor
+    value: torch.Tensor
+    dW: torch.Tensor
+    dB: torch.Tensor
+    W_after: torch.Tensor
+    B_after: torch.Tensor
+    state_after: dict[str, dict[str, torch.Tensor]]
+    gap: float | None = None
+    gap_name: str | None = None
+    dW_torch: torch.Tensor | None = None
+    dB_torch: torch.Tensor | None = None
 
 
 class StepLog:
@@ -111,6 +135,9 @@ class StepLog:
 
 
 Sink = Callable[[Row], None]
+# each epoch's end: the metric columns of W′, B′; the third argument is X·W′ + B′ over the
+# source's whole data when the session has it (a full batch), else None
+Evaluate = Callable[[torch.Tensor, torch.Tensor, "torch.Tensor | None"], dict[str, float]]
 
 
 @dataclass
@@ -144,7 +171,7 @@ class Session:
         keep_rows: bool = True,
         worst: Verification | None = None,
         log: StepLog | None = None,
-        evaluate: Callable[[torch.Tensor, torch.Tensor], dict[str, float]] | None = None,
+        evaluate: Evaluate | None = None,
     ) -> None:
         d, k = start.W.shape
         self.source = source
@@ -154,10 +181,12 @@ class Session:
         self.origin = start  # the state the session began from (rewind's floor)
         self.current = start
         self.worst_start = worst or Verification()  # counts of the steps before the origin
-        self.worst = replace(self.worst_start)
+        self.worst = self.worst_start.copy()
         self.log = log if log is not None else (StepLog(start.position.step) if keep_rows else None)
         self.sinks: list[Sink] = []
         self.evaluate = evaluate  # each epoch's end: the metric columns from W, B after it
+        # (W, B, X·W + B) of a full batch, computed for the epoch's metrics: the next step's Z
+        self._forward: tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None = None
         self.tolerance = tolerance(dtype)
         self.score_name = settings.loss.score_name
         self._twin = TorchTwin(
@@ -165,9 +194,7 @@ class Session:
         )
         self._rule_B = settings.rule.for_bias(settings.decay_bias)
         self._batches: Iterator[Batch] | None = None
-        self._lr_twin = _LrTwin.at(settings, start.position.step)
-        # the full record of the last step, if PyTorch checked it (a live view shows it)
-        self.last_record: StepRecord | None = None
+        self._lr_twin = _LrTwin(settings.schedule, settings.lr)
 
     # ------------------------------------------------------------------ state
     @property
@@ -188,7 +215,7 @@ class Session:
 
     def __getstate__(self) -> dict[str, Any]:
         """Picklable: a live batch iterator is dropped and restarted from the position."""
-        return {**self.__dict__, "_batches": None}
+        return {**self.__dict__, "_batches": None, "_forward": None}
 
     # ------------------------------------------------------------------ stepping
     def step(self, n: int = 1) -> list[Row]:
@@ -203,95 +230,115 @@ class Session:
             self._batches = self.source.batches(pos.epoch, pos.batch)
         return next(self._batches)
 
-    def _step(self) -> Row:
+    def _compute(self, verified: bool) -> _Computed:
+        """The next step's numbers by formula (and PyTorch's twin if ``verified``); no state change."""
         s, cur = self.settings, self.current
         W, B, state = cur.W, cur.B, cur.state
         batch = self._next_batch()
         t = cur.position.step + 1
         rule_step = t - cur.position.rule_start
         lr = s.schedule.lr(t - 1, s.lr) if s.schedule else s.lr
-        verified = self.verify(t)
-        vectors: dict[str, torch.Tensor] = {"W_before": W, "B_before": B}
-        gap, gap_name = None, None
-        if verified:
-            rec = observe_step(
-                batch.X,
-                batch.y,
-                W,
-                B,
-                s.loss,
-                s.rule,
-                state=state,
-                step=t,
-                rule_step=rule_step,
-                decay_bias=s.decay_bias,
-                lr=lr,
-                twin=self._twin,
-                check=False,
-            )
-            Z, value, dW, dB = rec.Z.closed, rec.loss.closed, rec.dW.closed, rec.dB.closed
-            W_new, B_new, new_state = rec.W_after.closed, rec.B_after.closed, rec.state_after_closed
-            gap_name, gap = rec.worst
-            lr_gap = self._lr_twin.gap(lr)
-            if lr_gap > gap:
-                gap_name, gap = "lr", lr_gap
-            vectors |= {"dW_torch": rec.dW.torch, "dB_torch": rec.dB.torch}  # type: ignore[dict-item]
-            self.worst.add(t, gap_name, gap)
-            self.last_record = rec
-        else:
-            self.last_record = None
-            cs = train_step(
-                batch.X, batch.y, W, B, s.loss, s.rule, state, rule_step, lr, self._rule_B
-            )
-            Z, value, dW, dB = cs.Z, cs.loss, cs.dW, cs.dB
-            W_new, B_new, new_state = cs.W_after, cs.B_after, cs.state_after
-        loss_value = float(value)
-        norm = torch.linalg.vector_norm
-        # in float64: finite float32 gradients can have a norm float32 cannot hold
-        grad_norm = math.hypot(
-            float(norm(dW, dtype=torch.float64)), float(norm(dB, dtype=torch.float64))
+        forward, self._forward = self._forward, None
+        Z = forward[2] if forward is not None and forward[0] is W and forward[1] is B else None
+        cs = train_step(
+            batch.X, batch.y, W, B, s.loss, s.rule, state, rule_step, lr, self._rule_B, Z=Z
         )
-        scalars: dict[str, Any] = {
-            "step": t,
-            "epoch": batch.epoch + 1,
-            "batch": batch.index,
-            "n_samples": batch.X.shape[0],
-            "lr": lr,
-            "rule_step": rule_step,
-            "loss": loss_value,
-            self.score_name: s.loss.score(Z, batch.y),
-            "grad_norm": grad_norm,
-            "verified": verified,
-            "worst_quantity": gap_name,
-            "worst_disagreement": gap,
-        }
-        vectors |= {
-            "dW": dW,
-            "dB": dB,
-            "W_after": W_new,
-            "B_after": B_new,
-            "update_W": W_new - W,
-            "update_B": B_new - B,
-        }
-        for p, entries in new_state.items():
-            for key, value_t in entries.items():
-                vectors[StepSchema.state_column(p, key)] = value_t
-        failure: Exception | None = None
+        c = _Computed(
+            batch,
+            t,
+            rule_step,
+            lr,
+            cs.Z,
+            cs.loss,
+            cs.dW,
+            cs.dB,
+            cs.W_after,
+            cs.B_after,
+            cs.state_after,
+        )
+        if not verified:
+            return c
+        v = verify_step(
+            batch.X,
+            batch.y,
+            W,
+            B,
+            s.loss,
+            s.rule,
+            cs,
+            state=state,
+            rule_step=rule_step,
+            decay_bias=s.decay_bias,
+            lr=lr,
+            twin=self._twin,
+        )
+        gap_name, gap = v.quantity, v.gap
+        lr_gap = self._lr_twin.gap(lr, t)
+        if lr_gap > gap:
+            gap_name, gap = "lr", lr_gap
+        return replace(c, gap=gap, gap_name=gap_name, dW_torch=v.dW_torch, dB_torch=v.dB_torch)
+
+    def _failure(self, c: _Computed, loss_value: float, grad_norm: float) -> Exception | None:
+        """The divergence or disagreement that ends the run at step ``c``, or None."""
         # a finite loss and gradient keep W and B finite (up to overflow, which the next
         # step's loss shows), so the floats already in hand are the check
         if not (math.isfinite(loss_value) and math.isfinite(grad_norm)):
-            bad = _non_finite(value, dW, dB, W_new, B_new) or "the gradient norm"
-            hint = (
-                f"lower the learning rate (lr = {lr:g}) or scale the features (standardize)"
-                if t > 1
-                else "before any update: scale the features (standardize) or use float64"
-            )
-            failure = DivergenceError(bad, t, hint)
-        elif gap is not None and gap > self.tolerance:
-            failure = VerificationError(gap_name or "?", t, gap, self.tolerance)
-        elif batch.last_of_epoch and self.evaluate is not None:
-            scalars |= self.evaluate(W_new, B_new)
-        after = Checkpoint(W_new, B_new, new_state, _position_after(t, batch, rule_step))
+            bad = _non_finite(c.value, c.dW, c.dB, c.W_after, c.B_after) or "the gradient norm"
+            return _diverged(bad, c.t, c.lr)
+        if c.gap is not None and c.gap > self.tolerance:
+            return VerificationError(c.gap_name or "?", c.t, c.gap, self.tolerance)
+        return None
+
+    def _metrics(self, c: _Computed) -> dict[str, float]:
+        """The epoch's metrics after step ``c``; a full batch's Z = X·W′ + B′ is kept for
+        the next step, which computes the same product (so it is computed once)."""
+        assert self.evaluate is not None
+        Z = None
+        if c.batch.rows is None:  # the whole data, in order
+            Z = c.batch.X @ c.W_after + c.B_after
+            self._forward = (c.W_after, c.B_after, Z)
+        return self.evaluate(c.W_after, c.B_after, Z)
+
+    def _step(self) -> Row:
+        c = self._compute(self.verify(self.current.position.step + 1))
+        s, batch, W, B = self.settings, c.batch, self.current.W, self.current.B
+        loss_value = float(c.value)
+        (grad_norm,) = grad_norms(c.dW.reshape(1, -1), c.dB.reshape(1, -1))
+        scalars: dict[str, Any] = {
+            "step": c.t,
+            "epoch": batch.epoch + 1,
+            "batch": batch.index,
+            "n_samples": batch.X.shape[0],
+            "lr": c.lr,
+            "rule_step": c.rule_step,
+            "loss": loss_value,
+            self.score_name: s.loss.score(c.Z, batch.y),
+            "grad_norm": grad_norm,
+            "verified": c.dW_torch is not None,
+            "worst_quantity": c.gap_name,
+            "worst_disagreement": c.gap,
+        }
+        vectors: dict[str, torch.Tensor] = {"W_before": W, "B_before": B}
+        if c.dW_torch is not None and c.dB_torch is not None:
+            vectors |= {"dW_torch": c.dW_torch, "dB_torch": c.dB_torch}
+            self.worst.add(c.t, c.gap_name or "", c.gap or 0.0)
+        vectors |= {
+            "dW": c.dW,
+            "dB": c.dB,
+            "W_after": c.W_after,
+            "B_after": c.B_after,
+            "update_W": c.W_after - W,
+            "update_B": c.B_after - B,
+        }
+        for p, entries in c.state_after.items():
+            for key, value_t in entries.items():
+                vectors[StepSchema.state_column(p, key)] = value_t
+        failure = self._failure(c, loss_value, grad_norm)
+        if failure is None and batch.last_of_epoch and self.evaluate is not None:
+            scalars |= self._metrics(c)
+        after = Checkpoint(
+            c.W_after, c.B_after, c.state_after, _position_after(c.t, batch, c.rule_step)
+        )
         row = Row(scalars, vectors, after, batch)
         if self.log is not None:
             self.log.append(row)
@@ -300,8 +347,99 @@ class Session:
         if failure is not None:
             raise failure
         self.current = after
-        self._lr_twin.advance()
         return row
+
+    def advance(self, n: int, block: StepBlock, seconds: float = math.inf) -> None:
+        """Take up to ``n`` steps (fewer once ``seconds`` have passed) into ``block``.
+
+        The hot loop of a run written to disk: no ``Row``, no sinks, no kept rows (a
+        session that keeps its rows steps with :meth:`step`). Each step's row goes into
+        the block, the failing one too; then the failure is raised and the state is the
+        one before it, as with :meth:`step`.
+        """
+        if self.log is not None:
+            raise InputError("keep_rows", "a session that does not keep its rows", "True")
+        s = self.settings
+        state_columns = block.state_columns
+        begin = self.current
+        block.start = (begin.W, begin.B)
+        ends = time.perf_counter() + seconds
+        score = s.loss.score
+        failure: Exception | None = None
+        for _ in range(n):
+            c = self._compute(self.verify(self.current.position.step + 1))
+            batch = c.batch
+            loss_value = float(c.value)
+            verified = c.dW_torch is not None
+            state = c.state_after
+            vectors: list[torch.Tensor | None] = [c.W_after, c.B_after, c.dW, c.dB]
+            vectors += [state[col[6]].get(col[8:]) for col in state_columns]
+            i = block.put(
+                (
+                    c.t,
+                    batch.epoch + 1,
+                    batch.index,
+                    batch.X.shape[0],
+                    c.lr,
+                    c.rule_step,
+                    loss_value,
+                    score(c.Z, batch.y),
+                    verified,
+                    c.gap_name,
+                    c.gap,
+                ),
+                vectors,
+                batch.last_of_epoch,
+                (c.dW_torch, c.dB_torch) if verified else None,  # type: ignore[arg-type]
+            )
+            if verified:
+                self.worst.add(c.t, c.gap_name or "", c.gap or 0.0)
+            if not math.isfinite(loss_value) or (c.gap is not None and c.gap > self.tolerance):
+                failure = self._failure(c, loss_value, 0.0)
+                break
+            if batch.last_of_epoch and self.evaluate is not None:
+                block.metrics[i] = self._metrics(c)
+            self.current = Checkpoint(
+                c.W_after, c.B_after, state, _position_after(c.t, batch, c.rule_step)
+            )
+            if block.full or time.perf_counter() > ends:
+                break
+        # a gradient that overflowed while its loss did not: the run ends at that step
+        norms = grad_norms(block.column("dW"), block.column("dB"))
+        bad = next((i for i, g in enumerate(norms) if not math.isfinite(g)), None)
+        if bad is not None and (failure is None or bad < block.n - 1):
+            while block.n > bad + 1:
+                block.drop_last()
+            block.metrics.pop(bad, None)
+            failure = self._overflow(block, bad, begin)
+        if failure is not None:
+            raise failure
+
+    def _overflow(self, block: StepBlock, row: int, begin: Checkpoint) -> DivergenceError:
+        """The failure of the block's ``row``, whose gradient overflowed; the state goes back
+        to the one before it (the row before's W′, B′ and state, or the block's start)."""
+        scalars = block.scalars[row]
+        t, lr = scalars[0], scalars[4]
+        if row > 0:
+            before = block.scalars[row - 1]
+            state: dict[str, dict[str, torch.Tensor]] = {"W": {}, "B": {}}
+            for col in block.state_columns:
+                if (row - 1, col) not in block.absent:
+                    values = block.column(col)[row - 1].reshape(block.shapes[col]).clone()
+                    state[col[6]][col[8:]] = values
+            epoch, index = before[1] - 1, before[2]
+            nxt = (epoch + 1, 0) if block.last_of_epoch[row - 1] else (epoch, index + 1)
+            self.current = Checkpoint(
+                block.column("W_after")[row - 1].reshape(block.shapes["W_after"]).clone(),
+                block.column("B_after")[row - 1].clone(),
+                state,
+                Position(before[0], nxt[0], nxt[1], before[0] - before[5]),
+            )
+        else:
+            self.current = begin
+        self._batches = None
+        dW = block.column("dW")[row]
+        return _diverged("dL/dW" if not bool(torch.isfinite(dW).all()) else "dL/dB", t, lr)
 
     # ------------------------------------------------------------------ time travel
     def _state_at(self, step: int, what: str) -> Checkpoint:
@@ -317,13 +455,12 @@ class Session:
         self.log = self.rows.upto(to_step - self.rows.base)
         self.current = state
         self.worst = self._worst_upto(to_step)
-        self.last_record = None
         self._batches = None
-        self._lr_twin = _LrTwin.at(self.settings, to_step)
+        self._lr_twin = _LrTwin(self.settings.schedule, self.settings.lr)
 
     def _worst_upto(self, step: int) -> Verification:
         """The verification counts over the steps up to ``step``."""
-        worst = replace(self.worst_start)
+        worst = self.worst_start.copy()
         floor = self.origin.position.step
         for row in self.log or ():
             sc = row.scalars
@@ -375,7 +512,7 @@ class Session:
             source,
             replace(s, loss=loss, rule=rule, lr=base_lr),
             start,
-            verify=verify or self.verify,
+            verify=verify or replace(self.verify, first=at_step + 1),
             dtype=self.dtype,
             keep_rows=self.log is not None,
             worst=self._worst_upto(at_step),
@@ -385,31 +522,28 @@ class Session:
 
 
 class _LrTwin:
-    """torch's own scheduler on a dummy optimizer, kept at the session's step: γₜ checked."""
+    """torch's own scheduler on a dummy optimizer: γₜ checked on the steps verified.
+
+    It is stepped only when a verified step asks (up to that step), so the steps in
+    between cost nothing.
+    """
 
     def __init__(self, schedule: Schedule | None, lr: float) -> None:
         self.optimizer: torch.optim.Optimizer | None = None
+        self.steps = 0  # the scheduler's steps so far
         if schedule is not None:
             dummy = torch.nn.Parameter(torch.zeros(1, dtype=torch.float64))
             self.optimizer = torch.optim.SGD([dummy], lr=lr)
             self.scheduler = schedule.torch_scheduler(self.optimizer)
 
-    @classmethod
-    def at(cls, settings: Settings, steps_done: int) -> _LrTwin:
-        twin = cls(settings.schedule, settings.lr)
-        for _ in range(steps_done if twin.optimizer is not None else 0):
-            twin.advance()
-        return twin
-
-    def advance(self) -> None:
-        if self.optimizer is not None:
-            self.optimizer.step()
-            self.scheduler.step()
-
-    def gap(self, lr: float) -> float:
-        """|γ − γ_torch| / |γ_torch| (0 without a schedule)."""
+    def gap(self, lr: float, t: int) -> float:
+        """|γ − γ_torch| / |γ_torch| of step t (0 without a schedule)."""
         if self.optimizer is None:
             return 0.0
+        while self.steps < t - 1:
+            self.optimizer.step()
+            self.scheduler.step()
+            self.steps += 1
         theirs = float(self.optimizer.param_groups[0]["lr"])
         return abs(lr - theirs) / max(abs(theirs), 1e-30)
 
@@ -420,6 +554,16 @@ def _position_after(t: int, batch: Batch, rule_step: int) -> Position:
     if batch.last_of_epoch:
         return Position(t, batch.epoch + 1, 0, rule_start)
     return Position(t, batch.epoch, batch.index + 1, rule_start)
+
+
+def _diverged(bad: str, t: int, lr: float) -> DivergenceError:
+    """Step t's ``bad`` quantity is not finite: the error, with what to do about it."""
+    hint = (
+        f"lower the learning rate (lr = {lr:g}) or scale the features (standardize)"
+        if t > 1
+        else "before any update: scale the features (standardize) or use float64"
+    )
+    return DivergenceError(bad, t, hint)
 
 
 def _non_finite(

@@ -9,7 +9,7 @@ never samples, unless per-sample capture was asked for.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,18 +35,36 @@ if TYPE_CHECKING:
 
 @dataclass
 class Verification:
-    """The verified steps so far, and the worst disagreement among them (and where)."""
+    """The verified steps so far, and the worst disagreement among them (and where).
+
+    ``at`` says exactly which steps: runs of evenly spaced steps [first, last, every]
+    ("1", "50 to 3900, every 50th", "3907": [[1, 1, 1], [50, 3900, 50], [3907, 3907, 1]]).
+    """
 
     verified: int = 0
     worst: float = 0.0
     quantity: str = ""
     step: int = 0
+    at: list[list[int]] = field(default_factory=list)
+
+    def copy(self) -> Verification:
+        """A copy to add to (its runs of steps its own)."""
+        return Verification(
+            self.verified, self.worst, self.quantity, self.step, [*map(list, self.at)]
+        )
 
     def add(self, step: int, quantity: str, gap: float) -> None:
         """Count one verified step whose worst quantity disagreed by ``gap``."""
         self.verified += 1
         if gap > self.worst or not self.quantity:
             self.worst, self.quantity, self.step = gap, quantity, step
+        last = self.at[-1] if self.at else None
+        if last is not None and last[0] == last[1]:  # a single step: this one sets the spacing
+            last[1:] = [step, step - last[0]]
+        elif last is not None and step - last[1] == last[2]:
+            last[1] = step
+        else:
+            self.at.append([step, step, 1])
 
 
 @dataclass(frozen=True)

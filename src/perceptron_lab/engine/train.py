@@ -29,6 +29,7 @@ from ..optim import UpdateRule, get_optimizer
 from ..optim.schedules import Schedule, parse_schedule
 from . import checkpoint
 from .batching import InMemoryBatches, batches_per_epoch
+from .column_table import PART_ROWS
 from .config import TrainConfig
 from .convergence import Advice, diagnose
 from .inputs import Tensors, choose_loss, initial_weights, to_tensors
@@ -47,11 +48,15 @@ from .run_files import (
 )
 from .samples import SampleRecorder
 from .session import Row, Session, Settings, VerifyPlan
+from .step_block import StepBlock
 from .trace import Trace, Verification
 
-AUTO_VERIFY_ALL = 2000  # runs up to this many steps verify every step
-AUTO_VERIFIED = 200  # longer runs verify about this many steps
-LARGE_BATCH = 2**20  # numbers in a batch (batch size × features) past which steps are sampled
+VERIFY_SHARE = 0.1  # of the training time, spent verifying (by default)
+VERIFY_ALLOWANCE = 0.1  # seconds: a run whose every step's check costs less verifies them all
+STEP_COST = (1e-4, 1e-9)  # t₀ (s), t₁ (s per number of a batch): an unverified step
+VERIFY_COST = (6e-4, 1.2e-9)  # v₀, v₁: what verifying a step adds (see verify_interval)
+BLOCK_NUMBERS = 2**20  # numbers a block of steps holds, at most (4 MiB of float32)
+BLOCK_SECONDS = 0.25  # a stretch of steps ends after this long (the progress bar moves)
 MOST_CHECKPOINTS = 50  # by default a run checkpoints each epoch, but at most about this often
 _HINTS = {  # how to get what a Trainer takes
     "config": "TrainConfig(...) from perceptron_lab.engine.config",
@@ -86,18 +91,27 @@ class RunResult:
 
 
 def verify_interval(config: TrainConfig, total_steps: int, batch_numbers: int) -> int:
-    """K: verify the first, the last and every K-th step.
+    """K: verify the first, the last and every K-th step, so that verifying costs about
+    VERIFY_SHARE of the training time — or every step while all of them cost less than
+    VERIFY_ALLOWANCE seconds (a lesson's runs: each step is shown checked).
 
-    Every step (K = 1) on small runs — up to 2000 steps of batches up to 2²⁰ numbers
-    (batch size × features); otherwise about 200 steps, and at most every 10th step
-    when a batch is that large, where a verified step costs a few unverified ones.
+    The costs are a model, so that K is a function of the run alone (the same on every
+    machine, for a resumed run too), its constants measured with one thread
+    (benchmarks/bench_train.py prints the share a run really spent): a step of a batch
+    of n numbers (batch size × features × outputs) costs about t(n) = t₀ + t₁·n, and
+    verifying it about v(n) = v₀ + v₁·n more (PyTorch's forward, backward and optimizer
+    step, and the comparisons). Then
+
+        K = ⌈v(n) / (VERIFY_SHARE · t(n))⌉    (≈ 50 for a batch of 256 × 100, ≈ 12 for a
+                                               full batch of a million rows)
     """
     if config.verify_every is not None:
         return config.verify_every
-    large = batch_numbers > LARGE_BATCH
-    if total_steps <= AUTO_VERIFY_ALL and not large:
+    extra = VERIFY_COST[0] + VERIFY_COST[1] * batch_numbers
+    if total_steps * extra <= VERIFY_ALLOWANCE:
         return 1
-    return max(math.ceil(total_steps / AUTO_VERIFIED), 10 if large else 1)
+    step = STEP_COST[0] + STEP_COST[1] * batch_numbers
+    return max(1, math.ceil(extra / (VERIFY_SHARE * step)))
 
 
 def versions() -> dict[str, str]:
@@ -159,7 +173,7 @@ class Trainer:
                 str(config.epochs),
             )
         self.verify_every = verify_interval(
-            config, self.total_steps, self.batch_size * train.n_features
+            config, self.total_steps, self.batch_size * train.n_features * self.k
         )
         self.checkpoint_every = config.checkpoint_every or max(
             self.batches, math.ceil(self.total_steps / MOST_CHECKPOINTS)
@@ -248,6 +262,16 @@ class Trainer:
             worst=worst,
             evaluate=self.epoch_metrics,
         )
+
+    def block(self) -> StepBlock:
+        """A block for the session's stretches: up to BLOCK_NUMBERS numbers, at most a part's rows."""
+        vectors = self.schema().vectors
+        stored = ("W_after", "B_after", "dW", "dB")
+        widths = {n: vectors[n] for n in stored} | {
+            n: w for n, w in vectors.items() if n.startswith("state_")
+        }
+        width = sum(widths.values()) + widths["W_after"] + widths["B_after"]  # and the twin's
+        return StepBlock(widths, max(1, min(PART_ROWS, BLOCK_NUMBERS // width)), self.dtype)
 
     def check_start(self, start: checkpoint.Checkpoint | None) -> None:
         """Refuse a start whose W is not (d, k) for this trainer's data."""
@@ -360,10 +384,65 @@ class Trainer:
                     )
                 )
 
+        def after_block(block: StepBlock) -> None:
+            """The block's rows written; its epochs' ends counted; a checkpoint at its end.
+
+            A failing step's row is written too, past the session's state: it counts for
+            nothing else."""
+            nonlocal epochs_before
+            scalars, vectors = block.columns(self.score_name)
+            assert writer is not None
+            writer.put_block(scalars, vectors | block.twin_columns(), block.present())
+            kept = sum(1 for t in scalars["step"] if t <= session.steps_done)
+            for i in range(kept):
+                if block.last_of_epoch[i]:
+                    epochs_before += 1
+                    last_metrics.update({n: block.metrics[i][n] for n in metric_names})
+                    losses.append(float(block.metrics[i]["train_loss"]))
+                    if on_epoch is not None:
+                        on_epoch({"epoch": scalars["epoch"][i], **last_metrics})
+            if kept == 0:
+                return
+            t = scalars["step"][kept - 1]
+            if t % self.checkpoint_every == 0 or t == self.total_steps:
+                writer.checkpoint(session.state)
+            if on_progress is not None:
+                on_progress(
+                    Progress(
+                        t,
+                        self.total_steps,
+                        scalars["epoch"][kept - 1],
+                        self.config.epochs,
+                        scalars["loss"][kept - 1],
+                        scalars[self.score_name][kept - 1],
+                        self.score_name,
+                        time.perf_counter() - began,
+                    )
+                )
+
+        def run_blocks() -> None:
+            """Stretches of steps up to the next checkpoint, at most BLOCK_SECONDS each."""
+            block = self.block()
+            while session.state.position.epoch < self.config.epochs:
+                t = session.steps_done
+                stop = min(
+                    self.total_steps, (t // self.checkpoint_every + 1) * self.checkpoint_every
+                )
+                block.clear()
+                try:
+                    session.advance(stop - t, block, BLOCK_SECONDS)
+                except BaseException:
+                    if block.n:
+                        after_block(block)
+                    raise
+                after_block(block)
+
         session.sinks.append(sink)
         status = "finished"
         failure: BaseException | None = None
         try:
+            if writer is not None and on_step is None and writer.samples is None:
+                run_blocks()
             while session.state.position.epoch < self.config.epochs:
                 (row,) = session.step()
                 after(row)
@@ -432,6 +511,7 @@ class Trainer:
             worst_disagreement=session.worst.worst,
             worst_quantity=session.worst.quantity,
             worst_step=session.worst.step,
+            verified_at=session.worst.at,
             tolerance=tolerance(self.dtype),
             seconds=seconds,
             steps_per_second=(state.position.step - t0) / seconds if seconds > 0 else None,
@@ -457,11 +537,16 @@ class Trainer:
             standardized=self.config.standardize,
         )
 
-    def epoch_metrics(self, W: torch.Tensor, B: torch.Tensor) -> dict[str, float]:
-        """train_loss, train_<score> (and test_…) of W (d, k), B (k,) over the whole sets."""
-        sets = [("train", self.train_t)] + ([("test", self.test_t)] if self.test_t else [])
+    def epoch_metrics(
+        self, W: torch.Tensor, B: torch.Tensor, Z: torch.Tensor | None = None
+    ) -> dict[str, float]:
+        """train_loss, train_<score> (and test_…) of W (d, k), B (k,) over the whole sets
+        (``Z``: X·W + B of the training set, when the session has it)."""
+        sets = [("train", self.train_t, Z)]
+        if self.test_t:
+            sets.append(("test", self.test_t, None))
         return {
             f"{side}_{key}": value
-            for side, data in sets
-            for key, value in evaluate(self.loss, data.X, data.y, W, B).items()
+            for side, data, logits in sets
+            for key, value in evaluate(self.loss, data.X, data.y, W, B, logits).items()
         }

@@ -81,6 +81,21 @@ class SoftmaxCrossEntropy(Loss):
         lse = m[:, 0] + torch.log(torch.exp(z - m).sum(dim=1))  # (N,)
         return lse - z.gather(1, y.unsqueeze(1))[:, 0]
 
+    def value_and_grad(self, z: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Both from one e = exp(z − m), m = maxⱼ zⱼ (the same operations as ``value`` and
+        ``grad_z`` apart, so the same bits, with exp taken once):
+
+        ℓₙ = m + log Σⱼ eⱼ − zₙ,c,   ∂ℓₙ/∂zₙ = e / Σⱼ eⱼ − onehot(c)
+        """
+        m = z.max(dim=1, keepdim=True).values  # (N, 1)
+        e = torch.exp(z - m)  # (N, k)
+        total = e.sum(dim=1, keepdim=True)  # (N, 1)
+        ell = m[:, 0] + torch.log(total[:, 0]) - z.gather(1, y.unsqueeze(1))[:, 0]
+        g = e / total  # softmax
+        column = y.unsqueeze(1)
+        g.scatter_add_(1, column, torch.full(column.shape, -1.0, dtype=g.dtype, device=g.device))
+        return self.reduce(ell), self.per_count(g, z)
+
     def element_gradient(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         g = self.activation.closed(z)  # softmax, (N, k)
         g[torch.arange(z.shape[0], device=z.device), y] -= 1

@@ -416,8 +416,6 @@ class Lab:
             return None
         session = found[-1]
         row = session.rows.row(t)
-        if session.last_record is not None and session.last_record.step == t:
-            return session.last_record, row
         before = session.origin if t - 1 <= session.rows.base else session.rows.row(t - 1).after
         rec = observe_step(
             row.batch.X,

@@ -195,6 +195,7 @@ ERRORS: dict[str, str] = {
     "a run with W of shape (<1>, <2>)": "una ejecución con W de forma (<1>, <2>)",
     "a run with at least one step": "una ejecución con al menos un paso",
     "a session that keeps its rows (keep_rows=True)": "una sesión que guarde sus filas (keep_rows=True)",
+    "a session that does not keep its rows": "una sesión que no guarde sus filas",
     "a share of the loop's time in (0, 100], or None": (
         "una parte del tiempo del bucle en (0, 100], o None"
     ),

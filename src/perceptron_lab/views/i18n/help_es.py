@@ -141,10 +141,10 @@ HELP: dict[str, str] = {
         "escribe uno de cada K pasos, el primero y el último (por defecto: todos hasta 1000 "
         "pasos, si no unos 1000 pasos espaciados por igual)"
     ),
-    "verify every K-th step against PyTorch (default: every step up to 2000 steps, else about "
-    "200 steps)": (
-        "verifica uno de cada K pasos contra PyTorch (por defecto: todos hasta 2000 pasos, "
-        "si no unos 200 pasos)"
+    "verify every K-th step against PyTorch (default: K such that checking costs about 10%% of "
+    "the training time)": (
+        "verifica uno de cada K pasos contra PyTorch (por defecto: K tal que verificar cueste "
+        "un 10 %% del tiempo de entrenamiento)"
     ),
     "also record each sample's Z, activation, loss and gradient": (
         "registra también la Z, la activación, la pérdida y el gradiente de cada muestra"

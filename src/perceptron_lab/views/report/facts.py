@@ -38,7 +38,6 @@ def _named(named: Named) -> str:
     return named.name + (f" ({rest})" if rest else "")
 
 
-
 def settings(trace: Trace, lang: str = "en") -> list[Fact]:
     """Status, data, model, loss, optimizer, schedule, batches, seed, dtype, versions."""
     w = Words(lang, "report")
