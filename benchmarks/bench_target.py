@@ -281,13 +281,13 @@ def main(argv: list[str] | None = None) -> int:
         "--budget",
         type=float,
         default=None,
-        help="seconds of search per fit before it is 'not reached' (30; --quick 3)",
+        help="seconds of search per fit before it is 'not reached' (15; --quick 3)",
     )
     args = p.parse_args(argv)
     rows = args.rows or (20_000 if args.quick else 1_000_000)
     d = args.d or (20 if args.quick else 100)
     repeats = args.repeats or (1 if args.quick else 3)
-    budget = args.budget or (3.0 if args.quick else 30.0)
+    budget = args.budget or (3.0 if args.quick else 15.0)
     chosen = args.section or list(SECTIONS)
     began = harness.header(
         "perceptron-lab time-to-target benchmark"
