@@ -302,7 +302,7 @@ class Target:
 def print_table(targets: Sequence[Target]) -> None:
     """workload / baseline / perceptron-lab / ratio / target / met-or-missed."""
     head = (
-        f"{'workload':<44} {'baseline':<26} {'base':>10} {'p-lab':>10} {'ratio':>8} "
+        f"{'workload':<44} {'baseline':<38} {'base':>10} {'p-lab':>10} {'ratio':>8} "
         f"{'target':>10}  result"
     )
     print()
@@ -313,7 +313,7 @@ def print_table(targets: Sequence[Target]) -> None:
         base = f"{t.base:.4g}" if t.base == t.base else "-"
         result = ("met" if t.met else "missed") + ("" if t.trusted else "*")
         print(
-            f"{t.workload:<44} {t.baseline:<26} {base:>10} {t.ours:>10.4g} "
+            f"{t.workload:<44} {t.baseline:<38} {base:>10} {t.ours:>10.4g} "
             f"{t.ratio:>7.2f}x {bound:>10}  {result}"
         )
         for note in t.notes:
