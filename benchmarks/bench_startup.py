@@ -148,7 +148,7 @@ RUNS = {"startup": section_startup, "views": section_views}
 def main(argv: list[str] | None = None) -> int:
     p = harness.parser(__doc__.split("\n")[0], SECTIONS)
     args = p.parse_args(argv)
-    repeats = args.repeats or (1 if args.quick else 5)
+    repeats = args.repeats or (1 if args.quick else 3)
     chosen = args.section or list(SECTIONS)
     began = harness.header(
         "perceptron-lab start-up and views benchmark"
