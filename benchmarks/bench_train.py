@@ -21,6 +21,7 @@ this one process, both sides repeat by repeat (``harness.interleave``), the best
     python benchmarks/bench_train.py                     # full: a few minutes
     python benchmarks/bench_train.py --quick             # small sizes: a smoke run
     python benchmarks/bench_train.py --section b256 --section full
+    python benchmarks/bench_train.py --profile b256      # where a target's time goes
 """
 
 from __future__ import annotations
@@ -464,6 +465,37 @@ def section_memory(bench: Bench, s: Sizes, limit_s: float) -> list[Target]:
     return found
 
 
+# --------------------------------------------------------------------------- profile
+def profile_works(s: Sizes) -> dict[str, Work]:
+    """The target workloads ``--profile`` can name."""
+    return {
+        "b256": Work(s.big),
+        "b256-small": Work(s.small, epochs=s.small_epochs),
+        "softmax": Work(s.mid, k=10, epochs=s.mid_epochs),
+        "full": Work(s.big, batch=None, epochs=s.full_epochs),
+        "online": Work(s.online, batch=1),
+    }
+
+
+def profile(bench: Bench, work: Work, top: int = 25) -> None:
+    """cProfile of one perceptron-lab run of ``work`` (after a warm-up), the top functions."""
+    import cProfile
+    import pstats
+
+    X, y = bench.data(work.n, work.d, work.k)
+    bench.warm_up(X, y, work.k)
+    trainer = harness.pl_trainer(
+        harness.pl_dataset(X, y, work.k), epochs=work.epochs, batch_size=work.batch, k=work.k
+    )
+    profiler = cProfile.Profile()
+    profiler.enable()
+    seconds, summary = harness.run_pl(trainer, bench.root / "run")
+    profiler.disable()
+    print(f"profile of {work.name()}: {seconds:.3f} s under cProfile, {summary['steps']:,} steps")
+    for key in ("cumulative", "tottime"):
+        pstats.Stats(profiler).strip_dirs().sort_stats(key).print_stats(top)
+
+
 # --------------------------------------------------------------------------- main
 RUNS = {
     "b256": section_b256,
@@ -483,6 +515,11 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds after which a workload takes no further repeats",
     )
     p.add_argument("--mem-limit", type=float, default=120.0, help="seconds a memory run may train")
+    p.add_argument(
+        "--profile",
+        choices=list(profile_works(FULL)),
+        help="cProfile one perceptron-lab run of this target's workload (top 25), then stop",
+    )
     p.add_argument("--child", choices=["bare", "pl"], help="internal: one memory run")
     p.add_argument("--rows", type=int, default=0, help="internal: the memory run's rows")
     p.add_argument("--mem-epochs", type=int, default=1, help="internal: the memory run's epochs")
@@ -498,19 +535,21 @@ def main(argv: list[str] | None = None) -> int:
     sizes = QUICK if args.quick else FULL
     repeats = args.repeats or (1 if args.quick else 3)
     budget = args.budget if args.budget is not None else (0.0 if args.quick else 40.0)
-    chosen = args.section or list(SECTIONS)
+    chosen = [] if args.profile else (args.section or list(SECTIONS))
     began = harness.header(
         "perceptron-lab training benchmark" + (" (--quick: a smoke run)" if args.quick else "")
     )
     print(
         f"sizes: {sizes}; repeats {repeats} (up to {2 * repeats} while not steady, none "
-        f"after {budget:g} s a workload); sections {', '.join(chosen)}",
+        f"after {budget:g} s a workload); sections {', '.join(chosen) or 'none: --profile ' + args.profile}",
         flush=True,
     )
     root = Path(tempfile.mkdtemp(prefix="bench-train-"))
     targets: list[Target] = []
     try:
         bench = Bench(repeats, budget, root)
+        if args.profile:
+            profile(bench, profile_works(sizes)[args.profile])
         for name in chosen:
             print(f"\n== {name} (load {harness.load()})", flush=True)
             if name == "memory":

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -66,6 +67,20 @@ def test_log_loss_and_its_gradient_match_sklearn_and_finite_differences() -> Non
         / (2 * h)
     )
     assert bench_target.gradient_inf(X64, y, W, B) == pytest.approx(np.abs(fd).max(), rel=1e-6)
+
+
+def test_interleave_repeats_until_both_sides_are_steady_then_stops() -> None:
+    a, b = iter([1.0, 3.0, 1.1, 9.0]), iter([2.0, 2.1, 2.0, 9.0])
+    calls: list[str] = []
+
+    def side(name: str, values: Iterator[float]) -> Callable[[], float]:
+        return lambda: calls.append(name) or next(values)
+
+    times = harness.interleave("w", {"a": side("a", a), "b": side("b", b)}, 2, budget_s=60)
+    assert times == {"a": [1.0, 3.0, 1.1], "b": [2.0, 2.1, 2.0]}  # a's best 1.0 confirmed by 1.1
+    assert calls == ["a", "b"] * 3  # side after side, each repeat
+    once = harness.interleave("w", {"a": lambda: 1.0}, 3, budget_s=0.0)
+    assert once == {"a": [1.0]}  # the budget spent: no second repeat
 
 
 def test_target_is_met_at_its_bound_and_missed_past_it() -> None:
