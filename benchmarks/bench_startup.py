@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     p = harness.parser(__doc__.split("\n")[0], SECTIONS)
     args = p.parse_args(argv)
     repeats = args.repeats or (1 if args.quick else 3)
-    chosen = args.section or list(SECTIONS)
+    chosen = [n for n in SECTIONS if not args.section or n in args.section]  # in their order
     began = harness.header(
         "perceptron-lab start-up and views benchmark"
         + (" (--quick: a smoke run)" if args.quick else "")

@@ -535,7 +535,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = QUICK if args.quick else FULL
     repeats = args.repeats or (1 if args.quick else 3)
     budget = args.budget if args.budget is not None else (0.0 if args.quick else 40.0)
-    chosen = [] if args.profile else (args.section or list(SECTIONS))
+    chosen = [] if args.profile else [n for n in SECTIONS if not args.section or n in args.section]
     began = harness.header(
         "perceptron-lab training benchmark" + (" (--quick: a smoke run)" if args.quick else "")
     )
