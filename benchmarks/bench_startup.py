@@ -1,7 +1,9 @@
 """Benchmark: how fast the CLI starts, and how fast the views of a long run answer.
 
 Every time is the wall time of a fresh subprocess (``python -m perceptron_lab.cli …``,
-its output discarded), the best of ``--repeats``, with the load average after each:
+its output discarded), the best of ``--repeats``, with the load average after each, and
+for the start-up commands which of torch, torch._dynamo, pyarrow and matplotlib they
+import (one more run under ``python -X importtime``, not timed):
 
 - ``startup``  ``--help`` and ``show RUN`` of a short run (≤ 0.3 s each), and ``demo``
                against ``python -c "import torch"`` (≤ 1.3×); ``python -c pass`` beside,
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -75,10 +78,32 @@ def train_run(root: Path, name: str, epochs: int) -> Path:
     return out
 
 
-def timed(label: str, cmd: list[str], repeats: int) -> float:
+HEAVY = ("torch", "torch._dynamo", "pyarrow", "matplotlib")  # what a start-up may avoid
+
+
+def heavy_imports(cmd: list[str]) -> str:
+    """Which of ``HEAVY`` the command imports, and their cumulative µs (``-X importtime``)."""
+    done = subprocess.run(
+        [cmd[0], "-X", "importtime", *cmd[1:]],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    found = {}
+    for line in done.stderr.splitlines():  # "import time: self | cumulative | name"
+        parts = line.split("|")
+        if len(parts) == 3 and parts[2].strip() in HEAVY:
+            found[parts[2].strip()] = int(parts[1])
+    return ", ".join(f"{name} {found[name] / 1e6:.2f} s" for name in HEAVY if name in found)
+
+
+def timed(label: str, cmd: list[str], repeats: int, imports: bool = False) -> float:
+    """Best wall time of ``cmd``; with ``imports``, also which heavy modules it loads."""
     times = harness.best_wall(cmd, repeats)
+    heavy = f"; imports {heavy_imports(cmd) or 'none of ' + ', '.join(HEAVY)}" if imports else ""
     print(
-        f"  {label}: best {min(times):.3f} s of {[round(t, 3) for t in times]}; load "
+        f"  {label}: best {min(times):.3f} s of {[round(t, 3) for t in times]}{heavy}; load "
         f"{harness.load()}",
         flush=True,
     )
@@ -90,9 +115,9 @@ def section_startup(root: Path, repeats: int, quick: bool) -> list[Target]:
     timed("warm-up (the OS file cache)", [*CLI, "show", str(run)], 1)
     bare = timed("python -c pass", [sys.executable, "-c", "pass"], repeats)
     torch_s = timed('python -c "import torch"', [sys.executable, "-c", "import torch"], repeats)
-    help_s = timed("--help", [*CLI, "--help"], repeats)
-    show_s = timed("show RUN (100 steps)", [*CLI, "show", str(run)], repeats)
-    demo_s = timed("demo", [*CLI, "demo", "--lang", "en"], repeats)
+    help_s = timed("--help", [*CLI, "--help"], repeats, imports=True)
+    show_s = timed("show RUN (100 steps)", [*CLI, "show", str(run)], repeats, imports=True)
+    demo_s = timed("demo", [*CLI, "demo", "--lang", "en"], repeats, imports=True)
     return [
         Target("--help, wall s", "python -c pass", bare, help_s, 0.3, absolute=True),
         Target("show RUN (100 steps), wall s", "python -c pass", bare, show_s, 0.3, absolute=True),
@@ -115,7 +140,7 @@ def section_views(root: Path, repeats: int, quick: bool) -> list[Target]:
     )
     timed("warm-up (the OS file cache)", [*CLI, "show", str(run)], 1)
     bare = timed("python -c pass", [sys.executable, "-c", "pass"], repeats)
-    show_s = timed(f"show RUN ({steps:,} steps)", [*CLI, "show", str(run)], repeats)
+    show_s = timed(f"show RUN ({steps:,} steps)", [*CLI, "show", str(run)], repeats, True)
     middle = str(steps // 2)
     explain_s = timed(
         f"explain RUN --step {middle}", [*CLI, "explain", str(run), "--step", middle], repeats
