@@ -19,7 +19,7 @@ def add_playground_parser(sub: Any) -> None:
     """The ``playground`` sub-command."""
     p = sub.add_parser(
         "playground",
-        parents=[options.language()],
+        parents=[options.language(), options.threads()],
         help="a page in the browser: press step, watch the boundary move, every number checked",
         description=(
             "Serve the playground on this machine and open it in the browser: a single "
@@ -84,54 +84,56 @@ def run_playground(args: argparse.Namespace) -> int:
 
     say = Words(args.lang, "cli")
     require("web", "the playground", "uvicorn", "starlette")  # checked before the data
-    import torch
-
-    from ..playground.lab import Lab
+    from ..engine.threads import threads_for
+    from ..playground.lab import MAX_POINTS, Lab
     from ..playground.server import listen, serve
 
-    torch.set_num_threads(1)  # a tab's steps are small: one thread each, no oversubscription
-    from ..playground.recipe import start_data
+    # a tab's step touches at most MAX_POINTS points × (2 features + the crosses) × a few
+    # classes: small, so one thread each, no oversubscription (unless --threads, or the
+    # environment, says otherwise)
+    with threads_for(MAX_POINTS * (2 + len(options.CROSS_NAMES))):
+        from ..playground.recipe import start_data
 
-    try:
-        data, uploads = start_data(
-            args.dataset,
-            target=args.target,
-            features=args.features,
-            size=args.size,
-            crosses=args.crosses,
-        )
-    except InputError as exc:  # the positional argument is the data
-        raise exc.renamed("DATASET") if exc.argument == "data" else exc from None
-    Lab(data, lang=args.lang, runs=args.runs, uploads=uploads)  # refused now, not in the page
-    # the imports' objects (torch's among them) out of every full collection: one over
-    # them stalls every tab for a few hundred ms
-    gc.collect()
-    gc.freeze()
+        try:
+            data, uploads = start_data(
+                args.dataset,
+                target=args.target,
+                features=args.features,
+                size=args.size,
+                crosses=args.crosses,
+            )
+        except InputError as exc:  # the positional argument is the data
+            raise exc.renamed("DATASET") if exc.argument == "data" else exc from None
+        Lab(data, lang=args.lang, runs=args.runs, uploads=uploads)  # refused now, not in the page
+        # the imports' objects (torch's among them) out of every full collection: one over
+        # them stalls every tab for a few hundred ms
+        gc.collect()
+        gc.freeze()
 
-    def make() -> Lab:
-        return Lab(data, lang=args.lang, runs=args.runs, uploads=uploads)
+        def make() -> Lab:
+            return Lab(data, lang=args.lang, runs=args.runs, uploads=uploads)
 
-    if args.workers > 1 and not hasattr(os, "fork"):
-        raise InputError(
-            "workers", "1 on this system (it cannot fork processes)", str(args.workers)
-        )
-    try:
-        listener = listen(args.host, args.port, args.workers)
-    except OSError as exc:
-        raise InputError(
-            "port",
-            f"a port free on {args.host}",
-            f"{args.port} ({exc.strerror})",
-            hint="try --port 0",
-        ) from None
-    port = listener.getsockname()[1]
-    shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
-    url = f"http://{shown}:{port}/"
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print(say("open_to_all", host=args.host), file=sys.stderr)
-    print(say("serving", url=url), flush=True)
-    if not args.no_browser:
-        threading.Timer(0.5, webbrowser.open, (url,)).start()
-    serve(make, listener, workers=args.workers)
-    print(say("stopped"), flush=True)
-    return 0
+        if args.workers > 1 and not hasattr(os, "fork"):
+            raise InputError(
+                "workers", "1 on this system (it cannot fork processes)", str(args.workers)
+            )
+        try:
+            listener = listen(args.host, args.port, args.workers)
+        except OSError as exc:
+            raise InputError(
+                "port",
+                f"a port free on {args.host}",
+                f"{args.port} ({exc.strerror})",
+                hint="try --port 0",
+            ) from None
+        port = listener.getsockname()[1]
+        shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+        url = f"http://{shown}:{port}/"
+        if args.host not in ("127.0.0.1", "localhost", "::1"):
+            print(say("open_to_all", host=args.host), file=sys.stderr)
+        print(say("serving", url=url), flush=True)
+        if not args.no_browser:
+            threading.Timer(0.5, webbrowser.open, (url,)).start()
+        serve(make, listener, workers=args.workers)
+        print(say("stopped"), flush=True)
+        return 0

@@ -29,6 +29,7 @@ def add_step_parser(sub: Any) -> None:
             options.language(),
             options.full_vectors(),
             options.text_or_json(),
+            options.threads(),
         ],
         help="observe K training steps from numbers you give (X, y, W, B)",
         description=(
