@@ -31,7 +31,6 @@ def add_explain_parser(sub: Any) -> None:
             options.run_and_step("with RUN_DIR: the step to explain (1-based)", optional=True),
             options.numbers(required=False, prefix="with --X: "),
             options.language(),
-            options.threads(),
         ],
         help="the worked solution of a step: every formula with its numbers, in en or es",
         description=(

@@ -32,7 +32,7 @@ def add_report_parser(sub: Any) -> None:
         help="the HTML file to write, a new one or a regular file to replace; - for stdout "
         "(default: RUN_DIR/report.html)",
     )
-    p.set_defaults(run=run_report, optimizes=True)  # it replays steps: torch.optim
+    p.set_defaults(run=run_report)
 
 
 def run_report(args: argparse.Namespace) -> int:

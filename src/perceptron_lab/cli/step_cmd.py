@@ -45,6 +45,9 @@ def observe_numbers(args: argparse.Namespace) -> list[Any]:
     """The StepRecords of ``args.steps`` steps from ``args.X``, ``y``, ``W``, ``B``."""
     from ..data.checks import parse_labels, parse_matrix
     from ..observe import observe
+    from .lazy_dynamo import defer_dynamo
+
+    defer_dynamo()  # explain --X too: a view of a finished run (no --X) may not import torch
 
     settings = {
         name: default if getattr(args, name) is None else getattr(args, name)
