@@ -78,63 +78,69 @@ def add_playground_parser(sub: Any) -> None:
 
 
 def run_playground(args: argparse.Namespace) -> int:
-    """Check the data, then serve until Ctrl-C."""
-    from ..extras import require
-
-    say = Words(args.lang, "cli")
-    require("web", "the playground", "uvicorn", "starlette")  # checked before the data
+    """Check the data, then serve until Ctrl-C, each step on the threads its size wants."""
     from ..engine.threads import threads_for
-    from ..playground.lab import MAX_POINTS, Lab
-    from ..playground.server import listen, serve
+    from ..playground.lab import MAX_POINTS
 
     # a tab's step touches at most MAX_POINTS points × (2 features + the crosses) × a few
     # classes: small, so one thread each, no oversubscription (unless --threads, or the
     # environment, says otherwise)
     with threads_for(MAX_POINTS * (2 + len(options.CROSS_NAMES))):
-        from ..playground.recipe import start_data
+        return _serve(args)
 
-        try:
-            data, uploads = start_data(
-                args.dataset,
-                target=args.target,
-                features=args.features,
-                size=args.size,
-                crosses=args.crosses,
-            )
-        except InputError as exc:  # the positional argument is the data
-            raise exc.renamed("DATASET") if exc.argument == "data" else exc from None
-        Lab(data, lang=args.lang, runs=args.runs, uploads=uploads)  # refused now, not in the page
-        # the imports' objects (torch's among them) out of every full collection: one over
-        # them stalls every tab for a few hundred ms
-        gc.collect()
-        gc.freeze()
 
-        def make() -> Lab:
-            return Lab(data, lang=args.lang, runs=args.runs, uploads=uploads)
+def _serve(args: argparse.Namespace) -> int:
+    """Check the data, then serve until Ctrl-C."""
+    from ..extras import require
 
-        if args.workers > 1 and not hasattr(os, "fork"):
-            raise InputError(
-                "workers", "1 on this system (it cannot fork processes)", str(args.workers)
-            )
-        try:
-            listener = listen(args.host, args.port, args.workers)
-        except OSError as exc:
-            raise InputError(
-                "port",
-                f"a port free on {args.host}",
-                f"{args.port} ({exc.strerror})",
-                hint="try --port 0",
-            ) from None
-        port = listener.getsockname()[1]
-        shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
-        url = f"http://{shown}:{port}/"
-        if args.host not in ("127.0.0.1", "localhost", "::1"):
-            print(say("open_to_all", host=args.host), file=sys.stderr)
-        print(say("serving", url=url), flush=True)
-        if not args.no_browser:
-            import webbrowser  # 15 ms: not at every command's start
+    say = Words(args.lang, "cli")
+    require("web", "the playground", "uvicorn", "starlette")  # checked before the data
+    from ..playground.lab import Lab
+    from ..playground.recipe import start_data
+    from ..playground.server import listen, serve
 
-            threading.Timer(0.5, webbrowser.open, (url,)).start()
-        serve(make, listener, workers=args.workers)
-        print(say("stopped"), flush=True)
-        return 0
+    try:
+        data, uploads = start_data(
+            args.dataset,
+            target=args.target,
+            features=args.features,
+            size=args.size,
+            crosses=args.crosses,
+        )
+    except InputError as exc:  # the positional argument is the data
+        raise exc.renamed("DATASET") if exc.argument == "data" else exc from None
+    Lab(data, lang=args.lang, runs=args.runs, uploads=uploads)  # refused now, not in the page
+    # the imports' objects (torch's among them) out of every full collection: one over
+    # them stalls every tab for a few hundred ms
+    gc.collect()
+    gc.freeze()
+
+    def make() -> Lab:
+        return Lab(data, lang=args.lang, runs=args.runs, uploads=uploads)
+
+    if args.workers > 1 and not hasattr(os, "fork"):
+        raise InputError(
+            "workers", "1 on this system (it cannot fork processes)", str(args.workers)
+        )
+    try:
+        listener = listen(args.host, args.port, args.workers)
+    except OSError as exc:
+        raise InputError(
+            "port",
+            f"a port free on {args.host}",
+            f"{args.port} ({exc.strerror})",
+            hint="try --port 0",
+        ) from None
+    port = listener.getsockname()[1]
+    shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    url = f"http://{shown}:{port}/"
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(say("open_to_all", host=args.host), file=sys.stderr)
+    print(say("serving", url=url), flush=True)
+    if not args.no_browser:
+        import webbrowser  # 15 ms: not at every command's start
+
+        threading.Timer(0.5, webbrowser.open, (url,)).start()
+    serve(make, listener, workers=args.workers)
+    print(say("stopped"), flush=True)
+    return 0
