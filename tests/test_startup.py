@@ -59,9 +59,15 @@ def test_every_help_imports_nothing_heavy() -> None:
     assert _python(code).strip() == "[]"
 
 
+NUMBERS = ["--X", "1,2;3,4;5,6", "--y", "1,0,1", "--W", "0.5;-0.3", "--B", "0.1"]
+
+
 @pytest.mark.slow
-def test_demo_imports_neither_dynamo_nor_sympy() -> None:
-    ran = _imported_by(["demo"], ("torch", *NEEDLESS, "pandas", "pyarrow"))
+@pytest.mark.parametrize(
+    "argv", [["demo"], ["explain", *NUMBERS, "--optimizer", "adam"]], ids=["demo", "explain"]
+)
+def test_demo_imports_neither_dynamo_nor_sympy(argv: list[str]) -> None:
+    ran = _imported_by(argv, ("torch", *NEEDLESS, "pandas", "pyarrow"))
     assert ran == {"code": 0, "imported": ["torch"]}
 
 
