@@ -53,6 +53,7 @@ BOUNDS: dict[str, Bound] = {
     "seed": Bound(int, 0, INT64_MAX),
     "port": Bound(int, 0, 65535),  # a TCP port; 0: any free one
     "workers": Bound(int, 1, 64),  # server processes
+    "threads": Bound(int, 1, 1024),  # torch's intra-op threads of a training loop
     "size": Bound(int, 2, 1_000_000),  # samples of a synthetic dataset
     "epochs": Bound(int, 1, 1_000_000),
     "steps": Bound(int, 1, 10_000),  # observed steps, each kept in memory in full

@@ -13,7 +13,7 @@ def add_compare_parser(sub: Any) -> None:
     """The ``compare`` sub-command."""
     p = sub.add_parser(
         "compare",
-        parents=[options.columns(), options.language(), options.text_or_json()],
+        parents=[options.columns(), options.language(), options.text_or_json(), options.threads()],
         help="fit a dataset with perceptron-lab and scikit-learn; list what differs, measure the gap",
         description=(
             "Standardize a classification dataset and fit it with perceptron-lab, "

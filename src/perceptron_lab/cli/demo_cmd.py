@@ -14,7 +14,7 @@ def add_demo_parser(sub: Any) -> None:
     """The ``demo`` sub-command."""
     p = sub.add_parser(
         "demo",
-        parents=[options.language(), options.text_or_json()],
+        parents=[options.language(), options.text_or_json(), options.threads()],
         help="the seed notebook's five examples, each number beside its PyTorch twin",
         description=(
             "Reproduce the notebook 'Ejemplo completo de un Perceptron en Pytorch': the "

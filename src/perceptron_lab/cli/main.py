@@ -108,6 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     where = words("where", command=args.command)
     try:
         check_bounds(command_parser(parser, args.command), args)
+        if getattr(args, "optimizes", False):
+            prepare_training(getattr(args, "threads", None))
         code: int = args.run(args)
     except InputError as exc:
         shown = exc.renamed(flag(command_parser(parser, args.command), exc.argument))
@@ -126,6 +128,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(words("interrupted"), file=sys.stderr)
         return 130
     return code
+
+
+def prepare_training(threads: int | None) -> None:
+    """Set up a process that runs torch.optim (train, demo, step, …): torch._dynamo deferred
+    until something compiles (:mod:`.lazy_dynamo`), the user's --threads recorded."""
+    from ..engine.threads import choose_threads
+    from .lazy_dynamo import defer_dynamo
+
+    defer_dynamo()
+    choose_threads(threads)
 
 
 def os_error(exc: OSError, args: argparse.Namespace) -> str:

@@ -134,6 +134,25 @@ def add_language(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def threads() -> argparse.ArgumentParser:
+    """--threads N: torch's thread count while training; marks a command that runs torch.optim.
+
+    ``optimizes`` tells :func:`perceptron_lab.cli.main.main` to set the process up for it
+    (:mod:`.lazy_dynamo`, :func:`perceptron_lab.engine.threads.choose_threads`).
+    """
+    p = _parent()
+    p.add_argument(
+        "--threads",
+        type=bounded("threads"),
+        default=None,
+        metavar="N",
+        help="CPU threads PyTorch trains with (default: one for small steps, PyTorch's own "
+        "count for large ones, unless OMP_NUM_THREADS or MKL_NUM_THREADS is set)",
+    )
+    p.set_defaults(optimizes=True)
+    return p
+
+
 def language_of(argv: Sequence[str]) -> str:
     """The language a command line asks for: its --lang, else the locale's.
 

@@ -7,7 +7,6 @@ import gc
 import os
 import sys
 import threading
-import webbrowser
 from typing import Any
 
 from ..errors import InputError
@@ -19,7 +18,7 @@ def add_playground_parser(sub: Any) -> None:
     """The ``playground`` sub-command."""
     p = sub.add_parser(
         "playground",
-        parents=[options.language()],
+        parents=[options.language(), options.threads()],
         help="a page in the browser: press step, watch the boundary move, every number checked",
         description=(
             "Serve the playground on this machine and open it in the browser: a single "
@@ -79,18 +78,26 @@ def add_playground_parser(sub: Any) -> None:
 
 
 def run_playground(args: argparse.Namespace) -> int:
+    """Check the data, then serve until Ctrl-C, each step on the threads its size wants."""
+    from ..engine.threads import threads_for
+    from ..playground.lab import MAX_POINTS
+
+    # a tab's step touches at most MAX_POINTS points × (2 features + the crosses) × a few
+    # classes: small, so one thread each, no oversubscription (unless --threads, or the
+    # environment, says otherwise)
+    with threads_for(MAX_POINTS * (2 + len(options.CROSS_NAMES))):
+        return _serve(args)
+
+
+def _serve(args: argparse.Namespace) -> int:
     """Check the data, then serve until Ctrl-C."""
     from ..extras import require
 
     say = Words(args.lang, "cli")
     require("web", "the playground", "uvicorn", "starlette")  # checked before the data
-    import torch
-
     from ..playground.lab import Lab
-    from ..playground.server import listen, serve
-
-    torch.set_num_threads(1)  # a tab's steps are small: one thread each, no oversubscription
     from ..playground.recipe import start_data
+    from ..playground.server import listen, serve
 
     try:
         data, uploads = start_data(
@@ -131,6 +138,8 @@ def run_playground(args: argparse.Namespace) -> int:
         print(say("open_to_all", host=args.host), file=sys.stderr)
     print(say("serving", url=url), flush=True)
     if not args.no_browser:
+        import webbrowser  # 15 ms: not at every command's start
+
         threading.Timer(0.5, webbrowser.open, (url,)).start()
     serve(make, listener, workers=args.workers)
     print(say("stopped"), flush=True)

@@ -29,6 +29,7 @@ def add_step_parser(sub: Any) -> None:
             options.language(),
             options.full_vectors(),
             options.text_or_json(),
+            options.threads(),
         ],
         help="observe K training steps from numbers you give (X, y, W, B)",
         description=(
@@ -44,6 +45,9 @@ def observe_numbers(args: argparse.Namespace) -> list[Any]:
     """The StepRecords of ``args.steps`` steps from ``args.X``, ``y``, ``W``, ``B``."""
     from ..data.checks import parse_labels, parse_matrix
     from ..observe import observe
+    from .lazy_dynamo import defer_dynamo
+
+    defer_dynamo()  # explain --X too: a view of a finished run (no --X) may not import torch
 
     settings = {
         name: default if getattr(args, name) is None else getattr(args, name)

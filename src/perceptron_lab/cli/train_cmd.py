@@ -71,6 +71,7 @@ def add_train_parser(sub: Any) -> None:
             options.dtype("float32"),
             options.language(),
             options.text_or_json(),
+            options.threads(),
         ],
         help="train on the notebook's data, a built-in dataset or your file; record and verify",
         description=(

@@ -40,7 +40,7 @@ class TorchTwin:
 
     - Z: ``model(X)`` (nn.Linear, weight = Wᵀ) loaded with the closed form's W, B;
     - loss and dL/dZ: the torch.nn loss on the closed-form Z, ``backward()``;
-    - dL/dW, dL/dB: autograd through nn.Linear, ``Z.backward(dL/dZ)``;
+    - dL/dW, dL/dB: autograd through nn.Linear from dL/dZ (``Z.backward(dL/dZ)``);
     - the update: ``optimizer.step()`` from the closed form's gradient and state.
 
     That the stages chain into the same run as a plain PyTorch loop is tested separately.
@@ -92,7 +92,9 @@ class TorchTwin:
         torch.autograd.backward(value)
         assert z_in.grad is not None
         self.optimizer.zero_grad()
-        torch.autograd.backward(Z, closed.dZ)
+        # the gradient of Σ Z ⊙ dL/dZ hands nn.Linear 1·dL/dZ, exactly dL/dZ: Z.backward(dL/dZ)'s
+        # numbers, without the sympy import (1 s) autograd makes for an explicit gradient
+        torch.autograd.backward((Z * closed.dZ).sum())
         grads = {name: p.grad for name, p in params.items()}
         assert grads["W"] is not None and grads["B"] is not None
         dW = grads["W"].T.clone()  # weight.grad is (k, d)

@@ -431,4 +431,11 @@ HELP: dict[str, str] = {
     "samples per step (default: all, full batch; a data file: 32; 1: online)": (
         "muestras por paso (por defecto: todas, lote completo; un archivo de datos: 32; 1: en línea)"
     ),
+    # --threads (cli/options.py)
+    "CPU threads PyTorch trains with (default: one for small steps, PyTorch's own count for "
+    "large ones, unless OMP_NUM_THREADS or MKL_NUM_THREADS is set)": (
+        "hilos de CPU con los que entrena PyTorch (por defecto: uno para pasos pequeños, el "
+        "número propio de PyTorch para los grandes, salvo que OMP_NUM_THREADS o "
+        "MKL_NUM_THREADS estén definidas)"
+    ),
 }
