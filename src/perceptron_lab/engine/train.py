@@ -49,6 +49,7 @@ from .run_files import (
 from .samples import SampleRecorder
 from .session import Row, Session, Settings, VerifyPlan
 from .step_block import StepBlock
+from .threads import threads_for
 from .trace import Trace, Verification
 
 VERIFY_SHARE = 0.1  # of the training time, spent verifying (by default)
@@ -441,11 +442,12 @@ class Trainer:
         status = "finished"
         failure: BaseException | None = None
         try:
-            if writer is not None and on_step is None and writer.samples is None:
-                run_blocks()
-            while session.state.position.epoch < self.config.epochs:
-                (row,) = session.step()
-                after(row)
+            with threads_for(self.batch_size * self.train_data.n_features * self.k):
+                if writer is not None and on_step is None and writer.samples is None:
+                    run_blocks()
+                while session.state.position.epoch < self.config.epochs:
+                    (row,) = session.step()
+                    after(row)
         except DivergenceError as exc:
             status, failure = "diverged", exc
         except VerificationError as exc:
