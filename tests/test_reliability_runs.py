@@ -479,15 +479,15 @@ def test_a_writer_stopped_by_a_full_disk_frees_its_lock_in_this_process(
 # --------------------------------------------------------------- 4. resume bit for bit
 def _interrupted(monkeypatch: pytest.MonkeyPatch, argv: list[str | Path], at: int) -> None:
     """``train ARGV`` stopped (Ctrl-C) before step ``at + 1``: an interrupted run."""
-    step = Session.step
+    compute = Session._compute  # both the row path (step) and stretches (advance) take it
 
-    def stop(self: Session, n: int = 1) -> object:
+    def stop(self: Session, verified: bool) -> object:
         if self.steps_done == at:
             raise KeyboardInterrupt
-        return step(self, n)
+        return compute(self, verified)
 
     with monkeypatch.context() as patch:
-        patch.setattr(Session, "step", stop)
+        patch.setattr(Session, "_compute", stop)
         assert local("train", *argv).returncode == 130
 
 
