@@ -101,7 +101,9 @@ def test_a_loss_still_falling_fast_says_not_converged() -> None:
 
 
 def test_accuracy_at_the_majority_share_on_separable_data_is_stuck() -> None:
-    r = train("breast_cancer", epochs=100)
+    # unscaled features and steps of lr 1: the logits swing to one class or the other, so
+    # the accuracy stays at a class's share whatever the rounding of the chaotic path
+    r = train("breast_cancer", epochs=100, lr=1.0)
     n = only(r, "majority")
     y = load("breast_cancer").y
     assert n["majority"] == pytest.approx(np.bincount(y).max() / len(y))
