@@ -534,7 +534,8 @@ def test_a_merge_killed_midway_is_repaired_by_the_resume(tmp_path: Path) -> None
     import pyarrow.parquet as pq
 
     run = tmp_path / "run"
-    train("moons", "--size", "40", "--batch-size", "4", "--epochs", "2", "--quiet", "--out", run)
+    argv = ["moons", "--size", "40", "--batch-size", "4", "--epochs", "2", "--quiet"]
+    train(*argv, "--checkpoint-every", "7", "--out", run)  # three parts, merged at the end
     whole = {k: v for k, v in snapshot(run).items() if k != "summary.json"}
     summary = json.loads((run / "summary.json").read_text())
     merged = pq.read_table(run / "steps" / "part-00000.parquet")

@@ -239,6 +239,24 @@ def test_automatic_verification_schedule(steps: int, numbers: int, every: int) -
     assert verify_interval(TrainConfig(verify_every=7), steps, numbers) == 7
 
 
+@pytest.mark.parametrize(
+    ("steps", "batches", "numbers", "every"),
+    [
+        # by hand from t(n) = 1e-4 + 1e-9·n s and about one checkpoint a second, ≤ 50 a run
+        (5, 1, 6, 10_000),  # the notebook: ⌈1 / 1.00006e-4⌉ = ⌈9,999.4⌉ epochs: only its end
+        (800, 40, 256 * 100, 8_000),  # 40 · 1.256e-4 s an epoch: ⌈199.04⌉ = 200 epochs
+        (39_070, 3_907, 256 * 100, 11_721),  # 0.4907 s an epoch: ⌈2.04⌉ = 3 epochs
+        (30, 1, 1_000_000 * 100, 10),  # a full batch of 10⁸ numbers, 0.1001 s: ⌈9.99⌉ = 10
+        (1_000_000, 1, 6, 20_000),  # 10⁶ steps: ⌈10⁶ / 50⌉ beats 10,000
+    ],
+)
+def test_automatic_checkpoint_interval(steps: int, batches: int, numbers: int, every: int) -> None:
+    from perceptron_lab.engine.train import checkpoint_interval
+
+    assert checkpoint_interval(TrainConfig(), steps, batches, numbers) == every
+    assert checkpoint_interval(TrainConfig(checkpoint_every=7), steps, batches, numbers) == 7
+
+
 def test_float32_data_is_shared_with_the_trainer_not_copied() -> None:
     import numpy as np
 

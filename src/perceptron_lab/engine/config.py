@@ -39,7 +39,7 @@ class TrainConfig:
     schedule: str | None = None  # e.g. "step:step_size=10,gamma=0.5"; None: constant
     verify_every: int | None = None  # verify every K-th step (and the first and last); None: auto
     checkpoint_every: int | None = (
-        None  # checkpoint every K steps (and at the end); None: each epoch, at most ~50 a run
+        None  # checkpoint every K steps (and at the end); None: train.checkpoint_interval
     )
     capture_samples: bool = False  # per-sample Z, activation, loss and gradient
     sample_cap: int = 100_000  # most per-sample rows kept

@@ -58,7 +58,8 @@ STEP_COST = (1e-4, 1e-9)  # t₀ (s), t₁ (s per number of a batch): an unverif
 VERIFY_COST = (6e-4, 1.2e-9)  # v₀, v₁: what verifying a step adds (see verify_interval)
 BLOCK_NUMBERS = 2**20  # numbers a block of steps holds, at most (4 MiB of float32)
 BLOCK_SECONDS = 0.25  # a stretch of steps ends after this long (the progress bar moves)
-MOST_CHECKPOINTS = 50  # by default a run checkpoints each epoch, but at most about this often
+MOST_CHECKPOINTS = 50  # by default a run checkpoints at epoch ends, at most about this often
+CHECKPOINT_SECONDS = 1.0  # … and at most about once a second of training (see checkpoint_interval)
 _HINTS = {  # how to get what a Trainer takes
     "config": "TrainConfig(...) from perceptron_lab.engine.config",
     "train": "perceptron_lab.data.from_arrays(X, y) or perceptron_lab.data.load(name)",
@@ -111,8 +112,28 @@ def verify_interval(config: TrainConfig, total_steps: int, batch_numbers: int) -
     extra = VERIFY_COST[0] + VERIFY_COST[1] * batch_numbers
     if total_steps * extra <= VERIFY_ALLOWANCE:
         return 1
-    step = STEP_COST[0] + STEP_COST[1] * batch_numbers
-    return max(1, math.ceil(extra / (VERIFY_SHARE * step)))
+    return max(1, math.ceil(extra / (VERIFY_SHARE * step_cost(batch_numbers))))
+
+
+def step_cost(batch_numbers: int) -> float:
+    """t(n) = t₀ + t₁·n: the modelled seconds of an unverified step of n numbers."""
+    return STEP_COST[0] + STEP_COST[1] * batch_numbers
+
+
+def checkpoint_interval(config: TrainConfig, total_steps: int, batches: int, n: int) -> int:
+    """Steps between checkpoints: whole epochs of ``batches`` steps, about
+    CHECKPOINT_SECONDS of modelled training apart and at most MOST_CHECKPOINTS a run:
+
+        every = max(batches · ⌈CHECKPOINT_SECONDS / (batches · t(n))⌉, ⌈steps / MOST_CHECKPOINTS⌉)
+
+    A checkpoint (the rows so far to disk, the state to a file) costs milliseconds, as
+    much as a short epoch: a killed run loses about a second of training, not more
+    time in checkpoints than in steps. A function of the run alone, as K is.
+    """
+    if config.checkpoint_every is not None:
+        return config.checkpoint_every
+    epochs = max(1, math.ceil(CHECKPOINT_SECONDS / (batches * step_cost(n))))
+    return max(batches * epochs, math.ceil(total_steps / MOST_CHECKPOINTS))
 
 
 def versions() -> dict[str, str]:
@@ -173,11 +194,10 @@ class Trainer:
                 f"({MOST_STEPS} steps a run at most)",
                 str(config.epochs),
             )
-        self.verify_every = verify_interval(
-            config, self.total_steps, self.batch_size * train.n_features * self.k
-        )
-        self.checkpoint_every = config.checkpoint_every or max(
-            self.batches, math.ceil(self.total_steps / MOST_CHECKPOINTS)
+        numbers = self.batch_size * train.n_features * self.k
+        self.verify_every = verify_interval(config, self.total_steps, numbers)
+        self.checkpoint_every = checkpoint_interval(
+            config, self.total_steps, self.batches, numbers
         )
         self.score_name = self.loss.score_name
 

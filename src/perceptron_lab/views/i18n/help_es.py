@@ -133,8 +133,8 @@ HELP: dict[str, str] = {
     "with --branch: the recorded step to start from (any step)": (
         "con --branch: el paso registrado desde el que empezar (cualquiera)"
     ),
-    "checkpoint every K steps (default: each epoch, at most about 50 times a run)": (
-        "punto de control cada K pasos (por defecto: cada época, como mucho unas 50 veces por ejecución)"
+    "checkpoint every K steps (default: at epoch ends, about once a second of training, at most about 50 times a run)": (
+        "punto de control cada K pasos (por defecto: al final de una época, más o menos una vez por segundo de entrenamiento, como mucho unas 50 veces por ejecución)"
     ),
     "write every K-th step, the first and the last (default: every step up to 1000 steps, "
     "else about 1000 evenly spaced steps)": (
