@@ -22,6 +22,7 @@ arrays are made on Arrow's buffers.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -128,6 +129,16 @@ class StepTable:
     def names(self) -> tuple[str, ...]:
         return tuple(self.schema.names)
 
+    @cached_property
+    def dtype(self) -> str:
+        """The stored vectors' numpy dtype (the run's)."""
+        import pyarrow as pa
+
+        for f in self.schema:
+            if pa.types.is_fixed_size_list(f.type):
+                return NUMPY_TYPES[str(f.type.value_type)]
+        return "float64"
+
     @property
     def num_rows(self) -> int:
         return self.starts[-1]
@@ -161,12 +172,16 @@ class StepTable:
         """Rows a..b, every column, as one Arrow table (the parts they lie in read whole)."""
         import pyarrow as pa
 
+        first = max(bisect_right(self.starts, a) - 1, 0)
         tables = []
-        for i in range(len(self.parts)):
+        for i in range(first, len(self.parts)):
             lo, hi = self.starts[i], self.starts[i + 1]
-            if hi <= a or lo >= b:
-                continue
-            tables.append(self._whole(i).slice(max(a - lo, 0), min(b, hi) - max(a, lo)))
+            if lo >= b:
+                break
+            if hi > a:
+                tables.append(self._whole(i).slice(max(a - lo, 0), min(b, hi) - max(a, lo)))
+        if len(tables) == 1:
+            return tables[0]
         if not tables:
             return self.schema.empty_table()
         return pa.concat_tables(tables, promote_options="default")
@@ -235,17 +250,9 @@ class StepRows(Sequence[Mapping[str, Any]]):
         rows: list[dict[str, Any]] = self.table.rows(a, b).to_pylist()
         if DERIVED not in self.table.names:
             return rows
-        previous = self.table.rows(a - 1, a).to_pylist()[0] if a > 0 else None
-        return rebuild(rows, self._dtype(), previous)
-
-    def _dtype(self) -> str:
-        """The stored vectors' numpy dtype (the run's)."""
-        import pyarrow as pa
-
-        for f in self.table.schema:
-            if pa.types.is_fixed_size_list(f.type):
-                return NUMPY_TYPES[str(f.type.value_type)]
-        return "float64"
+        sources = [n for n in FROM_PREVIOUS.values() if n in self.table.names]
+        previous = self.table.rows(a - 1, a).select(sources).to_pylist()[0] if a > 0 else None
+        return rebuild(rows, self.table.dtype, previous)
 
     # ------------------------------------------------------------------ columns
     def values(self, name: str) -> list[Any]:
@@ -325,7 +332,7 @@ class StepRows(Sequence[Mapping[str, Any]]):
 
         width = self._width(name)
         if name not in self.table.names:
-            return np.full((b - a, width), np.nan, self._dtype()), np.zeros(b - a, bool)
+            return np.full((b - a, width), np.nan, self.table.dtype), np.zeros(b - a, bool)
         column = self.table.column(name).slice(a, b - a)
         flat = column.values.slice(column.offset * width, len(column) * width)
         return to_numpy(flat).reshape(len(column), width), is_valid(column)
