@@ -173,3 +173,28 @@ def test_a_derived_update_is_the_subtraction_in_the_runs_dtype() -> None:
     assert rows.array("update_W").tobytes() == want.tobytes()
     assert rows.values("update_W") == want.tolist() == [r["update_W"] for r in rows]
     assert rows.values("W_before")[1] == after.tolist()
+
+
+@pytest.mark.parametrize(
+    ("kind", "values"),
+    [
+        ("int64", [1, None, -7, 2**40]),
+        ("float64", [0.5, None, float("nan"), -0.0, 1e300]),
+        ("bool_", [True, None, False, True, True, False, False, False, True]),
+        ("string", ["dW", None, "", "W_before,update_W", "ñ"]),
+    ],
+)
+def test_a_parts_scalars_built_on_numpy_buffers_are_what_pyarrow_builds(
+    kind: str, values: list[Any]
+) -> None:
+    """The oracle: pa.array itself (which the writer avoids: it imports pandas)."""
+    import pyarrow as pa
+
+    from perceptron_lab.engine.column_table import bool_array, scalar_array
+
+    built, expected = scalar_array(values, kind), pa.array(values, type=getattr(pa, kind)())
+    assert built.type == expected.type and built.null_count == expected.null_count
+    assert _same(built.to_pylist(), expected.to_pylist())
+    assert _same(built.slice(1).to_pylist(), expected.slice(1).to_pylist())  # offsets too
+    flags = [bool(v) for v in values]
+    assert bool_array(flags).to_pylist() == flags
