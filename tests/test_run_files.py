@@ -127,13 +127,13 @@ def test_a_damaged_file_is_an_input_error_naming_it(
     assert str(path) in shown.stderr and len(shown.stderr.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize("version", [None, 1, 99])  # None: today's unversioned directories
+@pytest.mark.parametrize("version", [None, 1, 3, 99])  # None: unversioned; 3: every vector
 def test_a_run_of_another_format_version_says_retrain(
     finished: Path, tmp_path: Path, version: int | None
 ) -> None:
     run = copy_of(finished, tmp_path)
     config = json.loads((run / "config.json").read_text())
-    assert config["format_version"] == 3
+    assert config["format_version"] == 4
     if version is None:
         del config["format_version"]
     else:
@@ -203,7 +203,7 @@ def test_watch_writes_the_same_format_as_the_trainer(finished: Path, tmp_path: P
     for name in ("config.json", "summary.json"):
         ours, theirs = (json.loads((run / name).read_text()) for run in (watched, finished))
         assert sorted(ours) == sorted(theirs), name
-    assert json.loads((watched / "config.json").read_text())["format_version"] == 3
+    assert json.loads((watched / "config.json").read_text())["format_version"] == 4
     shown = run_cli("show", str(watched))
     assert shown.returncode == 0 and "finished" in shown.stdout, shown.stderr
 

@@ -78,6 +78,21 @@ def test_train_imports_neither_dynamo_nor_sympy(tmp_path: object) -> None:
     assert ran == {"code": 0, "imported": ["torch"]}
 
 
+def test_show_of_a_finished_run_reads_its_summary_and_imports_nothing_heavy(
+    tmp_path: object,
+) -> None:
+    """config.json and summary.json hold what it prints: no step part is opened."""
+    from perceptron_lab.cli.main import main
+
+    assert main(["train", "seed", "--epochs", "3", "--out", f"{tmp_path}/run", "--quiet"]) == 0
+    heavy = ("torch", "numpy", "pyarrow", "pandas")
+    ran = _imported_by(["show", f"{tmp_path}/run"], heavy)
+    assert ran == {"code": 0, "imported": []}
+    stepped = _imported_by(["show", f"{tmp_path}/run", "--step", "2"], heavy)
+    assert stepped["code"] == 0 and "torch" not in stepped["imported"]  # type: ignore[operator]
+    assert "pandas" not in stepped["imported"]  # type: ignore[operator]
+
+
 # Adam with weight decay and SGD with momentum: construction, zero_grad, step, state_dict
 # and load_state_dict (every wrapper torch.optim binds torch._dynamo in), printed exactly
 STEPS = """

@@ -69,6 +69,9 @@ def _format(args: argparse.Namespace) -> str:
 
 def _from_run(args: argparse.Namespace) -> tuple[list[Any], list[Any]]:
     from ..views.explain import load_run_step
+    from .lazy_dynamo import defer_dynamo
+
+    defer_dynamo()  # the replayed step builds a torch.optim rule: no torch._dynamo for it
 
     for name in NUMBERS_ONLY:
         if getattr(args, name) is not None:

@@ -38,6 +38,9 @@ def add_report_parser(sub: Any) -> None:
 def run_report(args: argparse.Namespace) -> int:
     """Render the report, write it atomically and print its path (or print it: ``-o -``)."""
     from ..engine.atomic import check_replaceable
+    from .lazy_dynamo import defer_dynamo
+
+    defer_dynamo()  # its explained steps are replayed with torch.optim: no torch._dynamo
 
     out: Path = args.out if args.out is not None else args.run_dir / "report.html"
     if options.is_stdout(out):

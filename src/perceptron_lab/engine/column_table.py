@@ -139,17 +139,15 @@ class ColumnTable:
 
         n = self.n
         arrays: dict[str, Any] = {
-            name: pa.array(
-                values, type=getattr(pa, self.types[name])() if name in self.types else None
-            )
+            name: scalar_array(values, self.types.get(name))
             for name, values in self.scalars.items()
         }
         for name, (offset, width) in self.columns.items():
-            values = pa.array(
-                self.buffer[:n, offset : offset + width].contiguous().reshape(-1).numpy()
-            )
-            mask = pa.array([not flag for flag in self.present[name]], type=pa.bool_())
-            arrays[name] = pa.FixedSizeListArray.from_arrays(values, width, mask=mask)
+            values = self.buffer[:n, offset : offset + width].contiguous().reshape(-1).numpy()
+            kind = pa.from_numpy_dtype(values.dtype)  # the run's dtype
+            flat = pa.Array.from_buffers(kind, values.size, [None, pa.py_buffer(values)])
+            mask = bool_array([not flag for flag in self.present[name]])
+            arrays[name] = pa.FixedSizeListArray.from_arrays(flat, width, mask=mask)
         table = pa.table(arrays, metadata=self.metadata)
         write_part(self.folder / f"part-{self.next_part:05d}.parquet", table)
         self.next_part += 1
@@ -157,6 +155,43 @@ class ColumnTable:
         self.scalars = {}
         self.buffer.fill_(float("nan"))
         self.present = {name: [] for name in self.columns}
+
+
+def bool_array(flags: list[bool]) -> Any:
+    """An Arrow boolean array on numpy's packed bits (``pa.array`` would import pandas)."""
+    import numpy as np
+    import pyarrow as pa
+
+    bits = np.packbits(np.asarray(flags, dtype=bool), bitorder="little")
+    return pa.Array.from_buffers(pa.bool_(), len(flags), [None, pa.py_buffer(bits)])
+
+
+def scalar_array(values: list[Any], kind: str | None) -> Any:
+    """An Arrow array of Python scalars (None: null) of type ``kind`` (int64, float64,
+    bool_, string), built on numpy buffers: ``pa.array`` imports pandas, half a second of
+    a run's start. Another type, or none given, is pyarrow's to infer."""
+    import numpy as np
+    import pyarrow as pa
+
+    n = len(values)
+    valid = np.fromiter((v is not None for v in values), bool, n)
+    nulls = n - int(valid.sum())
+    bitmap = pa.py_buffer(np.packbits(valid, bitorder="little")) if nulls else None
+    if kind in ("int64", "float64"):
+        zero = 0 if kind == "int64" else float("nan")
+        data = np.fromiter((zero if v is None else v for v in values), kind, n)
+        buffers = [bitmap, pa.py_buffer(data)]
+    elif kind == "bool_":
+        bits = np.packbits(np.fromiter((bool(v) for v in values), bool, n), bitorder="little")
+        buffers = [bitmap, pa.py_buffer(bits)]
+    elif kind == "string":
+        encoded = [b"" if v is None else str(v).encode() for v in values]
+        offsets = np.zeros(n + 1, np.int32)
+        np.cumsum([len(e) for e in encoded], out=offsets[1:])
+        buffers = [bitmap, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))]
+    else:
+        return pa.array(values, type=getattr(pa, kind)() if kind else None)
+    return pa.Array.from_buffers(getattr(pa, kind)(), n, buffers, null_count=nulls)
 
 
 def write_part(path: Path, table: Any) -> None:

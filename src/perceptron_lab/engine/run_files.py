@@ -35,7 +35,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from fnmatch import fnmatch
 from pathlib import Path
@@ -46,13 +46,15 @@ from . import checkpoint
 from .atomic import kind_of, write_text_atomic
 from .checkpoint import Checkpoint, Position
 from .config import TrainConfig
+from .derived_columns import DERIVED, FROM_PREVIOUS, derivable_rows
 from .run_lock import LOCK_FILE, RunLock
 from .strict_json import finite
 
 if TYPE_CHECKING:
     import torch
 
-FORMAT_VERSION = 3  # 3: a run id in config.json and in each step part, checksums in the summary
+FORMAT_VERSION = 4  # 3: a run id in config.json and in each part, checksums in the summary;
+# 4: only the vectors that cannot be derived (engine.derived_columns), in the run's dtype
 CONFIG_FILE = "config.json"
 SUMMARY_FILE = "summary.json"
 STEP_TABLE = "steps"
@@ -215,13 +217,15 @@ class StepSchema:
             **dict.fromkeys(cls.metric_columns(score, test), "float64"),
         }
         dk = d * k
+        # W_before, B_before, update_W, update_B: null where derivable (engine.derived_columns)
+        # — W_before is stored on a writer's first row, the update never
         vectors = {"W_before": dk, "B_before": k, "dW": dk, "dB": k}
         vectors |= {"W_after": dk, "B_after": k, "update_W": dk, "update_B": k}
         for key in state_keys:
             vectors[cls.state_column("W", key)] = dk
             vectors[cls.state_column("B", key)] = k
         vectors |= {"dW_torch": dk, "dB_torch": k}  # last: only verified steps have them
-        return cls(scalars, vectors)
+        return cls(scalars | {DERIVED: "string"}, vectors)
 
 
 def start_from_row(
@@ -404,14 +408,15 @@ def _sha256(path: Path) -> str:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
-def check_files(root: Path, summary: RunSummary | None, damage: Damage) -> None:
-    """Every file summary.json lists is there with its bytes, and no other part or checkpoint.
+def check_files(root: Path, summary: RunSummary | None, damage: Damage) -> set[Path]:
+    """Every file summary.json lists is there with its bytes, and no other part or checkpoint;
+    returns the files whose bytes it vouches for.
 
     A run without a summary (still going, or killed) has only its parts' own checks. An
     edited config.json is raised even when ``damage`` keeps: nothing can be read without it.
     """
     if summary is None or summary.files is None:
-        return
+        return set()
     held = checksums(root)
     for rel, digest in summary.files.items():
         if rel not in held:
@@ -426,10 +431,18 @@ def check_files(root: Path, summary: RunSummary | None, damage: Damage) -> None:
         damage(
             root / rel, f"only the files {SUMMARY_FILE} lists", "a file added after the run ended"
         )
+    return {root / rel for rel, digest in summary.files.items() if held.get(rel) == digest}
 
 
-def read_steps(root: Path, manifest: RunManifest, damage: Damage) -> list[dict[str, Any]]:
-    """The step table: parts of this run, whose steps follow on from the first step.
+def read_steps(
+    root: Path, manifest: RunManifest, damage: Damage, vouched: Collection[Path] = ()
+) -> list[Any]:
+    """The step table's parts of this run, whose steps follow on from the first step (for
+    :class:`~.step_rows.StepTable`).
+
+    A part whose bytes summary.json vouches for (``vouched``: :func:`check_files`) is a
+    ParquetFile, read a column at a time when a view asks; any other is read whole now
+    (an Arrow table), its page checksums verified.
 
     The first step is 1, or a branch's parent step + 1. A part that cannot be read, was
     written by another run, or leaves a gap or an overlap is damage; when ``damage`` keeps
@@ -438,29 +451,32 @@ def read_steps(root: Path, manifest: RunManifest, damage: Damage) -> list[dict[s
     merged part whose steps it already holds (their copies), skipped here and removed by a
     resume (:func:`truncate_table`).
     """
-    import pyarrow.compute as pc
-
     expected = manifest.parent.step + 1 if manifest.parent else 1
     merged_through = 0  # the last step a merged part before holds
     tables = []
-    for part, table in _parts(root / STEP_TABLE, damage):
+    for part, table in _parts(root / STEP_TABLE, damage, vouched):
         if table is None:
             break
-        stamp = (table.schema.metadata or {}).get(RUN_ID_KEY, b"").decode()
+        metadata = table.schema.metadata or {}
+        stamp = metadata.get(RUN_ID_KEY, b"").decode()
         if stamp != manifest.run_id:
             damage(part, f"a part of run {manifest.run_id} ({CONFIG_FILE})", f"run {stamp!r}")
             break
-        steps = table["step"].to_pylist()
+        steps = _column(table, "step").to_pylist()
         if steps and steps[0] < expected and max(steps) <= merged_through:
             continue  # a killed merge's leftover: rows the merged part holds
         if steps != list(range(expected, expected + len(steps))):
-            first, last = pc.min(table["step"]).as_py(), pc.max(table["step"]).as_py()
-            damage(part, f"steps from {expected} on, one each", f"steps {first}..{last}")
+            damage(part, f"steps from {expected} on, one each", f"steps {min(steps)}..{max(steps)}")
             break
         tables.append(table)
         expected += len(steps)
-        merged_through = int((table.schema.metadata or {}).get(MERGED_KEY, merged_through))
-    return _rows(tables)
+        merged_through = int(metadata.get(MERGED_KEY, merged_through))
+    return tables
+
+
+def _column(part: Any, name: str) -> Any:
+    """One column of a part read (a table) or to read (a StoredPart: that column only)."""
+    return part.select([name])[name]
 
 
 def read_table(folder: Path, damage: Damage | None = None) -> list[dict[str, Any]]:
@@ -475,22 +491,35 @@ def read_table(folder: Path, damage: Damage | None = None) -> list[dict[str, Any
 
 def _rows(tables: list[Any]) -> list[dict[str, Any]]:
     """The rows of consecutive parts (a column one part lacks is null in its rows)."""
-    import pyarrow as pa
-
     if not tables:
         return []
+    import pyarrow as pa
+
     rows: list[dict[str, Any]] = pa.concat_tables(tables, promote_options="default").to_pylist()
     return rows
 
 
-def _parts(folder: Path, damage: Damage) -> Iterator[tuple[Path, Any]]:
-    """(part, its table) in order; (part, None) for one that cannot be read, after the damage."""
+def _parts(
+    folder: Path, damage: Damage, vouched: Collection[Path] = ()
+) -> Iterator[tuple[Path, Any]]:
+    """(part, its table) in order — a ``vouched`` part's :class:`~.step_rows.StoredPart`,
+    read later — and (part, None) for one that cannot be read, after the damage."""
+    parts = sorted(folder.glob("part-*.parquet"))
+    if not parts:
+        return
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    for part in sorted(folder.glob("part-*.parquet")):
+    from .step_rows import StoredPart
+
+    for part in parts:
         try:
-            table = pq.read_table(part, page_checksum_verification=True)
+            # ParquetFile, not read_table: pyarrow.dataset would import pandas (~0.5 s)
+            with pq.ParquetFile(part, page_checksum_verification=part not in vouched) as found:
+                if part in vouched:
+                    table = StoredPart(part, found.metadata.num_rows, found.schema_arrow)
+                else:
+                    table = found.read()
         except (OSError, pa.ArrowException) as exc:
             damage(part, "a readable Parquet part", f"unreadable bytes ({type(exc).__name__})")
             table = None
@@ -737,7 +766,6 @@ class RunWriter:
         overwrite: bool = False,
         dtype: torch.dtype | None = None,
     ) -> None:
-        import torch
 
         from .column_table import ColumnTable
 
@@ -757,17 +785,29 @@ class RunWriter:
             schema.vectors,
             scalars=schema.scalars,
             metadata={RUN_ID_KEY: self.run_id.encode()},
-            dtype=dtype or torch.float64,  # the vectors' dtype on disk (float32 runs: float32)
+            dtype=dtype or _stored_dtype(manifest),  # the vectors' dtype on disk
         )
         self.samples = samples  # a SampleRecorder writing into root / SAMPLE_TABLE, or None
+        self._last: dict[str, torch.Tensor] | None = None  # the last row's W_after, B_after
 
     def _write_manifest(self, root: Path, manifest: RunManifest) -> None:
         stamped = replace(manifest, run_id=self.run_id)
         write_text_atomic(root / CONFIG_FILE, json.dumps(stamped.to_json(), indent=1))
 
     def put(self, scalars: Mapping[str, Any], vectors: Mapping[str, Any]) -> None:
-        """One step's row (a vector missing from ``vectors`` is null)."""
-        self.table.put(dict(scalars), dict(vectors))
+        """One step's row (a vector missing from ``vectors`` is null).
+
+        Without a ``derived`` scalar (a watched loop names its own), the vectors that
+        follow from others are left out and named in it (engine.derived_columns).
+        """
+        if DERIVED in scalars or DERIVED not in self.table.types:
+            self.table.put(dict(scalars), dict(vectors))
+            return
+        rows = self._stored({n: v.reshape(1, -1) for n, v in vectors.items()})
+        (left_out,) = derivable_rows(rows, self._last)
+        kept = {n: v for n, v in rows.items() if n not in left_out}
+        self.table.put({**scalars, DERIVED: ",".join(left_out)}, kept)
+        self._keep_last(rows)
 
     def put_block(
         self,
@@ -775,8 +815,31 @@ class RunWriter:
         vectors: dict[str, Any],
         present: dict[str, list[bool]] | None = None,
     ) -> None:
-        """Many steps' rows at once (``ColumnTable.put_block``)."""
-        self.table.put_block(scalars, vectors, present)
+        """Many steps' rows at once (``ColumnTable.put_block``); derivable vectors as in
+        :meth:`put`."""
+        if DERIVED not in self.table.types:
+            self.table.put_block(scalars, vectors, present)
+            return
+        vectors = self._stored(vectors)
+        left_out = derivable_rows(vectors, self._last, present)
+        m = len(left_out)
+        held = {name: [True] * m for name in vectors}
+        held |= {name: list(flags) for name, flags in (present or {}).items()}
+        for i, names in enumerate(left_out):
+            for name in names:
+                held[name][i] = False
+        derived = [",".join(names) for names in left_out]
+        self.table.put_block({**scalars, DERIVED: derived}, vectors, held)
+        self._keep_last({n: v[m - 1 : m] for n, v in vectors.items()})
+
+    def _stored(self, vectors: Mapping[str, Any]) -> dict[str, Any]:
+        """The vectors in the dtype they are stored in, which a rebuilt one is computed in."""
+        dtype = self.table.buffer.dtype
+        return {n: v if v.dtype == dtype else v.to(dtype) for n, v in vectors.items()}
+
+    def _keep_last(self, vectors: Mapping[str, Any]) -> None:
+        """The last row's vectors a next row derives from (copies: blocks reuse buffers)."""
+        self._last = {n: vectors[n].clone() for n in FROM_PREVIOUS.values() if n in vectors}
 
     def flush(self) -> None:
         self.table.flush()
@@ -805,6 +868,13 @@ class RunWriter:
     def close(self) -> None:
         """Let another process write the directory (finish does; again: nothing)."""
         self.lock.release()
+
+
+def _stored_dtype(manifest: RunManifest) -> torch.dtype:
+    """The run's dtype, which its vectors are stored in (float32 runs: float32)."""
+    import torch
+
+    return torch.float32 if manifest.config.dtype == "float32" else torch.float64
 
 
 def _run_id(root: Path) -> str:

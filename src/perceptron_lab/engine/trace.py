@@ -18,6 +18,7 @@ from . import checkpoint
 from .run_files import (
     CONFIG_FILE,
     SAMPLE_TABLE,
+    STEP_TABLE,
     Damage,
     RunManifest,
     RunSummary,
@@ -28,6 +29,7 @@ from .run_files import (
     read_summary,
     read_table,
 )
+from .step_rows import StepRows, StepTable
 
 if TYPE_CHECKING:
     from .checkpoint import Checkpoint
@@ -94,6 +96,10 @@ class Trace:
 
     def step(self, n: int) -> Mapping[str, Any]:
         """The row of step ``n`` (1-based)."""
+        if isinstance(self.steps, StepRows):
+            at = self.steps.position(n)
+            if at is not None:
+                return self.steps[at]
         first = int(self.steps[0]["step"]) if self.steps else 1
         if self.steps and 0 <= n - first < len(self.steps):
             row = self.steps[n - first]
@@ -106,8 +112,33 @@ class Trace:
         raise InputError("step", f"a step between {first} and {last}", str(n))
 
     def column(self, name: str) -> list[Any]:
-        """One column over all steps."""
+        """One column over all steps (read alone from the step table of a loaded run)."""
+        if isinstance(self.steps, StepRows):
+            return self.steps.values(name)
         return [row[name] for row in self.steps]
+
+    def array(self, name: str) -> Any:
+        """One column over all steps as a numpy array: (n,) or (n, width); NaN where null."""
+        if isinstance(self.steps, StepRows):
+            return self.steps.array(name)
+        import numpy as np
+
+        values = [row[name] for row in self.steps]
+        if values and isinstance(values[0], (list, tuple)):
+            width = len(values[0])
+            nan = [float("nan")] * width
+            return np.asarray([nan if v is None else v for v in values], dtype=np.float64)
+        return np.asarray(values)
+
+    def scalars(self, names: Sequence[str], where: str | None = None) -> list[dict[str, Any]]:
+        """Some scalar columns of the rows (those with ``where`` true or not null, if given)."""
+        if isinstance(self.steps, StepRows):
+            return self.steps.scalars(names, where)
+        return [
+            {n: row[n] for n in names if n in row}
+            for row in self.steps
+            if where is None or row.get(where) not in (None, False)
+        ]
 
     @property
     def history(self) -> list[dict[str, Any]]:
@@ -117,20 +148,29 @@ class Trace:
         """
         names = StepSchema.metric_columns(self.score_name, test=True)
         out = []
-        for row in self.steps:
-            if row.get("train_loss") is not None:
-                metrics = {n: row[n] for n in names if row.get(n) is not None}
-                out.append({"epoch": int(row["epoch"]), **metrics})
+        for row in self.scalars(("epoch", *names), where="train_loss"):
+            metrics = {n: row[n] for n in names if row.get(n) is not None}
+            out.append({"epoch": int(row["epoch"]), **metrics})
         return out
 
     def verification(self, upto: int | None = None) -> Verification:
-        """How many of the rows (up to step ``upto``) were verified, and the worst among them."""
+        """How many of the rows (up to step ``upto``) were verified, and the worst among them.
+
+        A finished run's, all of them: its summary's, which counted the same rows as they
+        were written (no step is read).
+        """
+        s = self.summary
+        if upto is None and s is not None and self.finished and s.verified_at is not None:
+            at = [list(run) for run in s.verified_at]
+            return Verification(
+                s.verified_steps, s.worst_disagreement, s.worst_quantity, s.worst_step, at
+            )
         seen = Verification()
-        for row in self.steps:
+        names = ("step", "worst_quantity", "worst_disagreement")
+        for row in self.scalars(names, where="verified"):
             if upto is not None and row["step"] > upto:
                 break
-            if row["verified"]:
-                seen.add(int(row["step"]), str(row["worst_quantity"]), row["worst_disagreement"])
+            seen.add(int(row["step"]), str(row["worst_quantity"]), row["worst_disagreement"])
         return seen
 
     def _repr_html_(self) -> str:
@@ -152,25 +192,34 @@ class Trace:
     def load(cls, path: str | Path, *, partial: bool = False) -> Trace:
         """Read a run directory back (value for value what was written), checked.
 
+        The steps are a :class:`~.step_rows.StepRows`: Arrow columns, turned into rows
+        (derived vectors put back) only where a view asks.
+
         A damaged file is an InputError naming it. With ``partial``, damage to the step
         table, the per-sample table or the checkpoint is kept in ``skipped`` instead: the
         rows before the first damaged part are read, the later ones left out (config.json
-        and summary.json must still be whole).
+        and summary.json must still be whole). A run whose summary vouches for every step
+        part (their SHA-256) opens them only when a view first needs a step: what is wrong
+        then (a part of another run, a gap) is raised there.
         """
         root = Path(path)
         damage = Damage(keep=partial)
         manifest = read_manifest(root)
         summary = read_summary(root)
-        check_files(root, summary, damage)
-        steps = read_steps(root, manifest, damage)
-        if manifest.is_watched:  # the vectors the watch left out as derivable
-            import torch
-
-            from .derived_columns import rebuild
-
-            stored = torch.float64 if manifest.config.dtype == "float64" else torch.float32
-            steps = rebuild(steps, stored)
+        vouched = check_files(root, summary, damage)
         samples = read_table(root / SAMPLE_TABLE, damage)
+        parts = sorted((root / STEP_TABLE).glob("part-*.parquet"))
+        if summary is not None and all(p in vouched for p in parts):
+            # every part's bytes are the writer's: opened when a view first needs a step
+            def opened() -> list[Any]:
+                found = read_steps(root, manifest, Damage(), vouched)
+                _check_checkpoint_step(root, manifest, StepRows(StepTable(found)))
+                return found
+
+            later = StepRows(StepTable(opened))
+            return cls(root, manifest, later, samples, summary, tuple(damage.found))
+        found = read_steps(root, manifest, damage, vouched)
+        steps: Sequence[Mapping[str, Any]] = StepRows(StepTable(found)) if found else []
         try:
             _check_checkpoint_step(root, manifest, steps)
         except InputError as exc:
@@ -237,8 +286,12 @@ def _check_checkpoint_step(
     if found is None:
         return
     meta, position = found
-    first = int(steps[0]["step"]) if steps else 1
-    last = int(steps[-1]["step"]) if steps else 0
+    if isinstance(steps, StepRows):
+        numbers = steps.values("step") if steps else []
+    else:
+        numbers = [row["step"] for row in steps]
+    first = int(numbers[0]) if numbers else 1
+    last = int(numbers[-1]) if numbers else 0
     if not first <= position.step <= min(last, manifest.total_steps):
         held = f"steps {first}..{last}" if steps else "no steps"
         raise InputError(

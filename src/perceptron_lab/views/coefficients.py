@@ -63,9 +63,13 @@ def named_weights(
 
 
 def final_weights(trace: Trace, lang: str = "en") -> str | None:
-    """The run's last W and B by name (its last step's W_after, B_after); None without them."""
+    """The run's last W and B by name (its last step's W_after, B_after — a finished run's
+    summary holds them: no step is read); None without them."""
+    data, summary, m = trace.manifest.data, trace.summary, trace.manifest
+    if trace.finished and summary and summary.W and summary.B is not None and not m.is_watched:
+        W = [v for row in summary.W for v in row]  # (d, k) row-major, as W_after
+        return named_weights(W, summary.B, data.feature_names, data.classes, lang)
     last = trace.steps[-1] if trace.steps else None
     if last is None or trace.manifest.output_size is None or last.get("B_after") is None:
         return None  # no step yet, or a watched model other than one nn.Linear
-    data = trace.manifest.data
     return named_weights(last["W_after"], last["B_after"], data.feature_names, data.classes, lang)

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Iterable, Sequence
-from typing import Any
-
-import torch
+from typing import TYPE_CHECKING, Any
 
 from .i18n import Words
 
+if TYPE_CHECKING:
+    import torch
+
 HEAD, TAIL = 3, 2  # entries kept at each end of a summarized vector (or rows of a matrix)
 SUMMARIZED = 6  # more entries than this are summarized, unless ``full``
+
+
+def _is_tensor(value: Any) -> bool:
+    """Whether ``value`` is a torch.Tensor (none can be while torch is not imported: views
+    of a finished run never import it)."""
+    torch = sys.modules.get("torch")
+    return torch is not None and isinstance(value, torch.Tensor)
 
 
 def fmt(value: float) -> str:
@@ -48,7 +57,7 @@ def fmt_values(value: Any, lang: str, full: bool = False) -> str:
     (30 entries, ‖·‖ = 1.4200)``; a matrix shows each row so, and at most 3 + 2 rows, then
     its shape and Frobenius norm; a column prints as a row. ``full`` writes every entry.
     """
-    value = value.detach().cpu().tolist() if isinstance(value, torch.Tensor) else value
+    value = value.detach().cpu().tolist() if _is_tensor(value) else value
     if not isinstance(value, list):
         return fmt(float(value))
     rows = value if value and isinstance(value[0], list) else None
@@ -80,7 +89,7 @@ def _ends(items: Sequence[str], full: bool) -> str:
 
 def to_json(value: Any) -> Any:
     """Tensors to (nested) lists of floats; everything else as it is, recursively."""
-    if isinstance(value, torch.Tensor):
+    if _is_tensor(value):
         return value.detach().cpu().tolist()
     if isinstance(value, dict):
         return {str(k): to_json(v) for k, v in value.items()}

@@ -41,10 +41,10 @@ def theta_path(trace: Trace) -> tuple[np.ndarray, np.ndarray]:
     if not trace.steps:
         raise InputError("trace", "a run with at least one step", "no steps")
     first = trace.steps[0]
-    thetas = [list(first["W_before"]) + list(first["B_before"])]
-    thetas += [list(row["W_after"]) + list(row["B_after"]) for row in trace.steps]
-    steps = [int(first["step"]) - 1] + [int(row["step"]) for row in trace.steps]
-    return np.asarray(steps, dtype=np.int64), np.asarray(thetas, dtype=np.float64)
+    start = np.asarray([*first["W_before"], *first["B_before"]], dtype=np.float64)
+    after = np.hstack([trace.array("W_after"), trace.array("B_after")]).astype(np.float64)
+    steps = trace.array("step").astype(np.int64)
+    return np.concatenate([[steps[0] - 1], steps]), np.vstack([start, after])
 
 
 def parameter_name(index: int, d: int, k: int, features: list[str] | None = None) -> str:
@@ -70,9 +70,10 @@ def check_params(params: Sequence[int], d: int, k: int) -> tuple[int, int]:
 
 def epoch_end(trace: Trace, epoch: int) -> Mapping[str, Any]:
     """The row of the last step of ``epoch`` (its W_after is W at the epoch's end)."""
-    rows = [row for row in trace.steps if row["epoch"] == epoch]
-    if not rows:
-        have = sorted({int(row["epoch"]) for row in trace.steps})
+    epochs = trace.array("epoch") if trace.steps else np.zeros(0, np.int64)
+    found = np.flatnonzero(epochs == epoch)
+    if not len(found):
+        have = sorted(set(epochs.tolist()))
         span = f"{have[0]}..{have[-1]}" if have else "none"
         raise InputError("epoch", f"epochs of this run ({span})", str(epoch))
-    return rows[-1]
+    return trace.steps[int(found[-1])]

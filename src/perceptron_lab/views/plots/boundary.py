@@ -19,7 +19,7 @@ COLUMNS = 3  # panels per row
 
 def default_epochs(trace: Trace) -> list[int]:
     """The run's first, middle and last epochs (fewer if it has fewer)."""
-    have = sorted({int(row["epoch"]) for row in trace.steps})
+    have = sorted(set(trace.array("epoch").tolist())) if trace.steps else []
     if not have:
         return []
     return sorted({have[0], have[len(have) // 2], have[-1]})

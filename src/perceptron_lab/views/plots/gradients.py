@@ -37,7 +37,7 @@ def gradient_norms(trace: Trace, lang: str = "en") -> Figure:
     top.set_title(w("gradients_title", run=run_title(trace, lang)))
     top.grid(alpha=0.3)
 
-    verified = [row for row in trace.steps if row["verified"]]
+    verified = trace.scalars(("step", "worst_disagreement"), where="verified")
     gaps = np.asarray([row["worst_disagreement"] for row in verified], dtype=np.float64)
     at = np.asarray([row["step"] for row in verified])
     positive = gaps > 0
