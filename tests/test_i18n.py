@@ -22,6 +22,7 @@ SAME_IN_SPANISH = {
     ("explain", "rule_adamw"): "an optimizer's name",
     ("explain", "rule_rmsprop"): "an optimizer's name",
     ("explain", "rule_adagrad"): "an optimizer's name",
+    ("explain", "rule_lbfgs"): "an optimizer's name",
     ("report", "error"): "'error' is Spanish too",
     ("report", "r2"): "a symbol, R²",
     ("report", "no"): "'no' is Spanish too",
