@@ -107,7 +107,7 @@ class TorchTwin:
             group["lr"] = lr
         # the closure hands back the loss (the gradients are set): torch.optim.LBFGS asks
         # for it once per iteration, the others return it
-        self.optimizer.step(lambda: value)
+        self.optimizer.step(lambda: float(value.detach()))
         state_after = self.rule.read_torch_state(self.optimizer, params)
         return TorchStep(
             Z=Z.detach().clone(),

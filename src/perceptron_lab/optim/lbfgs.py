@@ -76,7 +76,9 @@ class LBFGS(UpdateRule):
         super().__init__(lr)
         ok = isinstance(history_size, int) and not isinstance(history_size, bool)
         if not ok or not 1 <= history_size <= MAX_HISTORY:
-            raise InputError("history_size", f"an integer in [1, {MAX_HISTORY}]", repr(history_size))
+            raise InputError(
+                "history_size", f"an integer in [1, {MAX_HISTORY}]", repr(history_size)
+            )
         self.history_size = history_size
         self.tolerance_grad = check_positive("tolerance_grad", tolerance_grad, allow_zero=True)
         self.tolerance_change = check_positive(
@@ -115,11 +117,12 @@ class LBFGS(UpdateRule):
         dirs = [state[f"old_dirs_{i}"] for i in range(m) if f"old_dirs_{i}" in state]
         stps = [state[f"old_stps_{i}"] for i in range(m) if f"old_stps_{i}" in state]
         prev = state.get("prev_flat_grad")
-        step: torch.Tensor | float
+        step: Any  # t: a float, or a 0-d tensor on the first step (torch's min(1, 1/Σ|g|)·γ)
         if prev is None:
             d = g.neg()
             dirs, stps = [], []
-            step = min(1.0, 1.0 / g.abs().sum()) * lr  # type: ignore[call-overload]
+            first: Any = min(1.0, 1.0 / g.abs().sum())  # as torch writes it
+            step = first * lr
         else:
             y = g.sub(prev)
             s = state["td"]
@@ -161,9 +164,11 @@ class LBFGS(UpdateRule):
         for key, v in new.items():
             after["W"][key], after["B"][key] = split(v, d, k)
         if keep is not None and kept is not None:
-            for key, v in kept.items():
-                w, b = split(v, d, k) if isinstance(v, torch.Tensor) else (v, v)
-                keep["W"][key], keep["B"][key] = w, b
+            for key, value in kept.items():
+                if isinstance(value, torch.Tensor):
+                    keep["W"][key], keep["B"][key] = split(value, d, k)
+                else:
+                    keep["W"][key] = keep["B"][key] = value
         return W_after.contiguous(), B_after, after
 
     def worked(self, e: Element, f: Numbers) -> list[Line]:
