@@ -287,8 +287,6 @@ def test_the_summary_says_which_steps_were_verified(tmp_path: Path) -> None:
     rows = Trace.load(tmp_path / "run").steps
     marked = [row["step"] for row in rows if row["verified"]]
     listed = [
-        t
-        for first, last, every in result.summary.verified_at
-        for t in range(first, last + 1, every)
+        t for first, last, every in result.summary.verified_at for t in range(first, last + 1, every)
     ]
     assert listed == marked == [1, *range(4, 63, 4), 63]
