@@ -41,7 +41,8 @@ class TorchTwin:
     - Z: ``model(X)`` (nn.Linear, weight = Wᵀ) loaded with the closed form's W, B;
     - loss and dL/dZ: the torch.nn loss on the closed-form Z, ``backward()``;
     - dL/dW, dL/dB: autograd through nn.Linear from dL/dZ (``Z.backward(dL/dZ)``);
-    - the update: ``optimizer.step()`` from the closed form's gradient and state.
+    - the update: ``optimizer.step(closure)`` from the closed form's gradient and state
+      (the closure hands back the loss, which torch.optim.LBFGS asks for).
 
     That the stages chain into the same run as a plain PyTorch loop is tested separately.
     """

@@ -1,6 +1,7 @@
 """What every update rule is: its state, its closed-form step, its torch.optim twin.
 
-A rule updates one parameter θ (W (d, k) or B (k,)) from its gradient g = dL/dθ.
+A rule updates one parameter θ (W (d, k) or B (k,)) from its gradient g = dL/dθ; a
+joint rule (L-BFGS) updates W and B as one vector (``update_layer``).
 State lives in a dict per parameter with the same keys torch.optim uses, so the two
 sides can be compared key by key and one side's state loaded into the other. The step
 counter t (1 on the first update) is kept by the caller, not in the dict.
