@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from inspect import signature
 
 import pytest
 import torch
@@ -13,7 +14,7 @@ from perceptron_lab.core.notebook_model import Perceptron
 from perceptron_lab.core.observed_step import observe_step
 from perceptron_lab.core.twin import TorchTwin
 from perceptron_lab.losses import get_loss
-from perceptron_lab.optim import get_optimizer
+from perceptron_lab.optim import get_optimizer, rule_class
 
 from .strategies import LOSS_NAMES, RULE_NAMES, losses, problems, rules
 
@@ -39,11 +40,15 @@ def plain_torch_loop(data, loss, rule, dtype):  # type: ignore[no-untyped-def]
     model.load(data["W"], data["B"])
     module = loss.torch_module()
     optimizer = rule.torch_optimizer(model.parameters())
-    for _ in range(STEPS):
+
+    def closure() -> torch.Tensor:  # what torch.optim.LBFGS asks for; the others call it too
         optimizer.zero_grad()
-        value = loss.torch_value(module, model(data["X"]), data["y"])
+        value: torch.Tensor = loss.torch_value(module, model(data["X"]), data["y"])
         value.backward()
-        optimizer.step()
+        return value
+
+    for _ in range(STEPS):
+        optimizer.step(closure)
     return model.W, model.B
 
 
@@ -60,14 +65,22 @@ def test_float64_every_quantity_agrees(loss_name: str, rule_name: str, data: st.
         assert rec.verified
         found = rec.disagreements()
         # Z, A, loss, dZ, dW, dB, params after, updates, and every optimizer state tensor
-        assert len(found) >= 10 + 2 * len(rule.state_keys())
+        # (L-BFGS fills its history slots as its pairs come: held once kept)
+        held = [key for entries in rec.state_after.values() for key in entries]
+        assert set(held) <= set(rule.state_keys())
+        assert rule.joint or len(held) == 2 * len(rule.state_keys())
+        assert len(found) >= 10 + len(held)
         worst_name, worst = rec.worst
         assert worst <= 1e-10, f"step {rec.step}: {worst_name} off by {worst:.3e}"
     # the chained closed form matches a plain PyTorch loop that never syncs
     W, B = plain_torch_loop(problem, loss, rule, torch.float64)
     last = records[-1]
-    torch.testing.assert_close(last.W_after.closed, W, rtol=1e-9, atol=1e-12)
-    torch.testing.assert_close(last.B_after.closed, B, rtol=1e-9, atol=1e-12)
+    # L-BFGS divides by curvatures yᵢ·sᵢ that the two gradients' last bits move, and its
+    # next steps build on them: over a chained run it amplifies those bits (each step
+    # above still agrees to 1e-10, its twin starting from the same numbers)
+    rtol = 1e-6 if rule.joint else 1e-9
+    torch.testing.assert_close(last.W_after.closed, W, rtol=rtol, atol=1e-12)
+    torch.testing.assert_close(last.B_after.closed, B, rtol=rtol, atol=1e-12)
 
 
 @pytest.mark.parametrize("rule_name", RULE_NAMES)
@@ -129,7 +142,9 @@ def test_perceptron_criterion_sgd_is_rosenblatt(
     assert B.item() == pytest.approx(b, rel=1e-12, abs=1e-12)
 
 
-@pytest.mark.parametrize("rule_name", RULE_NAMES)
+@pytest.mark.parametrize(
+    "rule_name", [n for n in RULE_NAMES if "weight_decay" in signature(rule_class(n)).parameters]
+)
 def test_weight_decay_on_W_only(rule_name: str) -> None:
     """decay_bias=False: B moves as without decay, W as with it; PyTorch agrees via param groups."""
     g = torch.Generator().manual_seed(1)

@@ -169,9 +169,9 @@ def test_step_command_runs_any_rule(capsys: pytest.CaptureFixture[str]) -> None:
                 "--B",
                 "0.1",
                 "--optimizer",
-                "lbfgs",
+                "lion",
             ],
-            "argument --optimizer: invalid choice: 'lbfgs'",
+            "argument --optimizer: invalid choice: 'lion'",
         ),
         (
             ["step", "--X", "1,2;3", "--y", "1,0", "--W", "0.5;-0.3", "--B", "0.1"],

@@ -54,7 +54,7 @@ def error(**kwargs: object) -> InputError:
         ({"lr": 0.0}, "lr", "0.0"),
         ({"lr": -0.01}, "lr", "-0.01"),
         ({"loss": "hinge"}, "loss", "'hinge'"),
-        ({"optimizer": "lbfgs"}, "optimizer", "'lbfgs'"),
+        ({"optimizer": "lion"}, "optimizer", "'lion'"),
         ({"dtype": "float16"}, "dtype", "'float16'"),
         ({"steps": 0}, "steps", "0"),
         ({"X": "abc"}, "X", "'abc'"),
@@ -108,7 +108,7 @@ def test_cli_name_lists_match_the_registries() -> None:
     from perceptron_lab import losses, optim
 
     assert losses.loss_names() == ("bce", "cross_entropy", "mse", "perceptron")
-    assert optim.rule_names() == ("adagrad", "adam", "adamw", "rmsprop", "sgd")
+    assert optim.rule_names() == ("adagrad", "adam", "adamw", "lbfgs", "rmsprop", "sgd")
     for catalog in (losses.CATALOG, optim.CATALOG):  # module <name>.py holds the class <name>
         for name, cls in catalog.classes().items():
             assert (cls.name, cls.__module__) == (name, f"{catalog.package}.{name}")

@@ -3,6 +3,7 @@ a plain PyTorch loop gives; LaTeX that holds together; HTML that parses; the mat
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from html.parser import HTMLParser
@@ -35,6 +36,7 @@ OPTIONS: dict[str, dict[str, Any]] = {
     "adamw": {"amsgrad": True},
     "rmsprop": {"centered": True, "momentum": 0.5},
     "adagrad": {"lr_decay": 0.1, "initial_accumulator_value": 0.1},
+    "lbfgs": {"history_size": 2},
 }
 LR = 0.05
 
@@ -55,10 +57,13 @@ def torch_loop(
         "adamw": torch.optim.AdamW,
         "rmsprop": torch.optim.RMSprop,
         "adagrad": torch.optim.Adagrad,
+        "lbfgs": functools.partial(torch.optim.LBFGS, max_iter=1),  # one iteration a step
     }[rule]
     optimizer = optimizer_cls(linear.parameters(), lr=LR, **options)
     value = 0.0
-    for _ in range(steps):
+
+    def closure() -> torch.Tensor:  # torch.optim.LBFGS asks for one; the others call it
+        nonlocal value
         optimizer.zero_grad()
         z = linear(Xt)
         if loss == "bce":
@@ -72,7 +77,10 @@ def torch_loop(
             out = nn.MarginRankingLoss(margin=0.0)(z, torch.zeros_like(z), t)
         value = float(out.detach())
         out.backward()
-        optimizer.step()
+        return out
+
+    for _ in range(steps):
+        optimizer.step(closure)
     return linear, value
 
 
@@ -143,6 +151,7 @@ def test_every_combination_renders_with_the_right_numbers(loss: str, rule: str) 
         ("rmsprop", {"centered": True}, [r"s = \sqrt{v_t - \bar{g}_t^2} + \varepsilon"]),
         ("rmsprop", {"momentum": 0.9}, [r"u_t = \mu u_{t-1} + \frac{g}{s}"]),
         ("adagrad", {"lr_decay": 0.5}, [r"\gamma_t = \frac{0.05}{1 + (2 - 1) \cdot 0.5} = 0.0333"]),
+        ("lbfgs", {}, [r"d = -H g", r"\theta \leftarrow \theta + t \cdot d", "two-loop"]),
     ],
 )
 def test_rule_options_are_worked_out(rule: str, options: dict[str, Any], words: list[str]) -> None:

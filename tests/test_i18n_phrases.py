@@ -273,7 +273,8 @@ def test_help_in_spanish(spanish_locale: None, capsys: pytest.CaptureFixture[str
         "argumentos posicionales:",
         "opciones:",
         "muestra esta ayuda y termina",
-        "la tasa de aprendizaje (por defecto: 0.01; un archivo de datos: 0.1); un número en (0, 1000]",
+        "la tasa de aprendizaje (por defecto: 0.01; un archivo de datos: 0.1; lbfgs: 1); un número en (0, "
+        "1000]",
         "épocas (por defecto: 5; un archivo de datos: 50, menos para uno grande, unos 4000 pasos); un entero en [1, 1000000]",
     ):
         assert words in re.sub(r"\s+", " ", out), words

@@ -171,7 +171,10 @@ def test_string_labels_and_a_random_state_of_none() -> None:
             {"loss": "mse"},
             "loss: expected one of auto, bce, cross_entropy, perceptron for two classes, got 'mse'",
         ),
-        ({"optimizer": "lbfgs"}, "optimizer: expected one of adagrad, adam, adamw, rmsprop, sgd"),
+        (
+            {"optimizer": "lion"},
+            "optimizer: expected one of adagrad, adam, adamw, lbfgs, rmsprop, sgd",
+        ),
         ({"dtype": "float16"}, "dtype: expected one of float32, float64, got 'float16'"),
         ({"random_state": -1}, "random_state: expected an int in [0, 2147483647], got -1"),
         ({"schedule": "linear"}, "schedule: expected one of constant, step, exponential, cosine"),

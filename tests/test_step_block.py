@@ -30,7 +30,10 @@ RULES = [
     ("adamw", {}),
     ("rmsprop", {"momentum": 0.5, "centered": True}),
     ("adagrad", {}),
+    ("lbfgs", {"history_size": 3}),
 ]
+# rules made for one function, stepped on the full batch: 40 epochs of one step each, γ 1
+FULL_BATCH = {"lbfgs"}
 TASKS = {  # loss: (labels of 150 rows, lr)
     "bce": (lambda X: (X[:, 0] + X[:, 1] > 0).astype(int), 0.1),
     "cross_entropy": (lambda X: np.digitize(X[:, 0], [-0.5, 0.5]), 0.1),
@@ -63,13 +66,14 @@ def test_stretches_write_what_single_steps_write(
     labels, lr = TASKS[loss]
     task = "regression" if loss == "mse" else None
     data = from_arrays(X, labels(X), task=task)
+    full = rule in FULL_BATCH
     config = TrainConfig(
         loss=loss,
         optimizer=rule,
         optimizer_options=options,
-        lr=lr,
-        epochs=4,
-        batch_size=16,  # 10 batches an epoch, the last one of 6 rows
+        lr=1.0 if full else lr,
+        epochs=40 if full else 4,
+        batch_size=None if full else 16,  # 10 batches an epoch, the last one of 6 rows
         verify_every=7,
         checkpoint_every=15,
         schedule="step:step_size=5,gamma=0.5",

@@ -66,7 +66,7 @@ def add_train_parser(sub: Any) -> None:
             options.update_rule(
                 (AUTO, *loss_names()),
                 f"{AUTO}, from the target",
-                default_lr="0.01; a data file: 0.1",
+                default_lr="0.01; a data file: 0.1; lbfgs: 1",
             ),
             options.dtype("float32"),
             options.language(),
@@ -100,7 +100,8 @@ def add_train_parser(sub: Any) -> None:
     p.add_argument(
         "--batch-size",
         type=options.bounded("batch_size"),
-        help="samples per step (default: all, full batch; a data file: 32; 1: online)",
+        help="samples per step (default: all, full batch; a data file: 32, "
+        "but lbfgs: all; 1: online)",
     )
     p.add_argument(
         "--seed",
@@ -251,6 +252,31 @@ def _file_defaults(config: Any, args: argparse.Namespace, n: int) -> Any:
         "epochs": min(FILE_DEFAULTS["epochs"], max(1, math.ceil(FILE_STEPS / per_epoch))),
     }
     return replace(config, **{k: v for k, v in filled.items() if k not in given})
+
+
+def _rule_defaults(config: Any, args: argparse.Namespace) -> Any:
+    """A joint rule's (L-BFGS's) defaults for --lr and --batch-size not given.
+
+    Its γ (1 for L-BFGS, whose direction already has the Hessian's scale) and the full
+    batch: its curvature pairs come from one function, the loss on the whole training
+    set. A mini-batch it is told to take runs as torch runs it, with a note on stderr.
+    """
+    import inspect
+
+    from ..optim import rule_class
+
+    rule = rule_class(config.optimizer)
+    if not rule.joint:
+        return config
+    if args.optimizer is not None:  # chosen now, not inherited from a branch's parent
+        lr = inspect.signature(rule).parameters["lr"].default
+        config = replace(config, **({"lr": lr} if args.lr is None else {}))
+        if args.batch_size is None:
+            config = replace(config, batch_size=None)
+    if config.batch_size is not None:
+        say = Words(args.lang, "cli")
+        print(say("joint_mini_batch", rule=rule.title), file=sys.stderr)
+    return config
 
 
 def _refuse_ignored(args: argparse.Namespace) -> None:
@@ -407,6 +433,8 @@ def _train(args: argparse.Namespace, reading: Any) -> int:
             # a file's features on scales far apart: standardized by default (stored in config)
             config = replace(config, standardize=spread(train.X, train.feature_names) is not None)
         config = _file_defaults(config, args, len(train.y))
+    if not args.resume:
+        config = _rule_defaults(config, args)
     scaler = Standardizer()
     if config.standardize:  # on the rows just loaded: the file is read once
         train, test = standardize(train, test, scaler)

@@ -4,7 +4,7 @@ Z = X·W + B                    X (N, d), W (d, k), B (k,)  → Z (N, k)
 L, dL/dZ = loss.value_and_grad(Z, y)
 dL/dW = Xᵀ · dL/dZ             (d, k)
 dL/dB = Σₙ dL/dZ               (k,)
-W′, B′ = rule(W, dL/dW), rule(B, dL/dB)
+W′, B′ = rule(W, dL/dW), rule(B, dL/dB)     (L-BFGS: rule((W, B), (dL/dW, dL/dB)) as one)
 
 An observed step (:func:`closed_step`) also keeps each rule's named intermediates
 (``UpdateRule.update(..., keep=)``: m̂, v̂, the denominator, γₜ …); training does not.
@@ -70,10 +70,8 @@ def train_step(
     value, dZ = loss.value_and_grad(Z, y)  # 0-d, (N, k)
     dW = X.T @ dZ  # (d, k)
     dB = dZ.sum(dim=0)  # (k,)
-    keep_W, keep_B = (None, None) if keep is None else (keep["W"], keep["B"])
-    W_after, state_W = rule.update(W, dW, state.get("W", {}), t, lr, keep_W)
-    B_after, state_B = (rule_B or rule).update(B, dB, state.get("B", {}), t, lr, keep_B)
-    return TrainStep(Z, value, dZ, dW, dB, W_after, B_after, {"W": state_W, "B": state_B})
+    W_after, B_after, state_after = rule.update_layer(W, B, dW, dB, state, t, lr, rule_B, keep)
+    return TrainStep(Z, value, dZ, dW, dB, W_after, B_after, state_after)
 
 
 def closed_step(

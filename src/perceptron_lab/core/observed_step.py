@@ -341,14 +341,17 @@ def _state_scales(
     adds up what its formula subtracts: with weight decay, g = dL/dW + λ·W cancels to
     about 0 at a penalized optimum, and a momentum buffer or Adam's m built from it is
     only as exact as its terms are large. Where that run is not finite (centered
-    RMSprop's v − ḡ² on magnitudes), the old state's size stands in.
+    RMSprop's v − ḡ² on magnitudes), the old state's size stands in. The run is the
+    layer's step, so L-BFGS (W and B as one vector) takes it too, though its twin runs its
+    very operations and its state agrees to the bit.
     """
+    old = {p: {k: v.abs() for k, v in state.get(p, {}).items()} for p in ("W", "B")}
+    dW, dB = scales["dW"].abs(), scales["dB"].abs()
+    _, _, new = rule.update_layer(W.abs(), B.abs(), dW, dB, old, t, lr, rule_B)
     out: dict[str, State] = {}
-    for p, r, theta, g in (("W", rule, W, scales["dW"]), ("B", rule_B, B, scales["dB"])):
-        old = {k: v.abs() for k, v in state.get(p, {}).items()}
-        _, new = r.update(theta.abs(), g.abs(), old, t, lr)
+    for p, entries in new.items():
         out[p] = {}
-        for k, v in new.items():
+        for k, v in entries.items():
             size = torch.where(torch.isfinite(v), v.abs(), torch.zeros_like(v))
-            out[p][k] = torch.maximum(size, old[k]) if k in old else size
+            out[p][k] = torch.maximum(size, old[p][k]) if k in old[p] else size
     return out

@@ -41,7 +41,8 @@ class TorchTwin:
     - Z: ``model(X)`` (nn.Linear, weight = Wᵀ) loaded with the closed form's W, B;
     - loss and dL/dZ: the torch.nn loss on the closed-form Z, ``backward()``;
     - dL/dW, dL/dB: autograd through nn.Linear from dL/dZ (``Z.backward(dL/dZ)``);
-    - the update: ``optimizer.step()`` from the closed form's gradient and state.
+    - the update: ``optimizer.step(closure)`` from the closed form's gradient and state
+      (the closure hands back the loss, which torch.optim.LBFGS asks for).
 
     That the stages chain into the same run as a plain PyTorch loop is tested separately.
     """
@@ -105,14 +106,10 @@ class TorchTwin:
         self._load_state(state, t)
         for group in self.optimizer.param_groups:
             group["lr"] = lr
-        self.optimizer.step()
-        state_after = {
-            name: {
-                k: _to_layer(name, self.optimizer.state[p][k]).clone()
-                for k in self.rule.state_keys()
-            }
-            for name, p in params.items()
-        }
+        # the closure hands back the loss (the gradients are set): torch.optim.LBFGS asks
+        # for it once per iteration, the others return it
+        self.optimizer.step(lambda: float(value.detach()))
+        state_after = self.rule.read_torch_state(self.optimizer, params)
         return TorchStep(
             Z=Z.detach().clone(),
             A=self.loss.activation.twin(closed.Z),
@@ -133,11 +130,4 @@ class TorchTwin:
             if any(self.optimizer.state.values()):
                 self.optimizer = self._new_optimizer()
             return
-        for name, p in params.items():
-            loaded = {k: _to_layer(name, v) for k, v in state.get(name, {}).items()}
-            self.optimizer.state[p] = self.rule.to_torch_state(loaded, t - 1)
-
-
-def _to_layer(name: str, tensor: torch.Tensor) -> torch.Tensor:
-    """W-shaped (d, k) ↔ weight-shaped (k, d): a transpose for W, nothing for B."""
-    return tensor.T if name == "W" else tensor
+        self.rule.load_torch_state(self.optimizer, params, state, t - 1)

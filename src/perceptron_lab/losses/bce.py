@@ -88,10 +88,11 @@ class BCEWithLogits(Loss):
         """
         if self.pos_weight is not None:
             return super().value_and_grad(z, y)
-        e = torch.exp(-z.abs())  # (N, k), never overflows
-        ell = torch.log1p(e) + (z.clamp(min=0) - y * z)
-        s = torch.where(z >= 0, 1, e) / (1 + e)  # σ(z)
-        return self.reduce(ell), self.per_count(s - y, z)
+        # in place where a temporary is done with: the same numbers, fewer (N, k) buffers
+        e = z.abs().neg_().exp_()  # (N, k), never overflows
+        ell = torch.log1p(e).add_(z.clamp(min=0) - y * z)
+        s = torch.where(z >= 0, 1, e).div_(e.add_(1))  # σ(z); e is 1 + e from here
+        return self.reduce(ell), self.per_count(s.sub_(y), z)
 
     def element_gradient(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         s = 1 / (1 + torch.exp(-z))  # σ(z), (N, k)

@@ -12,6 +12,7 @@ file) joins by calling :meth:`register` itself.
 from __future__ import annotations
 
 import importlib
+import inspect
 import pkgutil
 from collections.abc import Iterable
 from typing import Any, Generic, TypeVar
@@ -60,12 +61,15 @@ class Catalog(Generic[T]):
     def build(self, name: str, **options: Any) -> T:
         """An instance of ``name`` with ``options``; unknown options name the class."""
         cls = self.get(name)
-        try:
-            return cls(**options)
-        except TypeError as exc:
+        takes = inspect.signature(cls).parameters
+        unknown = [k for k in options if k not in takes]
+        if unknown and not any(p.kind is p.VAR_KEYWORD for p in takes.values()):
             raise InputError(
-                f"{self.kind} options", f"options of {name}", ", ".join(options)
-            ) from exc
+                f"{self.kind} options",
+                f"options of {name} ({', '.join(takes)})",
+                ", ".join(unknown),
+            )
+        return cls(**options)
 
     def classes(self) -> dict[str, type[T]]:
         """Every class by name (imports every module)."""

@@ -1,6 +1,7 @@
 """What every update rule is: its state, its closed-form step, its torch.optim twin.
 
-A rule updates one parameter θ (W (d, k) or B (k,)) from its gradient g = dL/dθ.
+A rule updates one parameter θ (W (d, k) or B (k,)) from its gradient g = dL/dθ; a
+joint rule (L-BFGS) updates W and B as one vector (``update_layer``).
 State lives in a dict per parameter with the same keys torch.optim uses, so the two
 sides can be compared key by key and one side's state loaded into the other. The step
 counter t (1 on the first update) is kept by the caller, not in the dict.
@@ -9,7 +10,7 @@ counter t (1 on the first update) is kept by the caller, not in the dict.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import torch
@@ -35,6 +36,7 @@ class UpdateRule(ABC):
     uses_step: ClassVar[bool] = False  # its formulas read the step count t (bias correction…)
     state_symbols: ClassVar[tuple[tuple[str, str], ...]] = ()  # (state key, its TeX symbol)
     weight_decay: float = 0.0  # λ; every rule here has one (0: none)
+    joint: ClassVar[bool] = False  # steps W and B as one vector (L-BFGS), not each alone
 
     def __init__(self, lr: float) -> None:
         self.lr = bounded("lr", lr)
@@ -59,6 +61,29 @@ class UpdateRule(ABC):
         reads them): "g" the gradient the rule steps on (weight decay folded in), then the
         rule's own — see each rule. Training passes none, so its hot path does no more.
         """
+
+    def update_layer(
+        self,
+        W: torch.Tensor,
+        B: torch.Tensor,
+        dW: torch.Tensor,
+        dB: torch.Tensor,
+        state: Mapping[str, State],
+        t: int,
+        lr: float,
+        rule_B: UpdateRule | None = None,
+        keep: Mapping[str, dict[str, torch.Tensor | float]] | None = None,
+    ) -> tuple[torch.Tensor, torch.Tensor, dict[str, State]]:
+        """The layer's step: W′, B′ and the state per parameter ("W", "B").
+
+        Here each parameter by :meth:`update` on its own (B by ``rule_B`` if given), each
+        writing its intermediates in ``keep["W"]``, ``keep["B"]``; a :attr:`joint` rule
+        steps both together.
+        """
+        keep_W, keep_B = (None, None) if keep is None else (keep["W"], keep["B"])
+        W_after, state_W = self.update(W, dW, state.get("W", {}), t, lr, keep_W)
+        B_after, state_B = (rule_B or self).update(B, dB, state.get("B", {}), t, lr, keep_B)
+        return W_after, B_after, {"W": state_W, "B": state_B}
 
     def decayed(self, g: torch.Tensor, theta: torch.Tensor) -> torch.Tensor:
         """g + λ·θ: weight decay folded into the gradient (L2); g itself when λ = 0."""
@@ -117,9 +142,39 @@ class UpdateRule(ABC):
             out["step"] = torch.tensor(float(t_done))
         return out
 
+    def load_torch_state(
+        self,
+        optimizer: torch.optim.Optimizer,
+        params: Mapping[str, torch.Tensor],
+        state: Mapping[str, State],
+        t_done: int,
+    ) -> None:
+        """Seed torch.optim's ``optimizer`` with ``state`` after ``t_done`` updates.
+
+        ``params`` are its parameters by name ("W": the layer's weight = Wᵀ, "B": its bias):
+        torch keeps the state per parameter, weight-shaped (k, d) for W.
+        """
+        for name, p in params.items():
+            loaded = {k: _to_layer(name, v) for k, v in state.get(name, {}).items()}
+            optimizer.state[p] = self.to_torch_state(loaded, t_done)
+
+    def read_torch_state(
+        self, optimizer: torch.optim.Optimizer, params: Mapping[str, torch.Tensor]
+    ) -> dict[str, State]:
+        """``optimizer``'s state after a step, per parameter in this rule's keys and shapes."""
+        return {
+            name: {k: _to_layer(name, optimizer.state[p][k]).clone() for k in self.state_keys()}
+            for name, p in params.items()
+        }
+
     def __repr__(self) -> str:
         opts = ", ".join(f"{k}={v!r}" for k, v in self.options().items())
         return f"{type(self).__name__}({opts})"
+
+
+def _to_layer(name: str, tensor: torch.Tensor) -> torch.Tensor:
+    """W-shaped (d, k) ↔ weight-shaped (k, d): a transpose for W, nothing for B."""
+    return tensor.T if name == "W" else tensor
 
 
 def check_betas(betas: tuple[float, float]) -> tuple[float, float]:

@@ -141,7 +141,9 @@ _PARAMETERS = """
     loss : str, default="auto"
         {losses}; "auto" is the task's natural loss ({auto}).
     optimizer : {{{rules}}}, default="{default_rule}"
-        The update rule, computed as torch.optim computes it.
+        The update rule, computed as torch.optim computes it. "lbfgs" (one
+        torch.optim.LBFGS iteration per step) is made for the full batch
+        (``batch_size=None``) and γ = 1 (``learning_rate=1.0``), and has no ``alpha``.
     learning_rate : float, default=0.01
         γ, the base learning rate (``TrainConfig.lr``).
     max_iter : int, default=200
@@ -266,7 +268,13 @@ class _PerceptronEstimator(BaseEstimator):  # type: ignore[misc]
         Run under :func:`named_as`: the library's names become the parameters'.
         """
         self._check_loss(task, classes)
-        rule_class(self.optimizer)  # an InputError names the rules
+        rule = rule_class(self.optimizer)  # an InputError names the rules
+        if self.alpha and "weight_decay" not in inspect.signature(rule).parameters:
+            raise InputError(
+                "alpha",
+                f"0 with optimizer={self.optimizer!r} (it has no weight decay)",
+                repr(self.alpha),
+            )
         if self.dtype not in DTYPES:
             raise InputError("dtype", f"one of {', '.join(DTYPES)}", repr(self.dtype))
         for name, library in BOUNDED.items():
@@ -299,7 +307,7 @@ class _PerceptronEstimator(BaseEstimator):  # type: ignore[misc]
         return TrainConfig(
             loss=self.loss,
             optimizer=self.optimizer,
-            optimizer_options={"weight_decay": float(self.alpha)},
+            optimizer_options={"weight_decay": float(self.alpha)} if self.alpha else {},
             lr=float(self.learning_rate),
             epochs=epochs,
             batch_size=None if self.batch_size is None else int(self.batch_size),

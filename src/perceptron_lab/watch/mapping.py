@@ -110,7 +110,14 @@ def rule_name(optimizer: torch.optim.Optimizer) -> str:
     by_twin = _rules_by_twin()
     for base in type(optimizer).__mro__:
         if base.__name__ in by_twin:
-            return by_twin[base.__name__].name_of_twin(optimizer)
+            rule = by_twin[base.__name__]
+            if rule.joint:  # a step of closures over all parameters, not one per parameter
+                raise Unsupported(
+                    f"{type(optimizer).__name__} steps every parameter as one vector "
+                    f"through a closure; watch checks rules that update each parameter "
+                    f"alone (perceptron-lab trains {rule.name} in its own loop)"
+                )
+            return rule.name_of_twin(optimizer)
     raise Unsupported(f"{type(optimizer).__name__} has no closed form in perceptron-lab")
 
 

@@ -422,14 +422,15 @@ HELP: dict[str, str] = {
     "scale features by the training set's mean and std (default: on for a data file whose feature scales differ more than 100×, else off)": (
         "escala las características con la media y la desviación típica del conjunto de entrenamiento (por defecto: activado para un archivo de datos cuyas escalas difieren más de 100×, si no desactivado)"
     ),
-    "the learning rate (default: 0.01; a data file: 0.1)": (
-        "la tasa de aprendizaje (por defecto: 0.01; un archivo de datos: 0.1)"
+    "the learning rate (default: 0.01; a data file: 0.1; lbfgs: 1)": (
+        "la tasa de aprendizaje (por defecto: 0.01; un archivo de datos: 0.1; lbfgs: 1)"
     ),
     "epochs (default: 5; a data file: 50, fewer for a large one, about 4000 steps)": (
         "épocas (por defecto: 5; un archivo de datos: 50, menos para uno grande, unos 4000 pasos)"
     ),
-    "samples per step (default: all, full batch; a data file: 32; 1: online)": (
-        "muestras por paso (por defecto: todas, lote completo; un archivo de datos: 32; 1: en línea)"
+    "samples per step (default: all, full batch; a data file: 32, but lbfgs: all; 1: online)": (
+        "muestras por paso (por defecto: todas, lote completo; un archivo de datos: 32, pero lbfgs: "
+        "todas; 1: en línea)"
     ),
     # --threads (cli/options.py)
     "CPU threads PyTorch trains with (default: one for small steps, PyTorch's own count for "
