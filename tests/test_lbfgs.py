@@ -278,3 +278,25 @@ def test_the_estimator_reaches_scikit_learns_unpenalized_optimum() -> None:
     assert np.allclose(ours.intercept_, theirs.intercept_, rtol=1e-4, atol=1e-5)
     with pytest.raises(InputError, match="alpha: expected 0 with optimizer='lbfgs'"):
         PerceptronClassifier(optimizer="lbfgs", alpha=0.01).fit(X, y)
+
+
+def test_step_defaults_lbfgs_to_lr_1(capsys: pytest.CaptureFixture[str]) -> None:
+    """The notebook's numbers: Σ|g| = 0.3102 < 1, so t = γ = 1 and W′ = W − g exactly."""
+    X, y, W, B = "1,2;3,4;5,6", "1,0,1", "0.5;-0.3", "0.1"
+    argv = ["step", "--X", X, "--y", y, "--W", W, "--B", B, "--format", "json"]
+    assert main([*argv, "--optimizer", "lbfgs"]) == 0
+    (step,) = json.loads(capsys.readouterr().out)
+    Xt = torch.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    Wt, Bt = (
+        torch.tensor([[0.5], [-0.3]], requires_grad=True),
+        torch.tensor([0.1], requires_grad=True),
+    )
+    loss = nn.functional.binary_cross_entropy_with_logits(
+        Xt @ Wt + Bt, torch.tensor([[1.0], [0.0], [1.0]])
+    )
+    loss.backward()
+    assert Wt.grad is not None and Bt.grad is not None
+    expected = (Wt - Wt.grad).detach().reshape(-1).tolist()
+    assert step["lr"] == 1.0
+    closed = torch.tensor(step["W_after"]["closed"]).reshape(-1).tolist()
+    assert closed == pytest.approx(expected, abs=1e-7)

@@ -276,6 +276,16 @@ def update_rule(
     return p
 
 
+def joint_rule_lr(optimizer: str) -> float | None:
+    """A joint rule's (L-BFGS's) own γ, --lr's default with it; None for the other rules."""
+    import inspect
+
+    from ..optim import rule_class
+
+    rule = rule_class(optimizer)
+    return inspect.signature(rule).parameters["lr"].default if rule.joint else None
+
+
 def numbers(required: bool, prefix: str = "") -> argparse.ArgumentParser:
     """--X --y --W --B, the rule, --steps and --dtype: K steps from numbers typed in."""
     from ..losses import DEFAULT_LOSS, loss_names
@@ -292,7 +302,10 @@ def numbers(required: bool, prefix: str = "") -> argparse.ArgumentParser:
         help=f"{prefix}how many steps (default: 1)",
     )
     return _parent(
-        given, update_rule(loss_names(), DEFAULT_LOSS, prefix), steps, dtype(None, prefix)
+        given,
+        update_rule(loss_names(), DEFAULT_LOSS, prefix, default_lr="0.01; lbfgs: 1"),
+        steps,
+        dtype(None, prefix),
     )
 
 

@@ -53,6 +53,8 @@ def observe_numbers(args: argparse.Namespace) -> list[Any]:
         name: default if getattr(args, name) is None else getattr(args, name)
         for name, default in DEFAULTS.items()
     }
+    if args.lr is None:  # L-BFGS steps with its own γ = 1
+        settings["lr"] = options.joint_rule_lr(settings["optimizer"]) or settings["lr"]
     return observe(
         parse_matrix("X", args.X),
         parse_labels("y", args.y),

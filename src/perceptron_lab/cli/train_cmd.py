@@ -261,21 +261,18 @@ def _rule_defaults(config: Any, args: argparse.Namespace) -> Any:
     batch: its curvature pairs come from one function, the loss on the whole training
     set. A mini-batch it is told to take runs as torch runs it, with a note on stderr.
     """
-    import inspect
-
     from ..optim import rule_class
 
-    rule = rule_class(config.optimizer)
-    if not rule.joint:
+    lr = options.joint_rule_lr(config.optimizer)
+    if lr is None:
         return config
     if args.optimizer is not None:  # chosen now, not inherited from a branch's parent
-        lr = inspect.signature(rule).parameters["lr"].default
         config = replace(config, **({"lr": lr} if args.lr is None else {}))
         if args.batch_size is None:
             config = replace(config, batch_size=None)
     if config.batch_size is not None:
         say = Words(args.lang, "cli")
-        print(say("joint_mini_batch", rule=rule.title), file=sys.stderr)
+        print(say("joint_mini_batch", rule=rule_class(config.optimizer).title), file=sys.stderr)
     return config
 
 

@@ -38,6 +38,9 @@ HELP: dict[str, str] = {
     "auto, from the target": "auto, según el objetivo",
     "the update rule (default: <1>)": "la regla de actualización (por defecto: <1>)",
     "the learning rate (default: 0.01)": "la tasa de aprendizaje (por defecto: 0.01)",
+    "the learning rate (default: 0.01; lbfgs: 1)": (
+        "la tasa de aprendizaje (por defecto: 0.01; lbfgs: 1)"
+    ),
     "how many steps (default: 1)": "cuántos pasos (por defecto: 1)",
     "inputs X (N, d), e.g. '1,2;3,4;5,6'": "entradas X (N, d), p. ej. '1,2;3,4;5,6'",
     "labels, e.g. '1,0,1' or '1;0;1'": "etiquetas, p. ej. '1,0,1' o '1;0;1'",
