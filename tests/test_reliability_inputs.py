@@ -10,6 +10,7 @@ is needed, so the file stays fast.
 from __future__ import annotations
 
 import errno
+import math
 import os
 import subprocess
 import sys
@@ -17,8 +18,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import hypothesis
 import numpy as np
 import pytest
+import torch
+from hypothesis import strategies as st
 
 from perceptron_lab.bounds import BOUNDS, INT64_MAX, Bound
 from perceptron_lab.cli import build_parser
@@ -601,3 +605,29 @@ def test_the_battery_s_typos_end_in_one_line_as_a_user_runs_them(
     before = snapshot(tmp_path)
     assert_refused(cli(*argv, cwd=tmp_path, timeout=60), f"{flag}: expected ")
     assert snapshot(tmp_path) == before
+
+
+@hypothesis.settings(max_examples=60, deadline=None)
+@hypothesis.given(
+    shape=st.tuples(st.integers(1, 40), st.integers(1, 5)),
+    bad=st.lists(
+        st.tuples(st.integers(0, 10**6), st.sampled_from([math.nan, math.inf, -math.inf])),
+        max_size=3,
+    ),
+    big=st.booleans(),
+)
+def test_the_first_non_finite_element_is_found_without_a_copy_of_the_data(
+    shape: tuple[int, int], bad: list[tuple[int, float]], big: bool
+) -> None:
+    """Against torch.isfinite over the whole tensor; finite values whose float32 sum
+    overflows (3e38 + 3e38) are searched exactly and found finite."""
+    from perceptron_lab.data import checks
+
+    X = torch.full(shape, 3e38 if big else 1.5, dtype=torch.float32)
+    for i, value in bad:
+        X.view(-1)[i % X.numel()] = value
+    expected = torch.nonzero(~torch.isfinite(X))
+    want = tuple(expected[0].tolist()) if len(expected) else None
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(checks, "FINITE_ROWS", 7)  # several chunks
+        assert checks._first_non_finite(X) == want

@@ -70,10 +70,9 @@ def check_finite(
     one here does not fit the dtype (1e39 in float32), and the message says so, not
     "NaN or Inf". ``columns`` names the columns (a data set's features).
     """
-    bad = ~torch.isfinite(tensor)
-    if not bool(bad.any()):
+    where = _first_non_finite(tensor)
+    if where is None:
         return
-    where = tuple(torch.nonzero(bad)[0].tolist())
     value = float(tensor[where])
     place = ", ".join(
         f"{axis} {i + 1}" if axis == "row" or columns is None else f"{axis} {columns[i]!r}"
@@ -89,6 +88,30 @@ def check_finite(
             hint="use float64 (dtype, --dtype) or scale the data",
         )
     raise InputError(name, "finite numbers", f"{value} at {place}")
+
+
+FINITE_ROWS = 2**14  # rows a chunk of the exact search holds (its temporaries stay small)
+
+
+def _first_non_finite(tensor: torch.Tensor) -> tuple[int, ...] | None:
+    """The index of the first NaN or ±Inf of ``tensor``, or None, without a temporary of
+    its size (a data set's X may be most of the memory).
+
+    Any NaN or ±Inf makes Σ x non-finite (NaN propagates; ∞ + finite = ∞; ∞ − ∞ = NaN),
+    so a finite sum (in the tensor's own dtype: a float64 one would be a copy of it)
+    proves every element finite. A non-finite sum — such an element, or finite values
+    whose sum overflows — is searched exactly, FINITE_ROWS rows at a time.
+    """
+    if tensor.numel() == 0 or math.isfinite(float(tensor.sum())):
+        return None
+    rows = tensor.reshape(tensor.shape[0], -1) if tensor.dim() else tensor.reshape(1, 1)
+    for start in range(0, rows.shape[0], FINITE_ROWS):
+        bad = ~torch.isfinite(rows[start : start + FINITE_ROWS])
+        if bool(bad.any()):
+            row, column = torch.nonzero(bad)[0].tolist()
+            flat = (start + row) * rows.shape[1] + column
+            return tuple(int(i) for i in np.unravel_index(flat, tensor.shape))
+    return None
 
 
 def as_matrix(name: str, value: Any, *, dtype: torch.dtype, device: Any = None) -> torch.Tensor:
