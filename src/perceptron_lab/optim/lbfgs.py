@@ -176,7 +176,7 @@ class LBFGS(UpdateRule):
         d, t = e.kept["d"], e.kept["t"]
         return [
             line,
-            (r"d = -H g \ \text{(two-loop recursion)}", f"d = {f.num(d)}"),
+            (r"d = -H g", f"d = {f.num(d)}"),
             (
                 r"\theta \leftarrow \theta + t \cdot d",
                 f"{e.label} \\leftarrow {f.num(e.theta)} + {f.hyper(t)} \\cdot {f.term(d)} = {f.num(e.new)}",
