@@ -219,48 +219,19 @@ def test_bad_options_are_one_line(options: dict[str, Any], message: str) -> None
 def test_train_defaults_lbfgs_to_the_full_batch_and_lr_1(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    def train(out: Path, *options: str) -> int:
+        argv = ["train", "moons", "--optimizer", "lbfgs", *options, "--quiet", "--out", str(out)]
+        return main(argv)
+
     out = tmp_path / "run"
-    assert (
-        main(
-            [
-                "train",
-                "moons",
-                "--optimizer",
-                "lbfgs",
-                "--epochs",
-                "20",
-                "--quiet",
-                "--out",
-                str(out),
-            ]
-        )
-        == 0
-    )
+    assert train(out, "--epochs", "20") == 0
     manifest = json.loads((out / "config.json").read_text())
     assert (
         manifest["optimizer"]["options"]["lr"] == 1.0 and manifest["config"]["batch_size"] is None
     )
     assert (manifest["batch_size"], manifest["batches_per_epoch"]) == (200, 1)  # moons: 200 rows
     assert capsys.readouterr().err == ""
-    mini = tmp_path / "mini"
-    assert (
-        main(
-            [
-                "train",
-                "moons",
-                "--optimizer",
-                "lbfgs",
-                "--batch-size",
-                "50",
-                "--epochs",
-                "1",
-                "--quiet",
-                "--out",
-                str(mini),
-            ]
-        )
-        == 0
-    )
+    assert train(tmp_path / "mini", "--batch-size", "50", "--epochs", "1") == 0
     assert "L-BFGS on mini-batches" in capsys.readouterr().err
 
 

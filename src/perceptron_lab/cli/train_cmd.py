@@ -123,7 +123,8 @@ def add_train_parser(sub: Any) -> None:
     p.add_argument(
         "--checkpoint-every",
         type=options.bounded("checkpoint_every"),
-        help="checkpoint every K steps (default: at epoch ends, about once a second of training, at most about 50 times a run)",
+        help="checkpoint every K steps (default: at epoch ends, about once a second of "
+        "training, at most about 50 times a run)",
     )
     p.add_argument(
         "--test-size",
