@@ -68,6 +68,11 @@ def test_a_long_loop_is_recorded_whole_and_verified_in_part(no_allowance: None) 
         assert row["W_after"] == pytest.approx(w.T.reshape(-1).tolist(), abs=0)
     [note] = [n for n in summary.watch["notes"] if "verified in full" in n]
     assert note.startswith(f"{summary.verified_steps} of 300 steps verified in full")
+    # the run's summary says so too, not "every step"
+    from perceptron_lab.views.run_summary import summary_table
+
+    table = {str(label): str(value) for label, value in summary_table(run.trace, "en").rows}
+    assert table["verified"].startswith(f"{summary.verified_steps} steps (of 300: the first,")
 
 
 def test_a_mistake_that_starts_late_is_named_when_it_starts(no_allowance: None) -> None:

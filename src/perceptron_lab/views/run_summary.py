@@ -134,13 +134,20 @@ def summary_table(trace: Trace, lang: str) -> FittedTable:
         rows.append((w("warning_row"), advice_text(advice, lang)))  # measured cause and fix
     seen = trace.verification()
     every = summary.verify_every if summary else m.verify_every
+    steps = summary.steps if summary else len(trace.steps)
+    if every not in (1, None):
+        schedule = w("every_kth", k=every)
+    elif seen.verified < steps:  # a watched loop's: its time budget chose them
+        schedule = w("within_budget", steps=steps)
+    else:
+        schedule = w("every_step")
     rows.append(
         (
             w("verified"),
             w(
                 "verified_line",
                 n=seen.verified,
-                schedule=w("every_step") if every in (1, None) else w("every_kth", k=every),
+                schedule=schedule,
                 gap=fmt_gap(seen.worst),
                 quantity=seen.quantity or "—",
                 step=seen.step,

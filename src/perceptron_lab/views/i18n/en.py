@@ -622,6 +622,7 @@ WORDS: dict[str, dict[str, str]] = {
         "verified": "verified",
         "verified_line": "<n> steps (<schedule>) · worst disagreement <gap> (<quantity>, step <step>)",
         "every_step": "every step",
+        "within_budget": "of <steps>: the first, any that looked wrong and those the time budget allowed",
         "every_kth": "the first, the last and one in every <k>",
         "tolerance_line": " · tolerance <tolerance>",
         "time": "time",

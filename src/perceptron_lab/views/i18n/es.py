@@ -624,6 +624,7 @@ WORDS: dict[str, dict[str, str]] = {
         "verified": "verificado",
         "verified_line": "<n> pasos (<schedule>) · mayor discrepancia <gap> (<quantity>, paso <step>)",
         "every_step": "cada paso",
+        "within_budget": "de <steps>: el primero, los que parecían mal y los que permitió el presupuesto de tiempo",
         "every_kth": "el primero, el último y uno de cada <k>",
         "tolerance_line": " · tolerancia <tolerance>",
         "time": "tiempo",
