@@ -73,6 +73,10 @@ def test_a_long_loop_is_recorded_whole_and_verified_in_part(no_allowance: None) 
 
     table = {str(label): str(value) for label, value in summary_table(run.trace, "en").rows}
     assert table["verified"].startswith(f"{summary.verified_steps} steps (of 300: the first,")
+    from perceptron_lab.views.report.facts import verification
+
+    facts = dict(verification(run.trace, "en"))
+    assert facts["verified steps"].startswith(f"{summary.verified_steps} of 300 (the first,")
 
 
 def test_a_mistake_that_starts_late_is_named_when_it_starts(no_allowance: None) -> None:

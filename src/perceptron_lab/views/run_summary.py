@@ -44,6 +44,19 @@ def score_word(name: str, w: Words) -> str:
     return w.or_else("score_" + name, name)
 
 
+def verify_schedule(trace: Trace, verified: int) -> tuple[str, int | None, int]:
+    """Which steps of ``trace`` were verified, as a kind, K and the steps of the run:
+    "kth" (the first, the last and every K-th), "budget" (a watched loop's: the first,
+    any suspect one and those its time budget allowed, K = 1 but fewer than all) or
+    "every"."""
+    summary = trace.summary
+    every = summary.verify_every if summary else trace.manifest.verify_every
+    steps = summary.steps if summary else len(trace.steps)
+    if every not in (1, None):
+        return "kth", every, steps
+    return ("budget" if verified < steps else "every"), every, steps
+
+
 def summary_table(trace: Trace, lang: str) -> FittedTable:
     """Status, data, settings, metrics, verification and time; an unfinished run says so."""
     w = Words(lang, "terminal")
@@ -133,11 +146,10 @@ def summary_table(trace: Trace, lang: str) -> FittedTable:
     for advice in (summary.advice or ()) if summary else ():
         rows.append((w("warning_row"), advice_text(advice, lang)))  # measured cause and fix
     seen = trace.verification()
-    every = summary.verify_every if summary else m.verify_every
-    steps = summary.steps if summary else len(trace.steps)
-    if every not in (1, None):
+    kind, every, steps = verify_schedule(trace, seen.verified)
+    if kind == "kth":
         schedule = w("every_kth", k=every)
-    elif seen.verified < steps:  # a watched loop's: its time budget chose them
+    elif kind == "budget":
         schedule = w("within_budget", steps=steps)
     else:
         schedule = w("every_step")

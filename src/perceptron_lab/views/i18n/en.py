@@ -217,6 +217,7 @@ WORDS: dict[str, dict[str, str]] = {
         "verified_steps": "verified steps",
         "verified_value": "<n> of <total> (the first, the last and one in every <every>)",
         "verified_all": "<n> of <total> (every step)",
+        "verified_budget": "<n> of <total> (the first, any that looked wrong and those the time budget allowed)",
         "worst": "worst disagreement",
         "quantity": "quantity",
         "step": "step",

@@ -214,6 +214,7 @@ WORDS: dict[str, dict[str, str]] = {
         "verified_steps": "pasos verificados",
         "verified_value": "<n> de <total> (el primero, el último y uno de cada <every>)",
         "verified_all": "<n> de <total> (todos los pasos)",
+        "verified_budget": "<n> de <total> (el primero, los que parecían mal y los que permitió el presupuesto de tiempo)",
         "worst": "mayor discrepancia",
         "quantity": "cantidad",
         "step": "paso",

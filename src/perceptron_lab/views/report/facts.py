@@ -17,6 +17,7 @@ from ...engine.trace import Trace
 from ..coefficients import class_mapping, final_weights
 from ..i18n import Words, value_word
 from ..numbers import fmt, fmt_gap
+from ..run_summary import verify_schedule
 
 Fact = tuple[str, str]  # (label, value)
 VECTOR_MOST = 8  # numbers of W or B shown in one cell of the step table
@@ -143,12 +144,12 @@ def verification(trace: Trace, lang: str = "en") -> list[Fact]:
     w = Words(lang, "report")
     seen = trace.verification()
     summary = trace.summary
-    every = summary.verify_every if summary else trace.manifest.verify_every
+    kind, every, steps = verify_schedule(trace, seen.verified)
     tol = summary.tolerance if summary else None
     within = tol is not None and seen.worst <= tol
-    key = "verified_all" if every == 1 else "verified_value"
+    key = {"every": "verified_all", "kth": "verified_value", "budget": "verified_budget"}[kind]
     return [
-        (w("verified_steps"), w(key, n=seen.verified, total=len(trace), every=every)),
+        (w("verified_steps"), w(key, n=seen.verified, total=steps, every=every)),
         (w("worst"), fmt_gap(seen.worst)),
         (w("quantity"), value_word("q", seen.quantity, lang) if seen.quantity else "—"),
         (w("step"), str(seen.step) if seen.quantity else "—"),
