@@ -30,6 +30,7 @@ LAYERS = {
     "playground": 6,
     "observe": 6,
     "__init__": 6,
+    "__main__": 6,  # python -m perceptron_lab (what torchrun -m perceptron_lab runs)
 }
 # Jupyter's rich display: a record or trace renders itself through the views (lazy import)
 DISPLAY_HOOKS = {

@@ -1,5 +1,6 @@
 """The benchmarks measure what they say: the bare loop is the textbook step, the
-time-to-target loss is the log-loss, and each script's --quick mode runs to its table."""
+time-to-target loss is the log-loss, the device benchmark's step is autograd's, and each
+script's --quick mode runs to its table."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import torch
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
 sys.path.insert(0, str(BENCH))
 
+import bench_device  # noqa: E402
 import bench_target  # noqa: E402
 import harness  # noqa: E402
 
@@ -118,3 +120,45 @@ def test_quick_mode_prints_the_table_of_targets(script: str, sections: list[str]
         assert not results  # no ratio without the rule
     else:
         assert results, out[-3000:]
+
+
+def test_device_benchmarks_step_is_the_closed_form_autograd_computes() -> None:
+    X, y = harness.make_data(64, 5)
+    X64 = torch.from_numpy(X).double()
+    y64 = torch.from_numpy(y).double().unsqueeze(1)  # (N, 1)
+    W = torch.linspace(-0.5, 0.5, 5, dtype=torch.float64).unsqueeze(1)  # (d, 1)
+    B = torch.tensor([0.25], dtype=torch.float64)
+    W1, B1, dW, dB = bench_device.closed_step(X64, y64, W, B, lr=0.1)
+    aW, aB = bench_device.autograd_grads(X64, y64, W, B)
+    torch.testing.assert_close(dW, aW, rtol=1e-12, atol=1e-15)
+    torch.testing.assert_close(dB, aB, rtol=1e-12, atol=1e-15)
+    torch.testing.assert_close(W1, W - 0.1 * aW, rtol=1e-12, atol=1e-15)
+    torch.testing.assert_close(B1, B - 0.1 * aB, rtol=1e-12, atol=1e-15)
+
+
+def _bench_device(*args: str) -> subprocess.CompletedProcess[str]:
+    src = str(BENCH.parent / "src")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
+    cmd = [sys.executable, str(BENCH / "bench_device.py"), *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env, check=False)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a CUDA GPU")
+def test_device_benchmark_without_a_gpu_says_so_in_one_line() -> None:
+    done = _bench_device()
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.startswith("bench_device: no CUDA GPU on this machine (torch ")
+    assert done.stdout.count("\n") == 1 and done.stderr == ""
+
+
+@pytest.mark.slow
+def test_device_benchmark_quick_mode_prints_every_section() -> None:
+    """On a GPU the real one; without, the CPU stands in for it (--as-gpu cpu)."""
+    done = _bench_device("--quick", *(() if torch.cuda.is_available() else ("--as-gpu", "cpu")))
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = done.stdout
+    assert "load average at start" in out and "load average at end" in out
+    for section in ("copy: X", "matmul: Z = X·W + B", "step: full batch", "step: batch 256"):
+        assert section in out, out[-3000:]
+    agreement = [line for line in out.splitlines() if line.startswith("agreement: ")]
+    assert len(agreement) == 4 and all(line.endswith(": within") for line in agreement)

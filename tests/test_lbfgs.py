@@ -14,7 +14,7 @@ from sklearn.linear_model import LogisticRegression
 from torch import nn
 
 from perceptron_lab.cli.main import main
-from perceptron_lab.core.observed_step import _state_scales, observe_step, term_scales
+from perceptron_lab.core.observed_step import observe_step, state_scales, term_scales
 from perceptron_lab.core.twin import TorchTwin
 from perceptron_lab.errors import InputError
 from perceptron_lab.losses import get_loss
@@ -181,7 +181,7 @@ def test_the_state_has_a_scale_of_its_terms() -> None:
     rec = _closed_run(X, y, "bce", 1, 4)[-1]
     rule, loss = get_optimizer("lbfgs"), get_loss("bce")
     terms = term_scales(X, y, rec.W, rec.B, loss, rec.Z.closed)
-    scales = _state_scales(rule, rule, rec.W, rec.B, terms, rec.state_before, 4, 1.0)
+    scales = state_scales(rule, rule, rec.W, rec.B, terms, rec.state_before, 4, 1.0)
     for p, entries in rec.state_after.items():
         assert entries.keys() == scales[p].keys()
         for key, twin in entries.items():

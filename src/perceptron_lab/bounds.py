@@ -54,6 +54,9 @@ BOUNDS: dict[str, Bound] = {
     "port": Bound(int, 0, 65535),  # a TCP port; 0: any free one
     "workers": Bound(int, 1, 64),  # server processes
     "threads": Bound(int, 1, 1024),  # torch's intra-op threads of a training loop
+    "nproc": Bound(int, 1, 1024),  # data-parallel processes on this machine
+    "nnodes": Bound(int, 1, 1024),  # machines of a data-parallel run
+    "node_rank": Bound(int, 0, 1023),  # this machine's index among them
     "size": Bound(int, 2, 1_000_000),  # samples of a synthetic dataset
     "epochs": Bound(int, 1, 1_000_000),
     "steps": Bound(int, 1, 10_000),  # observed steps, each kept in memory in full

@@ -101,6 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     lang = language_of(argv)
     parser = build_parser(lang)
     args = parser.parse_args(argv)
+    args.argv = argv  # what a data-parallel launch runs again on each rank
     if not getattr(args, "run", None):
         parser.print_help()
         return 0

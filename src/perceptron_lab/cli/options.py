@@ -243,6 +243,72 @@ def text_or_json() -> argparse.ArgumentParser:
     return p
 
 
+def device() -> argparse.ArgumentParser:
+    """--device cpu|cuda|cuda:N|auto: where the data, the weights and PyTorch's twin live."""
+    p = _parent()
+    p.add_argument(
+        "--device",
+        default="cpu",
+        metavar="DEVICE",
+        help="where the data, the weights and PyTorch's check live: cpu, cuda (cuda:N) or "
+        "auto (cuda when there is one) (default: cpu)",
+    )
+    return p
+
+
+def parallel() -> argparse.ArgumentParser:
+    """--nproc N and the multi-machine flags: data-parallel training on torch.distributed."""
+    p = _parent()
+    p.add_argument(
+        "--nproc",
+        type=bounded("nproc"),
+        default=1,
+        metavar="N",
+        help="data-parallel processes on this machine, launched by torch's elastic launcher "
+        "(gloo on cpu, nccl on cuda); each takes its share of every batch (default: 1)",
+    )
+    p.add_argument(
+        "--nnodes",
+        type=bounded("nnodes"),
+        default=1,
+        metavar="N",
+        help="machines taking part, each running this same command with its --node-rank "
+        "(default: 1)",
+    )
+    p.add_argument(
+        "--node-rank",
+        type=bounded("node_rank"),
+        default=0,
+        metavar="R",
+        help="this machine's index, 0 … nnodes − 1 (0 writes the run) (default: 0)",
+    )
+    p.add_argument(
+        "--rdzv-endpoint",
+        metavar="HOST:PORT",
+        help="where the machines meet: node 0's address and a free port (default with one "
+        "machine: 127.0.0.1 and any free port)",
+    )
+    return p
+
+
+def memory_size(text: str) -> int:
+    """A memory budget in bytes from "256MB", "2GiB", "512M" or a number of bytes."""
+    units = {"": 1, "k": 1e3, "m": 1e6, "g": 1e9, "t": 1e12}
+    units |= {"ki": 2**10, "mi": 2**20, "gi": 2**30, "ti": 2**40}
+    body = text.strip().lower().removesuffix("b").strip()
+    digits = body.rstrip("kmgti")
+    unit = body[len(digits) :]
+    try:
+        value = float(digits) * units[unit]
+    except (KeyError, ValueError):
+        raise argparse.ArgumentTypeError(
+            f"expected a size such as 256MB, 2GB or 1GiB, got {text!r}"
+        ) from None
+    if not 16e6 <= value <= 2**50:
+        raise argparse.ArgumentTypeError(f"expected a size from 16MB, got {text!r}")
+    return int(value)
+
+
 def dtype(default: str | None, prefix: str = "") -> argparse.ArgumentParser:
     """--dtype float32|float64; a ``default`` of None lets the command fill it in."""
     p = _parent()

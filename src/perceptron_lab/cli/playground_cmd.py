@@ -18,7 +18,7 @@ def add_playground_parser(sub: Any) -> None:
     """The ``playground`` sub-command."""
     p = sub.add_parser(
         "playground",
-        parents=[options.language(), options.threads()],
+        parents=[options.language(), options.threads(), options.device()],
         help="a page in the browser: press step, watch the boundary move, every number checked",
         description=(
             "Serve the playground on this machine and open it in the browser: a single "
@@ -109,14 +109,21 @@ def _serve(args: argparse.Namespace) -> int:
         )
     except InputError as exc:  # the positional argument is the data
         raise exc.renamed("DATASET") if exc.argument == "data" else exc from None
-    Lab(data, lang=args.lang, runs=args.runs, uploads=uploads)  # refused now, not in the page
+    if args.workers > 1 and args.device != "cpu":
+        raise InputError(
+            "device",
+            "cpu with more than one worker (CUDA does not survive the fork that starts each)",
+            repr(args.device),
+        )
+    # refused now, not in the page
+    Lab(data, lang=args.lang, runs=args.runs, uploads=uploads, device=args.device)
     # the imports' objects (torch's among them) out of every full collection: one over
     # them stalls every tab for a few hundred ms
     gc.collect()
     gc.freeze()
 
     def make() -> Lab:
-        return Lab(data, lang=args.lang, runs=args.runs, uploads=uploads)
+        return Lab(data, lang=args.lang, runs=args.runs, uploads=uploads, device=args.device)
 
     if args.workers > 1 and not hasattr(os, "fork"):
         raise InputError(

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import math
+import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ DEFAULTS: dict[str, Any] = {"loss": AUTO, "optimizer": DEFAULT_OPTIMIZER, "lr": 
 # a data file's defaults where not given: mini-batch SGD long enough to learn a
 # spreadsheet (the built-in sets keep DEFAULTS, the notebook's own settings)
 FILE_DEFAULTS: dict[str, Any] = {"lr": 0.1, "batch_size": 32, "epochs": 50}
+DEFAULT_MEMORY = 2**30  # bytes of data a streamed run holds unless --memory says (1 GiB)
 FILE_STEPS = 4000  # a large file's default epochs: about this many steps in all (at least 1)
 # options a resumed run would ignore (it keeps its settings): given with --resume, refused
 RESUME_FIXED = (
@@ -46,6 +48,8 @@ RESUME_FIXED = (
     "dtype",
     "capture_samples",
     "overwrite",
+    "memory",
+    "stream",
 )
 DATA_OPTIONS = (
     "target",
@@ -72,6 +76,8 @@ def add_train_parser(sub: Any) -> None:
             options.language(),
             options.text_or_json(),
             options.threads(),
+            options.device(),
+            options.parallel(),
         ],
         help="train on the notebook's data, a built-in dataset or your file; record and verify",
         description=(
@@ -184,6 +190,19 @@ def add_train_parser(sub: Any) -> None:
         metavar="K",
         help="TensorBoard every K steps (default: every step up to 1000, else ~1000 steps)",
     )
+    p.add_argument(
+        "--memory",
+        type=options.memory_size,
+        metavar="SIZE",
+        help="memory for the data, e.g. 256MB or 2GB (default: 1GiB): a file whose numbers "
+        "would not fit is streamed in blocks instead of loaded",
+    )
+    p.add_argument(
+        "--stream",
+        action="store_true",
+        help="stream the file in blocks even if it fits in --memory (a directory of Parquet "
+        "files always streams)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     fixed = {name: p.get_default(name) for name in (*RESUME_FIXED, *DATA_OPTIONS)}
     p.set_defaults(run=run_train, unset=fixed)
@@ -227,6 +246,7 @@ def _config_from_args(args: argparse.Namespace, base: Any) -> Any:
             standardize=bool(args.standardize),
             dtype=args.dtype,
             capture_samples=args.capture_samples,
+            device=args.device,
         )
     cfg = base
     options = dict[str, Any](cfg.optimizer_options)
@@ -348,17 +368,91 @@ def _out_flag(args: argparse.Namespace) -> Iterator[None]:
 
 
 def run_train(args: argparse.Namespace) -> int:
-    """Train, resume or branch; a resumed run is read under its lock (``_reading``)."""
-    with _reading(args) as reading:
-        return _train(args, reading)
+    """Train, resume or branch; a resumed run is read under its lock (``_reading``).
+
+    ``--nproc``/``--nnodes`` above 1 launch this same command on that many ranks through
+    torch's elastic launcher (``_launch``); a rank (torchrun sets WORLD_SIZE) joins the
+    group and trains its share; rank 0 writes the run and prints."""
+    from ..engine import distributed
+    from ..engine.device import resolve_device
+
+    device = resolve_device(args.device)  # refused at once, before anything starts
+    ranks = distributed.Group.from_env(distributed.backend_for(device))
+    if ranks is None and (args.nproc > 1 or args.nnodes > 1):
+        return _launch(args)
+    if ranks is not None:
+        distributed.start(device)
+    try:
+        with _reading(args, ranks) as reading:
+            return _train(args, reading, ranks)
+    except RuntimeError as exc:  # a collective failed: a peer rank stopped (or its machine)
+        if ranks is None:
+            raise
+        if LAUNCHED not in os.environ:  # else the launcher says which rank stopped, and how
+            why = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+            print(Words(args.lang, "cli")("rank_left", rank=ranks.rank, why=why), file=sys.stderr)
+        return 1
+    finally:
+        distributed.stop()
+
+
+def _launch(args: argparse.Namespace) -> int:
+    """This command on ``--nproc`` ranks (torch.distributed.run); one line if a rank stopped."""
+    from ..engine import distributed
+
+    say = Words(args.lang, "cli")
+    result = distributed.launch(
+        _rank_argv(args.argv),
+        args.nproc,
+        nnodes=args.nnodes,
+        node_rank=args.node_rank,
+        rdzv_endpoint=args.rdzv_endpoint,
+        env={**os.environ, LAUNCHED: "1"},
+    )
+    if result.ok:
+        return 0
+    run = args.resume or args.out
+    if run is not None and not any((run / "checkpoints").glob("*.json")):
+        run = None  # nothing to resume from: the run starts again
+    how = (
+        say("rank_signal", signal=result.signal)
+        if result.signal
+        else say("rank_exit", code=result.exit_code)
+        if result.exit_code is not None
+        else say("rank_unknown")
+    )
+    rank = "?" if result.failed_rank is None else result.failed_rank
+    again = say("rank_resume", run=run, nproc=args.nproc) if run is not None else say("rank_again")
+    print(say("rank_stopped", rank=rank, how=how, again=again), file=sys.stderr)
+    return 1 if result.returncode != 130 else 130
+
+
+LAUNCHED = "PERCEPTRON_LAB_LAUNCHED"  # set for the ranks of a launch: it reports their end
+LAUNCH_FLAGS = ("--nproc", "--nnodes", "--node-rank", "--rdzv-endpoint")
+
+
+def _rank_argv(argv: Sequence[str]) -> list[str]:
+    """The command each rank runs: ``argv`` without the launch's own flags (a rank learns
+    its place from torchrun's environment; torchrun would also take them for its own)."""
+    out: list[str] = []
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in LAUNCH_FLAGS:
+            skip = True
+        elif not arg.startswith(tuple(f + "=" for f in LAUNCH_FLAGS)):
+            out.append(arg)
+    return out
 
 
 @contextlib.contextmanager
-def _reading(args: argparse.Namespace) -> Iterator[Any]:
+def _reading(args: argparse.Namespace, ranks: Any = None) -> Iterator[Any]:
     """The lock of the run ``--resume`` names, held while it is read: no other writer changes
     it meanwhile (a resume that finished in between would leave a checkpoint its rows lack).
-    A refused command leaves no lock file it made; the trainer's writer takes the lock on."""
-    if not (args.resume and args.resume.is_dir()):
+    A refused command leaves no lock file it made; the trainer's writer takes the lock on.
+    A data-parallel rank other than 0 only reads (rank 0 holds the lock)."""
+    if not (args.resume and args.resume.is_dir()) or (ranks is not None and not ranks.main):
         yield None
         return
     from ..engine.run_lock import RunLock
@@ -373,12 +467,12 @@ def _reading(args: argparse.Namespace) -> Iterator[Any]:
         lock.release(remove=True)
 
 
-def _train(args: argparse.Namespace, reading: Any) -> int:
+def _train(args: argparse.Namespace, reading: Any, ranks: Any = None) -> int:
     from rich.console import Console
 
     from ..data import Standardizer, standardize
     from ..data.builtin import builtin_name
-    from ..engine.convergence import spread
+    from ..engine.convergence import spread, spread_of
     from ..engine.datasource import data_spec, load_split
     from ..engine.run_data import same_data
     from ..engine.run_files import Parent, check_place, check_place_now, start_from_row
@@ -409,7 +503,8 @@ def _train(args: argparse.Namespace, reading: Any) -> int:
         except InputError as exc:  # the run directory is the flag's value
             raise exc.renamed("--resume" if args.resume else "--branch") from None
     out: Path | None = args.resume or args.out
-    if out is not None:
+    follower = ranks is not None and not ranks.main  # trains its share, writes nothing
+    if out is not None and not follower:
         with _out_flag(args):  # before any data is loaded: refused at once, nothing written
             if args.resume:  # read under its lock already (_reading)
                 check_place(out, resume=True)
@@ -425,19 +520,30 @@ def _train(args: argparse.Namespace, reading: Any) -> int:
         )
     else:
         spec = dict(before.manifest.data.recipe)
-    train, test = load_split(spec, test_size=config.test_size, seed=config.seed, scale=False)
+    streamed = _streamed(args, spec, config, follower or args.quiet)
+    if streamed is not None:
+        train, test = streamed, None
+    else:
+        train, test = load_split(spec, test_size=config.test_size, seed=config.seed, scale=False)
     if before is None and builtin_name(spec["source"]) is None:
         if args.standardize is None:
             # a file's features on scales far apart: standardized by default (stored in config)
-            config = replace(config, standardize=spread(train.X, train.feature_names) is not None)
-        config = _file_defaults(config, args, len(train.y))
+            far = (
+                spread_of(streamed.facts.std, train.feature_names)
+                if streamed is not None
+                else spread(train.X, train.feature_names)
+            )
+            config = replace(config, standardize=far is not None)
+        config = _file_defaults(config, args, train.n_samples)
     if not args.resume:
         config = _rule_defaults(config, args)
     scaler = Standardizer()
-    if config.standardize:  # on the rows just loaded: the file is read once
+    if config.standardize and streamed is None:  # on the rows just loaded: read once
         train, test = standardize(train, test, scaler)
-    scaling = scaler.state() if config.standardize else None  # kept for predict
-    trainer = Trainer(config, train, test, data_spec=spec, scaling=scaling)
+    scaling = None  # μ and σ, kept for predict
+    if config.standardize:
+        scaling = streamed.facts.scaling() if streamed is not None else scaler.state()
+    trainer = Trainer(config, train, test, data_spec=spec, scaling=scaling, ranks=ranks)
     start = None
     parent = None
     if args.resume and before is not None:
@@ -479,8 +585,10 @@ def _train(args: argparse.Namespace, reading: Any) -> int:
         if config.optimizer != m.optimizer.name:
             start = start.fresh_rule()
         parent = Parent(str(args.branch.resolve()), args.at_step)
+    if ranks is not None:
+        _parallel_cost(trainer, ranks, args.lang)
     board = None
-    if args.tensorboard is not None:
+    if args.tensorboard is not None and not follower:
         from ..views.tensorboard import TensorBoardCallback, default_every
 
         every = args.tensorboard_every or default_every(trainer.total_steps)
@@ -497,7 +605,7 @@ def _train(args: argparse.Namespace, reading: Any) -> int:
                 before if args.resume else None,
                 parent,
                 console,
-                quiet=args.quiet or args.format == "json",
+                quiet=args.quiet or args.format == "json" or follower,
                 board=board,
                 overwrite=args.overwrite,
                 lang=args.lang,
@@ -509,6 +617,8 @@ def _train(args: argparse.Namespace, reading: Any) -> int:
     finally:
         if board is not None:
             board.close()
+    if follower:
+        return 0
     if args.format == "json":
         print(strict_json.dumps(result.summary.to_json()))
         for line in advice_lines(result.summary.advice, getattr(args, "lang", None)):
@@ -519,6 +629,105 @@ def _train(args: argparse.Namespace, reading: Any) -> int:
         if out is not None:
             console.print(say("run_written", run=out), markup=False)
     return 1 if result.summary.status == "diverged" else 0
+
+
+def _streamed(args: argparse.Namespace, spec: dict[str, Any], config: Any, quiet: bool) -> Any:
+    """The file of ``spec`` as a stream (engine.streamed_data), or None to load it whole.
+
+    A new run streams a directory of Parquet files, a file given ``--stream``, or one whose
+    numbers (N·(d + 1) float64, about three copies while loading, standardizing and
+    training) would not fit in ``--memory``; a resumed run streams as it did, with its
+    recorded budget and windows (so its batches are the same)."""
+    from ..data.builtin import builtin_name
+    from ..data.stream import BLOCK_ROWS, open_stream, scan
+    from ..engine.stream_batches import window_rows_for
+    from ..engine.streamed_data import StreamedData
+
+    recipe = spec.get("stream")
+    if builtin_name(spec["source"]) is not None:
+        if args.stream:
+            raise InputError(
+                "--stream", "a data file or a directory of Parquet files", spec["source"]
+            )
+        return None
+    source = Path(spec["source"])
+    memory = args.memory or DEFAULT_MEMORY
+    if recipe is None and not (args.stream or source.is_dir()):
+        on_disk = source.stat().st_size if source.is_file() else 0
+        if source.suffix.lower() in (".csv", ".tsv") and 3 * on_disk <= memory:
+            return None
+        if source.suffix.lower() not in (".csv", ".tsv", ".parquet", ".npy"):
+            return None
+    if spec.get("crosses"):
+        raise InputError("--cross", "no feature crosses for a streamed file", spec["crosses"])
+    if recipe is not None:
+        memory = recipe["memory"]
+    reading = {
+        "target": spec.get("target"),
+        "features": spec.get("features"),
+        "sep": spec.get("sep"),
+        "decimal": spec.get("decimal"),
+        "encoding": spec.get("encoding"),
+        "detected": spec.get("detected", ()),
+    }
+    block_rows = recipe["block_rows"] if recipe else BLOCK_ROWS
+    stream = open_stream(source, block_rows=block_rows, **reading)
+    fits = 3 * 8 * stream.n_rows * (stream.n_features + 1) <= memory
+    if recipe is None and not (args.stream or source.is_dir()) and fits:
+        return None  # loaded whole, as any file
+    if config.test_size:
+        raise InputError(
+            "--test-size",
+            "0 for a streamed file (hold out a file of its own)",
+            str(config.test_size),
+        )
+    window = window_rows_for(memory, stream.n_features, 0)  # C unknown yet: a quarter's room
+    if recipe is None and max(stream.blocks) > window // 4:  # blocks a quarter of a window
+        block_rows = max(256, window // 4)
+        stream = open_stream(source, block_rows=block_rows, **reading)
+    from rich.console import Console
+
+    say = Words(args.lang, "cli")
+    words = {
+        "source": source.name,
+        "rows": f"{stream.n_rows:,}",
+        "memory": f"{memory / 2**20:,.0f}",
+    }
+    # while every row is checked (a minute for gigabytes): a line that goes when it is done
+    with Console(stderr=True, quiet=quiet).status(say("streaming", **words)):
+        facts = scan(stream, task=spec.get("task"))
+    recorded = recipe.get("window_rows") if recipe else None
+    spec["stream"] = {"memory": memory, "block_rows": block_rows, "window_rows": recorded}
+    return StreamedData(stream, facts, memory, recorded)
+
+
+def _parallel_cost(trainer: Any, ranks: Any, lang: str) -> None:
+    """Measure the all-reduce a step pays (every rank takes part) and, on rank 0, warn with
+    the numbers when the cost model says the ranks make each step slower than one process."""
+    from ..engine import distributed
+    from ..engine.train import step_cost
+
+    d, k = trainer.train_data.n_features, trainer.k
+    numbers = distributed.reduced_numbers(d, k)
+    seconds = distributed.all_reduce_seconds(numbers)
+    if not ranks.main:
+        return
+    one = step_cost(trainer.batch_size * d * k)
+    estimate = distributed.warning_numbers(one, seconds, ranks.world)
+    if estimate.slower:
+        print(
+            Words(lang, "cli")(
+                "parallel_slower",
+                world=ranks.world,
+                numbers=numbers,
+                reduce=f"{seconds * 1e6:,.0f}",
+                one=f"{one * 1e6:,.0f}",
+                parallel=f"{estimate.step_parallel_s * 1e6:,.0f}",
+                ratio=f"{estimate.ratio:.1f}",
+                even=f"{estimate.break_even_s * 1e3:.2f}",
+            ),
+            file=sys.stderr,
+        )
 
 
 def _train_with_progress(

@@ -270,7 +270,7 @@ def compare(
     def state_terms() -> dict[str, State]:
         if "state" not in lazy:
             rule_B = rule.for_bias(decay_bias)
-            lazy["state"] = _state_scales(rule, rule_B, W, B, terms(), state, t_rule, lr)
+            lazy["state"] = state_scales(rule, rule_B, W, B, terms(), state, t_rule, lr)
         return lazy["state"]  # type: ignore[no-any-return]
 
     def state_scale(param: str, key: str) -> Callable[[], torch.Tensor | None]:
@@ -325,7 +325,7 @@ def term_scales(
     }
 
 
-def _state_scales(
+def state_scales(
     rule: UpdateRule,
     rule_B: UpdateRule,
     W: torch.Tensor,

@@ -32,6 +32,18 @@ class TorchStep:
     state_after: dict[str, State]
 
 
+@dataclass(frozen=True)
+class PartsTorch:
+    """PyTorch's half of a step over a batch in parts (no batch-sized quantity is kept)."""
+
+    loss: torch.Tensor
+    dW: torch.Tensor
+    dB: torch.Tensor
+    W_after: torch.Tensor
+    B_after: torch.Tensor
+    state_after: dict[str, State]
+
+
 class TorchTwin:
     """PyTorch's side of a run: the notebook's Perceptron, the torch.nn loss, torch.optim.
 
@@ -121,6 +133,53 @@ class TorchTwin:
             B_after=self.model.B,
             state_after=state_after,
         )
+
+    # -------------------------------------------------- a batch in parts (accumulated)
+    def begin_parts(self, W: torch.Tensor, B: torch.Tensor) -> None:
+        """Start a batch in parts: the model loaded with W, B and no gradient yet."""
+        self.model.load(W, B)
+        for p in self._params().values():
+            p.grad = None
+        self._parts_value = torch.zeros((), dtype=W.dtype, device=W.device)
+
+    def add_part(self, X: torch.Tensor, y: torch.Tensor) -> None:
+        """One part: ``loss_module(model(X), y)`` times the part's count (its Σ ℓ), then
+        ``backward()``: autograd adds the part's gradient into ``.grad``."""
+        Z = self.model(X)
+        value = self.loss.torch_value(self.loss_module, Z, y)
+        if self.loss.reduction == "mean":
+            value = value * self.loss.elements_count(Z)
+        torch.autograd.backward(value)
+        self._parts_value = self._parts_value + value.detach()
+
+    def finish_parts(
+        self,
+        W: torch.Tensor,
+        B: torch.Tensor,
+        state: Mapping[str, State],
+        t: int,
+        lr: float,
+        dW: torch.Tensor,
+        dB: torch.Tensor,
+        per: float,
+    ) -> PartsTorch:
+        """L and the gradient accumulated over the parts, divided by ``per`` (the count, or
+        1 for a sum), then ``optimizer.step()`` from the closed form's gradient ``dW``, ``dB``."""
+        params = self._params()
+        grads = {name: p.grad for name, p in params.items()}
+        assert grads["W"] is not None and grads["B"] is not None
+        dW_torch = grads["W"].T / per  # weight.grad is (k, d)
+        dB_torch = grads["B"] / per
+        value = self._parts_value / per
+        with torch.no_grad():
+            grads["W"].copy_(dW.T)
+            grads["B"].copy_(dB)
+        self._load_state(state, t)
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
+        self.optimizer.step(lambda: float(value))
+        state_after = self.rule.read_torch_state(self.optimizer, params)
+        return PartsTorch(value, dW_torch, dB_torch, self.model.W, self.model.B, state_after)
 
     def _load_state(self, state: Mapping[str, State], t: int) -> None:
         params = self._params()

@@ -111,6 +111,11 @@ def _encoding(raw: bytes, given: str | None) -> str:
     return "latin-1"
 
 
+def bom_encoding(raw: bytes) -> str | None:
+    """The encoding a leading BOM says (utf-8-sig, utf-16), else None: what a sniff starts from."""
+    return next((name for bom, name in _BOMS if raw.startswith(bom)), None)
+
+
 def decode(raw: bytes, encoding: str | None, source: str, how: str) -> tuple[str, str]:
     """(the text, its encoding): ``encoding`` if given, else sniffed; a leading BOM dropped."""
     name = _encoding(raw, encoding)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import numpy as np
 
@@ -19,6 +19,30 @@ from perceptron_lab.errors import InputError
 
 Task = Literal["binary", "multiclass", "regression"]
 TASKS: tuple[Task, ...] = ("binary", "multiclass", "regression")
+
+
+class DataFacts(Protocol):
+    """What training needs to know of its data besides the numbers: a Dataset, or a file
+    streamed in blocks (engine.streamed_data), whose X is never whole in memory."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def task(self) -> Task: ...
+    @property
+    def classes(self) -> tuple[Any, ...] | None: ...
+    @property
+    def n_classes(self) -> int: ...
+    @property
+    def n_samples(self) -> int: ...
+    @property
+    def n_features(self) -> int: ...
+    @property
+    def feature_names(self) -> tuple[str, ...]: ...
+    @property
+    def target_name(self) -> str: ...
+    @property
+    def fingerprint(self) -> str: ...
 
 
 @dataclass(frozen=True, eq=False)

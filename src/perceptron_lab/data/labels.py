@@ -115,6 +115,19 @@ def _label_kind(values: np.ndarray, source: str, where: Where) -> tuple[np.ndarr
     return np.char.strip(text), "text"
 
 
+def label_kind(
+    values: np.ndarray, source: str = "y", where: Where = row_where
+) -> tuple[np.ndarray, Kind]:
+    """(N,) labels -> (N,) float64/int64, bool or stripped str labels, and their kind,
+    checked as :func:`encode_target` checks them (for readers of labels in pieces)."""
+    return _label_kind(values, source, where)
+
+
+def python_label(label: Any, kind: Kind, integral: bool) -> Any:
+    """A class as :func:`encode_target` names it: int or float, bool or str."""
+    return _python(label, kind, integral)
+
+
 def parse_numbers(values: np.ndarray) -> np.ndarray:
     """Text labels that are all numbers: integers ("0", "7") -> int64, exact; others ("1.5")
     -> float64; otherwise unchanged."""

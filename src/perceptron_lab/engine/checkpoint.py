@@ -60,10 +60,10 @@ def save(root: Path, ckpt: Checkpoint) -> Path:
 
     folder = root / FOLDER
     name = f"step-{ckpt.position.step:08d}"
-    tensors = {"W": ckpt.W.contiguous(), "B": ckpt.B.contiguous()}
+    tensors = {"W": ckpt.W.cpu().contiguous(), "B": ckpt.B.cpu().contiguous()}
     for param, entries in ckpt.state.items():
         for key, value in entries.items():
-            tensors[f"state.{param}.{key}"] = value.contiguous()
+            tensors[f"state.{param}.{key}"] = value.cpu().contiguous()
 
     def write(tmp: Path) -> None:  # by Python: a full disk is an OSError naming the file
         tmp.write_bytes(serialize(tensors))

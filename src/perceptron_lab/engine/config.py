@@ -47,6 +47,7 @@ class TrainConfig:
     decay_bias: bool = True  # weight decay on B too (torch's default); False: on W only (sklearn's)
     standardize: bool = False  # features scaled with the training set's mean and std
     test_size: float = 0.0  # fraction held out for testing (stratified for classes)
+    device: str = "cpu"  # where the tensors live: cpu, cuda (cuda:1 …) or auto (cuda if present)
 
     def __post_init__(self) -> None:
         """Every number in its bounds (perceptron_lab.bounds.BOUNDS); None where optional."""

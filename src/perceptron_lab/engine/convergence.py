@@ -96,7 +96,11 @@ def spread(X: np.ndarray, names: Sequence[str]) -> Advice | None:
     σⱼ is measured on every ⌈N / SCALE_ROWS⌉-th row: a factor of 100 between features
     shows in a sample of that size, and a million-row set costs no more than a small one.
     """
-    sigma = X[:: -(-len(X) // SCALE_ROWS)].std(axis=0)
+    return spread_of(X[:: -(-len(X) // SCALE_ROWS)].std(axis=0), names)
+
+
+def spread_of(sigma: np.ndarray, names: Sequence[str]) -> Advice | None:
+    """:func:`spread`'s advice from the features' σⱼ themselves (a streamed file's scan)."""
     varied = np.flatnonzero(sigma > 0)
     if len(varied) < 2:
         return None

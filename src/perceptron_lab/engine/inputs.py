@@ -9,6 +9,7 @@ import torch
 from ..core.notebook_model import Perceptron
 from ..data import Dataset
 from ..data.checks import check_finite, dtype_from_name
+from ..data.dataset import DataFacts
 from ..errors import InputError
 from ..losses import AUTO, Loss, auto_loss, get_loss
 from .config import TrainConfig
@@ -22,7 +23,7 @@ class Tensors:
     y: torch.Tensor  # (N, k) or (N,) in the loss's label set
 
 
-def choose_loss(dataset: Dataset, config: TrainConfig) -> Loss:
+def choose_loss(dataset: DataFacts, config: TrainConfig) -> Loss:
     """The configured loss, or the task's natural one; refuses a task it can't train on."""
     name = auto_loss(dataset.task) if config.loss == AUTO else config.loss
     loss = get_loss(name, **config.loss_options)
@@ -35,8 +36,11 @@ def choose_loss(dataset: Dataset, config: TrainConfig) -> Loss:
     return loss
 
 
-def to_tensors(dataset: Dataset, loss: Loss, k: int, dtype: torch.dtype) -> Tensors:
-    """X and the loss's targets as tensors (labels checked by the loss).
+def to_tensors(
+    dataset: Dataset, loss: Loss, k: int, dtype: torch.dtype, device: torch.device | None = None
+) -> Tensors:
+    """X and the loss's targets as tensors on ``device`` (labels checked by the loss); on a
+    GPU they stay there for the whole run.
 
     A feature the dtype cannot hold (1e39 in float32) is refused here, naming its row and
     column, before training could blame the learning rate for it.
@@ -44,7 +48,7 @@ def to_tensors(dataset: Dataset, loss: Loss, k: int, dtype: torch.dtype) -> Tens
     X = torch.as_tensor(dataset.X, dtype=dtype)
     check_finite("X", X, dataset.X, dataset.feature_names)
     y = torch.as_tensor(dataset.y, dtype=dtype)
-    return Tensors(X, loss.targets(y, k))
+    return Tensors(X.to(device), loss.targets(y, k).to(device))
 
 
 def initial_weights(d: int, k: int, seed: int, dtype: str) -> tuple[torch.Tensor, torch.Tensor]:

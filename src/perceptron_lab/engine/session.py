@@ -24,10 +24,11 @@ import math
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 import torch
 
+from ..core.accumulated import add_parts, check_parts, parts_step
 from ..core.agreement import tolerance
 from ..core.closed_form import train_step
 from ..core.observed_step import verify_step
@@ -36,8 +37,9 @@ from ..errors import DivergenceError, InputError, VerificationError
 from ..losses import Loss, get_loss
 from ..optim import UpdateRule, get_optimizer
 from ..optim.schedules import Schedule
-from .batching import Batch, InMemoryBatches
+from .batching import Batch, BatchSource
 from .checkpoint import Checkpoint, Position
+from .distributed import all_reduce_sum
 from .run_files import StepSchema
 from .step_block import StepBlock, grad_norms
 from .trace import Verification
@@ -77,7 +79,7 @@ class _Computed:
     t: int
     rule_step: int
     lr: float
-    Z: torch.Tensor
+    Z: torch.Tensor | None  # None: a batch in parts (its score is ``score``)
     value: torch.Tensor
     dW: torch.Tensor
     dB: torch.Tensor
@@ -88,6 +90,26 @@ class _Computed:
     gap_name: str | None = None
     dW_torch: torch.Tensor | None = None
     dB_torch: torch.Tensor | None = None
+    score: float | None = None  # a batch in parts: its score, from the parts' sums
+    ranks: torch.Tensor | None = None  # data parallel, verified: each rank's dW, dB (P, d·k + k)
+
+    def score_of(self, loss: Loss) -> float:
+        """The batch's accuracy or R²."""
+        if self.Z is None:
+            assert self.score is not None
+            return self.score
+        assert self.batch.y is not None
+        return loss.score(self.Z, self.batch.y)
+
+
+class Ranks(Protocol):
+    """The data-parallel group a session steps in (engine.distributed.Group, joined)."""
+
+    @property
+    def rank(self) -> int: ...
+
+    @property
+    def world(self) -> int: ...
 
 
 class StepLog:
@@ -162,7 +184,7 @@ class Session:
 
     def __init__(
         self,
-        source: InMemoryBatches,
+        source: BatchSource,
         settings: Settings,
         start: Checkpoint,
         *,
@@ -172,6 +194,7 @@ class Session:
         worst: Verification | None = None,
         log: StepLog | None = None,
         evaluate: Evaluate | None = None,
+        ranks: Ranks | None = None,
     ) -> None:
         d, k = start.W.shape
         self.source = source
@@ -190,11 +213,13 @@ class Session:
         self.tolerance = tolerance(dtype)
         self.score_name = settings.loss.score_name
         self._twin = TorchTwin(
-            settings.loss, settings.rule, d, k, dtype, decay_bias=settings.decay_bias
+            settings.loss, settings.rule, d, k, dtype, start.W.device, settings.decay_bias
         )
         self._rule_B = settings.rule.for_bias(settings.decay_bias)
         self._batches: Iterator[Batch] | None = None
         self._lr_twin = _LrTwin(settings.schedule, settings.lr)
+        self.ranks = ranks  # data parallel: the gradients are all-reduced over them
+        self.rank_gradients: list[tuple[int, torch.Tensor]] = []  # (t, (P, d·k + k)), verified
 
     # ------------------------------------------------------------------ state
     @property
@@ -239,6 +264,9 @@ class Session:
         rule_step = t - cur.position.rule_start
         lr = s.schedule.lr(t - 1, s.lr) if s.schedule else s.lr
         forward, self._forward = self._forward, None
+        if batch.parts is not None:
+            return self._compute_parts(batch, t, rule_step, lr, verified)
+        assert batch.X is not None and batch.y is not None
         Z = forward[2] if forward is not None and forward[0] is W and forward[1] is B else None
         cs = train_step(
             batch.X, batch.y, W, B, s.loss, s.rule, state, rule_step, lr, self._rule_B, Z=Z
@@ -278,6 +306,61 @@ class Session:
             gap_name, gap = "lr", lr_gap
         return replace(c, gap=gap, gap_name=gap_name, dW_torch=v.dW_torch, dB_torch=v.dB_torch)
 
+    def _compute_parts(
+        self, batch: Batch, t: int, rule_step: int, lr: float, verified: bool
+    ) -> _Computed:
+        """A step over a batch in parts (core.accumulated): the parts' sums, all-reduced
+        over the ranks if any. Verified: PyTorch's gradient accumulated over the whole
+        batch's rows in one process (on rank 0; the other ranks take its verdict) against
+        the all-reduced one, and each rank's own gradient kept in ``rank_gradients``."""
+        s, cur = self.settings, self.current
+        W, B, state = cur.W, cur.B, cur.state
+        assert batch.parts is not None
+        ranks = self.ranks
+        alone = ranks is None or ranks.world == 1
+        twin = self._twin if verified and alone else None
+        sums, sizes = add_parts(batch.parts(), W, B, s.loss, twin=twin, scales=twin is not None)
+        reduce = None if alone else all_reduce_sum
+        ps = parts_step(sums, W, B, s.loss, s.rule, state, rule_step, lr, self._rule_B, reduce)
+        c = _Computed(
+            batch, t, rule_step, lr, None, ps.loss, ps.dW, ps.dB, ps.W_after, ps.B_after,
+            ps.state_after, score=ps.score,
+        )  # fmt: skip
+        if not verified:
+            return c
+        local = torch.cat([ps.local[0].reshape(-1), ps.local[1]])
+        if ranks is not None and not alone:
+            gathered = torch.zeros(
+                ranks.world, local.numel(), dtype=local.dtype, device=local.device
+            )
+            gathered[ranks.rank] = local
+            all_reduce_sum(gathered)  # each rank's row, the others' zeros
+            verdict = torch.zeros(2, dtype=torch.float64, device=local.device)
+            dW_t, dB_t = ps.dW, ps.dB
+            name = ""
+            if ranks.rank == 0:  # the whole batch, in one process
+                assert batch.whole is not None
+                _, sizes = add_parts(batch.whole(), W, B, s.loss, twin=self._twin, scales=True)
+            if ranks.rank == 0 and sizes is not None:
+                v = check_parts(
+                    ps, self._twin, sizes, W, B, s.rule, state, rule_step, lr, s.decay_bias
+                )
+                name, dW_t, dB_t = v.quantity, v.dW_torch, v.dB_torch
+                verdict[0], verdict[1] = v.gap, _QUANTITIES.index(_family(v.quantity))
+            all_reduce_sum(verdict)  # rank 0's verdict on every rank
+            gap = float(verdict[0])
+            name = name or _QUANTITIES[int(verdict[1])]
+            self.rank_gradients.append((t, gathered))
+            c = replace(c, ranks=gathered)
+        else:
+            assert sizes is not None
+            v = check_parts(ps, self._twin, sizes, W, B, s.rule, state, rule_step, lr, s.decay_bias)
+            gap, name, dW_t, dB_t = v.gap, v.quantity, v.dW_torch, v.dB_torch
+        lr_gap = self._lr_twin.gap(lr, t)
+        if lr_gap > gap:
+            name, gap = "lr", lr_gap
+        return replace(c, gap=gap, gap_name=name, dW_torch=dW_t, dB_torch=dB_t)
+
     def _failure(self, c: _Computed, loss_value: float, grad_norm: float) -> Exception | None:
         """The divergence or disagreement that ends the run at step ``c``, or None."""
         # a finite loss and gradient keep W and B finite (up to overflow, which the next
@@ -294,7 +377,7 @@ class Session:
         the next step, which computes the same product (so it is computed once)."""
         assert self.evaluate is not None
         Z = None
-        if c.batch.rows is None:  # the whole data, in order
+        if c.batch.rows is None and c.batch.X is not None:  # the whole data, in order
             Z = c.batch.X @ c.W_after + c.B_after
             self._forward = (c.W_after, c.B_after, Z)
         return self.evaluate(c.W_after, c.B_after, Z)
@@ -308,11 +391,11 @@ class Session:
             "step": c.t,
             "epoch": batch.epoch + 1,
             "batch": batch.index,
-            "n_samples": batch.X.shape[0],
+            "n_samples": batch.n,
             "lr": c.lr,
             "rule_step": c.rule_step,
             "loss": loss_value,
-            self.score_name: s.loss.score(c.Z, batch.y),
+            self.score_name: c.score_of(s.loss),
             "grad_norm": grad_norm,
             "verified": c.dW_torch is not None,
             "worst_quantity": c.gap_name,
@@ -364,7 +447,7 @@ class Session:
         begin = self.current
         block.start = (begin.W, begin.B)
         ends = time.perf_counter() + seconds
-        score = s.loss.score
+        loss = s.loss
         failure: Exception | None = None
         for _ in range(n):
             c = self._compute(self.verify(self.current.position.step + 1))
@@ -379,11 +462,11 @@ class Session:
                     c.t,
                     batch.epoch + 1,
                     batch.index,
-                    batch.X.shape[0],
+                    batch.n,
                     c.lr,
                     c.rule_step,
                     loss_value,
-                    score(c.Z, batch.y),
+                    c.score_of(loss),
                     verified,
                     c.gap_name,
                     c.gap,
@@ -546,6 +629,15 @@ class _LrTwin:
             self.steps += 1
         theirs = float(self.optimizer.param_groups[0]["lr"])
         return abs(lr - theirs) / max(abs(theirs), 1e-30)
+
+
+# the quantity families a data-parallel verdict names (sent between ranks as an index)
+_QUANTITIES = ("loss", "dW", "dB", "W_after", "B_after", "update_W", "update_B", "state")
+
+
+def _family(quantity: str) -> str:
+    """``state[W].exp_avg`` → ``state``: the part of a quantity's name every rank knows."""
+    return "state" if quantity.startswith("state") else quantity
 
 
 def _position_after(t: int, batch: Batch, rule_step: int) -> Position:

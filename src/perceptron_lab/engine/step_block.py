@@ -58,7 +58,13 @@ class StepBlock:
     them: W_after, B_after, dW, dB, then the state columns (``StepSchema.state_column``).
     """
 
-    def __init__(self, widths: Mapping[str, int], capacity: int, dtype: torch.dtype) -> None:
+    def __init__(
+        self,
+        widths: Mapping[str, int],
+        capacity: int,
+        dtype: torch.dtype,
+        device: torch.device | str | None = None,
+    ) -> None:
         self.spans: dict[str, tuple[int, int]] = {}
         offset = 0
         for name, width in widths.items():
@@ -66,8 +72,8 @@ class StepBlock:
             offset += width
         dk, k = widths["W_after"], widths["B_after"]
         self.capacity = capacity
-        self.buffer = torch.empty((capacity, offset), dtype=dtype)
-        self.twin = torch.full((capacity, dk + k), float("nan"), dtype=dtype)
+        self.buffer = torch.empty((capacity, offset), dtype=dtype, device=device)
+        self.twin = torch.full((capacity, dk + k), float("nan"), dtype=dtype, device=device)
         self.state_columns = tuple(name for name in widths if name.startswith("state_"))
         self.shapes: dict[str, tuple[int, ...]] = {}  # each vector's shape, from its first row
         self.verified_rows: list[int] = []
@@ -154,7 +160,7 @@ class StepBlock:
         for row, values in self.metrics.items():
             for key, value in values.items():
                 scalars.setdefault(key, [None] * n)[row] = value
-        return scalars, vectors
+        return scalars, {name: v.cpu() for name, v in vectors.items()}  # off a GPU to disk
 
     def present(self) -> dict[str, list[bool]]:
         """Which rows hold each vector that some rows lack: the twin's, a missing state entry."""
@@ -170,4 +176,4 @@ class StepBlock:
         """PyTorch's dW and dB, (n, width) each (NaN on the steps not verified)."""
         dk = self.spans["W_after"][1]
         rows = self.twin[: self.n]
-        return {"dW_torch": rows[:, :dk], "dB_torch": rows[:, dk:]}
+        return {"dW_torch": rows[:, :dk].cpu(), "dB_torch": rows[:, dk:].cpu()}

@@ -32,8 +32,10 @@ from .batching import InMemoryBatches, batches_per_epoch
 from .column_table import PART_ROWS
 from .config import TrainConfig
 from .convergence import Advice, diagnose
+from .device import ieee_float32, resolve_device
+from .distributed import all_reduce_sum
 from .inputs import Tensors, choose_loss, initial_weights, to_tensors
-from .metrics import evaluate
+from .metrics import evaluate, evaluate_parts
 from .run_files import (
     SAMPLE_TABLE,
     STEP_TABLE,
@@ -47,8 +49,10 @@ from .run_files import (
     read_table,
 )
 from .samples import SampleRecorder
-from .session import Row, Session, Settings, VerifyPlan
+from .session import Ranks, Row, Session, Settings, VerifyPlan
 from .step_block import StepBlock
+from .stream_batches import StreamedBatches
+from .streamed_data import StreamedData
 from .threads import threads_for
 from .trace import Trace, Verification
 
@@ -155,14 +159,19 @@ class Trainer:
     def __init__(
         self,
         config: TrainConfig,
-        train: Dataset,
+        train: Dataset | StreamedData,
         test: Dataset | None = None,
         data_spec: dict[str, Any] | None = None,
         scaling: dict[str, list[float]] | None = None,
+        ranks: Ranks | None = None,
     ) -> None:
-        for name, value, kind in (("config", config, TrainConfig), ("train", train, Dataset)):
+        for name, value, kind in (
+            ("config", config, TrainConfig),
+            ("train", train, (Dataset, StreamedData)),
+        ):
             if not isinstance(value, kind):
-                raise InputError(name, f"a {kind.__name__}", type(value).__name__, _HINTS[name])
+                what = "a TrainConfig" if name == "config" else "a Dataset"
+                raise InputError(name, what, type(value).__name__, _HINTS[name])
         if test is not None and not isinstance(test, Dataset):
             raise InputError("test", "a Dataset or None", type(test).__name__, _HINTS["train"])
         self.config = config
@@ -171,6 +180,8 @@ class Trainer:
         self.data_spec = data_spec or {"source": train.name}
         self.scaling = scaling  # μ and σ the data were standardized with (Standardizer.state())
         self.dtype = dtype_from_name(config.dtype)
+        self.device = resolve_device(config.device)
+        self.ranks = ranks  # data parallel (engine.distributed): rank 0 writes the run
         self.loss: Loss = choose_loss(train, config)
         self.k = self.loss.outputs(train)
         self.rule: UpdateRule = get_optimizer(
@@ -179,9 +190,16 @@ class Trainer:
         self.schedule: Schedule | None = (
             parse_schedule(config.schedule) if config.schedule else None
         )
-        self.train_t: Tensors = to_tensors(train, self.loss, self.k, self.dtype)
+        self.stream = train if isinstance(train, StreamedData) else None
+        if self.stream is not None and test is not None:
+            raise InputError(
+                "test_size", "0 for a streamed file (hold out a file of its own)", "a test set"
+            )
+        self.train_t: Tensors | None = None  # a stream is read batch by batch
+        if isinstance(train, Dataset):
+            self.train_t = to_tensors(train, self.loss, self.k, self.dtype, self.device)
         self.test_t: Tensors | None = (
-            to_tensors(test, self.loss, self.k, self.dtype) if test else None
+            to_tensors(test, self.loss, self.k, self.dtype, self.device) if test else None
         )
         n = train.n_samples
         self.batch_size = min(config.batch_size or n, n)
@@ -196,19 +214,25 @@ class Trainer:
             )
         numbers = self.batch_size * train.n_features * self.k
         self.verify_every = verify_interval(config, self.total_steps, numbers)
-        self.checkpoint_every = checkpoint_interval(
-            config, self.total_steps, self.batches, numbers
-        )
+        self.checkpoint_every = checkpoint_interval(config, self.total_steps, self.batches, numbers)
         self.score_name = self.loss.score_name
 
     # ----------------------------------------------------------------- run files
     def manifest(self, *, parent: Parent | None = None, note: str | None = None) -> RunManifest:
         """config.json of a run of this trainer."""
         d = self.train_data
+        recipe = dict(self.data_spec)
+        if self.stream is not None:  # what fixes a streamed run's order, for its resume
+            recipe["stream"] = {
+                "memory": self.stream.memory,
+                "block_rows": max(self.stream.stream.blocks),
+                **dict(recipe.get("stream") or {}),
+                "window_rows": self._streamed_batches(0, 1).window_rows,
+            }
         return RunManifest(
             config=self.config,
             data=DataInfo(
-                recipe=dict(self.data_spec),
+                recipe=recipe,
                 name=d.name,
                 fingerprint=d.fingerprint,
                 n_samples=d.n_samples,
@@ -238,7 +262,7 @@ class Trainer:
 
     def schema(self) -> StepSchema:
         """The step table's columns for this trainer's W, B, rule and data."""
-        d = self.train_t.X.shape[1]
+        d = self.train_data.n_features
         test = self.test_t is not None
         return StepSchema.for_training(d, self.k, self.rule.state_keys(), self.score_name, test)
 
@@ -254,27 +278,23 @@ class Trainer:
 
         ``worst`` carries the verification counts of the steps before ``start`` (resume).
         """
-        d = self.train_t.X.shape[1]
+        d = self.train_data.n_features
         self.check_start(start)
         if start is None:
             W, B = initial_weights(d, self.k, self.config.seed, self.config.dtype)
             start = checkpoint.Checkpoint(W, B, {"W": {}, "B": {}}, checkpoint.Position(0, 0, 0))
-        else:
-            start = replace(
-                start,
-                W=start.W.to(self.dtype),
-                B=start.B.to(self.dtype),
-                state={
-                    p: {k: v.to(self.dtype) for k, v in s.items()} for p, s in start.state.items()
-                },
-            )
-        cfg = self.config
-        source = InMemoryBatches(
-            self.train_t.X, self.train_t.y, self.batch_size, cfg.seed, cfg.shuffle
+        dev, dt = self.device, self.dtype
+        start = replace(
+            start,
+            W=start.W.to(dev, dt),
+            B=start.B.to(dev, dt),
+            state={p: {k: v.to(dev, dt) for k, v in s.items()} for p, s in start.state.items()},
         )
-        settings = Settings(self.loss, self.rule, cfg.lr, self.schedule, cfg.decay_bias)
+        settings = Settings(
+            self.loss, self.rule, self.config.lr, self.schedule, self.config.decay_bias
+        )
         return Session(
-            source,
+            self.source(),
             settings,
             start,
             verify=VerifyPlan(self.verify_every, self.total_steps),
@@ -282,6 +302,42 @@ class Trainer:
             keep_rows=keep_rows,
             worst=worst,
             evaluate=self.epoch_metrics,
+            ranks=self.ranks,
+        )
+
+    def source(self) -> InMemoryBatches | StreamedBatches:
+        """The training batches: in memory, or streamed from the file; this rank's share."""
+        cfg = self.config
+        rank, world = self._place()
+        if self.stream is not None:
+            return self._streamed_batches(rank, world)
+        assert self.train_t is not None
+        return InMemoryBatches(
+            self.train_t.X, self.train_t.y, self.batch_size, cfg.seed, cfg.shuffle, rank, world
+        )
+
+    def _place(self) -> tuple[int, int]:
+        """(rank, world): this process's place among the data-parallel ranks."""
+        return (self.ranks.rank, self.ranks.world) if self.ranks else (0, 1)
+
+    def _streamed_batches(self, rank: int, world: int) -> StreamedBatches:
+        stream = self.stream
+        assert stream is not None
+        loss, k = self.loss, self.k
+        return StreamedBatches(
+            stream.stream,
+            stream.facts,
+            self.batch_size,
+            self.config.seed,
+            self.config.shuffle,
+            memory=stream.memory,
+            dtype=self.dtype,
+            standardize=self.config.standardize,
+            targets=lambda y: loss.targets(y, k),
+            rank=rank,
+            world=world,
+            window_rows=stream.window_rows,
+            device=self.device,
         )
 
     def block(self) -> StepBlock:
@@ -292,11 +348,12 @@ class Trainer:
             n: w for n, w in vectors.items() if n.startswith("state_")
         }
         width = sum(widths.values()) + widths["W_after"] + widths["B_after"]  # and the twin's
-        return StepBlock(widths, max(1, min(PART_ROWS, BLOCK_NUMBERS // width)), self.dtype)
+        rows = max(1, min(PART_ROWS, BLOCK_NUMBERS // width))
+        return StepBlock(widths, rows, self.dtype, self.device)
 
     def check_start(self, start: checkpoint.Checkpoint | None) -> None:
         """Refuse a start whose W is not (d, k) for this trainer's data."""
-        d = self.train_t.X.shape[1]
+        d = self.train_data.n_features
         if start is not None and start.W.shape != (d, self.k):
             raise InputError(
                 "data",
@@ -330,7 +387,10 @@ class Trainer:
         """
         out = None if out is None else Path(out)  # a path as text works too
         t0 = start.position.step if start is not None else 0
-        if out is None:  # every row stays in memory
+        follower = self.ranks is not None and self.ranks.rank != 0  # steps, writes nothing
+        if follower:
+            out, on_progress, on_step, on_epoch = None, None, None, None
+        elif out is None:  # every row stays in memory
             check_kept(
                 "epochs", self.total_steps - t0, row_bytes(self.train_data.n_features, self.k)
             )
@@ -353,7 +413,7 @@ class Trainer:
             if writer is not None:  # the rows the writer kept (it repairs a killed run's)
                 before = replace(before, steps=read_table(writer.root / STEP_TABLE))
             prior = before.verification(upto=t0)
-        session = self.session(start, keep_rows=out is None, worst=prior)
+        session = self.session(start, keep_rows=out is None and not follower, worst=prior)
         # the epochs done before the checkpoint (rows after it, of an interrupted run, are redone)
         epochs_before = start.position.epoch if before is not None and start is not None else 0
         metric_names = StepSchema.metric_columns(self.score_name, self.test_t is not None)
@@ -363,9 +423,9 @@ class Trainer:
         losses: list[float] = []
         if before is not None and start is not None and before.steps:
             first = before.steps[0]
-            W0 = torch.tensor(first["W_before"], dtype=torch.float64).to(self.dtype)
+            W0 = torch.tensor(first["W_before"], dtype=torch.float64).to(self.device, self.dtype)
             W0 = W0.reshape(session.state.W.shape)
-            B0 = torch.tensor(first["B_before"], dtype=torch.float64).to(self.dtype)
+            B0 = torch.tensor(first["B_before"], dtype=torch.float64).to(self.device, self.dtype)
             losses = [h["train_loss"] for h in before.history if h["epoch"] <= epochs_before]
         start_loss = self.epoch_metrics(W0, B0)["train_loss"]
         began = time.perf_counter()
@@ -374,7 +434,7 @@ class Trainer:
             if on_step is not None:
                 on_step({**row.scalars, **row.vectors})
             if writer is not None:
-                writer.put(row.scalars, row.vectors)
+                writer.put(row.scalars, {k: v.cpu() for k, v in row.vectors.items()})
                 b = row.batch
                 if writer.samples is not None:
                     W, B = row.vectors["W_before"], row.vectors["B_before"]
@@ -462,7 +522,8 @@ class Trainer:
         status = "finished"
         failure: BaseException | None = None
         try:
-            with threads_for(self.batch_size * self.train_data.n_features * self.k):
+            numbers = self.batch_size * self.train_data.n_features * self.k
+            with threads_for(numbers), ieee_float32():  # no TF32 on a GPU: float32 is float32
                 if writer is not None and on_step is None and writer.samples is None:
                     run_blocks()
                 while session.state.position.epoch < self.config.epochs:
@@ -490,6 +551,8 @@ class Trainer:
         trace = None
         if writer is not None:
             writer.finish(summary)
+        elif follower:
+            pass
         else:
             trace = Trace(None, manifest, [r.record() for r in session.rows], summary=summary)
         if isinstance(failure, PerceptronLabError):
@@ -547,14 +610,18 @@ class Trainer:
     ) -> list[Advice]:
         """What :func:`~perceptron_lab.engine.convergence.diagnose` measures on this run."""
         d = self.train_data
+        if isinstance(d, Dataset):
+            X, y = d.X, d.y
+        else:  # streamed: measured on a sample of rows spread over the file
+            X, y = d.sample(self.config.standardize)
         return diagnose(
             start_loss,
             losses,
             score_name=self.score_name,
             score=metrics.get(f"train_{self.score_name}"),
             lr=self.config.lr,
-            X=d.X,
-            y=d.y,
+            X=X,
+            y=y,
             feature_names=d.feature_names,
             standardized=self.config.standardize,
         )
@@ -564,6 +631,12 @@ class Trainer:
     ) -> dict[str, float]:
         """train_loss, train_<score> (and test_…) of W (d, k), B (k,) over the whole sets
         (``Z``: X·W + B of the training set, when the session has it)."""
+        if self.stream is not None:  # in parts, this rank's blocks, summed over the ranks
+            chunks = self._streamed_batches(*self._place()).chunks()
+            reduce = all_reduce_sum if self.ranks is not None else None
+            found = evaluate_parts(self.loss, chunks, W, B, reduce)
+            return {f"train_{key}": value for key, value in found.items()}
+        assert self.train_t is not None
         sets = [("train", self.train_t, Z)]
         if self.test_t:
             sets.append(("test", self.test_t, None))

@@ -12,7 +12,7 @@ from .activations import SOFTMAX
 from .loss import Loss, Numbers, first_bad
 
 if TYPE_CHECKING:
-    from ..data import Dataset
+    from ..data.dataset import DataFacts
 
 
 @register_loss
@@ -39,7 +39,7 @@ class SoftmaxCrossEntropy(Loss):
     log_probability_twins = ("NLLLoss",)
     tex_grad = r"\operatorname{softmax}(Z) - \operatorname{onehot}(c)"
 
-    def outputs(self, dataset: Dataset) -> int:
+    def outputs(self, dataset: DataFacts) -> int:
         """One output per class."""
         return dataset.n_classes
 

@@ -19,7 +19,7 @@ from .activations import Activation
 if TYPE_CHECKING:
     import numpy as np
 
-    from ..data import Dataset
+    from ..data.dataset import DataFacts
 
 REDUCTIONS = ("mean", "sum")
 
@@ -72,7 +72,7 @@ class Loss(ABC):
     def output_size(self, y: torch.Tensor) -> int:
         """The k a model needs for these (already checked) targets."""
 
-    def outputs(self, dataset: Dataset) -> int:
+    def outputs(self, dataset: DataFacts) -> int:
         """k: the outputs a model needs for ``dataset`` (one, unless the loss says otherwise)."""
         return 1
 
@@ -87,6 +87,17 @@ class Loss(ABC):
         """Accuracy: the share of rows whose prediction is their target."""
         hit = self.predict(z) == y.to(torch.int64)
         return float(hit.to(torch.float64).mean())
+
+    def score_sums(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        """What :meth:`score` is made of, as sums over rows (float64), so the score of a
+        batch that comes in parts is the score of the summed parts: (hits, rows)."""
+        hit = self.predict(z) == y.to(torch.int64)
+        rows = torch.tensor(float(hit.numel()), dtype=torch.float64, device=hit.device)
+        return torch.stack([hit.sum().to(torch.float64), rows])
+
+    def score_of_sums(self, sums: torch.Tensor) -> float:
+        """The score from :meth:`score_sums` added over parts: hits / rows."""
+        return float(sums[0] / sums[1])
 
     # --- closed form ----------------------------------------------------------
     @abstractmethod

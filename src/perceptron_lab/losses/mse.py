@@ -39,6 +39,23 @@ class MeanSquaredError(Loss):
             return float("nan")
         return float(1 - ((y - z) ** 2).sum() / total)
 
+    def score_sums(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        """(Σ(y − z)², n, Σy per output, Σy² per output), float64: R² of parts added up."""
+        y64, z64 = y.to(torch.float64), z.to(torch.float64)
+        rows = torch.tensor([float(y.shape[0])], dtype=torch.float64, device=y.device)
+        y64 = y64.reshape(y.shape[0], -1)
+        residual = ((y64 - z64.reshape(y64.shape)) ** 2).sum().reshape(1)
+        return torch.cat([residual, rows, y64.sum(dim=0), (y64**2).sum(dim=0)])
+
+    def score_of_sums(self, sums: torch.Tensor) -> float:
+        """R² = 1 − Σ(y − z)² / Σⱼ(Σy²ⱼ − (Σyⱼ)²/n) (nan when y is constant)."""
+        k = (sums.numel() - 2) // 2
+        n, s1, s2 = sums[1], sums[2 : 2 + k], sums[2 + k :]
+        total = float((s2 - s1**2 / n).sum())
+        if total <= 1e-12 * float(s2.sum()):  # constant y, up to Σy² − (Σy)²/n's rounding
+            return float("nan")
+        return float(1 - sums[0] / total)
+
     def tex_loss_at(self, f: Numbers, z: float, y: float, a: float, j: int) -> str:
         return f"({f.num(z)} - {f.term(y)})^2"
 

@@ -24,13 +24,16 @@ def playground(
     settings: dict[str, Any] | None = None,
     lang: str | None = None,
     runs: str | Path | None = None,
+    device: str = "cpu",
 ) -> PlaygroundWidget:
     """The playground as a notebook widget: ``perceptron_lab.playground("xor", crosses="x1*x2")``.
 
     ``data`` is a built-in 2-D set (seed, and, or, xor, moons, blobs, circles, spiral,
     iris) or a CSV file (``target``, ``features``: which columns); ``settings`` the
     training's (loss, optimizer, lr, batch_size, weight_decay, momentum, seed, dtype);
-    ``lang`` the page's language (None: the locale's); ``runs`` where "save as run" writes. ``widget.run`` is the trajectory as a run.
+    ``lang`` the page's language (None: the locale's); ``runs`` where "save as run" writes;
+    ``device`` where the neuron trains (cpu, cuda, cuda:N or auto: cuda if there is one).
+    ``widget.run`` is the trajectory as a run.
     Needs the web extra (``pip install 'perceptron-lab[web]'``).
     """
     from ..extras import require
@@ -44,6 +47,11 @@ def playground(
         str(data), target=target, features=features, size=size, crosses=crosses
     )
     lab = Lab(
-        start, settings, lang=lang, runs=None if runs is None else Path(runs), uploads=uploads
+        start,
+        settings,
+        lang=lang,
+        runs=None if runs is None else Path(runs),
+        uploads=uploads,
+        device=device,
     )
     return PlaygroundWidget(lab)

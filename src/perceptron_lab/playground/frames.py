@@ -56,7 +56,8 @@ def field(points: Points, loss: Loss, W: torch.Tensor, B: torch.Tensor) -> dict[
     (x1lo, x1hi), (x2lo, x2hi) = points.window()
     g1, g2 = np.meshgrid(np.linspace(x1lo, x1hi, FIELD), np.linspace(x2lo, x2hi, FIELD))
     u = np.stack([g1.ravel(), g2.ravel()], axis=1)  # (FIELD², 2), row by row from x2 = lo
-    Z = torch.as_tensor(points.inputs(u), dtype=W.dtype) @ W + B  # (FIELD², k)
+    grid = torch.as_tensor(points.inputs(u), dtype=W.dtype, device=W.device)
+    Z = grid @ W + B  # (FIELD², k), on the session's device
     index = None if points.task == "regression" else loss.class_index(loss.predict(Z))
     if loss.name == "bce":
         kind, values = "probability", torch.sigmoid(Z[:, 0])
@@ -109,7 +110,10 @@ def surface(
     y: torch.Tensor,
     paths: Sequence[Sequence[Sequence[float]]],
 ) -> dict[str, Any]:
-    """L over W[0,0] × W[1,0] (the others as now) spanning every path with a margin."""
+    """L over W[0,0] × W[1,0] (the others as now) spanning every path with a margin.
+
+    Computed in float64 on the CPU, whatever the session's device: a map to look at.
+    """
     d, k = W.shape
     seen = np.array([p for path in paths for p in path if None not in p] or [[0.0, 0.0]])
     axes = []
@@ -120,12 +124,12 @@ def surface(
     a = torch.linspace(*axes[0], SURFACE, dtype=torch.float64)
     b = torch.linspace(*axes[1], SURFACE, dtype=torch.float64)
     ga, gb = torch.meshgrid(a, b, indexing="xy")  # (SURFACE, SURFACE), row i is b[i]
-    theta = torch.cat([W.reshape(-1), B]).to(torch.float64)
+    theta = torch.cat([W.reshape(-1), B]).to("cpu", torch.float64)
     thetas = theta.repeat(SURFACE * SURFACE, 1)
     thetas[:, 0 * k + 0] = ga.reshape(-1)  # W[0, 0]
     thetas[:, 1 * k + 0] = gb.reshape(-1)  # W[1, 0]
     X = torch.as_tensor(points.train.X, dtype=torch.float64)
-    y = y.to(torch.float64) if y.is_floating_point() else y  # class indices stay indices
+    y = y.to("cpu", torch.float64) if y.is_floating_point() else y.cpu()  # indices stay
     values = grid_loss(loss, X, y, thetas, d, k)
     names = points.features if not points.crosses and points.scaler is None else ["x₁", "x₂"]
     return {

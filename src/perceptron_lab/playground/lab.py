@@ -27,6 +27,7 @@ from ..data.crosses import CROSSES
 from ..data.files import load_file, read_columns
 from ..engine.checkpoint import Checkpoint, Position
 from ..engine.config import TrainConfig
+from ..engine.device import resolve_device
 from ..engine.session import Row
 from ..engine.train import Trainer
 from ..errors import DivergenceError, InputError, PerceptronLabError, VerificationError
@@ -61,8 +62,9 @@ def _label(settings: Mapping[str, Any]) -> str:
     return " · ".join(parts)
 
 
-def _config(settings: Mapping[str, Any], n: int) -> TrainConfig:
-    """The trainer's settings: verified every step, one epoch per trainer (the lab steps on)."""
+def _config(settings: Mapping[str, Any], n: int, device: str = "cpu") -> TrainConfig:
+    """The trainer's settings: verified every step, one epoch per trainer (the lab steps on),
+    on ``device`` (the server's or the notebook's choice, not the page's)."""
     batch = None if settings["batch_size"] == "full" else min(settings["batch_size"], n)
     return TrainConfig(
         loss=settings["loss"],
@@ -74,6 +76,7 @@ def _config(settings: Mapping[str, Any], n: int) -> TrainConfig:
         seed=settings["seed"],
         dtype=settings["dtype"],
         verify_every=1,
+        device=device,
     )
 
 
@@ -111,11 +114,16 @@ class Lab:
         lang: str | None = None,
         runs: Path | None = None,
         uploads: Mapping[str, str] | None = None,
+        device: str = "cpu",
     ) -> None:
         """``data`` and ``settings`` (DATA and SETTINGS) start the first run; ``lang`` the
         page's words until it asks for others (None: the locale's); ``uploads`` are files
-        (name → text) ``data`` may name, as if the page had uploaded them."""
+        (name → text) ``data`` may name, as if the page had uploaded them; ``device``
+        where every session of the tab trains (cpu, cuda, cuda:N or auto; not part of
+        the page's state, whose URL token opens on any machine)."""
         self.lang = check_language(lang)
+        resolve_device(device)  # an InputError now, not at the first step
+        self.device = device
         self.runs = runs  # where "save as run" writes; None: a folder under the temp dir
         self.uploads: dict[str, str] = dict(uploads or {})  # name → the file's text
         self._surface: dict[str, Any] | None = None  # the loss surface the page last got
@@ -150,7 +158,8 @@ class Lab:
     ) -> Segment:
         """A session on ``points`` from ``start`` (the seed's weights if None); a segment
         that goes on from another carries its verification counts."""
-        trainer = Trainer(_config(settings, points.train.n_samples), points.train, points.test)
+        config = _config(settings, points.train.n_samples, self.device)
+        trainer = Trainer(config, points.train, points.test)
         worst = self.line.last.session.worst if start is not None else None
         session = trainer.session(start, worst=worst)
         return Segment(session.steps_done, points, trainer, session)
@@ -417,6 +426,7 @@ class Lab:
         session = found[-1]
         row = session.rows.row(t)
         before = session.origin if t - 1 <= session.rows.base else session.rows.row(t - 1).after
+        assert row.batch.X is not None and row.batch.y is not None  # the lab's data is in memory
         rec = observe_step(
             row.batch.X,
             row.batch.y,
@@ -505,6 +515,7 @@ class Lab:
             ]
         path = line.curve["path"][-1]
         if full or not frames.within(self._surface, path):  # the path left the map: anew
+            assert seg.trainer.train_t is not None  # the lab's data is in memory
             out["surface"] = self._surface = frames.surface(
                 seg.points,
                 loss,

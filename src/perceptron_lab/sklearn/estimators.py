@@ -61,6 +61,7 @@ from ..data.prepare import Standardizer
 from ..engine import checkpoint
 from ..engine.batching import batches_per_epoch
 from ..engine.config import TrainConfig
+from ..engine.device import resolve_device
 from ..engine.trace import Trace
 from ..engine.train import Trainer
 from ..errors import DivergenceError, InputError
@@ -177,6 +178,11 @@ _PARAMETERS = """
         Train on standardized features{target} (mean and standard deviation of the first
         fit's data); ``coef_`` and ``intercept_`` are still in the data's own units.
         None: {standardize_default}.
+    device : str, default="cpu"
+        Where training computes: "cpu", "cuda" (the current GPU), "cuda:N" (the N-th) or
+        "auto" (cuda if ``torch.cuda.is_available()``, else cpu). The closed form and
+        PyTorch's twin run there both; ``coef_``, ``intercept_`` and prediction are
+        NumPy on the CPU whatever the device.
 
     Attributes
     ----------
@@ -247,6 +253,7 @@ class _PerceptronEstimator(BaseEstimator):  # type: ignore[misc]
         verify_every: int | None = None,
         dtype: str = "float64",
         standardize: bool | None = None,
+        device: str = "cpu",
     ) -> None:
         self.loss = loss
         self.optimizer = optimizer
@@ -260,6 +267,7 @@ class _PerceptronEstimator(BaseEstimator):  # type: ignore[misc]
         self.verify_every = verify_every
         self.dtype = dtype
         self.standardize = standardize
+        self.device = device
 
     # ----------------------------------------------------------------- settings
     def _check_params(self, task: Task, classes: tuple[Any, ...] | None) -> None:
@@ -285,6 +293,7 @@ class _PerceptronEstimator(BaseEstimator):  # type: ignore[misc]
             parse_schedule(self.schedule)
         if self.standardize not in (None, True, False):
             raise InputError("standardize", "True, False or None", repr(self.standardize))
+        resolve_device(self.device)  # an InputError names the devices (or the GPUs there are)
 
     def _check_loss(self, task: Task, classes: tuple[Any, ...] | None) -> None:
         """``loss`` is one of the estimator's that train on ``task``, or auto."""
@@ -319,6 +328,7 @@ class _PerceptronEstimator(BaseEstimator):  # type: ignore[misc]
             checkpoint_every=last_step,  # one checkpoint, after the last step: the next start
             dtype=self.dtype,
             decay_bias=False,
+            device=self.device,
         )
 
     def _draw_seed(self) -> None:
@@ -372,11 +382,12 @@ class _PerceptronEstimator(BaseEstimator):  # type: ignore[misc]
         before: Trace | None = self.trace_ if start is not None else None
         result = trainer.run(start=start, before=before, note=repr(self))
         assert result.trace is not None  # no run directory: the rows stay in memory
-        self._checkpoint = result.session.state  # the next start (partial_fit)
+        self._checkpoint = _on_cpu(result.session.state)  # the next start (partial_fit)
         trace = result.trace
         self.trace_ = replace(trace, steps=[*(before.steps if before else ()), *trace.steps])
         self.loss_name_ = trainer.loss.name
-        W, B = result.W.double().numpy(), result.B.double().numpy()  # (d, k), (k,)
+        W = result.W.detach().to("cpu", torch.float64).numpy()  # (d, k), from any device
+        B = result.B.detach().to("cpu", torch.float64).numpy()  # (k,)
         if self._x_scaler is not None:
             mu, sigma = self._x_scaler.mean_, self._x_scaler.scale_
             assert mu is not None and sigma is not None  # fitted above
@@ -437,6 +448,21 @@ def _notes(standardize: str) -> str:
         for n, library in _TRAIN.items()
     )
     return _NOTES.format(defaults=defaults, standardize=standardize, train=train)
+
+
+def _on_cpu(state: checkpoint.Checkpoint) -> checkpoint.Checkpoint:
+    """The checkpoint with its tensors on the CPU (the same bits): a fitted estimator pickles
+    and loads on any machine, and the next ``partial_fit`` takes it to its device."""
+
+    def cpu(value: Any) -> Any:
+        return value.cpu() if isinstance(value, torch.Tensor) else value
+
+    return replace(
+        state,
+        W=cpu(state.W),
+        B=cpu(state.B),
+        state={p: {k: cpu(v) for k, v in entries.items()} for p, entries in state.state.items()},
+    )
 
 
 def _typed(value: Any) -> str:

@@ -20,9 +20,16 @@ functional losses), removed when the block ends. A loop inside a ``fit()``::
 
     with perceptron_lab.watch() as run:
         trainer.fit(model, data)
- A mistake raises :class:`DiagnosisError` at the step it
-happens, naming the cause (see ``diagnose``). This module imports torch only when a
-watch starts, so ``import perceptron_lab`` stays quick.
+
+The watch follows the loop's device and takes no ``device`` of its own: PyTorch's twin
+and the closed form run where the loop's X is (``model.to("cuda")``, ``X.to("cuda")``:
+on the GPU), finite differences where the model is; what is compared across them (the
+flattened gradients, the differences) and what is kept (the rows, ``data.npz``) is
+brought to the CPU, so a step computed on a GPU is checked and stored as a CPU one is.
+
+A mistake raises :class:`DiagnosisError` at the step it happens, naming the cause (see
+``diagnose``). This module imports torch only when a watch starts, so ``import
+perceptron_lab`` stays quick.
 """
 
 from __future__ import annotations

@@ -63,11 +63,11 @@ VECTOR_CAP = 10_000  # models with more parameters keep no per-step parameter ve
 class FiniteDifferences:
     """dL/dθ by finite differences at some entries of the flattened parameters."""
 
-    values: torch.Tensor  # (m,) float64
-    which: torch.Tensor  # (m,) indices into the flattened parameters
+    values: torch.Tensor  # (m,) float64, on the CPU (computed on the loop's device)
+    which: torch.Tensor  # (m,) indices into the flattened parameters (CPU)
     total: int  # how many entries there are
-    noise: torch.Tensor  # (m,) what rounding alone can move each difference by
-    scale: torch.Tensor | None  # (m,) the per-sample terms' size, where the loss splits
+    noise: torch.Tensor  # (m,) what rounding alone can move each difference by (CPU)
+    scale: torch.Tensor | None  # (m,) the per-sample terms' size, where the loss splits (CPU)
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,11 @@ class Outcome:
 def _flat(tensors: list[torch.Tensor]) -> torch.Tensor:
     """The tensors flattened into one float64 vector on the CPU (as finite differences are)."""
     return torch.cat([t.detach().to("cpu", torch.float64).reshape(-1) for t in tensors])
+
+
+def _cpu64(t: torch.Tensor) -> torch.Tensor:
+    """A float64 vector on the CPU (the same numbers: moving a tensor is exact)."""
+    return t.detach().to("cpu", torch.float64)
 
 
 def _loss_value(call: LossCall | None) -> float:
@@ -526,7 +531,10 @@ class StepChecker:
             reduction,
         )
         scale = None if terms is None or call.kwargs or len(rest) != 1 or rest_kw else terms[which]
-        return FiniteDifferences(values, which, total, noise, scale)
+        # computed on the loop's device; compared on the CPU, as every flattened vector is
+        return FiniteDifferences(
+            _cpu64(values), which, total, _cpu64(noise), None if scale is None else _cpu64(scale)
+        )
 
     def _rule(self, param: ParamStep) -> UpdateRule | None:
         try:

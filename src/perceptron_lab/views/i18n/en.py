@@ -763,6 +763,20 @@ WORDS: dict[str, dict[str, str]] = {
         "nothing_to_resume": "<run> has finished (<steps> steps): nothing to resume",
         "joint_mini_batch": "note: <rule> on mini-batches mixes the batches' gradients in its curvature pairs, as torch.optim does; leave out --batch-size to step on the full batch it is made for",
         "run_written": "run written to <run> — see it with: perceptron-lab show <run>",
+        "parallel_slower": "warning: on <world> processes a step costs about <parallel> µs "
+        "against <one> µs in one (the all-reduce of its <numbers> gradient numbers takes "
+        "<reduce> µs): <ratio>× slower. Data parallelism pays off for steps above <even> ms: "
+        "a full batch, larger batches, or data spread over machines",
+        "rank_stopped": "rank <rank> stopped (<how>); the whole run stopped at its last "
+        "checkpoint<again>",
+        "streaming": "<source>: <rows> rows, streamed in blocks within <memory> MiB of memory; "
+        "checking every row first…",
+        "rank_again": " (it had none yet: start it again)",
+        "rank_left": "rank <rank> stopped: another rank of the run stopped (<why>)",
+        "rank_signal": "killed by <signal>",
+        "rank_exit": "exit code <code>",
+        "rank_unknown": "the launcher gave no reason",
+        "rank_resume": ": continue it with perceptron-lab train --resume <run> --nproc <nproc>",
         "training": "training",
         "epoch": "epoch <epoch>",
         "loss": "loss <loss>",

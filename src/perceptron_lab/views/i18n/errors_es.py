@@ -10,6 +10,28 @@ error is one line here: ``"the English <1>": "el español <1>",``.
 from __future__ import annotations
 
 ERRORS: dict[str, str] = {
+    # streamed and data-parallel training
+    "0 for a streamed file (hold out a file of its own)": "0 para un archivo leído por bloques (aparta la prueba en un archivo propio)",
+    "a data file or a directory of Parquet files": "un archivo de datos o un directorio de archivos Parquet",
+    "a test set": "un conjunto de prueba",
+    "an integer in [0, <1>]": "un entero en [0, <1>]",
+    "no feature crosses for a streamed file": "ningún cruce de características para un archivo leído por bloques",
+    # data/stream.py, engine/stream_batches.py
+    "numbers in the target, as scan found": "números en el objetivo, como los halló scan",
+    "labels among the <1> classes scan found (<2>)": "etiquetas entre las <1> clases que halló scan (<2>)",
+    "a block index in 0..<1> of <2>": "un índice de bloque en 0..<1> de <2>",
+    "a <1> file or a directory of .parquet files": "un archivo <1> o un directorio de archivos .parquet",
+    "the columns of <1> (<2>)": "las columnas de <1> (<2>)",
+    "a header but no data rows": "una cabecera pero ninguna fila de datos",
+    'quotes only around whole fields (a " inside a field written as "")': 'comillas solo alrededor de campos enteros (una " dentro de un campo escrita como "")',
+    "<1> rows in a block where counting quotes found <2>": "<1> filas en un bloque donde contar las comillas halló <2>",
+    "an encoding whose quotes and line ends are whole code units (utf-8, cp1252, latin-1, utf-16, utf-32)": "una codificación cuyas comillas y fines de línea sean unidades de código enteras (utf-8, cp1252, latin-1, utf-16, utf-32)",
+    "the scan of <1> (<2> rows, <3> features)": "el recorrido de <1> (<2> filas, <3> características)",
+    "facts of <1> rows and <2> features": "datos de <1> filas y <2> características",
+    "at least <1> MB for blocks of <2> rows": "al menos <1> MB para bloques de <2> filas",
+    "use a smaller block_rows or a larger memory (--memory)": "usa un block_rows menor o más memoria (--memory)",
+    "at most <1> rows, what <2> MB of memory holds at once (or the full batch)": "como mucho <1> filas, las que caben a la vez en <2> MB de memoria (o el lote completo)",
+    "use a larger memory (--memory)": "usa más memoria (--memory)",
     # the numbers' bounds (bounds.Bound.describe)
     "an integer in [<1>, <2>]": "un entero en [<1>, <2>]",
     "a number in [<1>, <2>]": "un número en [<1>, <2>]",
@@ -557,4 +579,26 @@ ERRORS: dict[str, str] = {
     "<1>, which holds something else": ("<1>, que contiene otra cosa"),
     "only an exported run is ever replaced": ("solo se reemplaza una ejecución exportada"),
     "a run name for a trace held in memory": ("un nombre de ejecución para una traza en memoria"),
+    # the device of a run (engine/device.py)
+    "cpu, cuda, cuda:N (the N-th GPU) or auto (cuda if there is one, else cpu)": (
+        "cpu, cuda, cuda:N (la N-ésima GPU) o auto (cuda si hay una, si no cpu)"
+    ),
+    "cpu, auto, or cuda on a machine with a CUDA GPU": (
+        "cpu, auto, o cuda en una máquina con una GPU CUDA"
+    ),
+    "<1>, but torch.cuda.is_available() is False (this torch is <2>: a CPU-only build)": (
+        "<1>, pero torch.cuda.is_available() es False (este torch es <2>: una compilación "
+        "solo para CPU)"
+    ),
+    "<1>, but torch.cuda.is_available() is False (this torch is <2>, built for CUDA <3>: "
+    "no GPU is visible)": (
+        "<1>, pero torch.cuda.is_available() es False (este torch es <2>, compilado para "
+        "CUDA <3>: no se ve ninguna GPU)"
+    ),
+    "cuda:N with N from 0 to <1> (this machine's CUDA GPUs: <2>)": (
+        "cuda:N con N de 0 a <1> (las GPU CUDA de esta máquina: <2>)"
+    ),
+    "cpu with more than one worker (CUDA does not survive the fork that starts each)": (
+        "cpu con más de un proceso servidor (CUDA no sobrevive al fork que arranca cada uno)"
+    ),
 }

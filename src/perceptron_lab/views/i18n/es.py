@@ -769,6 +769,21 @@ WORDS: dict[str, dict[str, str]] = {
         "nothing_to_resume": "<run> ha terminado (<steps> pasos): nada que reanudar",
         "joint_mini_batch": "nota: <rule> en minilotes mezcla los gradientes de lotes distintos en sus pares de curvatura, como hace torch.optim; sin --batch-size avanza en el lote completo, para el que está hecho",
         "run_written": "ejecución escrita en <run> — mírala con: perceptron-lab show <run>",
+        "parallel_slower": "aviso: con <world> procesos un paso cuesta unos <parallel> µs "
+        "frente a <one> µs con uno (el all-reduce de sus <numbers> números del gradiente "
+        "tarda <reduce> µs): <ratio>× más lento. El paralelismo de datos compensa con pasos "
+        "de más de <even> ms: lote completo, lotes más grandes o datos repartidos entre "
+        "máquinas",
+        "rank_stopped": "el rango <rank> se detuvo (<how>); toda la ejecución se detuvo en su "
+        "último punto de control<again>",
+        "streaming": "<source>: <rows> filas, leídas por bloques dentro de <memory> MiB de "
+        "memoria; primero se comprueba cada fila…",
+        "rank_again": " (aún no tenía ninguno: empiézala de nuevo)",
+        "rank_left": "el rango <rank> se detuvo: otro rango de la ejecución se detuvo (<why>)",
+        "rank_signal": "matado por <signal>",
+        "rank_exit": "código de salida <code>",
+        "rank_unknown": "el lanzador no dio el motivo",
+        "rank_resume": ": continúala con perceptron-lab train --resume <run> --nproc <nproc>",
         "training": "entrenando",
         "epoch": "época <epoch>",
         "loss": "pérdida <loss>",

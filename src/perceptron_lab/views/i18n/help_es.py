@@ -31,6 +31,11 @@ HELP: dict[str, str] = {
     "text tables, or every number as JSON (default: text)": (
         "tablas de texto, o cada número como JSON (por defecto: text)"
     ),
+    "where the data, the weights and PyTorch's check live: cpu, cuda (cuda:N) or auto (cuda "
+    "when there is one) (default: cpu)": (
+        "dónde viven los datos, los pesos y la comprobación de PyTorch: cpu, cuda (cuda:N) o "
+        "auto (cuda cuando hay una) (por defecto: cpu)"
+    ),
     "floating-point type (default: float32, as PyTorch)": (
         "tipo de coma flotante (por defecto: float32, como PyTorch)"
     ),
@@ -434,6 +439,25 @@ HELP: dict[str, str] = {
     "samples per step (default: all, full batch; a data file: 32, but lbfgs: all; 1: online)": (
         "muestras por paso (por defecto: todas, lote completo; un archivo de datos: 32, pero lbfgs: "
         "todas; 1: en línea)"
+    ),
+    # --nproc, --nnodes, --node-rank, --rdzv-endpoint (cli/options.py), --memory, --stream
+    "data-parallel processes on this machine, launched by torch's elastic launcher (gloo on cpu, nccl on cuda); each takes its share of every batch (default: 1)": (
+        "procesos de paralelismo de datos en esta máquina, lanzados por el lanzador elástico de torch (gloo en cpu, nccl en cuda); cada uno toma su parte de cada lote (por defecto: 1)"
+    ),
+    "machines taking part, each running this same command with its --node-rank (default: 1)": (
+        "máquinas que participan, cada una con este mismo comando y su --node-rank (por defecto: 1)"
+    ),
+    "this machine's index, 0 … nnodes − 1 (0 writes the run) (default: 0)": (
+        "el índice de esta máquina, 0 … nnodes − 1 (la 0 escribe la ejecución) (por defecto: 0)"
+    ),
+    "where the machines meet: node 0's address and a free port (default with one machine: 127.0.0.1 and any free port)": (
+        "dónde se encuentran las máquinas: la dirección del nodo 0 y un puerto libre (por defecto, con una máquina: 127.0.0.1 y cualquier puerto libre)"
+    ),
+    "memory for the data, e.g. 256MB or 2GB (default: 1GiB): a file whose numbers would not fit is streamed in blocks instead of loaded": (
+        "memoria para los datos, p. ej. 256MB o 2GB (por defecto: 1GiB): un archivo cuyos números no cabrían se lee por bloques en vez de cargarse"
+    ),
+    "stream the file in blocks even if it fits in --memory (a directory of Parquet files always streams)": (
+        "lee el archivo por bloques aunque quepa en --memory (un directorio de archivos Parquet siempre se lee así)"
     ),
     # --threads (cli/options.py)
     "CPU threads PyTorch trains with (default: one for small steps, PyTorch's own count for "
