@@ -53,6 +53,19 @@ def test_two_ranks_give_the_one_process_numbers(tmp_path: Path, flags: tuple[str
     assert b["worst_disagreement"] <= b["tolerance"]
     assert "run written to" in two.stdout  # rank 0 prints; the other rank prints nothing
     assert two.stdout.count("run summary") == 1
+    assert b["parallel"]["world"] == 2 and b["parallel"]["backend"] == "gloo"
+    assert "all-reduced over 2 processes" in two.stdout
+    # each rank's own gradient of each verified step: their sum is the step's gradient
+    from perceptron_lab.engine.trace import Trace
+
+    ranks = json.loads((tmp_path / "two" / "ranks.json").read_text())
+    trace = Trace.load(tmp_path / "two")
+    assert len(ranks["steps"]) == b["verified_steps"]
+    for entry in ranks["steps"]:
+        row = trace.step(entry["step"])
+        summed = np.sum(entry["dW"], axis=0).reshape(-1)
+        np.testing.assert_allclose(summed, row["dW"], rtol=1e-5, atol=1e-7)
+        np.testing.assert_allclose(np.sum(entry["dB"], axis=0), row["dB"], rtol=1e-5, atol=1e-7)
 
 
 def _rank_one(out: Path) -> int | None:

@@ -175,3 +175,21 @@ def test_memory_stays_within_the_budget_on_a_file_several_times_larger(tmp_path:
     s = _summary(tmp_path / "run")
     assert s["status"] == "finished" and s["steps"] == -(-rows // 4096)
     assert s["worst_disagreement"] <= s["tolerance"]
+
+
+def test_a_streamed_run_replays_its_recorded_steps(tmp_path: Path) -> None:
+    """explain's replay takes each batch in the stream's own order: the recorded numbers."""
+    from perceptron_lab.engine.replay import replay_step
+    from perceptron_lab.engine.trace import Trace
+
+    path = _parquet(tmp_path / "shop.parquet", 4_000)
+    flags = ["--target", "bought", "--stream", "--memory", "16MB", "--epochs", "2"]
+    assert cli("train", path, *flags, "--out", tmp_path / "r", "--quiet").returncode == 0
+    trace = Trace.load(tmp_path / "r")
+    for step in (1, 77, 250):
+        record, row = replay_step(trace, step), trace.step(step)
+        assert record.W_after.closed.reshape(-1).tolist() == row["W_after"]
+        assert float(record.loss.closed) == row["loss"]
+    explained = cli("explain", tmp_path / "r", "--step", "77")
+    assert explained.returncode == 0, explained.stderr
+    assert "agree" in explained.stdout

@@ -710,6 +710,7 @@ def _parallel_cost(trainer: Any, ranks: Any, lang: str) -> None:
     d, k = trainer.train_data.n_features, trainer.k
     numbers = distributed.reduced_numbers(d, k)
     seconds = distributed.all_reduce_seconds(numbers)
+    trainer.all_reduce_s = seconds  # summary.json keeps it
     if not ranks.main:
         return
     one = step_cost(trainer.batch_size * d * k)

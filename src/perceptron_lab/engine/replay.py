@@ -31,6 +31,8 @@ def replay_step(trace: Trace, step: int) -> StepRecord:
         if start is None or stop is None:
             raise InputError("step", "a step whose batch the watched loop stored", f"step {step}")
         idx = torch.arange(start, stop)
+    elif data.batch_rows is not None:  # a streamed run: its windows' order
+        idx = data.batch_rows(row["epoch"] - 1, row["batch"])
     else:
         source = InMemoryBatches(
             X, y, int(trace.manifest.batch_size or X.shape[0]), cfg.seed, cfg.shuffle

@@ -11,7 +11,9 @@ row says which rows were its batch (``sample_start``, ``sample_stop``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
 
 import torch
 
@@ -25,6 +27,7 @@ from .inputs import Tensors, choose_loss, to_tensors
 from .run_files import WATCH_DATA, DataInfo
 from .trace import Trace
 
+LOADED_MOST = 2**31  # bytes a streamed run's data may take when a view loads them whole
 WATCH_SOURCE = "watch"  # data.source of a watched run; its batches are in WATCH_DATA
 
 
@@ -39,6 +42,9 @@ class RunData:
     train: Dataset  # after the split and standardization
     test: Dataset | None
     train_t: Tensors  # X (N, d), targets in the loss's label set
+    # (epoch, batch) → the batch's rows (0-based), for a run whose order is not the
+    # in-memory one (a streamed run's windows); None: batching.InMemoryBatches's
+    batch_rows: Callable[[int, int], torch.Tensor] | None = None
 
 
 def shape(trace: Trace) -> tuple[int, int]:
@@ -68,11 +74,92 @@ def run_data(trace: Trace) -> RunData:
     dtype = dtype_from_name(cfg.dtype)
     if is_watched(trace):
         return _watched(trace, cfg, dtype)
-    train, test = _load(trace)
-    same_data(trace.manifest.data, train)
+    train, test, streamed = _checked(trace)
     loss = choose_loss(train, cfg)
     d, k = shape(trace)
-    return RunData(loss, d, k, dtype, train, test, to_tensors(train, loss, k, dtype))
+    tensors = to_tensors(train, loss, k, dtype)
+    data = RunData(loss, d, k, dtype, train, test, tensors)
+    if streamed is not None:  # the batches in the stream's order, not the loaded data's
+        source = _streamed_batches(trace, streamed, loss, k, dtype)
+        return replace(data, batch_rows=source.batch_rows)
+    return data
+
+
+def _checked(trace: Trace) -> tuple[Dataset, Dataset | None, Any]:
+    """(train, test, the stream or None): the run's data loaded by its recipe, refused if
+    they changed since the run (a streamed file: by the scan's fingerprint)."""
+    if trace.manifest.data.recipe.get("stream") is None:
+        train, test = _load(trace)
+        same_data(trace.manifest.data, train)
+        return train, test, None
+    train, streamed = _load_streamed(trace)
+    return train, None, streamed
+
+
+def _load_streamed(trace: Trace) -> tuple[Dataset, Any]:
+    """A streamed run's file read back whole (its views replay steps from it), scanned as
+    the run scanned it; refused if it changed, or if it does not fit in LOADED_MOST."""
+    import numpy as np
+
+    from ..data.stream import open_stream, scan
+    from .streamed_data import StreamedData
+
+    info, cfg = trace.manifest.data, trace.manifest.config
+    recipe = info.recipe
+    streamed = recipe["stream"]
+    reading = {k: recipe.get(k) for k in ("target", "features", "sep", "decimal", "encoding")}
+    source = str(recipe["source"])
+    stream = open_stream(
+        source, block_rows=streamed["block_rows"], detected=recipe.get("detected", ()), **reading
+    )
+    need = 3 * 8 * stream.n_rows * (stream.n_features + 1)
+    if need > LOADED_MOST:
+        raise InputError(
+            "run",
+            f"a run whose data fit in {LOADED_MOST // 2**30} GiB to replay its steps",
+            f"a run streamed from {stream.n_rows:,} rows ({need / 2**30:.1f} GiB to load)",
+            hint="show prints its recorded steps",
+        )
+    facts = scan(stream, task=recipe.get("task"))
+    if facts.fingerprint != info.fingerprint:
+        raise InputError(
+            "data",
+            f"the data the run was trained on (fingerprint {info.fingerprint[:12]}…)",
+            f"{source}, changed since the run (fingerprint {facts.fingerprint[:12]}…)",
+            hint="restore the data, or train a new run on it",
+        )
+    blocks = [stream.read(i) for i in range(len(stream.blocks))]
+    X = np.concatenate([X_b for X_b, _ in blocks])
+    y = np.concatenate(
+        [
+            facts.encode(raw, first_row=first)
+            for (_, raw), first in zip(blocks, stream.offsets, strict=True)
+        ]
+    )
+    if cfg.standardize:  # the scan's μ and σ, as the stream standardized each block
+        X = (X - facts.mean) / facts.std
+    names = tuple(stream.feature_names)
+    dataset = Dataset(info.name, X, y, names, stream.target_name, facts.task, facts.classes)
+    return dataset, StreamedData(stream, facts, streamed["memory"], streamed["window_rows"])
+
+
+def _streamed_batches(trace: Trace, streamed: Any, loss: Loss, k: int, dtype: torch.dtype) -> Any:
+    """The run's batch source over its stream (for its batches' rows, in its order)."""
+    from .stream_batches import StreamedBatches
+
+    m, cfg = trace.manifest, trace.manifest.config
+    return StreamedBatches(
+        streamed.stream,
+        streamed.facts,
+        int(m.batch_size or streamed.n_samples),
+        cfg.seed,
+        cfg.shuffle,
+        memory=streamed.memory,
+        dtype=dtype,
+        standardize=cfg.standardize,
+        targets=lambda y: loss.targets(y, k),
+        window_rows=streamed.window_rows,
+    )
 
 
 def _load(trace: Trace) -> tuple[Dataset, Dataset | None]:
@@ -104,8 +191,14 @@ def check_data(trace: Trace) -> None:
     if is_watched(trace):
         return
     try:
-        train, _ = _load(trace)
-    except InputError:
+        if trace.manifest.data.recipe.get("stream") is None:
+            train, _ = _load(trace)
+        else:
+            _checked(trace)  # scanned: its fingerprint is the scan's
+            return
+    except InputError as exc:
+        if exc.argument == "data" and "changed since the run" in exc.got:
+            raise
         return
     same_data(trace.manifest.data, train)
 

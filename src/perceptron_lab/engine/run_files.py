@@ -58,6 +58,7 @@ FORMAT_VERSION = 4  # 3: a run id in config.json and in each part, checksums in 
 CONFIG_FILE = "config.json"
 SUMMARY_FILE = "summary.json"
 STEP_TABLE = "steps"
+RANKS_FILE = "ranks.json"  # a data-parallel run's per-rank gradients of its verified steps
 SAMPLE_TABLE = "samples"
 WATCH_DATA = "data.npz"  # a watched loop's batches: X (rows, d) and y (in the loss's label set)
 MANIFEST_KEYS = ("config", "data", "loss", "optimizer")  # every format version's config.json has
@@ -173,6 +174,9 @@ class RunSummary:
     files: dict[str, str] | None = None  # set by RunWriter: relative path → SHA-256 at the end
     advice: list[dict[str, Any]] | None = None  # engine.convergence.Advice: cause and numbers
     verified_at: list[list[int]] | None = None  # the steps verified: [first, last, every] each
+    # data parallel: {"world": P, "backend": "gloo", "all_reduce_us": a(d·k + k) measured};
+    # each rank's own gradient on the verified steps is in ranks.json
+    parallel: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Strict JSON: a diverged run's non-finite numbers as null (its status says why)."""
@@ -611,6 +615,7 @@ RUN_FILES = (
     (".", CONFIG_FILE),
     (".", SUMMARY_FILE),
     (".", WATCH_DATA),
+    (".", RANKS_FILE),
     (STEP_TABLE, "part-*.parquet"),
     (SAMPLE_TABLE, "part-*.parquet"),
     (checkpoint.FOLDER, "step-*"),

@@ -28,6 +28,7 @@ from ..losses import Loss
 from ..optim import UpdateRule, get_optimizer
 from ..optim.schedules import Schedule, parse_schedule
 from . import checkpoint
+from .atomic import write_text_atomic
 from .batching import InMemoryBatches, batches_per_epoch
 from .column_table import PART_ROWS
 from .config import TrainConfig
@@ -37,6 +38,7 @@ from .distributed import all_reduce_sum
 from .inputs import Tensors, choose_loss, initial_weights, to_tensors
 from .metrics import evaluate, evaluate_parts
 from .run_files import (
+    RANKS_FILE,
     SAMPLE_TABLE,
     STEP_TABLE,
     DataInfo,
@@ -182,6 +184,7 @@ class Trainer:
         self.dtype = dtype_from_name(config.dtype)
         self.device = resolve_device(config.device)
         self.ranks = ranks  # data parallel (engine.distributed): rank 0 writes the run
+        self.all_reduce_s: float | None = None  # a(d·k + k), measured at the run's start
         self.loss: Loss = choose_loss(train, config)
         self.k = self.loss.outputs(train)
         self.rule: UpdateRule = get_optimizer(
@@ -549,6 +552,8 @@ class Trainer:
             session, status, failure, epochs_before, last_metrics, elapsed, t0=t0, advice=advice
         )
         trace = None
+        if writer is not None and session.rank_gradients:
+            write_text_atomic(writer.root / RANKS_FILE, self._ranks_json(session))
         if writer is not None:
             writer.finish(summary)
         elif follower:
@@ -597,6 +602,7 @@ class Trainer:
             worst_quantity=session.worst.quantity,
             worst_step=session.worst.step,
             verified_at=session.worst.at,
+            parallel=self._parallel(),
             tolerance=tolerance(self.dtype),
             seconds=seconds,
             steps_per_second=(state.position.step - t0) / seconds if seconds > 0 else None,
@@ -604,6 +610,30 @@ class Trainer:
             B=state.B.tolist(),
             advice=[a.to_json() for a in advice] or None,
         )
+
+    def _parallel(self) -> dict[str, Any] | None:
+        """summary.json's "parallel": the ranks, their backend, the all-reduce's cost."""
+        if self.ranks is None:
+            return None
+        reduce = None if self.all_reduce_s is None else round(self.all_reduce_s * 1e6, 1)
+        backend = getattr(self.ranks, "backend", "gloo")
+        return {"world": self.ranks.world, "backend": backend, "all_reduce_us": reduce}
+
+    def _ranks_json(self, session: Session) -> str:
+        """ranks.json: on each verified step, each rank's own dL/dW (d, k) and dL/dB (k,) —
+        its rows' share of the all-reduced gradient (they add up to it)."""
+        import json
+
+        d, k = self.train_data.n_features, self.k
+        steps = [
+            {
+                "step": t,
+                "dW": [row[: d * k].reshape(d, k).tolist() for row in gathered.cpu()],
+                "dB": [row[d * k :].tolist() for row in gathered.cpu()],
+            }
+            for t, gathered in session.rank_gradients
+        ]
+        return json.dumps({"world": self._place()[1], "steps": steps})
 
     def diagnose(
         self, start_loss: float, losses: list[float], metrics: Mapping[str, float]

@@ -164,7 +164,16 @@ def summary_table(trace: Trace, lang: str) -> FittedTable:
                 quantity=seen.quantity or "—",
                 step=seen.step,
             )
-            + (w("tolerance_line", tolerance=f"{summary.tolerance:.0e}") if summary else ""),
+            + (w("tolerance_line", tolerance=f"{summary.tolerance:.0e}") if summary else "")
+            + (
+                w(
+                    "parallel_line",
+                    world=summary.parallel["world"],
+                    backend=summary.parallel["backend"],
+                )
+                if summary and summary.parallel
+                else ""
+            ),
         )
     )
     if summary is not None:

@@ -625,6 +625,7 @@ WORDS: dict[str, dict[str, str]] = {
         "every_step": "every step",
         "within_budget": "of <steps>: the first, any that looked wrong and those the time budget allowed",
         "every_kth": "the first, the last and one in every <k>",
+        "parallel_line": " · all-reduced over <world> processes (<backend>), checked against one process's PyTorch gradient",
         "tolerance_line": " · tolerance <tolerance>",
         "time": "time",
         "seconds": "<s> seconds",

@@ -627,6 +627,7 @@ WORDS: dict[str, dict[str, str]] = {
         "every_step": "cada paso",
         "within_budget": "de <steps>: el primero, los que parecían mal y los que permitió el presupuesto de tiempo",
         "every_kth": "el primero, el último y uno de cada <k>",
+        "parallel_line": " · sumado con all-reduce entre <world> procesos (<backend>), comprobado contra el gradiente de PyTorch en un solo proceso",
         "tolerance_line": " · tolerancia <tolerance>",
         "time": "tiempo",
         "seconds": "<s> segundos",
