@@ -43,11 +43,15 @@ def write_file(path: Path, rows: int, d: int) -> None:
     import pyarrow.parquet as pq
 
     names = [f"x{j}" for j in range(d)]
+    teacher = np.random.default_rng(harness.SEED).standard_normal(d).astype(np.float32)
     schema = pa.schema([*(pa.field(n, pa.float32()) for n in names), pa.field("label", pa.int8())])
     with pq.ParquetWriter(path, schema) as writer:
         for start in range(0, rows, GROUP_ROWS):
             n = min(GROUP_ROWS, rows - start)
-            X, y = harness.make_data(n, d, seed=harness.SEED + start)
+            rng = np.random.default_rng(harness.SEED + 1 + start)  # one teacher for every group
+            X = rng.standard_normal((n, d), dtype=np.float32)
+            noise = rng.standard_normal(n, dtype=np.float32) * np.float32(0.5 * np.sqrt(d))
+            y = (X @ teacher + noise > 0).astype(np.int64)
             columns = [pa.array(X[:, j]) for j in range(d)] + [pa.array(y.astype(np.int8))]
             writer.write_table(pa.Table.from_arrays(columns, schema=schema), row_group_size=n)
 

@@ -161,10 +161,11 @@ def _np_load(path: Path, source: str) -> Any:
         raise InputError(source, f"a readable {path.suffix} file", reason) from None
 
 
-def _load_npy(
-    path: Path, source: str, target: ColumnKey | None, features: FeatureSpec, task: str | None
-) -> Dataset:
-    array = _np_load(path, source)  # (N, D) = (N, d+1)
+def npy_columns(
+    array: np.ndarray, source: str, target: ColumnKey | None, features: FeatureSpec
+) -> tuple[int, list[int]]:
+    """(the target's column, the features' columns) of a .npy array (N, d+1), checked:
+    2-D, numeric, the target its last column unless ``target`` says another."""
     if array.ndim != 2 or array.shape[0] < 1 or array.shape[1] < 2:
         raise InputError(
             source, "a 2-D array (N, d+1) of features then the target", f"shape {array.shape}"
@@ -173,7 +174,14 @@ def _load_npy(
         raise InputError(source, "a numeric array", f"dtype {array.dtype}")
     indexed = Table(source=source, columns=tuple(str(j) for j in range(array.shape[1])), values=())
     t = resolve_column(indexed, array.shape[1] - 1 if target is None else target, "target")
-    chosen = resolve_features(indexed, features, t)
+    return t, resolve_features(indexed, features, t)
+
+
+def _load_npy(
+    path: Path, source: str, target: ColumnKey | None, features: FeatureSpec, task: str | None
+) -> Dataset:
+    array = _np_load(path, source)  # (N, D) = (N, d+1)
+    t, chosen = npy_columns(array, source, target, features)
     names = [f"x{j + 1}" for j in range(len(chosen))]
     table = Table(
         source=source,

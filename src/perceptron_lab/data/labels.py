@@ -194,6 +194,14 @@ def encode_target(
         check_case(labels, source)
     uniq = np.unique(labels)  # (C,) sorted
     classes = tuple(_python(label, kind, integral) for label in uniq.tolist())
+    final = classification_task(classes, task)
+    y = np.searchsorted(uniq, labels).astype(np.int64)  # (N,) indices into classes
+    return y, final, classes
+
+
+def classification_task(classes: tuple[Any, ...], task: str | None) -> Task:
+    """binary or multiclass for these sorted ``classes`` (``task`` as asked: None, binary,
+    multiclass or classification); fewer than 2 classes, or 'binary' of more, refused."""
     if len(classes) < 2:
         raise InputError("target", "at least 2 classes", f"only the class {classes[0]!r}")
     if task == "binary" and len(classes) != 2:
@@ -203,9 +211,7 @@ def encode_target(
             f"{len(classes)} classes {_short(classes)}",
             hint="use 'multiclass'",
         )
-    final: Task = "multiclass" if task == "multiclass" or len(classes) > 2 else "binary"
-    y = np.searchsorted(uniq, labels).astype(np.int64)  # (N,) indices into classes
-    return y, final, classes
+    return "multiclass" if task == "multiclass" or len(classes) > 2 else "binary"
 
 
 def _short(classes: tuple[Any, ...], limit: int = 8) -> str:

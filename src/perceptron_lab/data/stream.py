@@ -72,7 +72,6 @@ from perceptron_lab.data.columns import (
     Table,
     check_names,
     list_columns,
-    resolve_column,
     resolve_features,
     resolve_target,
     to_float_column,
@@ -86,12 +85,14 @@ from perceptron_lab.data.csv_dialect import (
     rows,
 )
 from perceptron_lab.data.dataset import Task
+from perceptron_lab.data.files import npy_columns
 from perceptron_lab.data.labels import (
     MAX_INFERRED_CLASSES,
     Kind,
     Where,
     check_case,
     check_task,
+    classification_task,
     label_kind,
     parse_numbers,
     python_label,
@@ -278,15 +279,7 @@ def _open_npy(
         if "pickle" in reason:
             reason = f"a file that is not a valid {path.suffix} file (no NumPy array header)"
         raise InputError(source, f"a readable {path.suffix} file", reason) from None
-    if array.ndim != 2 or array.shape[0] < 1 or array.shape[1] < 2:
-        raise InputError(
-            source, "a 2-D array (N, d+1) of features then the target", f"shape {array.shape}"
-        )
-    if array.dtype.kind not in "biuf":
-        raise InputError(source, "a numeric array", f"dtype {array.dtype}")
-    indexed = Table(source=source, columns=tuple(str(j) for j in range(array.shape[1])), values=())
-    t = resolve_column(indexed, array.shape[1] - 1 if target is None else target, "target")
-    chosen = resolve_features(indexed, features, t)
+    t, chosen = npy_columns(array, source, target, features)
     names = tuple(f"x{j + 1}" for j in range(len(chosen)))
     blocks = tuple(_cut(int(array.shape[0]), block_rows))
     return StreamFile(
@@ -1034,18 +1027,7 @@ class _Labels:
             uniq = np.array(sorted(self.distinct), dtype=str)
             check_case(uniq, self.source)
         classes = tuple(python_label(v, kind, self.integral) for v in uniq.tolist())
-        if len(classes) < 2:
-            raise InputError("target", "at least 2 classes", f"only the class {classes[0]!r}")
-        if task == "binary" and len(classes) != 2:
-            shown = ", ".join(repr(c) for c in classes[:8]) + (", ..." if len(classes) > 8 else "")
-            raise InputError(
-                "task",
-                "exactly 2 classes for 'binary'",
-                f"{len(classes)} classes {'(' + shown + ')'}",
-                hint="use 'multiclass'",
-            )
-        final: Task = "multiclass" if task == "multiclass" or len(classes) > 2 else "binary"
-        return final, classes, uniq
+        return classification_task(classes, task), classes, uniq
 
 
 @dataclass(frozen=True, eq=False)
