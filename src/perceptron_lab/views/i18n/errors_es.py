@@ -11,6 +11,9 @@ from __future__ import annotations
 
 ERRORS: dict[str, str] = {
     # streamed and data-parallel training
+    "a run whose data fit in <1> GiB to replay its steps": "una ejecución cuyos datos quepan en <1> GiB para repetir sus pasos",
+    "a run streamed from <1> rows (<2> GiB to load)": "una ejecución leída por bloques de <1> filas (<2> GiB que cargar)",
+    "show prints its recorded steps": "show muestra sus pasos registrados",
     "0 for a streamed file (hold out a file of its own)": "0 para un archivo leído por bloques (aparta la prueba en un archivo propio)",
     "a data file or a directory of Parquet files": "un archivo de datos o un directorio de archivos Parquet",
     "a test set": "un conjunto de prueba",
