@@ -1096,7 +1096,7 @@ def _label_kind(raw: np.ndarray, source: str, where: Where) -> tuple[np.ndarray,
     """``label_kind`` of a block, read off its distinct cells: a text column of a million
     rows holds a few labels, and each cell read in Python costs a microsecond or more. A
     bad cell's row is the first row holding it."""
-    if raw.dtype.kind != "O" or len(raw) < 64:
+    if raw.dtype.kind not in "OU" or len(raw) < 64:
         return label_kind(raw, source, where)
     try:
         distinct, index = np.unique(raw, return_inverse=True)

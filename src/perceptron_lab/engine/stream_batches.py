@@ -79,9 +79,8 @@ def _integer(name: str, value: object, least: int = 1) -> None:
         raise InputError(name, f"an integer >= {least}", repr(value))
 
 
-# ADAPT: the two factories below are where this module meets batching.Batch's form of a
-# batch in parts (X = y = None; ``parts()`` this rank's (X_c, y_c), ``whole()`` every
-# rank's, ``size`` the batch's rows over every rank), which is being changed alongside.
+# the two batches in parts (batching.Batch: X = y = None; ``parts()`` this rank's
+# (X_c, y_c), ``whole()`` every rank's, ``size`` the batch's rows over every rank)
 
 
 def _full_batch(epoch: int, parts: PartsOf, whole: PartsOf, size: int) -> Batch:

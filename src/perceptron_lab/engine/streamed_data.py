@@ -84,7 +84,3 @@ class StreamedData:
         if standardize:
             X = (X - self.facts.mean) / self.facts.std
         return X, np.concatenate(ys)[:rows]
-
-    def scaling(self) -> dict[str, list[float]]:
-        """μ and σ in the Standardizer's state form (what ``predict`` applies)."""
-        return {"mean": list(map(float, self.facts.mean)), "std": list(map(float, self.facts.std))}
