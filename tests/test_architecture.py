@@ -2,7 +2,7 @@
 
 The layers, bottom to top (docs/architecture.md): errors · data · math (losses/, optim/)
 · core/ · engine/ · views/ · interfaces (cli/, sklearn/, watch/ and the package's
-public entry points). Read off the source with ``ast``, imports inside functions included.
+public entry points); exercises/ sits beside engine/. Read off the source with ``ast``, imports inside functions included.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ LAYERS = {
     "optim": 2,
     "core": 3,
     "engine": 4,
+    "exercises": 4,  # exercise sheets: recipes, numbers, solutions, mistakes, grades
     "views": 5,
     "cli": 6,
     "sklearn": 6,
@@ -36,6 +37,7 @@ LAYERS = {
 DISPLAY_HOOKS = {
     ("perceptron_lab.core.observed_step", "perceptron_lab.views.html"),
     ("perceptron_lab.engine.trace", "perceptron_lab.views.html"),
+    ("perceptron_lab.exercises.grading", "perceptron_lab.views.grade_report"),
 }
 
 

@@ -91,7 +91,7 @@ def test_run_dir_step_matches_the_trace(run_dir: Path, capsys: pytest.CaptureFix
         ([*NUMBERS, "--X", "1,2;3"], "--X: expected rows of equal length"),
         (
             [*NUMBERS, "--format", "terminal", "--out", "x.md"],
-            "--format: expected markdown, latex or html with --out",
+            "--format: expected markdown, latex, html or beamer with --out",
         ),
     ],
 )

@@ -50,6 +50,12 @@ SAME_IN_SPANISH = {
     ("plots", "logit"): "'logit' is Spanish too, and a symbol",
     ("terminal", "error"): "'error' is Spanish too",
     ("terminal", "no"): "'no' is Spanish too",
+    ("cli", "graded_one"): "a file's name and a score",
+    ("grades", "who_named"): "a name and an id",
+    ("grades", "mark_right"): "a symbol and numbers",
+    ("grades", "mark_wrong_one_hidden"): "a symbol and numbers",
+    ("grades", "cause"): "an arrow before a sentence",
+    ("grades", "col_total"): "'total' is Spanish too",
 }
 
 
@@ -71,6 +77,8 @@ def test_both_languages_have_the_same_sections_keys_and_placeholders() -> None:
             "errors",
             "cli",
             "advice",
+            "grades",
+            "sheet",
         }
     )
     for section in en:

@@ -17,7 +17,8 @@ from ..views.i18n import Words
 from . import options
 from .step_cmd import DEFAULTS, observe_numbers
 
-FORMATS = ("terminal", "markdown", "latex", "html")
+FORMATS = ("terminal", "markdown", "latex", "beamer", "slides", "html")
+ALIASES = {"slides": "beamer"}  # --format slides is --format beamer
 SUFFIXES = {".tex": "latex", ".html": "html", ".htm": "html"}  # --out FILE's format by suffix
 # options of the numbers mode only; a run directory brings its own
 NUMBERS_ONLY = ("y", "W", "B", *DEFAULTS)
@@ -43,8 +44,9 @@ def add_explain_parser(sub: Any) -> None:
     p.add_argument(
         "--format",
         choices=FORMATS,
-        help="terminal, markdown ($…$ math), latex (a whole document) or html (a fragment); "
-        "default: terminal, or with --out the file's kind (.md, .tex, .html)",
+        help="terminal, markdown ($…$ math), latex (a whole document), beamer or slides (a "
+        "Beamer deck for pdflatex, one slide per quantity) or html (a fragment); default: "
+        "terminal, or with --out the file's kind (.md, .tex, .html; .tex is latex)",
     )
     p.add_argument(
         "--out",
@@ -57,12 +59,12 @@ def add_explain_parser(sub: Any) -> None:
 
 
 def _format(args: argparse.Namespace) -> str:
-    fmt: str | None = args.format
+    fmt: str | None = ALIASES.get(args.format, args.format)
     if args.out is not None:
         if not options.is_stdout(args.out):
             check_replaceable(args.out, "--out")
         if fmt == "terminal":
-            raise InputError("--format", "markdown, latex or html with --out", "terminal")
+            raise InputError("--format", "markdown, latex, html or beamer with --out", "terminal")
         return fmt or SUFFIXES.get(args.out.suffix.lower(), "markdown")
     return fmt or "terminal"
 

@@ -50,9 +50,11 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
 
 def english_parser() -> argparse.ArgumentParser:
     """The parser as the commands write it: every help in English, every command with --lang."""
+    from .check_cmd import add_check_parser
     from .compare_cmd import add_compare_parser
     from .demo_cmd import add_demo_parser
     from .evaluate_cmd import add_evaluate_parser
+    from .exercise_cmd import add_exercise_parser
     from .explain_cmd import add_explain_parser
     from .export_cmd import add_export_parser
     from .playground_cmd import add_playground_parser
@@ -84,6 +86,8 @@ def english_parser() -> argparse.ArgumentParser:
         add_report_parser,
         add_export_parser,
         add_compare_parser,
+        add_exercise_parser,
+        add_check_parser,
         add_playground_parser,
     ):
         add(sub)

@@ -9,8 +9,10 @@ float32 surprises (the notebook's −2.2352e-08 for a logit that is 0 in exact
 arithmetic) are explained where they occur.
 
 Formats: ``markdown`` ($…$ math), ``latex`` (a whole document, or with
-``standalone=False`` a body), ``html`` (a plain fragment, formulas as Unicode text),
-and the terminal through :func:`explain_terminal`, which returns a rich renderable.
+``standalone=False`` a body), ``beamer`` (a whole Beamer deck for pdflatex: a title
+slide, one slide per derivation, a verification slide), ``html`` (a plain fragment,
+formulas as Unicode text), and the terminal through :func:`explain_terminal`, which
+returns a rich renderable.
 
 >>> from perceptron_lab.observe import observe
 >>> record = observe([[1, 2], [3, 4], [5, 6]], [1, 0, 1], [[0.5], [-0.3]], [0.1])[0]
@@ -29,12 +31,12 @@ from rich.console import Group
 from ...core.observed_step import StepRecord
 from ...engine.trace import Trace
 from ...errors import InputError
-from . import render_html, render_latex, render_markdown, render_terminal
+from . import render_beamer, render_html, render_latex, render_markdown, render_terminal
 from .board import StepContext
 from .build import build
 from .solution import Derivation, Explanation, Quantity, Section
 
-FORMATS = ("markdown", "latex", "html")
+FORMATS = ("markdown", "latex", "html", "beamer")
 
 
 def explain_steps(
@@ -47,9 +49,10 @@ def explain_steps(
 ) -> str:
     """The worked solutions of ``records``, one after another, as one text in ``fmt``.
 
-    ``contexts`` (one per record) adds what a record does not keep: the rule's step t,
-    whether B was decayed, the epoch and batch. ``standalone`` (LaTeX only): a whole
-    document rather than a body.
+    ``fmt`` is one of :data:`FORMATS`: ``markdown``, ``latex``, ``beamer`` (one deck, each
+    step's slides after the last's) or ``html``. ``contexts`` (one per record) adds what a
+    record does not keep: the rule's step t, whether B was decayed, the epoch and batch.
+    ``standalone`` (LaTeX only): a whole document rather than a body; a deck is always whole.
     """
     if fmt not in FORMATS:
         raise InputError("fmt", f"one of {', '.join(FORMATS)}", repr(fmt))
@@ -58,6 +61,8 @@ def explain_steps(
     if fmt == "latex":
         bodies = [render_latex.body(e) for e in expls]
         return render_latex.document(bodies) if standalone else "\n".join(bodies)
+    if fmt == "beamer":
+        return render_beamer.document(expls)
     if fmt == "html":
         return "".join(render_html.render(e) for e in expls)
     return "\n---\n\n".join(render_markdown.render(e) for e in expls)
@@ -71,7 +76,7 @@ def explain(
     context: StepContext | None = None,
     standalone: bool = True,
 ) -> str:
-    """The worked solution of one step as Markdown, LaTeX or an HTML fragment."""
+    """The worked solution of one step as Markdown, LaTeX, a Beamer deck or an HTML fragment."""
     return explain_steps([record], lang, fmt, [context], standalone=standalone)
 
 

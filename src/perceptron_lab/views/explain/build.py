@@ -96,6 +96,7 @@ def _given(b: Board) -> Section:
     return Section(
         say("given_title"),
         (Derivation(say("given_derivation"), results=tuple(results), notes=tuple(notes)),),
+        stage="given",
     )
 
 
@@ -143,6 +144,7 @@ def _forward(b: Board) -> Section:
                 notes=tuple(notes),
             ),
         ),
+        stage="forward",
     )
 
 
@@ -205,7 +207,7 @@ def _gradients(b: Board) -> Section:
         results=(b.quantity(r"\partial L/\partial B", rec.dB, "linear.bias.grad"),),
         notes=(say("chain_rule_b"),),
     )
-    return Section(say("gradients_title"), (dW, dB))
+    return Section(say("gradients_title"), (dW, dB), stage="gradient")
 
 
 def _closing(b: Board) -> tuple[str, ...]:

@@ -59,6 +59,7 @@ def activation_section(b: Board) -> Section:
                 notes=(say.or_else(f"activation_note_{rec.loss_name}", f"{b.loss.title}: {name}"),),
             ),
         ),
+        stage="activation",
     )
 
 
@@ -136,7 +137,7 @@ def loss_section(b: Board) -> Section:
         results=(b.quantity("L", rec.loss, via),),
         notes=(say(key, N=b.N, k=b.k, count=count),),
     )
-    return Section(say("loss_title"), (per_sample, reduced))
+    return Section(say("loss_title"), (per_sample, reduced), stage="loss")
 
 
 # --- dL/dZ --------------------------------------------------------------------------
@@ -181,4 +182,5 @@ def dz_section(b: Board) -> Section:
                 notes=tuple(notes),
             ),
         ),
+        stage="dz",
     )

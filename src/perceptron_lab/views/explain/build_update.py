@@ -76,6 +76,12 @@ def _elements(b: Board, param: str) -> list[Element]:
     return out
 
 
+def _base(symbol: str) -> str:
+    """A state symbol ready for the parameter's subscript: ``y_{0}`` → ``{y_{0}}`` (TeX
+    refuses a second subscript)."""
+    return f"{{{symbol}}}" if "_" in symbol else symbol
+
+
 def _parameter(b: Board, param: str) -> Derivation:
     rec, say = b.rec, b.say
     rule = _rule(b, param)
@@ -85,12 +91,12 @@ def _parameter(b: Board, param: str) -> Derivation:
     layer = "weight" if param == "W" else "bias"
     for key, twin in rec.state_after.get(param, {}).items():
         via = f"optimizer.state[linear.{layer}]['{key}']" + (".T" if param == "W" else "")
-        results.append(b.quantity(f"{symbol[key]}_{{{param}}}", twin, via))
+        results.append(b.quantity(f"{_base(symbol[key])}_{{{param}}}", twin, via))
     kept = rec.intermediates.get(param, {})
     for key, tex in rule.shown:
         value = kept[key]
         assert isinstance(value, torch.Tensor), key
-        results.append(b.value(f"{tex}_{{{param}}}", value))
+        results.append(b.value(f"{_base(tex)}_{{{param}}}", value))
     after = rec.W_after if param == "W" else rec.B_after
     results.append(
         b.quantity(
@@ -132,4 +138,6 @@ def update_section(b: Board) -> Section:
         notes.append(say("state_layout"))
     words = say.or_else(f"rule_{name}", rule.title)
     setup = Derivation(say("hyper_derivation", rule=words), notes=tuple(notes))
-    return Section(say("update_title"), (setup, _parameter(b, "W"), _parameter(b, "B")))
+    return Section(
+        say("update_title"), (setup, _parameter(b, "W"), _parameter(b, "B")), stage="update"
+    )

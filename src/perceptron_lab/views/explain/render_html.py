@@ -62,7 +62,8 @@ def _table(results: tuple[Quantity, ...], words: dict[str, str]) -> str:
     )
 
 
-def _derivation(d: Derivation, words: dict[str, str]) -> list[str]:
+def derivation(d: Derivation, words: dict[str, str]) -> list[str]:
+    """A derivation's elements: its ``<h4>`` title, formula, shapes, numbers, results, notes."""
     parts = [f"<h4>{prose(d.title)}</h4>"]
     if d.formula:
         parts.append(_lines("formula", d.formula))
@@ -90,7 +91,7 @@ def render(expl: Explanation) -> str:
     for section in expl.sections:
         parts += ["<section>", f"<h3>{prose(section.title)}</h3>"]
         for d in section.derivations:
-            parts += _derivation(d, expl.words)
+            parts += derivation(d, expl.words)
         parts.append("</section>")
     parts += [f'<p class="closing">{prose(line)}</p>' for line in expl.closing]
     parts.append("</section>")

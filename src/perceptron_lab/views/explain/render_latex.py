@@ -14,13 +14,19 @@ wider than the text is scaled down to it (``\\fitline``), result tables are
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ..escape import latex as escape
 from .mathtext import segments, tex_numbers
 from .solution import Derivation, Explanation, Quantity
 
-PREAMBLE = r"""\documentclass[10pt]{article}
+# what a body needs beyond amsmath, amssymb, array, tabularx and graphicx (a deck too)
+MACROS = r"""\newcolumntype{Y}{>{\raggedright\arraybackslash}X}
+% a displayed line as it is, or scaled down to the text's width when wider
+\newcommand{\fitline}[1]{\resizebox{\ifdim\width>\linewidth\linewidth\else\width\fi}{!}{\(\displaystyle #1\)}}
+"""
+PREAMBLE = (
+    r"""\documentclass[10pt]{article}
 \usepackage[T1]{fontenc}
 \usepackage[utf8]{inputenc}
 \usepackage[margin=1.5cm]{geometry}
@@ -36,10 +42,9 @@ PREAMBLE = r"""\documentclass[10pt]{article}
 \renewcommand\subsection{\@startsection{subsection}{2}{\z@}{1.6ex plus .5ex}{.6ex}{\large\bfseries}}
 \renewcommand\subsubsection{\@startsection{subsubsection}{3}{\z@}{1.2ex plus .4ex}{.3ex}{\normalsize\bfseries}}
 \makeatother
-\newcolumntype{Y}{>{\raggedright\arraybackslash}X}
-% a displayed line as it is, or scaled down to the text's width when wider
-\newcommand{\fitline}[1]{\resizebox{\ifdim\width>\linewidth\linewidth\else\width\fi}{!}{\(\displaystyle #1\)}}
 """
+    + MACROS
+)
 # code may break after these, and after a dot before a name (nn.BCEWithLogitsLoss(...))
 _BREAK = re.compile(r"(?<=[(,=;])|(?<=\.)(?=[A-Za-z_])")
 
@@ -62,12 +67,14 @@ def prose(text: str) -> str:
     return "".join(out)
 
 
-def _gather(lines: tuple[str, ...]) -> str:
+def gather(lines: tuple[str, ...]) -> str:
+    """Displayed lines in ``gather*``, each as it is or scaled down to the width (``\\fitline``)."""
     body = " \\\\\n".join(f"\\fitline{{{tex_numbers(line)}}}" for line in lines)
     return f"\\begin{{gather*}}\n{body}\n\\end{{gather*}}"
 
 
-def _table(results: tuple[Quantity, ...], words: dict[str, str]) -> str:
+def table(results: tuple[Quantity, ...], words: dict[str, str]) -> str:
+    """The results: quantity, by formula (and by PyTorch, disagreement), a small ``tabularx``."""
     twin = any(q.torch is not None for q in results)
     spec = "@{}lYYl@{}" if twin else "@{}lY@{}"
     header = [words["quantity"], words["by_hand"]] + (
@@ -86,18 +93,24 @@ def _table(results: tuple[Quantity, ...], words: dict[str, str]) -> str:
     return f"{{\\small\n\\begin{{tabularx}}{{\\linewidth}}{{{spec}}}\n{body}\n\\end{{tabularx}}}}"
 
 
-def _derivation(d: Derivation, words: dict[str, str]) -> list[str]:
-    blocks = [f"\\subsubsection*{{{prose(d.title)}}}"]
+def derivation(
+    d: Derivation, words: dict[str, str], display: Callable[[tuple[str, ...]], str] = gather
+) -> list[str]:
+    """A derivation's paragraphs but its title: formula, shapes, numbers, results, notes.
+
+    ``display`` sets the formula's and the substitution's lines (:func:`gather`: one a line).
+    """
+    blocks: list[str] = []
     if d.formula:
         # the display goes on in its label's paragraph: no empty line before it
-        blocks.append(f"\\textbf{{{escape(words['formula'])}}}\n{_gather(d.formula)}")
+        blocks.append(f"\\textbf{{{escape(words['formula'])}}}\n{display(d.formula)}")
     if d.shapes:
         blocks.append(f"\\textbf{{{escape(words['shapes'])}:}} \\({tex_numbers(d.shapes)}\\)")
     if d.substitution:
         shown = f" ({prose(d.shown)})" if d.shown else ""
-        blocks.append(f"\\textbf{{{escape(words['numbers'])}}}{shown}\n{_gather(d.substitution)}")
+        blocks.append(f"\\textbf{{{escape(words['numbers'])}}}{shown}\n{display(d.substitution)}")
     if d.results:
-        blocks.append(_table(d.results, words))
+        blocks.append(table(d.results, words))
     blocks += [prose(note) for note in d.notes]
     return blocks
 
@@ -108,7 +121,8 @@ def body(expl: Explanation) -> str:
     for section in expl.sections:
         blocks.append(f"\\subsection*{{{prose(section.title)}}}")
         for d in section.derivations:
-            blocks += _derivation(d, expl.words)
+            blocks.append(f"\\subsubsection*{{{prose(d.title)}}}")
+            blocks += derivation(d, expl.words)
     blocks += [prose(line) for line in expl.closing]
     return "\n\n".join(blocks) + "\n"
 

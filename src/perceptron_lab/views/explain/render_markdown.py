@@ -42,8 +42,9 @@ def _table(results: tuple[Quantity, ...], words: dict[str, str]) -> list[str]:
     return ["\n".join(rows)]
 
 
-def _derivation(d: Derivation, words: dict[str, str]) -> list[str]:
-    blocks = [f"### {prose(d.title)}"]
+def derivation(d: Derivation, words: dict[str, str], level: int = 3) -> list[str]:
+    """A derivation's blocks: its title (a ``level`` heading), formula, shapes, numbers, results, notes."""
+    blocks = [f"{'#' * level} {prose(d.title)}"]
     if d.formula:
         blocks += [f"**{words['formula']}**", *_display(d.formula)]
     if d.shapes:
@@ -63,6 +64,6 @@ def render(expl: Explanation) -> str:
     for section in expl.sections:
         blocks.append(f"## {prose(section.title)}")
         for d in section.derivations:
-            blocks += _derivation(d, expl.words)
+            blocks += derivation(d, expl.words)
     blocks += [prose(line) for line in expl.closing]
     return "\n\n".join(blocks) + "\n"

@@ -45,6 +45,8 @@ class Section:
 
     title: str  # prose
     derivations: tuple[Derivation, ...]
+    # which part of the step: "given", "forward", "activation", "loss", "dz", "gradient", "update"
+    stage: str = ""
 
 
 @dataclass(frozen=True)

@@ -189,10 +189,12 @@ HELP: dict[str, str] = {
         "--y '1,0,1' --W '0.5;-0.3' --B 0.1)."
     ),
     "the step to explain (1-based)": "el paso que explicar (desde 1)",
-    "terminal, markdown ($…$ math), latex (a whole document) or html (a fragment); default: "
-    "terminal, or with --out the file's kind (.md, .tex, .html)": (
-        "terminal, markdown (matemáticas $…$), latex (un documento entero) o html (un fragmento); "
-        "por defecto: terminal, o con --out el tipo del archivo (.md, .tex, .html)"
+    "terminal, markdown ($…$ math), latex (a whole document), beamer or slides (a Beamer deck "
+    "for pdflatex, one slide per quantity) or html (a fragment); default: terminal, or with "
+    "--out the file's kind (.md, .tex, .html; .tex is latex)": (
+        "terminal, markdown (matemáticas $…$), latex (un documento entero), beamer o slides (una "
+        "presentación Beamer para pdflatex, una diapositiva por cantidad) o html (un fragmento); "
+        "por defecto: terminal, o con --out el tipo del archivo (.md, .tex, .html; .tex es latex)"
     ),
     "write the explanation to FILE (a new one or a regular file to replace); - for stdout in "
     "--format (default: markdown)": (
@@ -466,4 +468,26 @@ HELP: dict[str, str] = {
         "número propio de PyTorch para los grandes, salvo que OMP_NUM_THREADS o "
         "MKL_NUM_THREADS estén definidas)"
     ),
+    # exercise and check
+    "exercise sheets with worked answer keys, one variant per student": "hojas de ejercicios con sus claves resueltas, una variante por estudiante",
+    "grade a student's answers (or a class folder), naming the mistake behind each wrong one": "corrige las respuestas de un estudiante (o la carpeta de una clase) y nombra el error detrás de cada respuesta incorrecta",
+    "Write an exercise sheet on one training step of a neuron, with numbers small enough to work by hand, a blank answer file, and (--key) the worked answer key, every number checked against PyTorch. --variants N or --class-list FILE writes one sheet per student, each with its own numbers (the same id always gets the same sheet), their keys and one combined key. Grade the answers with perceptron-lab check. Example: perceptron-lab exercise --variants 30 --lang es --key --out tarea1": "Escribe una hoja de ejercicios sobre un paso de entrenamiento de una neurona, con números lo bastante pequeños para hacerlos a mano, un archivo de respuestas en blanco y (--key) la clave resuelta, cada número comprobado contra PyTorch. --variants N o --class-list ARCHIVO escribe una hoja por estudiante, cada una con sus propios números (el mismo identificador siempre recibe la misma hoja), sus claves y una clave conjunta. Corrija las respuestas con perceptron-lab check. Ejemplo: perceptron-lab exercise --variants 30 --lang es --key --out tarea1",
+    "what the sheet asks, a comma-separated subset of <1> (default: forward,activation,loss,gradient,update; mse has no activation)": "lo que pregunta la hoja, un subconjunto separado por comas de <1> (por defecto: forward,activation,loss,gradient,update; mse no tiene activación)",
+    "the update rule; momentum is SGD with momentum 0.9 (default: sgd)": "la regla de actualización; momentum es SGD con momento 0.9 (por defecto: sgd)",
+    "the learning rate (default: 0.1)": "la tasa de aprendizaje (por defecto: 0.1)",
+    "N,d: rows and features of X (N,d,k: k classes for cross_entropy); default: 3,2": "N,d: filas y características de X (N,d,k: k clases para cross_entropy); por defecto: 3,2",
+    "steps of the training stage (default: 3)": "pasos de la etapa de entrenamiento (por defecto: 3)",
+    "decimals the answers are asked to (default: 4)": "decimales con que se piden las respuestas (por defecto: 4)",
+    "the sheet's seed (default: 0)": "la semilla de la hoja (por defecto: 0)",
+    "markdown, latex, html, pdf (needs pdflatex) or ipynb (a notebook to fill, and a solved one as its key); default: markdown": "markdown, latex, html, pdf (necesita pdflatex) o ipynb (un cuaderno para completar y uno resuelto como clave); por defecto: markdown",
+    "write the worked answer keys too": "escribe también las claves resueltas",
+    "N sheets, for students 01 … N, each with its own numbers": "N hojas, para los estudiantes 01 … N, cada una con sus propios números",
+    "a class list (an id column, a name column): one sheet per student": "una lista de clase (una columna de identificador, una de nombre): una hoja por estudiante",
+    "the blank answer file's kind: yaml, json or csv (default: yaml)": "el tipo del archivo de respuestas en blanco: yaml, json o csv (por defecto: yaml)",
+    "the folder to write, new or empty (default: exercise)": "la carpeta que escribir, nueva o vacía (por defecto: exercise)",
+    "Grade answer files written by perceptron-lab exercise (YAML, JSON, CSV, or the filled notebook) against each student's own key. A number is right within one unit of the last asked decimal. Each wrong answer is recomputed under the known mistakes (sum for mean, bias left out, sigmoid twice, log without the minus, update sign flipped, gradient not zeroed, σ(Z) for Z, W vs Wᵀ) and the one that reproduces it is named. A folder gives a grade table and the class's most common mistakes. Example: perceptron-lab check tarea1/answers --exercise tarea1/exercise.json": "Corrige archivos de respuestas de perceptron-lab exercise (YAML, JSON, CSV o el cuaderno completado) contra la clave propia de cada estudiante. Un número es correcto a una unidad del último decimal pedido. Cada respuesta incorrecta se recalcula con los errores conocidos (suma en lugar de media, sesgo omitido, sigmoide dos veces, log sin el signo menos, signo de la actualización invertido, gradiente sin poner a cero, σ(Z) en lugar de Z, W frente a Wᵀ) y se nombra el que la reproduce. Una carpeta da una tabla de notas y los errores más frecuentes de la clase. Ejemplo: perceptron-lab check tarea1/answers --exercise tarea1/exercise.json",
+    "an answer file (.yaml, .json, .csv, .ipynb) or a folder of them": "un archivo de respuestas (.yaml, .json, .csv, .ipynb) o una carpeta de ellos",
+    "the exercise.json the sheets were made with (default: the recipe each answer file carries)": "el exercise.json con que se hicieron las hojas (por defecto: la receta que lleva cada archivo de respuestas)",
+    "the student's id, when the answer file names none": "el identificador del estudiante, cuando el archivo de respuestas no lo nombra",
+    "where a folder's grade table goes (default: ANSWERS/<1>)": "dónde va la tabla de notas de una carpeta (por defecto: ANSWERS/<1>)",
 }
