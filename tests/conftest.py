@@ -1,8 +1,9 @@
-"""Shared fixtures: the notebook's data, and a headless Chromium for the HTML outputs."""
+"""Shared fixtures: the notebook's data, a headless Chromium for the HTML outputs, pdflatex."""
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -127,3 +128,20 @@ def open_offline(browser: Any, path: Path) -> tuple[Any, list[str], list[str]]:
     page.route("**/*", route)
     page.goto(own, wait_until="load")
     return page, errors, blocked
+
+
+def needed(why: str) -> None:
+    """A missing system tool: skip the test here, fail it in CI (which installs it)."""
+    if os.environ.get("CI"):
+        pytest.fail(why)
+    pytest.skip(why)
+
+
+@pytest.fixture(scope="session")
+def pdflatex() -> str:
+    """Debian's pdflatex (texlive), for the tests that compile LaTeX."""
+    found = shutil.which("pdflatex")
+    if found is None:
+        needed("pdflatex is missing: `apt-get install texlive-latex-recommended` to compile LaTeX")
+    assert found is not None
+    return found

@@ -8,9 +8,7 @@ once the document is set.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -24,17 +22,6 @@ THREE_CLASSES = [
     *("--X", "1,2;3,4;5,6", "--y", "0,2,1", "--W", "0.5,0.1,-0.2;-0.3,0.2,0.4"),
     *("--B", "0.1,0,-0.1", "--loss", "cross_entropy", "--optimizer", "adam"),
 ]
-
-
-@pytest.fixture(scope="module")
-def pdflatex() -> str:
-    found = shutil.which("pdflatex")
-    if found is None:
-        why = "pdflatex is missing: `apt-get install texlive-latex-recommended` to compile LaTeX"
-        if os.environ.get("CI"):
-            pytest.fail(why)
-        pytest.skip(why)
-    return found
 
 
 def compile_key(pdflatex: str, folder: Path, args: list[str]) -> tuple[str, int]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 import shutil
 from pathlib import Path
@@ -148,11 +147,7 @@ def test_class_list_names_the_sheets(tmp_path: Path) -> None:
     assert (out / "answers" / "222.csv").read_text().startswith("quantity,row,column,value")
 
 
-@pytest.mark.skipif(
-    shutil.which("pdflatex") is None and not os.environ.get("CI"),
-    reason="needs Debian's pdflatex (texlive-latex-recommended); CI installs it",
-)
-def test_pdf_sheets_and_keys(tmp_path: Path) -> None:
+def test_pdf_sheets_and_keys(tmp_path: Path, pdflatex: str) -> None:
     out = tmp_path / "pdf"
     result = cli(
         "exercise",

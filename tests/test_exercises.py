@@ -319,3 +319,14 @@ def test_class_list_as_exported(tmp_path) -> None:
     path.write_text("id,name\n1,Ana\n1,Eva\n")
     with pytest.raises(InputError, match="line 3 repeats line 2"):
         read_class_list(path)
+
+
+def test_decimal_commas_and_a_wrong_shape() -> None:
+    """A Spanish keyboard's "0,7109" is a number; one number for a column is a shape error."""
+    s = solve(SHEET.for_student("41"))
+    right = rounded(torch_step(SHEET, s.numbers))
+    commas = {k: [f"{v:.4f}".replace(".", ",") for v in right[k]] for k in ("Z", "A")}
+    marks = {m.name: m for m in grade(s, right | commas).marks}
+    assert marks["Z"].right and marks["A"].right and all(m.right for m in marks.values())
+    marks = {m.name: m for m in grade(s, right | {"Z": right["Z"][0]}).marks}
+    assert marks["Z"].status == "shape" and marks["Z"].detail == "1 ≠ 3"

@@ -22,6 +22,8 @@ from perceptron_lab.views.explain import Explanation, build, explain, explain_st
 from perceptron_lab.views.explain.render_latex import prose
 from perceptron_lab.views.i18n import Words
 
+from .conftest import needed
+
 X = [[1, 2], [3, 4], [5, 6]]
 NOTEBOOK = ["--X", "1,2;3,4;5,6", "--y", "1,0,1", "--W", "0.5;-0.3", "--B", "0.1", "--lr", "0.1"]
 
@@ -35,10 +37,8 @@ def derivations(expl: Explanation) -> int:
 
 
 @pytest.fixture(scope="module")
-def pdflatex() -> str:
-    found = shutil.which("pdflatex")
-    if found is None:
-        pytest.skip("pdflatex is missing: `apt-get install texlive-latex-recommended`")
+def pdflatex(pdflatex: str) -> str:
+    """pdflatex with Beamer's class and the pgf it draws with."""
     kpsewhich = shutil.which("kpsewhich")
     if kpsewhich is not None:
         for name, package in (
@@ -47,8 +47,8 @@ def pdflatex() -> str:
         ):
             where = subprocess.run([kpsewhich, name], capture_output=True, text=True, check=False)
             if not where.stdout.strip():
-                pytest.skip(f"Beamer needs {name}: `apt-get install {package}` to compile a deck")
-    return found
+                needed(f"Beamer needs {name}: `apt-get install {package}` to compile a deck")
+    return pdflatex
 
 
 def compile_deck(pdflatex: str, tex: Path) -> tuple[str, int]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import html
-import os
 import re
 import shutil
 from html.parser import HTMLParser
@@ -56,17 +55,6 @@ def en() -> Solution:
 @pytest.fixture(scope="module")
 def trained() -> Solution:
     return solve(Exercise(stages=("loss", "training"), steps=4, lr=0.5, student="03", lang="en"))
-
-
-@pytest.fixture(scope="module")
-def pdflatex() -> str:
-    found = shutil.which("pdflatex")
-    if found is None:
-        why = "pdflatex is missing: `apt-get install texlive-latex-recommended` to compile LaTeX"
-        if os.environ.get("CI"):
-            pytest.fail(why)
-        pytest.skip(why)
-    return found
 
 
 # --- oracles ----------------------------------------------------------------------------------

@@ -233,5 +233,8 @@ def run_exercise(args: argparse.Namespace) -> int:
     )
     if args.key:
         print(say("keys_verified", gap=f"{worst_gap(solutions):.1e}"))
-    print(say("grade_with", path=args.out))
+    answers = args.out / ("answers" if students else f"answers.{args.answers}")
+    if fmt == "ipynb":  # the notebook is the answer file
+        answers = args.out / ("sheets" if students else "sheet.ipynb")
+    print(say("grade_with", answers=answers, path=args.out))
     return 0

@@ -17,6 +17,7 @@ a file, the recipe from the course's ``exercise.json`` or the file's own.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -25,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
-from .answers import Submission, read_answers, recipe_for
+from .answers import Submission, read_answers, recipe_for, shown
 from .exercise import Exercise
 from .quantities import asked
 from .roster import Student, read_course
@@ -90,12 +91,28 @@ class Grade:
     __repr__ = __str__  # a notebook's plain-text output
 
 
+DECIMAL_COMMA = re.compile(r"\s*[+-]?\d+,\d+\s*")  # "0,7109", as a Spanish keyboard writes it
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with numbers written as text read as numbers: "0.25", and "0,25" too."""
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, str):
+        text = value.replace(",", ".") if DECIMAL_COMMA.fullmatch(value) else value
+        try:
+            return float(text)
+        except ValueError:
+            return value
+    return value
+
+
 def _numbers(value: Any) -> np.ndarray | str:
     """``value`` as a float64 array, or what makes it unreadable."""
     if hasattr(value, "detach"):  # a torch tensor from a student's notebook
         value = value.detach().cpu().numpy()
     try:
-        array = np.asarray(value, dtype=np.float64)
+        array = np.asarray(_plain(value), dtype=np.float64)
     except (TypeError, ValueError):
         return repr(value)
     if array.dtype == object or not np.isfinite(array).all():
@@ -160,7 +177,10 @@ class Grader:
         mistake = self.diagnose(name, given)
         aligned = _aligned(given, expected)
         if aligned is None:
-            shapes = f"{'×'.join(map(str, given.shape)) or '1'} ≠ {'×'.join(map(str, expected.shape)) or '1'}"
+            wanted = shown(expected).shape
+            shapes = (
+                f"{'×'.join(map(str, given.shape)) or '1'} ≠ {'×'.join(map(str, wanted)) or '1'}"
+            )
             return Mark(name, "shape", expected, given, mistake, given.size, shapes)
         off = int((np.abs(aligned - expected) > self.tol + SLACK).sum())
         if off == 0:

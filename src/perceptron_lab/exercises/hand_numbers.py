@@ -3,7 +3,8 @@
 As in the notebook (X = [[1, 2], [3, 4], [5, 6]], W = [0.5, −0.3], B = 0.1): X holds
 integers from −3 to 3, W multiples of 0.1 in [−1, 1], B a multiple of 0.1 in [−0.5,
 0.5], none of them 0 (a zero weight or bias would hide a mistake that leaves it out).
-So every logit z = Σ xᵢ·wᵢ + b is itself a one-decimal number. The labels:
+So every logit z = Σ xᵢ·wᵢ + b is itself a one-decimal number, and none is 0 (in float64
+2·(−0.7) + 0.9 + 0.5 is 1.1e-16, which the key would print). The labels:
 
 - binary cross-entropy: 0 and 1, both present; |z| ≤ 3, so σ(z) stays away from 0 and 1;
 - softmax cross-entropy: class indices 0 … k−1, at least two classes present; |z| ≤ 3;
@@ -77,7 +78,7 @@ def draw_numbers(ex: Exercise, quality: Callable[[Numbers], int]) -> Numbers:
         W = _tenths(rng, -10, 10, (ex.d, k))
         B = _tenths(rng, -5, 5, (k,))
         Z = X @ W + B
-        if np.abs(Z).max() > Z_LIMIT[ex.loss]:
+        if np.abs(Z).max() > Z_LIMIT[ex.loss] or (np.abs(Z) < 1e-9).any():
             continue
         y = _labels(ex, rng, Z)
         if y is None:

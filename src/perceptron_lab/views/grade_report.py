@@ -92,6 +92,8 @@ def mark_lines(mark: Mark, grade: Grade, lang: str, before: str | None = None) -
     )
     if mark.right or mark.status in ("missing", "unreadable"):
         return [line]
+    if mark.status == "shape" and not mark.mistake:  # the shape says what is wrong
+        return [line]
     if mark.mistake and mark.mistake == before:
         return [line, say("same_cause", mistake_name=say(f"name_{mark.mistake}"))]
     if mark.mistake:

@@ -74,12 +74,6 @@ RULE_FORMULAS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("eps",),
     ),
 }
-HYPER_SYMBOLS = {
-    "momentum": r"\mu",
-    "eps": r"\varepsilon",
-    "weight_decay": r"\lambda",
-    "alpha": r"\alpha",
-}
 # options each rule leaves at the value its formulas above assume
 NEUTRAL = {
     "dampening": 0.0,
@@ -261,7 +255,9 @@ def hyper_text(solution: Solution) -> str:
     """The rule's hyper-parameters with the explanation's words: ``$\\gamma = 0.1$ (learning rate), …``."""
     ex = solution.exercise
     name, options = ex.rule()
-    values = get_optimizer(name, lr=ex.lr, **options).options()
+    rule = get_optimizer(name, lr=ex.lr, **options)
+    values = rule.options()
+    symbols = {key: symbol for symbol, key in rule.symbols}
     _, keys = RULE_FORMULAS[ex.optimizer]
     for key, neutral in NEUTRAL.items():
         if key not in keys and neutral is not None and key in values:
@@ -278,7 +274,7 @@ def hyper_text(solution: Solution) -> str:
             parts.append(f"$\\beta_1 = {hyper(b1)}$, $\\beta_2 = {hyper(b2)}$ ({say('opt_betas')})")
         else:
             parts.append(
-                f"${HYPER_SYMBOLS[key]} = {hyper(float(values[key]))}$ ({say('opt_' + key)})"
+                f"${symbols[key]} = {hyper(float(values[key]))}$ ({say('opt_' + key)})"
             )
     return say("hyper", values=", ".join(parts))
 
