@@ -23,6 +23,7 @@ from perceptron_lab.errors import InputError
 from perceptron_lab.exercises.answers import read_answers, template
 from perceptron_lab.exercises.exercise import Exercise, stages_of, variant_seed
 from perceptron_lab.exercises.grading import grade
+from perceptron_lab.exercises.hand_numbers import Numbers
 from perceptron_lab.exercises.mistakes import by_hand
 from perceptron_lab.exercises.quantities import asked
 from perceptron_lab.exercises.roster import read_class_list
@@ -147,7 +148,7 @@ def test_same_id_same_sheet_and_ids_differ() -> None:
 def test_recipe_refuses_what_cannot_be_done_by_hand() -> None:
     with pytest.raises(InputError, match="stages"):
         stages_of("forward,backprop")
-    with pytest.raises(InputError, match="N"):
+    with pytest.raises(InputError, match="size: expected N an integer from 1 to 20"):
         Exercise(N=500)
     with pytest.raises(InputError, match="optimizer"):
         Exercise(optimizer="lbfgs")
@@ -330,3 +331,27 @@ def test_decimal_commas_and_a_wrong_shape() -> None:
     assert marks["Z"].right and marks["A"].right and all(m.right for m in marks.values())
     marks = {m.name: m for m in grade(s, right | {"Z": right["Z"][0]}).marks}
     assert marks["Z"].status == "shape" and marks["Z"].detail == "1 ≠ 3"
+
+
+def test_an_arithmetic_slip_is_carried_forward_not_counted_again() -> None:
+    """A wrong z, then every later answer computed right from it by PyTorch: carried forward."""
+    s = solve(SHEET.for_student("42"))
+    nums = s.numbers
+    slipped = Numbers(nums.X, nums.y, nums.W, nums.B + np.array([0.5]))  # a slip in Z only
+    wrong = torch_step(SHEET, slipped)
+    answers = rounded(wrong)
+    # W′ and B′ step from the sheet's own W and B, with the slipped gradient
+    answers["W_new"] = np.round(nums.W[:, 0] - SHEET.lr * wrong["dL_dW"][:, 0], 4).tolist()
+    answers["B_new"] = round(float(nums.B[0] - SHEET.lr * wrong["dL_dB"][0]), 4)
+    g = grade(s, answers)
+    marks = {m.name: m for m in g.marks}
+    assert marks["Z"].status == "wrong" and marks["Z"].follows is None
+    # ℓ and dL/dZ follow from the student's A or, where A's rounding shows, from their Z
+    expected = {"A": {"Z"}, "loss_per_sample": {"A", "Z"}, "L": {"loss_per_sample"},
+                "dL_dZ": {"A", "Z"}, "dL_dW": {"dL_dZ"}, "dL_dB": {"dL_dZ"},
+                "W_new": {"dL_dW"}, "B_new": {"dL_dB"}}  # fmt: skip
+    assert all(marks[n].follows in sources for n, sources in expected.items()), marks
+    assert g.score == 0 and g.carried == 8
+    # a wrong A that is not σ of the student's Z is not carried forward
+    answers["A"] = [0.5, 0.5, 0.5]
+    assert {m.name: m.follows for m in grade(s, answers).marks}["A"] is None

@@ -32,6 +32,7 @@ RULES: dict[str, tuple[str, dict[str, Any]]] = {
 LANGS = ("en", "es")
 # what a sheet stays hand-computable at: rows, features, classes, decimals, steps
 LIMITS = {"N": (1, 20), "d": (1, 6), "k": (2, 6), "decimals": (1, 8), "steps": (1, 10)}
+SIZES = ("N", "d", "k")  # rows, features, classes: the CLI's --size N,d,k
 FORMAT_VERSION = 1
 
 
@@ -116,9 +117,11 @@ class Exercise:
             if value is None:
                 continue
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-                raise InputError(
-                    key, f"an integer from {low} to {high} (a sheet done by hand)", repr(value)
-                )
+                if key in SIZES:  # one number of size=N,d,k
+                    expected = f"{key} an integer from {low} to {high} (a sheet done by hand)"
+                    raise InputError("size", expected, repr(value))
+                expected = f"an integer from {low} to {high} (a sheet done by hand)"
+                raise InputError(key, expected, repr(value))
         if "activation" in self.stages and not self.has_activation:
             raise InputError(
                 "stages",

@@ -28,6 +28,7 @@ import numpy as np
 from ..errors import InputError
 from .answers import Submission, read_answers, recipe_for, shown
 from .exercise import Exercise
+from .mistakes import from_answers
 from .quantities import asked
 from .roster import Student, read_course
 from .solved import Solution, solve
@@ -48,6 +49,7 @@ class Mark:
     mistake: str | None = None  # one of MISTAKES, for a wrong answer one reproduces
     off: int = 0  # how many of the numbers are off
     detail: str = ""  # what could not be read, or the shapes that differ
+    follows: str | None = None  # a wrong answer computed right from this wrong earlier one
 
     @property
     def right(self) -> bool:
@@ -72,6 +74,11 @@ class Grade:
     def total(self) -> int:
         """How many quantities the sheet asks for."""
         return len(self.marks)
+
+    @property
+    def carried(self) -> int:
+        """How many wrong answers follow right from the student's own earlier wrong ones."""
+        return sum(m.follows is not None for m in self.marks)
 
     @property
     def mistakes(self) -> tuple[str, ...]:
@@ -187,10 +194,31 @@ class Grader:
             return Mark(name, "right", expected, aligned)
         return Mark(name, "wrong", expected, aligned, mistake, off)
 
+    def follows(self, name: str, given: np.ndarray, earlier: dict[str, np.ndarray]) -> str | None:
+        """The student's own earlier answer that ``given`` is computed right from, if any."""
+        ex, nums = self.exercise, self.solution.numbers
+        for source, value in from_answers(ex, nums, name, earlier):
+            if _close(given, value, self.tol):
+                return source
+        return None
+
     def grade(self, answers: Mapping[str, Any]) -> Grade:
-        """Every asked quantity of ``answers`` (a missing key is a missing answer)."""
-        marks = tuple(self.mark(q.name, answers.get(q.name)) for q in asked(self.exercise))
-        return Grade(self.exercise, marks, self.tol)
+        """Every asked quantity of ``answers`` (a missing key is a missing answer).
+
+        A wrong answer no known mistake explains is tested against the student's own
+        earlier answers (:func:`~.mistakes.from_answers`): computed right from a wrong Z,
+        it is an error carried forward (``Mark.follows``), not a new one.
+        """
+        marks = []
+        earlier: dict[str, np.ndarray] = {}
+        for q in asked(self.exercise):
+            mark = self.mark(q.name, answers.get(q.name))
+            if mark.status == "wrong" and mark.mistake is None and mark.given is not None:
+                mark = replace(mark, follows=self.follows(q.name, mark.given, earlier))
+            if mark.status in ("right", "wrong") and mark.given is not None:
+                earlier[q.name] = mark.given
+            marks.append(mark)
+        return Grade(self.exercise, tuple(marks), self.tol)
 
 
 def grade(solution: Solution, answers: Mapping[str, Any]) -> Grade:

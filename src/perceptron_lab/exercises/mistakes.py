@@ -19,7 +19,9 @@ not differentiated through them). The mistakes, and what each changes:
 - ``transposed``: a (d, k) matrix given as its (k, d) transpose (W vs Wᵀ; only k > 1).
 
 :func:`by_hand` with no mistake is the hand-written reference the tests hold the
-engine's closed form and PyTorch's twin to.
+engine's closed form and PyTorch's twin to. :func:`from_answers` computes a quantity right
+from the student's own earlier answers (A = σ(their Z), …): a wrong answer it gives is an
+error carried forward, not a new mistake.
 """
 
 from __future__ import annotations
@@ -126,3 +128,62 @@ def by_hand(ex: Exercise, nums: Numbers, mistake: str | None = None) -> dict[str
 def mistaken(ex: Exercise, nums: Numbers) -> dict[str, dict[str, np.ndarray]]:
     """Each mistake that can happen on ``ex``'s sheet, and every quantity as it makes them."""
     return {m: by_hand(ex, nums, m) for m in MISTAKES if applies(ex, m)}
+
+
+# what each quantity of step 1 is computed from, in the order a student works
+SOURCES = {
+    "A": (("Z",),),
+    "loss_per_sample": (("A",), ("Z",)),
+    "L": (("loss_per_sample",),),
+    "dL_dZ": (("A",), ("Z",)),
+    "dL_dW": (("dL_dZ",),),
+    "dL_dB": (("dL_dZ",),),
+    "W_new": (("dL_dW",),),
+    "B_new": (("dL_dB",),),
+}
+
+
+def from_answers(
+    ex: Exercise, nums: Numbers, name: str, given: dict[str, np.ndarray]
+) -> list[tuple[str, np.ndarray]]:
+    """``name`` computed right from the student's own earlier answers (``given``, in the
+    key's shapes): (the answer it follows from, the value), one per way there is.
+
+    A wrong Z with A = σ(that Z) is an error carried forward, not a second one.
+    """
+    f64 = torch.float64
+    loss = get_loss(ex.loss)
+    k = ex.outputs
+    y = loss.targets(torch.tensor(nums.y, dtype=f64), k)
+    Y = torch.nn.functional.one_hot(y.long(), k).to(f64) if ex.loss == "cross_entropy" else y
+    Y = Y[:, None] if Y.dim() == 1 else Y
+    X = torch.tensor(nums.X, dtype=f64)
+    out = []
+    for (source,) in SOURCES.get(name, ()):
+        if source not in given:
+            continue
+        v = torch.tensor(given[source], dtype=f64)
+        if name == "A":
+            value = loss.activation.closed(v)
+        elif name == "loss_per_sample":
+            if source == "A" and ex.loss not in ON_PROBABILITIES:
+                continue
+            ell = _on_probabilities(ex.loss, v, Y) if source == "A" else loss.elements(v, y)
+            value = ell if ell.dim() == 1 else ell.mean(dim=1)
+        elif name == "L":
+            value = v.mean()
+        elif name == "dL_dZ":
+            if source == "A" and ex.loss not in ON_PROBABILITIES:
+                continue
+            value = (v - Y) / v.shape[0] if source == "A" else loss.grad_z(v, y)
+        elif name == "dL_dW":
+            value = X.T @ v
+        elif name == "dL_dB":
+            value = v.sum(dim=0)
+        else:  # the update of W or B alone, from the student's gradient
+            rule_name, options = ex.rule()
+            rule = get_optimizer(rule_name, lr=ex.lr, **options)
+            theta = torch.tensor(nums.W if name == "W_new" else nums.B, dtype=f64)
+            value, _ = rule.update(theta, v, {}, 1, ex.lr)
+        out.append((source, value.numpy()))
+    return out

@@ -94,6 +94,8 @@ def mark_lines(mark: Mark, grade: Grade, lang: str, before: str | None = None) -
         return [line]
     if mark.status == "shape" and not mark.mistake:  # the shape says what is wrong
         return [line]
+    if mark.follows is not None:
+        return [line, say("follows", source=mark.follows)]
     if mark.mistake and mark.mistake == before:
         return [line, say("same_cause", mistake_name=say(f"name_{mark.mistake}"))]
     if mark.mistake:
@@ -113,7 +115,10 @@ def _all_lines(grade: Grade, lang: str) -> list[list[str]]:
 def grade_lines(grade: Grade, lang: str | None = None) -> list[str]:
     """The grade of one sheet as lines of text, in ``lang`` (default: the sheet's)."""
     lang = lang or grade.exercise.lang
-    return [heading(grade, lang), *(line for lines in _all_lines(grade, lang) for line in lines)]
+    lines = [heading(grade, lang)]
+    if grade.carried:
+        lines.append(Words(lang, "grades")("carried_total", carried=grade.carried))
+    return [*lines, *(line for lines in _all_lines(grade, lang) for line in lines)]
 
 
 def grade_html(grade: Grade, lang: str | None = None) -> str:
@@ -137,7 +142,10 @@ def class_rows(grades: Sequence[tuple[str, Grade]], lang: str) -> list[list[str]
     for source, g in grades:
         cells = []
         for m in g.marks:
-            cells.append(say(f"name_{m.mistake}") if m.mistake and not m.right else say(m.status))
+            if m.mistake and not m.right:
+                cells.append(say(f"name_{m.mistake}"))
+            else:
+                cells.append(say("carried_short") if m.follows else say(m.status))
         percent = f"{100.0 * g.score / g.total:.1f}" if g.total else "0"
         mistakes = "; ".join(say(f"name_{x}") for x in g.mistakes)
         ex = g.exercise

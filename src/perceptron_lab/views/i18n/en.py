@@ -810,6 +810,9 @@ WORDS: dict[str, dict[str, str]] = {
         "scales": "the features' scales differ <ratio:.3g>×: <large> has standard deviation <large_std:.4g>, <small> <small_std:.4g>, and the largest dominates every step. Fix: standardize the features (--standardize).",
     },
     "grades": {
+        "follows": "  → computed right from your <source>, which is off: the error is carried forward, the method is right",
+        "carried_total": "<carried> more computed right from an earlier wrong answer (errors carried forward)",
+        "carried_short": "carried forward",
         "mark_wrong_hidden": "✗ <quantity> = <given> (<off> of <count> numbers off)",
         "mark_wrong_one_hidden": "✗ <quantity> = <given>",
         "mark_missing_hidden": "– <quantity>: no answer",

@@ -639,6 +639,7 @@ ERRORS: dict[str, str] = {
     "recipe format <1>": "receta de formato <1>",
     "only the keys <1>": "solo las claves <1>",
     "an integer from <1> to <2> (a sheet done by hand)": "un entero de <1> a <2> (una hoja que se hace a mano)",
+    "<1> an integer from <2> to <3> (a sheet done by hand)": "<1> un entero de <2> a <3> (una hoja que se hace a mano)",
     "a CSV of students (an id column, a name column)": "un CSV de estudiantes (una columna de identificador, una de nombre)",
     "<1>: empty": "<1>: vacío",
     "at least one student below the header": "al menos un estudiante bajo la cabecera",

@@ -819,6 +819,9 @@ WORDS: dict[str, dict[str, str]] = {
         "scales": "las escalas de las variables difieren <ratio:.3g>×: <large> tiene desviación típica <large_std:.4g>, <small> <small_std:.4g>, y la mayor domina cada paso. Solución: estandarice las variables (--standardize).",
     },
     "grades": {
+        "follows": "  → bien calculado a partir de su <source>, que está mal: el error viene arrastrado, el método es correcto",
+        "carried_total": "<carried> más bien calculadas a partir de una respuesta anterior incorrecta (errores arrastrados)",
+        "carried_short": "arrastrado",
         "mark_wrong_hidden": "✗ <quantity> = <given> (<off> de <count> números no coinciden)",
         "mark_wrong_one_hidden": "✗ <quantity> = <given>",
         "mark_missing_hidden": "– <quantity>: sin respuesta",

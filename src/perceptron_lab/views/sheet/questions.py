@@ -273,9 +273,7 @@ def hyper_text(solution: Solution) -> str:
             b1, b2 = values["betas"]
             parts.append(f"$\\beta_1 = {hyper(b1)}$, $\\beta_2 = {hyper(b2)}$ ({say('opt_betas')})")
         else:
-            parts.append(
-                f"${symbols[key]} = {hyper(float(values[key]))}$ ({say('opt_' + key)})"
-            )
+            parts.append(f"${symbols[key]} = {hyper(float(values[key]))}$ ({say('opt_' + key)})")
     return say("hyper", values=", ".join(parts))
 
 
