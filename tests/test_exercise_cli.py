@@ -225,4 +225,14 @@ def test_a_filled_notebook_is_graded_from_the_file(tmp_path: Path) -> None:
     result = cli("check", out / "filled.ipynb")
     assert result.returncode == 0, result.stderr
     assert "0 of 4 right" in result.stdout and "the bias B left out" in result.stdout
+    assert "code was run" not in result.stderr  # numbers are read, nothing is run
     assert np.isclose(s.answers["L"], float(torch_step(ex, s.numbers)["L"]))
+    # a cell that computes its answer, the bias forgotten: the notebook is run, and says so
+    for cell in nb["cells"]:
+        if cell["source"].startswith("Z ="):
+            cell["source"] = "Z = X @ W  # + B forgotten"
+    (out / "computed.ipynb").write_text(json.dumps(nb))
+    result = cli("check", out / "computed.ipynb", timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "its code was run (nbclient)" in result.stderr
+    assert "✗ Z = " in result.stdout and "the bias B left out" in result.stdout

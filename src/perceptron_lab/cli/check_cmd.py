@@ -13,6 +13,7 @@ import argparse
 import csv
 import io
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +83,9 @@ def _grade(path: Path, course: Any, students: Any, student: str | None, lang: st
     from ..exercises.quantities import QUANTITIES
 
     sub = read_answers(path, tuple(q.name for q in QUANTITIES))
+    if sub.ran:  # a student's code ran on this machine: say so
+        say = Words(lang or (course.lang if course is not None else None), "cli")
+        print(say("ran_notebook", file=path), file=sys.stderr)
     return grade_submission(sub, course, students, student, lang)
 
 

@@ -55,6 +55,7 @@ class Submission:
     student: str | None
     recipe: Exercise | None
     answers: dict[str, Any]
+    ran: bool = False  # a notebook whose code was run to read its answers
 
 
 def kind_of(path: Path) -> str:
@@ -264,7 +265,7 @@ def _ipynb(text: str, source: str, names: tuple[str, ...] | None) -> Submission:
     found, literal = _literal_cells(answer_cells)
     if not literal:
         found = _run_notebook(nb, source, names or tuple(found))
-    return Submission(source, student, recipe, found)
+    return Submission(source, student, recipe, found, ran=not literal)
 
 
 def _run_notebook(nb: dict[str, Any], source: str, names: tuple[str, ...]) -> dict[str, Any]:

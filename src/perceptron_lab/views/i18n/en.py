@@ -756,6 +756,7 @@ WORDS: dict[str, dict[str, str]] = {
         "os_EADDRINUSE": "Address already in use",
     },
     "cli": {
+        "ran_notebook": "note: <file> computes its answers, so its code was run (nbclient) to read them; grade notebooks you do not trust in a sandbox",
         "exercise_written": "<count> sheet(s) (<lang>, <format>)<keys> written to <path>",
         "with_keys": " with their worked keys",
         "keys_verified": "every answer in the keys was computed twice, by its formula and by PyTorch, and they agree (worst disagreement <gap>)",

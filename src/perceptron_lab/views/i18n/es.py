@@ -762,6 +762,7 @@ WORDS: dict[str, dict[str, str]] = {
         "os_EADDRINUSE": "La dirección ya está en uso",
     },
     "cli": {
+        "ran_notebook": "nota: <file> calcula sus respuestas, así que se ejecutó su código (nbclient) para leerlas; corrija en un entorno aislado los cuadernos de los que no se fíe",
         "exercise_written": "<count> hoja(s) (<lang>, <format>)<keys> escritas en <path>",
         "with_keys": " con sus claves resueltas",
         "keys_verified": "cada respuesta de las claves se calculó dos veces, con su fórmula y con PyTorch, y coinciden (mayor discrepancia <gap>)",
