@@ -51,7 +51,6 @@ SAME_IN_SPANISH = {
     ("terminal", "error"): "'error' is Spanish too",
     ("terminal", "no"): "'no' is Spanish too",
     ("cli", "graded_one"): "a file's name and a score",
-    ("grades", "who_named"): "a name and an id",
     ("grades", "mark_right"): "a symbol and numbers",
     ("grades", "mark_wrong_one_hidden"): "a symbol and numbers",
     ("grades", "cause"): "an arrow before a sentence",

@@ -178,6 +178,8 @@ def assert_rounds(written: str, value: np.ndarray, exact: np.ndarray, decimals: 
     exact = np.asarray(exact, dtype=float)
     if exact.ndim == 2 and exact.shape[1] == 1:
         exact = exact[:, 0]  # a column is written as a list
+    if exact.size == 1:
+        exact = exact.reshape(())  # one number as a number, as the answer file asks it
     assert value.shape == exact.shape, (written, exact)
     assert np.all(np.abs(value - exact) <= 0.5 * 10.0**-decimals + 1e-12), (written, exact)
     numbers = re.findall(r"-?\d+\.\d+", written)

@@ -8,11 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import torch
-
 from .bounds import bounded, check_kept, record_bytes
-from .core.observed_step import StepRecord, observe_step
-from .core.twin import TorchTwin
+from .core.observed_step import StepRecord, observe_steps
 from .data.checks import as_matrix, as_tensor, check_parameters, dtype_from_name
 from .errors import InputError
 from .losses import DEFAULT_LOSS, get_loss
@@ -53,11 +50,4 @@ def observe(
     if yt.shape[0] != Xt.shape[0]:
         raise InputError("y", f"{Xt.shape[0]} labels, one per row of X", f"{yt.shape[0]}")
     yt = loss_fn.targets(yt, Wt.shape[1])
-    twin = TorchTwin(loss_fn, rule, Xt.shape[1], Wt.shape[1], kind)
-    records: list[StepRecord] = []
-    state: dict[str, dict[str, torch.Tensor]] | None = None
-    for t in range(1, steps + 1):
-        rec = observe_step(Xt, yt, Wt, Bt, loss_fn, rule, state=state, step=t, twin=twin)
-        records.append(rec)
-        Wt, Bt, state = rec.W_after.closed, rec.B_after.closed, rec.state_after_closed
-    return records
+    return observe_steps(Xt, yt, Wt, Bt, loss_fn, rule, steps)

@@ -197,6 +197,27 @@ def observe_step(
     return record
 
 
+def observe_steps(
+    X: torch.Tensor,
+    y: torch.Tensor,
+    W: torch.Tensor,
+    B: torch.Tensor,
+    loss: Loss,
+    rule: UpdateRule,
+    steps: int,
+) -> list[StepRecord]:
+    """``steps`` full-batch steps from W and B, each observed (both ways, checked), one
+    PyTorch twin for them all; each starts from the last one's W′, B′ and state."""
+    twin = TorchTwin(loss, rule, X.shape[1], W.shape[1], X.dtype, X.device)
+    records: list[StepRecord] = []
+    state: Mapping[str, State] | None = None
+    for t in range(1, steps + 1):
+        record = observe_step(X, y, W, B, loss, rule, state=state, step=t, twin=twin)
+        records.append(record)
+        W, B, state = record.W_after.closed, record.B_after.closed, record.state_after_closed
+    return records
+
+
 @dataclass(frozen=True)
 class Verdict:
     """What verifying a training step found: its worst quantity and PyTorch's gradient."""

@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ..losses import get_loss
+from ..losses import Loss, get_loss
 from ..optim import get_optimizer
 from ..optim.rule import State
 from .exercise import Exercise
@@ -63,6 +63,16 @@ def applies(ex: Exercise, mistake: str) -> bool:
     return True
 
 
+def _data(ex: Exercise, nums: Numbers, loss: Loss) -> tuple[torch.Tensor, ...]:
+    """X, the targets y in the loss's label set, and Y (N, k) as probabilities compare
+    with them (one-hot for cross-entropy), in float64."""
+    f64 = torch.float64
+    y = loss.targets(torch.tensor(nums.y, dtype=f64), ex.outputs)
+    one_hot = ex.loss == "cross_entropy"
+    Y = torch.nn.functional.one_hot(y.long(), ex.outputs).to(f64) if one_hot else y
+    return torch.tensor(nums.X, dtype=f64), y, Y[:, None] if Y.dim() == 1 else Y
+
+
 def _on_probabilities(loss: str, A: torch.Tensor, Y: torch.Tensor) -> torch.Tensor:
     """ℓ per element (bce) or per row (cross-entropy) from the probabilities A."""
     if loss == "bce":
@@ -76,14 +86,9 @@ def by_hand(ex: Exercise, nums: Numbers, mistake: str | None = None) -> dict[str
     loss = get_loss(ex.loss, reduction="sum" if mistake == "sum_for_mean" else "mean")
     name, options = ex.rule()
     rule = get_optimizer(name, lr=ex.lr, **options)
-    X = torch.tensor(nums.X, dtype=f64)
+    X, y, Y = _data(ex, nums, loss)
     W = torch.tensor(nums.W, dtype=f64)
     B = torch.tensor(nums.B, dtype=f64)
-    k = ex.outputs
-    y = loss.targets(torch.tensor(nums.y, dtype=f64), k)
-    Y = torch.nn.functional.one_hot(y.long(), k).to(f64) if ex.loss == "cross_entropy" else y
-    if Y.dim() == 1:
-        Y = Y[:, None]
     act = loss.activation.closed
     lr = -ex.lr if mistake == "lr_sign_flipped" else ex.lr
     state: dict[str, State] = {"W": {}, "B": {}}
@@ -153,11 +158,7 @@ def from_answers(
     """
     f64 = torch.float64
     loss = get_loss(ex.loss)
-    k = ex.outputs
-    y = loss.targets(torch.tensor(nums.y, dtype=f64), k)
-    Y = torch.nn.functional.one_hot(y.long(), k).to(f64) if ex.loss == "cross_entropy" else y
-    Y = Y[:, None] if Y.dim() == 1 else Y
-    X = torch.tensor(nums.X, dtype=f64)
+    X, y, Y = _data(ex, nums, loss)
     out = []
     for (source,) in SOURCES.get(name, ()):
         if source not in given:

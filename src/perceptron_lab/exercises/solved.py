@@ -20,8 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ..core.observed_step import StepRecord, observe_step
-from ..core.twin import TorchTwin
+from ..core.observed_step import StepRecord, observe_steps
 from ..losses import get_loss
 from ..optim import get_optimizer
 from .exercise import Exercise
@@ -103,14 +102,8 @@ def observed(ex: Exercise, nums: Numbers) -> tuple[StepRecord, ...]:
     W = torch.tensor(nums.W, dtype=f64)
     B = torch.tensor(nums.B, dtype=f64)
     y = loss.targets(torch.tensor(nums.y, dtype=f64), ex.outputs)
-    twin = TorchTwin(loss, rule, ex.d, ex.outputs, f64)
-    records = []
-    state = None
-    for t in range(1, (ex.steps if "training" in ex.stages else 1) + 1):
-        record = observe_step(X, y, W, B, loss, rule, state=state, step=t, twin=twin)
-        records.append(record)
-        W, B, state = record.W_after.closed, record.B_after.closed, record.state_after_closed
-    return tuple(records)
+    steps = ex.steps if "training" in ex.stages else 1
+    return tuple(observe_steps(X, y, W, B, loss, rule, steps))
 
 
 def _answers(ex: Exercise, records: tuple[StepRecord, ...]) -> dict[str, np.ndarray]:

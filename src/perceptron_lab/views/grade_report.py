@@ -20,23 +20,10 @@ from html import escape
 
 import numpy as np
 
-from ..exercises.answers import shown
 from ..exercises.grading import Grade, Mark
 from .i18n import Words
-
-
-def _numbers(value: np.ndarray | None, decimals: int) -> str:
-    """``value`` with the sheet's decimals, a column as a flat list: ``[0.7109, 0.525]``."""
-    if value is None:
-        return "—"
-    array = shown(np.asarray(value, dtype=np.float64))
-
-    def text(v: object) -> str:
-        if isinstance(v, list):
-            return "[" + ", ".join(text(x) for x in v) + "]"
-        return f"{float(v):.{decimals}f}"  # type: ignore[arg-type]
-
-    return text(array.tolist())
+from .sheet.questions import answer_text
+from .sheet.questions import who as named
 
 
 def mistake_sentence(mistake: str, grade: Grade, lang: str) -> str:
@@ -50,13 +37,12 @@ def mistake_sentence(mistake: str, grade: Grade, lang: str) -> str:
 
 def who(grade: Grade, lang: str) -> str:
     """The student as the heading names them."""
-    say = Words(lang, "grades")
     ex = grade.exercise
-    if ex.student is None:
-        return say("who_none")
+    if ex.student is None and not ex.name:
+        return Words(lang, "grades")("who_none")
     if ex.name:
-        return say("who_named", name=ex.name, student=ex.student)
-    return say("who_id", student=ex.student)
+        return named(ex) or ""
+    return Words(lang, "grades")("who_id", student=ex.student)
 
 
 def heading(grade: Grade, lang: str) -> str:
@@ -76,7 +62,8 @@ def mark_lines(mark: Mark, grade: Grade, lang: str, before: str | None = None) -
     named on the line above, said again as carried forward)."""
     say = Words(lang, "grades")
     dec = grade.exercise.decimals
-    given, expected = _numbers(mark.given, dec), _numbers(mark.expected, dec)
+    given = "—" if mark.given is None else answer_text(mark.given, dec)
+    expected = answer_text(mark.expected, dec)
     count = int(np.asarray(mark.expected).size)
     one = mark.status == "wrong" and count == 1
     key = "mark_wrong_one" if one else f"mark_{mark.status}"

@@ -822,7 +822,6 @@ WORDS: dict[str, dict[str, str]] = {
         "sigmoid": "sigmoid",
         "heading": "<who>: <score> of <total> right (<percent:.0f>%); each number within ±<tol> of the key",
         "who_id": "Student <student>",
-        "who_named": "<name> (<student>)",
         "who_none": "The sheet",
         "right": "right",
         "wrong": "wrong",

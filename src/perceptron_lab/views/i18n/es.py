@@ -831,7 +831,6 @@ WORDS: dict[str, dict[str, str]] = {
         "sigmoid": "sigmoide",
         "heading": "<who>: <score> de <total> correctas (<percent:.0f> %); cada número a ±<tol> de la clave",
         "who_id": "Estudiante <student>",
-        "who_named": "<name> (<student>)",
         "who_none": "La hoja",
         "right": "correcta",
         "wrong": "incorrecta",

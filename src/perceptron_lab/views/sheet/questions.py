@@ -21,6 +21,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ...exercises.answers import shown
+from ...exercises.exercise import Exercise
 from ...exercises.quantities import Asked, asked
 from ...exercises.solved import Solution
 from ...losses import get_loss
@@ -200,13 +202,12 @@ def rounded(value: float, decimals: int) -> str:
 def answer_text(value: np.ndarray, decimals: int) -> str:
     """A value as an answer file writes it, each number rounded to ``decimals``.
 
-    A scalar is a number, a vector or a one-column matrix a list, a matrix a list of rows.
+    In the shape the sheet asks it (:func:`~perceptron_lab.exercises.answers.shown`): one
+    number as a number, a vector or a one-column matrix as a list, a matrix as a list of rows.
     """
-    array = np.asarray(value, dtype=float)
+    array = shown(np.asarray(value, dtype=float))
     if array.ndim == 0:
         return rounded(float(array), decimals)
-    if array.ndim == 2 and array.shape[1] == 1:
-        array = array[:, 0]
     if array.ndim == 1:
         return "[" + ", ".join(rounded(float(v), decimals) for v in array) + "]"
     return "[" + ", ".join(answer_text(row, decimals) for row in array) + "]"
@@ -229,16 +230,15 @@ def decimals_text(decimals: int, say: Words) -> str:
     return say("decimals_one") if decimals == 1 else say("decimals", n=decimals)
 
 
-def who(solution: Solution) -> str | None:
+def who(ex: Exercise) -> str | None:
     """The student as the class list names them: ``Ana (07)``, ``07``, ``Ana``; None: nobody."""
-    ex = solution.exercise
     if ex.name and ex.student is not None:
         return f"{ex.name} ({ex.student})"
     return ex.name or ex.student
 
 
 def _titled(title: str, solution: Solution) -> str:
-    student = who(solution)
+    student = who(solution.exercise)
     return f"{title} — {student}" if student else title
 
 
@@ -366,15 +366,9 @@ def key(solution: Solution) -> Key:
     ex = solution.exercise
     say = Words(ex.lang, "sheet")
     dec = ex.decimals
-    student = who(solution)
+    student = who(solution.exercise)
     answers = tuple(
-        # \ldots, not \dots: the explanation's Unicode (HTML) knows the one
-        Answer(
-            i,
-            q.name,
-            q.tex.replace(r"\dots", r"\ldots"),
-            answer_text(solution.answers[q.name], dec),
-        )
+        Answer(i, q.name, q.tex, answer_text(solution.answers[q.name], dec))
         for i, q in enumerate(asked(ex), start=1)
     )
     explanation = kept_sections(build(solution.records[0], ex.lang), ex.stages)
