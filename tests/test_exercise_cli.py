@@ -95,9 +95,14 @@ def test_class_folder_is_graded_and_mistakes_named_in_spanish(
     assert re.search(r"05\.yaml: 1/9 — activación dos veces", out)
     assert "omitido 06.yaml" in out and "YAML" in out  # skipped, named, the rest graded
     assert "4 hojas corregidas" in out and "Errores más frecuentes" in out
-    rows = list(csv.DictReader((handed / "grades.csv").read_text(encoding="utf-8").splitlines()))
+    # as a Spanish spreadsheet opens it: UTF-8 with a BOM, ';' between fields
+    raw = (handed / "grades.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    table = raw.decode("utf-8-sig").splitlines()
+    rows = list(csv.DictReader(table, delimiter=";"))
     by_student = {r["estudiante"]: r for r in rows}
     assert by_student["02"]["nota"] == "9" and by_student["03"]["L"] == "suma en lugar de media"
+    assert by_student["03"]["porcentaje"] == "33,3"
     assert by_student["04"]["Z"] == "sesgo omitido" and by_student["05"]["Z"] == "correcta"
 
 

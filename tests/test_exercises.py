@@ -355,3 +355,11 @@ def test_an_arithmetic_slip_is_carried_forward_not_counted_again() -> None:
     # a wrong A that is not σ of the student's Z is not carried forward
     answers["A"] = [0.5, 0.5, 0.5]
     assert {m.name: m.follows for m in grade(s, answers).marks}["A"] is None
+
+
+def test_class_list_id_found_by_a_word_of_its_header(tmp_path) -> None:
+    """A Spanish Excel export: "Nº;Apellidos, Nombre;Correo electrónico", cp1252, CRLF."""
+    path = tmp_path / "clase.csv"
+    text = "Nº;Apellidos, Nombre;Correo electrónico\r\n1;Pérez Gil, Ana;ana@uni.es\r\n"
+    path.write_bytes(text.encode("cp1252"))
+    assert [(s.id, s.name) for s in read_class_list(path)] == [("ana@uni.es", "Pérez Gil, Ana")]

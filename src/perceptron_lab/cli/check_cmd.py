@@ -117,7 +117,7 @@ def run_check(args: argparse.Namespace) -> int:
     from ..errors import InputError
     from ..exercises.roster import read_course
     from ..views.error_text import error_text
-    from ..views.grade_report import class_lines, class_rows, grade_lines
+    from ..views.grade_report import CSV_SEPARATOR, class_lines, class_rows, grade_lines
     from .lazy_dynamo import defer_dynamo
 
     defer_dynamo()
@@ -167,8 +167,10 @@ def run_check(args: argparse.Namespace) -> int:
             f"{str(args.answers)!r}: none graded",
         )
     table = io.StringIO()
-    csv.writer(table, lineterminator="\n").writerows(class_rows(graded, say_lang))
-    write_text_atomic(out, table.getvalue())
+    writer = csv.writer(table, delimiter=CSV_SEPARATOR[say_lang], lineterminator="\r\n")
+    writer.writerows(class_rows(graded, say_lang))
+    # with a BOM, so a spreadsheet opens the UTF-8 of names (Pérez, Núñez) as UTF-8
+    write_text_atomic(out, "\ufeff" + table.getvalue())
     if args.format == "json":
         print(json.dumps([_json(g, s) for s, g in graded], ensure_ascii=False, indent=2))
         return 0

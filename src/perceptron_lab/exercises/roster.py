@@ -13,6 +13,7 @@ Ana"), so a list whose first line has a semicolon is read as semicolon-separated
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -77,6 +78,9 @@ def read_class_list(path: Path) -> tuple[Student, ...]:
         )
     header = [_plain(h) for h in table[0]]
     id_col = next((i for i, h in enumerate(header) if h in ID_HEADERS), None)
+    if id_col is None:  # "Correo electrónico", "Nº de matrícula": a word of the header
+        words = [set(re.split(r"[^a-z0-9]+", h)) for h in header]
+        id_col = next((i for i, w in enumerate(words) if w & set(ID_HEADERS)), None)
     name_col = next(
         (i for i, h in enumerate(header) if i != id_col and any(w in h for w in NAME_WORDS)), None
     )

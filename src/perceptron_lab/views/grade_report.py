@@ -121,7 +121,8 @@ def grade_html(grade: Grade, lang: str | None = None) -> str:
 
 def class_rows(grades: Sequence[tuple[str, Grade]], lang: str) -> list[list[str]]:
     """The grade table: a header, then per sheet its file, student, name, score and per-quantity
-    status (a wrong one's mistake by its short name)."""
+    status (a wrong one's mistake by its short name). Spanish writes the percent with a
+    decimal comma, as a Spanish spreadsheet reads it (:data:`CSV_SEPARATOR`)."""
     say = Words(lang, "grades")
     names = [m.name for m in grades[0][1].marks] if grades else []
     header = [say(f"col_{c}") for c in ("file", "student", "name", "score", "total", "percent")]
@@ -134,11 +135,17 @@ def class_rows(grades: Sequence[tuple[str, Grade]], lang: str) -> list[list[str]
             else:
                 cells.append(say("carried_short") if m.follows else say(m.status))
         percent = f"{100.0 * g.score / g.total:.1f}" if g.total else "0"
+        percent = percent.replace(".", ",") if lang == "es" else percent  # as its spreadsheet reads
         mistakes = "; ".join(say(f"name_{x}") for x in g.mistakes)
         ex = g.exercise
         facts = [source, ex.student or "", ex.name or "", str(g.score), str(g.total), percent]
         rows.append([*facts, *cells, mistakes])
     return rows
+
+
+# the grade table's separator per language: a Spanish spreadsheet splits at ';' (its ','
+# is the decimal mark), an English one at ','
+CSV_SEPARATOR = {"en": ",", "es": ";"}
 
 
 def class_lines(grades: Sequence[Grade], lang: str) -> list[str]:
